@@ -1,0 +1,187 @@
+"""Plain records the layers pass to each other. No database, no Qt.
+
+These are the contract between core services, the UI, printing and sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class ProductKind(StrEnum):
+    PULSA = "pulsa"
+    DATA = "data"
+    PLN = "pln"
+    EWALLET = "ewallet"
+    PHYSICAL = "physical"
+
+    @property
+    def electronic(self) -> bool:
+        return self is not ProductKind.PHYSICAL
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    QRIS = "qris"
+    TRANSFER = "transfer"
+
+
+class TopUpStatus(StrEnum):
+    """Life of an electronic line. Only SUCCESS and FAILED are final."""
+
+    QUEUED = "queued"    # saved locally, not yet accepted by the distributor
+    PENDING = "pending"  # accepted by the distributor, waiting for the operator
+    SUCCESS = "success"  # done; ``sn`` holds the operator's serial number
+    FAILED = "failed"    # final failure; the cost came back to the deposit
+
+    @property
+    def final(self) -> bool:
+        return self in (TopUpStatus.SUCCESS, TopUpStatus.FAILED)
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    CLERK = "clerk"
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    sku: str
+    name: str
+    kind: ProductKind
+    operator: str | None  # operator or brand code (telkomsel, pln, dana, ...); None for goods
+    nominal: int          # face value in rupiah (0 for goods)
+    cost: int             # what the kiosk pays (distributor price or purchase cost)
+    price: int            # what the customer pays
+    barcode: str | None = None
+    stock: int | None = None  # None for electronic products
+    active: bool = True
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    """What the clerk asked for, before it is a sale."""
+
+    sku: str
+    qty: int = 1
+    destination: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    method: PaymentMethod = PaymentMethod.CASH
+    cash_given: int | None = None  # for cash; None means exact money
+
+
+@dataclass(frozen=True, slots=True)
+class TopUpRecord:
+    ref_id: str
+    sku: str
+    destination: str
+    status: TopUpStatus
+    sn: str | None
+    message: str | None
+    cost: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SaleLineRecord:
+    id: int
+    sku: str
+    name: str
+    kind: ProductKind
+    operator: str | None
+    qty: int
+    unit_price: int
+    unit_cost: int
+    destination: str
+    topup: TopUpRecord | None = None
+
+    @property
+    def amount(self) -> int:
+        return self.qty * self.unit_price
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRecord:
+    id: int
+    created_at: datetime  # UTC, timezone-aware
+    business_date: date   # the kiosk's local day
+    clerk_id: int
+    clerk_name: str
+    payment_method: PaymentMethod
+    total: int
+    cash_given: int | None
+    change: int
+    lines: tuple[SaleLineRecord, ...] = field(default_factory=tuple)
+
+    @property
+    def topups(self) -> list[TopUpRecord]:
+        return [line.topup for line in self.lines if line.topup is not None]
+
+    @property
+    def status(self) -> str:
+        """One word for the whole sale: the worst top-up status, or ``done`` for goods only."""
+        statuses = {t.status for t in self.topups}
+        for s in (TopUpStatus.FAILED, TopUpStatus.QUEUED, TopUpStatus.PENDING):
+            if s in statuses:
+                return s.value
+        return TopUpStatus.SUCCESS.value if statuses else "done"
+
+
+@dataclass(frozen=True, slots=True)
+class KioskInfo:
+    """What a receipt header and reports need to know about the shop."""
+
+    name: str
+    address: str = ""
+    footer: str = ""
+    timezone: str = "Asia/Jakarta"
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """One row of a report split: by operator, kind, clerk, payment method or hour."""
+
+    key: str
+    label: str
+    count: int
+    gross: int
+    cost: int
+
+    @property
+    def profit(self) -> int:
+        return self.gross - self.cost
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReport:
+    """A kiosk day. Failed top-ups are not revenue: they are listed as refunds owed."""
+
+    date: date
+    count: int    # sales with at least one line that counts
+    gross: int
+    cost: int
+    by_operator: tuple[Breakdown, ...]
+    by_kind: tuple[Breakdown, ...]
+    by_clerk: tuple[Breakdown, ...]
+    by_payment: tuple[Breakdown, ...]
+    by_hour: tuple[Breakdown, ...]  # 24 rows, key "00".."23", local time
+    pending_count: int = 0
+    failed_count: int = 0
+    failed_amount: int = 0  # cash to hand back to customers
+
+    @property
+    def profit(self) -> int:
+        return self.gross - self.cost
