@@ -1,0 +1,1 @@
+"""Sync with the distributor: the wire schema shared with the server, the client and the relay."""
