@@ -1,12 +1,14 @@
 """User-facing text in Indonesian (default) and English.
 
-Catalogues are JSON data in ``resources/locale/<lang>.json``; a key missing from
-the chosen language falls back to Indonesian, then to the key itself.
+Catalogues are JSON data: ``resources/locale/<lang>.json`` plus one file per area,
+``resources/locale/<area>.<lang>.json`` (ui, printing, sync, ...), merged. A key
+missing from the chosen language falls back to Indonesian, then to the key itself.
 """
 
 from __future__ import annotations
 
 import json
+import string
 from functools import cache
 from typing import Any
 
@@ -19,8 +21,12 @@ _current = DEFAULT_LANGUAGE
 
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
-    with open(resource_path("locale", f"{lang}.json"), encoding="utf-8") as fh:
-        return json.load(fh)
+    folder = resource_path("locale")
+    merged: dict[str, str] = {}
+    for path in [folder / f"{lang}.json", *sorted(folder.glob(f"*.{lang}.json"))]:
+        with open(path, encoding="utf-8") as fh:
+            merged.update(json.load(fh))
+    return merged
 
 
 def set_language(lang: str) -> None:
@@ -34,7 +40,21 @@ def language() -> str:
     return _current
 
 
+class _Formatter(string.Formatter):
+    """``{amount:rp}`` in a catalogue formats int rupiah as ``Rp10.000``."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "rp":
+            from kiosk_pos.core.money import format_rupiah
+
+            return format_rupiah(int(value))
+        return super().format_field(value, format_spec)
+
+
+_formatter = _Formatter()
+
+
 def tr(key: str, /, **params: Any) -> str:
     """Translate ``key`` into the current language and fill in ``params``."""
     text = _catalogue(_current).get(key) or _catalogue(DEFAULT_LANGUAGE).get(key) or key
-    return text.format(**params) if params else text
+    return _formatter.format(text, **params) if params else text

@@ -1,0 +1,191 @@
+"""The price list and goods, held in memory for the sales screen, kept in the store.
+
+``Catalog`` is an immutable index rebuilt when products change, so the screen's
+number -> operator -> product list step is a few dict look-ups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Connection, select, update
+
+from kiosk_pos.core.clock import to_db, utc_now
+from kiosk_pos.core.errors import KioskError, UnknownProduct
+from kiosk_pos.core.phone import Operator, PrefixTable, looks_like_partial_phone
+from kiosk_pos.core.records import Product, ProductKind
+from kiosk_pos.store import Database
+from kiosk_pos.store.schema import operator_prefixes, operators, products, stock_movements
+
+# Brands whose products do not depend on the customer's number.
+NUMBER_FREE_KINDS = (ProductKind.PLN, ProductKind.EWALLET)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the sales screen shows for what the clerk has typed so far."""
+
+    number: str | None
+    operator: Operator | None
+    products: dict[ProductKind, tuple[Product, ...]]
+
+
+class Catalog:
+    def __init__(self, items: Iterable[Product], prefixes: PrefixTable) -> None:
+        self.prefixes = prefixes
+        self.by_sku: dict[str, Product] = {}
+        self.by_barcode: dict[str, Product] = {}
+        grouped: dict[tuple[str | None, ProductKind], list[Product]] = defaultdict(list)
+        free: dict[ProductKind, list[Product]] = defaultdict(list)
+        for product in items:
+            if not product.active:
+                continue
+            self.by_sku[product.sku] = product
+            if product.barcode:
+                self.by_barcode[product.barcode] = product
+            if product.kind in NUMBER_FREE_KINDS:
+                free[product.kind].append(product)
+            elif product.kind.electronic:
+                grouped[(product.operator, product.kind)].append(product)
+        order = lambda p: (p.nominal, p.price, p.name)  # noqa: E731
+        self._by_operator = {k: tuple(sorted(v, key=order)) for k, v in grouped.items()}
+        self._free = {k: tuple(sorted(v, key=lambda p: (p.operator or "", *order(p))))
+                      for k, v in free.items()}
+        self._empty = {ProductKind.PULSA: (), ProductKind.DATA: ()}
+
+    @property
+    def physical(self) -> list[Product]:
+        return sorted((p for p in self.by_sku.values() if p.kind is ProductKind.PHYSICAL),
+                      key=lambda p: p.name)
+
+    def __len__(self) -> int:
+        return len(self.by_sku)
+
+    def get(self, sku: str) -> Product:
+        try:
+            return self.by_sku[sku]
+        except KeyError:
+            raise UnknownProduct("error.unknown_product", sku=sku) from None
+
+    def choices_for(self, typed: str) -> Choice:
+        """Products for the number typed so far: the operator's pulsa and data, plus PLN
+        and e-wallets (which any number can buy)."""
+        number = looks_like_partial_phone(typed) if typed else None
+        operator = self.prefixes.operator(number) if number and len(number) >= 4 else None
+        result: dict[ProductKind, tuple[Product, ...]] = dict(self._empty)
+        if operator is not None:
+            for kind in (ProductKind.PULSA, ProductKind.DATA):
+                result[kind] = self._by_operator.get((operator.code, kind), ())
+        for kind in NUMBER_FREE_KINDS:
+            result[kind] = self._free.get(kind, ())
+        return Choice(number, operator, result)
+
+    def search(self, text: str, limit: int = 50) -> list[Product]:
+        """Goods (and anything else) whose name, SKU or barcode contains ``text``."""
+        needle = text.strip().lower()
+        if not needle:
+            return list(self.physical[:limit])
+        hits = [p for p in self.by_sku.values()
+                if needle in p.name.lower() or needle in p.sku.lower()
+                or (p.barcode and needle == p.barcode)]
+        hits.sort(key=lambda p: (p.kind is not ProductKind.PHYSICAL, p.name))
+        return hits[:limit]
+
+
+def product_from_row(row: object) -> Product:
+    return Product(
+        id=row.id, sku=row.sku, name=row.name, kind=ProductKind(row.kind),  # type: ignore[attr-defined]
+        operator=row.operator, nominal=row.nominal, cost=row.cost, price=row.price,  # type: ignore[attr-defined]
+        barcode=row.barcode, stock=row.stock, active=bool(row.active),  # type: ignore[attr-defined]
+    )
+
+
+class CatalogService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = self.load()
+        return self._catalog
+
+    def invalidate(self) -> None:
+        self._catalog = None
+
+    def note_stock(self, sku: str, stock: int) -> None:
+        """Keep the in-memory catalogue's stock in step after a sale, without a reload."""
+        if self._catalog is not None and sku in self._catalog.by_sku:
+            product = replace(self._catalog.by_sku[sku], stock=stock)
+            self._catalog.by_sku[sku] = product
+            if product.barcode:
+                self._catalog.by_barcode[product.barcode] = product
+
+    def load(self) -> Catalog:
+        with self._db.read() as conn:
+            rows = conn.execute(select(products)).all()
+            table = load_prefix_table(conn)
+        return Catalog((product_from_row(r) for r in rows), table)
+
+    def all_products(self) -> list[Product]:
+        with self._db.read() as conn:
+            rows = conn.execute(select(products).order_by(products.c.kind, products.c.sku)).all()
+        return [product_from_row(r) for r in rows]
+
+    def upsert(self, items: Iterable[Product]) -> int:
+        """Insert or update products by SKU (price-list import, demo data)."""
+        count = 0
+        now = to_db(utc_now())
+        with self._db.write() as conn:
+            for p in items:
+                if p.price < p.cost:
+                    raise KioskError("error.price_below_cost", sku=p.sku)
+                values = dict(name=p.name, kind=p.kind.value, operator=p.operator,
+                              nominal=p.nominal, cost=p.cost, price=p.price, barcode=p.barcode,
+                              active=p.active, updated_at=now)
+                existing = conn.execute(
+                    select(products.c.id).where(products.c.sku == p.sku)).scalar()
+                if existing is None:
+                    conn.execute(products.insert().values(sku=p.sku, stock=p.stock, **values))
+                else:
+                    conn.execute(update(products).where(products.c.id == existing).values(**values))
+                count += 1
+        self.invalidate()
+        return count
+
+    def receive_stock(self, sku: str, qty: int, reason: str = "received") -> int:
+        """Add (or with a negative qty, write off) goods; returns the new stock."""
+        with self._db.write() as conn:
+            row = conn.execute(
+                select(products.c.id, products.c.stock, products.c.kind)
+                .where(products.c.sku == sku)).first()
+            if row is None or row.kind != ProductKind.PHYSICAL.value:
+                raise UnknownProduct("error.unknown_product", sku=sku)
+            new_stock = (row.stock or 0) + qty
+            if new_stock < 0:
+                raise KioskError("error.stock_negative", sku=sku)
+            conn.execute(update(products).where(products.c.id == row.id).values(stock=new_stock))
+            conn.execute(stock_movements.insert().values(
+                product_id=row.id, delta=qty, stock_after=new_stock, reason=reason,
+                created_at=to_db(utc_now())))
+        self.invalidate()
+        return new_stock
+
+
+def load_prefix_table(conn: Connection) -> PrefixTable:
+    ops = [Operator(r.code, r.name, r.colour) for r in conn.execute(select(operators))]
+    prefixes = {r.prefix: r.operator for r in conn.execute(select(operator_prefixes))}
+    return PrefixTable(ops, prefixes)
+
+
+def store_prefix_table(conn: Connection, table: PrefixTable) -> None:
+    """Replace the stored operators and prefixes (first run, or a sync that updates them)."""
+    conn.execute(operator_prefixes.delete())
+    conn.execute(operators.delete())
+    for op in table.operators.values():
+        conn.execute(operators.insert().values(code=op.code, name=op.name, colour=op.colour))
+    for prefix, code in table.prefixes().items():
+        conn.execute(operator_prefixes.insert().values(prefix=prefix, operator=code))

@@ -1,0 +1,48 @@
+"""The kiosk as one object: the services over one open database.
+
+The UI, the CLI, sync and printing all reach the domain through this.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from kiosk_pos.core.catalog import CatalogService
+from kiosk_pos.core.clock import Clock, local_date, utc_now
+from kiosk_pos.core.deposit import DepositService
+from kiosk_pos.core.events import EventBus
+from kiosk_pos.core.reports import ReportService
+from kiosk_pos.core.sales import SaleService
+from kiosk_pos.core.settings import DEFAULT_TIMEZONE, KIOSK_TIMEZONE, Settings
+from kiosk_pos.core.users import UserService
+from kiosk_pos.store import Database, open_database
+
+DB_FILENAME = "kiosk.db"
+
+
+class Kiosk:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+        self.events = EventBus()
+        self.settings = Settings(db)
+        self._timezone = self.settings.get(KIOSK_TIMEZONE, DEFAULT_TIMEZONE)
+        self.catalog = CatalogService(db)
+        self.users = UserService(db)
+        self.deposit = DepositService(db)
+        self.sales = SaleService(db, self.catalog, self.events, self.timezone, clock)
+        self.reports = ReportService(db, lambda: self.catalog.catalog.prefixes, self.timezone)
+
+    @classmethod
+    def open(cls, data_dir: Path, *, create: bool = False, clock: Clock = utc_now) -> Kiosk:
+        return cls(open_database(Path(data_dir) / DB_FILENAME, create=create), clock)
+
+    def timezone(self) -> str:
+        return self._timezone
+
+    def today(self) -> date:
+        return local_date(self.clock(), self._timezone)
+
+    def close(self) -> None:
+        self.db.close()

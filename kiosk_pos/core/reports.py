@@ -1,0 +1,99 @@
+"""Daily totals, cost and profit, split by operator, kind, clerk, payment and hour.
+
+Reads only the day's rows through the ``business_date`` index, so the cost of a
+report does not grow with the years of history behind it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from kiosk_pos.core.clock import from_db
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.phone import PrefixTable
+from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
+from kiosk_pos.store import Database
+from kiosk_pos.store.schema import sale_lines, sales, topups, users
+
+
+class _Bucket:
+    __slots__ = ("count", "gross", "cost", "sales")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.gross = 0
+        self.cost = 0
+        self.sales: set[int] = set()
+
+    def add(self, sale_id: int, gross: int, cost: int) -> None:
+        self.sales.add(sale_id)
+        self.count = len(self.sales)
+        self.gross += gross
+        self.cost += cost
+
+
+def _rows(buckets: dict[str, _Bucket], label: Callable[[str], str],
+          keys: Iterable[str] | None = None) -> tuple[Breakdown, ...]:
+    order = list(keys) if keys is not None else sorted(buckets, key=lambda k: -buckets[k].gross)
+    out = []
+    for key in order:
+        b = buckets.get(key) or _Bucket()
+        out.append(Breakdown(key, label(key), b.count, b.gross, b.cost))
+    return tuple(out)
+
+
+class ReportService:
+    def __init__(self, db: Database, prefixes: Callable[[], PrefixTable],
+                 timezone: Callable[[], str]) -> None:
+        self._db = db
+        self._prefixes = prefixes
+        self._timezone = timezone
+
+    def daily(self, day: date) -> DailyReport:
+        zone = ZoneInfo(self._timezone())
+        query = (
+            select(sales.c.id, sales.c.created_at, sales.c.payment_method,
+                   users.c.name.label("clerk"), sale_lines.c.kind, sale_lines.c.operator,
+                   sale_lines.c.qty, sale_lines.c.unit_price, sale_lines.c.unit_cost,
+                   topups.c.status)
+            .join(users, users.c.id == sales.c.clerk_id)
+            .join(sale_lines, sale_lines.c.sale_id == sales.c.id)
+            .outerjoin(topups, topups.c.sale_line_id == sale_lines.c.id)
+            .where(sales.c.business_date == day)
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+        total = _Bucket()
+        splits: dict[str, dict[str, _Bucket]] = {
+            name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
+        pending = failed = failed_amount = 0
+        for r in rows:
+            gross, cost = r.qty * r.unit_price, r.qty * r.unit_cost
+            if r.status == TopUpStatus.FAILED.value:
+                failed += 1
+                failed_amount += gross
+                continue
+            if r.status in (TopUpStatus.QUEUED.value, TopUpStatus.PENDING.value):
+                pending += 1
+            hour = from_db(r.created_at).astimezone(zone).strftime("%H")
+            total.add(r.id, gross, cost)
+            for name, key in (("operator", r.operator or "-"), ("kind", r.kind),
+                              ("clerk", r.clerk), ("payment", r.payment_method), ("hour", hour)):
+                splits[name][key].add(r.id, gross, cost)
+        prefixes = self._prefixes()
+        return DailyReport(
+            date=day, count=total.count, gross=total.gross, cost=total.cost,
+            by_operator=_rows(splits["operator"],
+                              lambda k: prefixes.name(k) if k != "-" else tr("kind.physical")),
+            by_kind=_rows(splits["kind"], lambda k: tr(f"kind.{k}"),
+                          [k.value for k in ProductKind if k.value in splits["kind"]]),
+            by_clerk=_rows(splits["clerk"], str),
+            by_payment=_rows(splits["payment"], lambda k: tr(f"payment.{k}")),
+            by_hour=_rows(splits["hour"], lambda k: f"{k}:00", [f"{h:02d}" for h in range(24)]),
+            pending_count=pending, failed_count=failed, failed_amount=failed_amount,
+        )

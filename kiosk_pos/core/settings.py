@@ -1,0 +1,54 @@
+"""The kiosk's own settings, kept as JSON values in the store's ``settings`` table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.sqlite import insert
+
+from kiosk_pos.core.records import KioskInfo
+from kiosk_pos.store import Database
+from kiosk_pos.store.schema import settings as settings_table
+
+KIOSK_NAME = "kiosk.name"
+KIOSK_ADDRESS = "kiosk.address"
+KIOSK_FOOTER = "kiosk.footer"
+KIOSK_TIMEZONE = "kiosk.timezone"
+LANGUAGE = "ui.language"
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
+class Settings:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self._db.read() as conn:
+            raw = conn.execute(
+                select(settings_table.c.value).where(settings_table.c.key == key)
+            ).scalar()
+        return default if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any) -> None:
+        with self._db.write() as conn:
+            put(conn, key, value)
+
+    def kiosk_info(self) -> KioskInfo:
+        with self._db.read() as conn:
+            rows = {r.key: r.value for r in conn.execute(select(settings_table))}
+        def val(key: str, default: str) -> str:
+            return json.loads(rows[key]) if key in rows else default
+        return KioskInfo(
+            name=val(KIOSK_NAME, "Konter Pulsa"),
+            address=val(KIOSK_ADDRESS, ""),
+            footer=val(KIOSK_FOOTER, "Terima kasih"),
+            timezone=val(KIOSK_TIMEZONE, DEFAULT_TIMEZONE),
+        )
+
+
+def put(conn: Connection, key: str, value: Any) -> None:
+    stmt = insert(settings_table).values(key=key, value=json.dumps(value))
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"],
+                                            set_={"value": stmt.excluded.value}))

@@ -1,0 +1,69 @@
+"""Creating a kiosk database: the owner, the prefix table, optionally the demo shop."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from kiosk_pos.core import deposit
+from kiosk_pos.core.catalog import store_prefix_table
+from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.kiosk import DB_FILENAME, Kiosk
+from kiosk_pos.core.phone import default_prefix_table
+from kiosk_pos.core.records import Product, ProductKind, Role
+from kiosk_pos.core.settings import KIOSK_ADDRESS, KIOSK_FOOTER, KIOSK_NAME, put
+from kiosk_pos.core.users import check_pin_format
+from kiosk_pos.resources import resource_path
+from kiosk_pos.store.schema import users
+
+DEMO_CLERK = ("kasir", "1111")
+DEMO_OWNER_PIN = "9999"
+DEMO_DEPOSIT = 5_000_000
+
+
+def demo_products() -> list[Product]:
+    with open(resource_path("demo_catalog.json"), encoding="utf-8") as fh:
+        raw = json.load(fh)["products"]
+    return [Product(sku=p["sku"], name=p["name"], kind=ProductKind(p["kind"]),
+                    operator=p.get("operator"), nominal=p.get("nominal", 0), cost=p["cost"],
+                    price=p["price"], barcode=p.get("barcode"), stock=p.get("stock"))
+            for p in raw]
+
+
+def is_initialised(data_dir: Path) -> bool:
+    return (Path(data_dir) / DB_FILENAME).exists()
+
+
+def init_kiosk(data_dir: Path, kiosk_name: str, owner_pin: str, *, demo: bool = False,
+               address: str = "") -> Kiosk:
+    """Create the kiosk database in ``data_dir`` (refuses if one is already there)."""
+    if not kiosk_name.strip():
+        raise KioskError("error.kiosk_name_required")
+    check_pin_format(owner_pin)
+    if is_initialised(data_dir):
+        raise KioskError("error.already_initialised", path=str(Path(data_dir) / DB_FILENAME))
+    kiosk = Kiosk.open(data_dir, create=True)
+    with kiosk.db.write() as conn:
+        if conn.execute(select(func.count()).select_from(users)).scalar():
+            raise KioskError("error.already_initialised", path=str(kiosk.db.path))
+        put(conn, KIOSK_NAME, kiosk_name.strip())
+        put(conn, KIOSK_ADDRESS, address or ("Jl. Merdeka No. 1, Bandung" if demo else ""))
+        put(conn, KIOSK_FOOTER, "Terima kasih, semoga berkah")
+        store_prefix_table(conn, default_prefix_table())
+    kiosk.users.add("Pemilik", Role.OWNER, owner_pin)
+    if demo:
+        add_demo_data(kiosk)
+    return kiosk
+
+
+def add_demo_data(kiosk: Kiosk) -> None:
+    kiosk.catalog.upsert(demo_products())
+    for p in demo_products():
+        if p.stock:
+            kiosk.catalog.receive_stock(p.sku, p.stock, reason="opening")
+    name, pin = DEMO_CLERK
+    kiosk.users.add(name, Role.CLERK, pin)
+    with kiosk.db.write() as conn:
+        deposit.append(conn, DEMO_DEPOSIT, deposit.REASON_OPENING, reference="demo")

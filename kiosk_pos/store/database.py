@@ -1,0 +1,148 @@
+"""Opening the kiosk database safely, and the one-writer / many-readers discipline.
+
+Every connection runs with WAL, ``synchronous=FULL``, foreign keys and a busy
+timeout. Writes go through :meth:`Database.write`, which holds the single writer
+lock and starts the transaction with ``BEGIN IMMEDIATE``; reads go through
+:meth:`Database.read` on their own connections beside the writer (WAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from kiosk_pos.core.errors import StoreError
+from kiosk_pos.store.migrations import HEAD
+from kiosk_pos.store.schema import APPLICATION_ID
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+
+def _make_engine(path: Path, *, begin: str, single: bool) -> Engine:
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if single:
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(f"sqlite:///{path}", **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        for pragma in PRAGMAS:
+            dbapi_connection.execute(pragma)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+class Database:
+    """An open kiosk database: one writer connection, pooled reader connections."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer = _make_engine(path, begin="BEGIN IMMEDIATE", single=True)
+        self._reader = _make_engine(path, begin="BEGIN", single=False)
+        self._write_lock = threading.RLock()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction at a time, committed (with fsync) when the block ends."""
+        with self._write_lock, self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent snapshot for reading, beside the writer."""
+        with self._reader.connect() as conn, conn.begin():
+            yield conn
+
+    def pragma(self, name: str) -> Any:
+        with self._reader.connect() as conn:
+            return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+    def close(self) -> None:
+        self._writer.dispose()
+        self._reader.dispose()
+
+
+def inspect_file(path: Path) -> str | None:
+    """Check an existing file before anything writes to it; return its schema revision.
+
+    Raises StoreError (naming the file and what to do) for a file that is not a
+    SQLite database, is damaged, or belongs to another program. Opens read-only,
+    so the file is never modified here.
+    """
+    with open(path, "rb") as fh:
+        header = fh.read(len(SQLITE_MAGIC))
+    if header == b"":
+        return None  # an empty file: treat as new
+    if header != SQLITE_MAGIC:
+        raise StoreError("error.db_not_sqlite", path=str(path))
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError("error.db_corrupt", path=str(path), detail=str(exc)) from exc
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StoreError("error.db_corrupt", path=str(path), detail=check)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id != APPLICATION_ID:
+            if tables:
+                raise StoreError("error.db_foreign", path=str(path))
+            return None
+        if "alembic_version" not in tables:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError("error.db_corrupt", path=str(path), detail=str(exc)) from exc
+    finally:
+        conn.close()
+
+
+def open_database(path: Path, *, create: bool = False) -> Database:
+    """Open (and if needed create or migrate) the kiosk database at ``path``.
+
+    A file that exists but cannot be trusted is refused and left untouched. Before a
+    migration changes an existing database, a backup copy is written beside it.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise StoreError("error.db_missing", path=str(path))
+    revision = inspect_file(path) if exists else None
+    if revision is not None and revision != HEAD and not _known_revision(revision):
+        raise StoreError("error.db_newer", path=str(path), revision=revision)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    if revision != HEAD:
+        from kiosk_pos.store.migrate import backup_database, upgrade
+
+        if exists:
+            backup_database(path, revision)
+        upgrade(db)
+    return db
+
+
+def _known_revision(revision: str) -> bool:
+    versions = Path(__file__).with_name("migrations") / "versions"
+    return any(p.name.startswith(f"{revision}_") for p in versions.glob("*.py"))

@@ -1,0 +1,177 @@
+"""Tables of the kiosk's offline store.
+
+Money columns are integers of rupiah. Times are UTC. Sales, lines and ledger rows
+are only ever inserted; corrections are rows of their own that point back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+APPLICATION_ID = 0x4B505053  # "KPPS": marks a file as a kiosk_pos database
+
+metadata = MetaData()
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+)
+
+operators = Table(
+    "operators", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("colour", String(16), nullable=False),
+)
+
+operator_prefixes = Table(
+    "operator_prefixes", metadata,
+    Column("prefix", String(8), primary_key=True),
+    Column("operator", String(32), ForeignKey("operators.code"), nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("1")),
+    Column("created_at", DateTime, nullable=False),
+)
+
+products = Table(
+    "products", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("operator", String(32)),
+    Column("nominal", Integer, nullable=False, server_default=text("0")),
+    Column("cost", Integer, nullable=False),
+    Column("price", Integer, nullable=False),
+    Column("barcode", String(64), unique=True),
+    Column("stock", Integer),
+    Column("active", Boolean, nullable=False, server_default=text("1")),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+sales = Table(
+    "sales", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("clerk_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("payment_method", String(16), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("cash_given", Integer),
+    Column("change", Integer, nullable=False),
+    Column("corrects_sale_id", Integer, ForeignKey("sales.id")),  # voids/refunds point back
+    Column("note", Text),
+    Index("ix_sales_business_date", "business_date"),
+)
+
+sale_lines = Table(
+    "sale_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sale_id", Integer, ForeignKey("sales.id"), nullable=False),
+    Column("product_id", Integer, ForeignKey("products.id")),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("operator", String(32)),
+    Column("qty", Integer, nullable=False),
+    Column("unit_price", Integer, nullable=False),
+    Column("unit_cost", Integer, nullable=False),
+    Column("destination", String(32), nullable=False, server_default=""),
+    Index("ix_sale_lines_sale_id", "sale_id"),
+)
+
+topups = Table(
+    "topups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sale_line_id", Integer, ForeignKey("sale_lines.id"), nullable=False, unique=True),
+    Column("ref_id", String(36), nullable=False, unique=True),
+    Column("sku", String(64), nullable=False),
+    Column("destination", String(32), nullable=False),
+    Column("cost", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("sn", String(128)),
+    Column("message", Text),
+    Column("server_price", Integer),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_topups_status", "status"),
+)
+
+topup_events = Table(
+    "topup_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topup_id", Integer, ForeignKey("topups.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("sn", String(128)),
+    Column("message", Text),
+    Column("source", String(16), nullable=False),  # local | server | reconcile
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_topup_events_topup_id", "topup_id"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topup_id", Integer, ForeignKey("topups.id"), nullable=False, unique=True),
+    Column("ref_id", String(36), nullable=False, unique=True),
+    Column("payload", Text, nullable=False),  # JSON, fixed for the row's whole life
+    Column("created_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_attempt_at", DateTime),
+    Column("last_error", Text),
+    Column("sent_at", DateTime),  # set only on a definite answer from the distributor
+    Index("ix_outbox_unsent", "id", sqlite_where=text("sent_at IS NULL")),
+)
+
+deposit_ledger = Table(
+    "deposit_ledger", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("amount", Integer, nullable=False),  # signed: debit < 0, credit > 0
+    Column("balance_after", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("reference", String(64)),
+    Column("sale_id", Integer, ForeignKey("sales.id")),
+    Column("server_seq", Integer, unique=True),
+)
+
+stock_movements = Table(
+    "stock_movements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", Integer, ForeignKey("products.id"), nullable=False),
+    Column("delta", Integer, nullable=False),
+    Column("stock_after", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("sale_id", Integer, ForeignKey("sales.id")),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_stock_movements_product_id", "product_id"),
+)
+
+sync_state = Table(
+    "sync_state", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    UniqueConstraint("name"),
+)
