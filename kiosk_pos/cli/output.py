@@ -1,0 +1,80 @@
+"""Records as JSON-ready dicts (the CLI contract) and as short human lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.money import format_rupiah
+from kiosk_pos.core.records import Breakdown, DailyReport, Product, SaleLineRecord, SaleRecord
+
+
+def product_json(p: Product) -> dict[str, Any]:
+    return {"sku": p.sku, "name": p.name, "kind": p.kind.value, "operator": p.operator,
+            "nominal": p.nominal, "price": p.price, "cost": p.cost, "barcode": p.barcode,
+            "stock": p.stock if not p.kind.electronic else None, "active": p.active}
+
+
+def line_json(line: SaleLineRecord) -> dict[str, Any]:
+    t = line.topup
+    return {"id": line.id, "sku": line.sku, "name": line.name, "kind": line.kind.value,
+            "operator": line.operator, "qty": line.qty, "unit_price": line.unit_price,
+            "unit_cost": line.unit_cost, "amount": line.amount,
+            "destination": line.destination or None,
+            "ref_id": t.ref_id if t else None, "status": t.status.value if t else "done",
+            "sn": t.sn if t else None, "message": t.message if t else None}
+
+
+def sale_json(sale: SaleRecord) -> dict[str, Any]:
+    lines = [line_json(line) for line in sale.lines]
+    refs = [line["ref_id"] for line in lines if line["ref_id"]]
+    sns = [line["sn"] for line in lines if line["sn"]]
+    return {
+        "id": sale.id, "created_at": sale.created_at.isoformat(),
+        "business_date": sale.business_date.isoformat(), "clerk": sale.clerk_name,
+        "payment_method": sale.payment_method.value, "status": sale.status,
+        "total": sale.total, "cash_given": sale.cash_given, "change": sale.change,
+        "ref_id": refs[0] if len(refs) == 1 else (refs or None),
+        "sn": sns[0] if len(sns) == 1 else (sns or None),
+        "lines": lines,
+    }
+
+
+def breakdown_json(rows: tuple[Breakdown, ...]) -> list[dict[str, Any]]:
+    return [{"key": b.key, "label": b.label, "count": b.count, "gross": b.gross,
+             "cost": b.cost, "profit": b.profit} for b in rows]
+
+
+def report_json(r: DailyReport) -> dict[str, Any]:
+    return {"date": r.date.isoformat(), "count": r.count, "gross": r.gross, "cost": r.cost,
+            "profit": r.profit, "by_operator": breakdown_json(r.by_operator),
+            "by_kind": breakdown_json(r.by_kind), "by_clerk": breakdown_json(r.by_clerk),
+            "by_payment": breakdown_json(r.by_payment), "by_hour": breakdown_json(r.by_hour),
+            "pending_count": r.pending_count, "failed_count": r.failed_count,
+            "failed_amount": r.failed_amount}
+
+
+def sale_text(sale: SaleRecord) -> str:
+    local = sale.created_at.astimezone().strftime("%H:%M")
+    parts = [f"#{sale.id} {local} {sale.clerk_name} {format_rupiah(sale.total)} "
+             f"{tr('payment.' + sale.payment_method.value)} [{tr('status.' + sale.status)}]"]
+    for line in sale.lines:
+        t = line.topup
+        extra = f" -> {line.destination}" if line.destination else f" x{line.qty}"
+        state = f" {tr('status.' + t.status.value)}" + (f" SN {t.sn}" if t and t.sn else "") \
+            if t else ""
+        parts.append(f"    {line.name}{extra} {format_rupiah(line.amount)}{state}")
+    return "\n".join(parts)
+
+
+def report_text(r: DailyReport) -> str:
+    out = [f"{r.date.isoformat()}: {r.count} transaksi, omzet {format_rupiah(r.gross)}, "
+           f"modal {format_rupiah(r.cost)}, laba {format_rupiah(r.profit)}"]
+    for title, rows in (("operator", r.by_operator), ("jenis", r.by_kind),
+                        ("kasir", r.by_clerk), ("pembayaran", r.by_payment)):
+        out.append(f"  per {title}:")
+        out += [f"    {b.label:<16} {b.count:>5} {format_rupiah(b.gross):>14} "
+                f"{format_rupiah(b.profit):>12}" for b in rows]
+    if r.failed_count:
+        out.append(f"  gagal: {r.failed_count} ({format_rupiah(r.failed_amount)} dikembalikan)")
+    return "\n".join(out)

@@ -1,0 +1,121 @@
+"""Shop commands: init, products, sell, history, report."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk_pos.cli.common import (
+    EXIT_OK,
+    CliError,
+    data_dir,
+    open_kiosk,
+    parse_amount,
+    parse_date,
+    print_json,
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("init", parents=[common], help="create a kiosk database")
+    p.add_argument("--kiosk-name", required=True)
+    p.add_argument("--owner-pin", required=True)
+    p.add_argument("--address", default="")
+    p.add_argument("--demo", action="store_true", help="add the demo catalogue, clerk and deposit")
+    p.set_defaults(handler=cmd_init)
+
+    p = subparsers.add_parser("products", parents=[common], help="list the price list and goods")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_products)
+
+    p = subparsers.add_parser("sell", parents=[common], help="record a one-line sale")
+    p.add_argument("--sku", required=True)
+    p.add_argument("--to", default="", help="destination: phone number or PLN id")
+    p.add_argument("--qty", type=int, default=1)
+    p.add_argument("--cash", help="cash given (default: exact money)")
+    p.add_argument("--method", choices=("cash", "qris", "transfer"), default="cash")
+    p.add_argument("--pin", required=True, help="the clerk's PIN")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sell)
+
+    p = subparsers.add_parser("history", parents=[common], help="a day's sales and their status")
+    p.add_argument("--date")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_history)
+
+    p = subparsers.add_parser("report", parents=[common], help="reports")
+    sub = p.add_subparsers(dest="report", required=True, parser_class=type(p))
+    d = sub.add_parser("daily", parents=[common], help="daily totals, cost and profit")
+    d.add_argument("--date")
+    d.add_argument("--json", action="store_true")
+    d.add_argument("--pdf", metavar="FILE", help="write the A4 report to FILE")
+    d.set_defaults(handler=cmd_report_daily)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from kiosk_pos.core.setup import init_kiosk
+
+    kiosk = init_kiosk(data_dir(args), args.kiosk_name, args.owner_pin, demo=args.demo,
+                       address=args.address)
+    print(f"kiosk '{args.kiosk_name}' -> {kiosk.db.path}")
+    kiosk.close()
+    return EXIT_OK
+
+
+def cmd_products(args: argparse.Namespace) -> int:
+    from kiosk_pos.cli.output import product_json
+    from kiosk_pos.core.money import format_rupiah
+
+    kiosk = open_kiosk(args)
+    items = kiosk.catalog.all_products()
+    if args.json:
+        print_json([product_json(p) for p in items])
+    else:
+        for p in items:
+            stock = "" if p.kind.electronic else f" stok {p.stock}"
+            print(f"{p.sku:<12} {p.name:<34} {format_rupiah(p.price):>11}{stock}")
+    return EXIT_OK
+
+
+def cmd_sell(args: argparse.Namespace) -> int:
+    from kiosk_pos.cli.output import sale_json, sale_text
+    from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
+
+    cash = parse_amount(args.cash) if args.cash is not None else None
+    if cash is not None and args.method != "cash":
+        raise CliError("--cash only goes with --method cash.")
+    kiosk = open_kiosk(args)
+    clerk = kiosk.users.authenticate(args.pin)
+    sale = kiosk.sales.sell(clerk, [CartLine(args.sku, args.qty, args.to)],
+                            Payment(PaymentMethod(args.method), cash))
+    print_json(sale_json(sale)) if args.json else print(sale_text(sale))
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from kiosk_pos.cli.output import sale_json, sale_text
+
+    kiosk = open_kiosk(args)
+    sales = kiosk.sales.for_day(parse_date(args.date, kiosk.today()))
+    if args.json:
+        print_json([sale_json(s) for s in sales])
+    else:
+        for s in sales:
+            print(sale_text(s))
+    return EXIT_OK
+
+
+def cmd_report_daily(args: argparse.Namespace) -> int:
+    from kiosk_pos.cli.output import report_json, report_text
+
+    kiosk = open_kiosk(args)
+    report = kiosk.reports.daily(parse_date(args.date, kiosk.today()))
+    if args.pdf:
+        from kiosk_pos.printing.reports import daily_report_pdf
+
+        daily_report_pdf(report, kiosk.settings.kiosk_info(), args.pdf)
+    if args.json:
+        print_json(report_json(report))
+    elif not args.pdf:
+        print(report_text(report))
+    return EXIT_OK
