@@ -1,0 +1,35 @@
+"""The FastAPI application; ``create_app(ctx)`` wires routes, limits and error handling."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from distributor_server import __version__
+from distributor_server.api import routes_kiosk, routes_public, routes_topups
+from distributor_server.api.errors import install_error_handlers
+from distributor_server.api.limits import BodyLimitMiddleware
+from distributor_server.context import ServerContext
+from kiosk_pos.sync import wire
+
+
+def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if run_worker:
+            ctx.start_worker()
+        yield
+
+    app = FastAPI(
+        title="Pulsa distributor server", version=__version__, lifespan=lifespan,
+        description="Kiosk sync API. Schemas and signing: kiosk_pos/sync/wire.py.",
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.include_router(routes_public.router)
+    app.include_router(routes_kiosk.router)
+    app.include_router(routes_topups.router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=wire.MAX_BODY_BYTES)
+    return app

@@ -1,0 +1,69 @@
+"""Every refusal is JSON ``{"code", "message", "errors"}`` (wire.ErrorBody), never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk_pos.sync.wire import ErrorCode
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, errors: list | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+
+
+def error_response(status: int, code: str, message: str, errors: list | None = None
+                   ) -> JSONResponse:
+    body: dict = {"code": str(code), "message": message}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(status_code=status, content=body)
+
+
+def _describe(errors: list[dict]) -> tuple[bool, str, list[dict]]:
+    clean = []
+    malformed = False
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ())]
+        if err.get("type") == "json_invalid":
+            malformed = True
+        clean.append({"loc": loc, "msg": str(err.get("msg", "")), "type": err.get("type", "")})
+    first = clean[0] if clean else {"loc": [], "msg": "invalid request"}
+    where = ".".join(p for p in first["loc"] if p not in ("body", "query", "path")) or "body"
+    return malformed, f"{where}: {first['msg']}", clean
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        malformed, message, errors = _describe(list(exc.errors()))
+        if malformed:
+            return error_response(400, ErrorCode.MALFORMED_JSON,
+                                  f"The body is not valid JSON ({message}).", errors)
+        return error_response(422, ErrorCode.INVALID_REQUEST, message, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+            exc.status_code, ErrorCode.INVALID_REQUEST)
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(500, ErrorCode.INTERNAL, "Internal error; it has been logged.")

@@ -1,0 +1,118 @@
+"""Ping, balance, ledger, change feed, prices and deposit tickets."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from distributor_server.api.errors import ApiError
+from distributor_server.auth import authenticate
+from distributor_server.clock import utcnow
+from distributor_server.context import ServerContext
+from distributor_server.kiosks import balance, ledger
+from distributor_server.models import Change
+from distributor_server.products import prices_since
+from distributor_server.tickets import TicketError, create_ticket, list_tickets
+from kiosk_pos.sync import wire
+
+router = APIRouter(prefix=wire.API_PREFIX, tags=["kiosk"])
+
+
+def _json(model: object, status: int = 200) -> JSONResponse:
+    return JSONResponse(status_code=status, content=model.model_dump(mode="json"))
+
+
+@router.get("/ping", response_model=wire.Ping)
+async def ping(kiosk_id: int = Depends(authenticate)) -> JSONResponse:
+    return _json(wire.Ping(kiosk_id=kiosk_id, server_time=utcnow()))
+
+
+@router.get("/balance", response_model=wire.Balance)
+async def get_balance(request: Request, kiosk_id: int = Depends(authenticate)) -> JSONResponse:
+    return _json(await run_in_threadpool(balance, request.app.state.ctx, kiosk_id))
+
+
+@router.get("/ledger", response_model=wire.LedgerPage)
+async def get_ledger(
+    request: Request,
+    start: datetime | None = Query(None, alias="from"),
+    end: datetime | None = Query(None, alias="to"),
+    kiosk_id: int = Depends(authenticate),
+) -> JSONResponse:
+    """Ledger (mutasi) rows created in [from, to), and the current balance."""
+    return _json(await run_in_threadpool(ledger, request.app.state.ctx, kiosk_id, start, end))
+
+
+def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int) -> wire.ChangesPage:
+    with ctx.db.read() as session:
+        rows = session.scalars(
+            select(Change).where(Change.kiosk_id == kiosk_id, Change.seq > cursor)
+            .order_by(Change.seq).limit(limit + 1)
+        ).all()
+    changes = []
+    for row in rows[:limit]:
+        change = wire.Change(seq=row.seq, kind=row.kind, created_at=row.created_at)
+        if row.kind == "topup":
+            change.topup = wire.TopUp.model_validate_json(row.payload)
+        else:
+            change.ledger = wire.LedgerEntry.model_validate_json(row.payload)
+        changes.append(change)
+    next_cursor = changes[-1].seq if changes else cursor
+    return wire.ChangesPage(changes=changes, next_cursor=next_cursor, has_more=len(rows) > limit)
+
+
+@router.get("/changes", response_model=wire.ChangesPage)
+async def get_changes(
+    request: Request,
+    cursor: int = Query(0, ge=0),
+    limit: int = Query(500, ge=1, le=1000),
+    wait: float = Query(0, ge=0, le=wire.MAX_WAIT_SECONDS),
+    kiosk_id: int = Depends(authenticate),
+) -> JSONResponse:
+    """Feed rows with seq > cursor; with ``wait`` long-poll until there is one."""
+    ctx: ServerContext = request.app.state.ctx
+    deadline = time.monotonic() + wait
+    while True:
+        tick = ctx.notifier.tick(kiosk_id)
+        page = await run_in_threadpool(fetch_changes, ctx, kiosk_id, cursor, limit)
+        if page.changes or time.monotonic() >= deadline:
+            return _json(page)
+        # re-query on a local notification at once, and every second for other workers
+        recheck = min(deadline, time.monotonic() + 1.0)
+        while time.monotonic() < recheck and ctx.notifier.tick(kiosk_id) == tick:
+            if await request.is_disconnected():
+                return _json(page)
+            await asyncio.sleep(0.05)
+
+
+@router.get("/prices", response_model=wire.PriceList)
+async def get_prices(
+    request: Request, since: int = Query(0, ge=0), _kiosk_id: int = Depends(authenticate)
+) -> JSONResponse:
+    """Products changed after version ``since`` and the current version."""
+    return _json(await run_in_threadpool(prices_since, request.app.state.ctx.db, since))
+
+
+@router.post("/deposit-tickets", response_model=wire.DepositTicket, status_code=201)
+async def post_ticket(
+    request: Request, body: wire.DepositTicketRequest, kiosk_id: int = Depends(authenticate)
+) -> JSONResponse:
+    """Ask to add deposit by bank transfer: transfer exactly ``amount_to_transfer``."""
+    try:
+        ticket = await run_in_threadpool(create_ticket, request.app.state.ctx, kiosk_id,
+                                         body.amount)
+    except TicketError as exc:
+        raise ApiError(409, "no_unique_code", str(exc)) from None
+    return _json(ticket, 201)
+
+
+@router.get("/deposit-tickets", response_model=wire.DepositTicketList)
+async def get_tickets(request: Request, kiosk_id: int = Depends(authenticate)) -> JSONResponse:
+    tickets = await run_in_threadpool(list_tickets, request.app.state.ctx, kiosk_id)
+    return _json(wire.DepositTicketList(tickets=tickets))

@@ -1,0 +1,71 @@
+"""Top-up submit (single and batch), status and the day's list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from distributor_server.api.errors import ApiError
+from distributor_server.auth import authenticate
+from distributor_server.topups import get_topup, list_topups, submit_topups
+from kiosk_pos.sync import wire
+
+router = APIRouter(prefix=wire.API_PREFIX, tags=["topups"])
+REF_PATH = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
+
+
+def _json(model: object, status: int = 200) -> JSONResponse:
+    return JSONResponse(status_code=status, content=model.model_dump(mode="json"))
+
+
+@router.put(
+    "/topups/{ref_id}", response_model=wire.TopUp, status_code=201,
+    responses={200: {"model": wire.TopUp}, 402: {"model": wire.ErrorBody},
+               409: {"model": wire.ErrorBody}, 422: {"model": wire.ErrorBody}},
+)
+async def put_topup(
+    request: Request, body: wire.TopUpFields, ref_id: str = REF_PATH,
+    kiosk_id: int = Depends(authenticate),
+) -> JSONResponse:
+    """Submit one top-up; idempotent by ref_id (200 when it already existed)."""
+    item = wire.TopUpRequest(ref_id=ref_id, **body.model_dump())
+    batch = await run_in_threadpool(submit_topups, request.app.state.ctx, kiosk_id, [item])
+    result = batch.results[0]
+    if result.topup is not None and result.code in ("created", "exists"):
+        return _json(result.topup, result.http_status)
+    raise ApiError(result.http_status, result.code, result.message)
+
+
+@router.post("/topups", response_model=wire.TopUpBatchResponse)
+async def post_topups(
+    request: Request, body: wire.TopUpBatchRequest, kiosk_id: int = Depends(authenticate)
+) -> JSONResponse:
+    """Submit up to 1000 top-ups; one result per item, in order, each with its own code."""
+    batch = await run_in_threadpool(submit_topups, request.app.state.ctx, kiosk_id, body.items)
+    return _json(batch)
+
+
+@router.get("/topups/{ref_id}", response_model=wire.TopUp,
+            responses={404: {"model": wire.ErrorBody}})
+async def read_topup(
+    request: Request, ref_id: str = REF_PATH, kiosk_id: int = Depends(authenticate)
+) -> JSONResponse:
+    topup = await run_in_threadpool(get_topup, request.app.state.ctx, kiosk_id, ref_id)
+    if topup is None:
+        raise ApiError(404, wire.ErrorCode.NOT_FOUND, f"No top-up with ref_id {ref_id}.")
+    return _json(topup)
+
+
+@router.get("/transactions", response_model=wire.TransactionList)
+async def transactions(
+    request: Request,
+    start: datetime | None = Query(None, alias="from"),
+    end: datetime | None = Query(None, alias="to"),
+    kiosk_id: int = Depends(authenticate),
+) -> JSONResponse:
+    """This kiosk's top-ups created in [from, to) for reconciling a day."""
+    rows = await run_in_threadpool(list_topups, request.app.state.ctx, kiosk_id, start, end)
+    return _json(wire.TransactionList(topups=rows))

@@ -1,0 +1,53 @@
+"""Everything one server process shares: settings, database, master key, upstream, worker."""
+
+from __future__ import annotations
+
+from distributor_server.config import Settings
+from distributor_server.db import Database
+from distributor_server.feed import FeedNotifier
+from distributor_server.kiosk_keys import kiosk_secret, load_or_create_master_key
+from distributor_server.migrate import migrate
+from distributor_server.upstream import Upstream, make_upstream
+
+
+class ServerContext:
+    def __init__(self, settings: Settings, upstream: Upstream | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings.db_url)
+        migrate(self.db)
+        self.master_key = load_or_create_master_key(settings.key_file)
+        self.notifier = FeedNotifier()
+        self._upstream = upstream
+        self._worker = None
+
+    @property
+    def upstream(self) -> Upstream:
+        if self._upstream is None:
+            self._upstream = make_upstream(self.settings)
+        return self._upstream
+
+    def secret_for(self, kiosk_id: int, generation: int) -> str:
+        return kiosk_secret(self.master_key, kiosk_id, generation)
+
+    def changed(self, kiosk_id: int) -> None:
+        """Call after a commit that added feed rows for ``kiosk_id``."""
+        self.notifier.bump(kiosk_id)
+
+    def wake_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()
+
+    def start_worker(self) -> None:
+        from distributor_server.worker import UpstreamWorker
+
+        if self._worker is None:
+            self._worker = UpstreamWorker(self)
+            self._worker.start()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+        if self._upstream is not None:
+            self._upstream.close()
+        self.db.dispose()

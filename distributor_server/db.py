@@ -1,0 +1,92 @@
+"""Engine, sessions and the write discipline that keeps deposits from being overdrawn.
+
+PostgreSQL: every write transaction that touches a kiosk's money or feed first takes
+``SELECT ... FOR UPDATE`` on the kiosk row (:func:`lock_kiosk`), so concurrent writers for
+one kiosk queue up while other kiosks proceed.
+
+SQLite: writes are serialised twice over: a process-wide lock (threads of this server) and
+``BEGIN IMMEDIATE`` (other processes, with a busy timeout), in WAL mode. Reads use a plain
+deferred ``BEGIN`` and run beside the writer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from distributor_server.models import Kiosk
+
+_SQLITE_LOCKS: dict[str, threading.RLock] = {}
+_SQLITE_LOCKS_GUARD = threading.Lock()
+
+
+class Database:
+    """One engine plus read/write session factories."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+                raise ValueError("use a SQLite file, not an in-memory database")
+            self.engine = create_engine(
+                url, connect_args={"timeout": 30, "check_same_thread": False}
+            )
+            _install_sqlite_pragmas(self.engine)
+            with _SQLITE_LOCKS_GUARD:
+                self._write_lock = _SQLITE_LOCKS.setdefault(url, threading.RLock())
+            self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+        else:
+            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            self._write_lock = None
+            self._write_engine = self.engine
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction, committed on success and rolled back on any error."""
+        if self._write_lock is not None:
+            self._write_lock.acquire()
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        finally:
+            if self._write_lock is not None:
+                self._write_lock.release()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def lock_kiosk(session: Session, kiosk_id: int) -> Kiosk | None:
+    """The kiosk row, locked for the rest of the transaction (FOR UPDATE; no-op on SQLite)."""
+    return session.scalars(
+        select(Kiosk).where(Kiosk.id == kiosk_id).with_for_update()
+    ).one_or_none()
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,80 @@
+"""The per-kiosk change feed and ledger (mutasi) rows.
+
+Callers hold the kiosk row lock (db.lock_kiosk), so ``seq`` numbers are assigned in commit
+order per kiosk: a cursor can never skip a row that commits late.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from distributor_server.clock import utcnow
+from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
+from kiosk_pos.sync import wire
+
+
+class FeedNotifier:
+    """In-process 'something changed for kiosk N' counters that long-polls watch cheaply."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ticks: dict[int, int] = defaultdict(int)
+
+    def bump(self, kiosk_id: int) -> None:
+        with self._lock:
+            self._ticks[kiosk_id] += 1
+
+    def tick(self, kiosk_id: int) -> int:
+        with self._lock:
+            return self._ticks[kiosk_id]
+
+
+def topup_to_wire(tx: TopUp) -> wire.TopUp:
+    return wire.TopUp(
+        ref_id=tx.ref_id, sku=tx.sku, destination=tx.destination, price=tx.price,
+        status=wire.TopUpStatus(tx.status), sn=tx.sn or "", message=tx.message or "",
+        created_at=tx.created_at, updated_at=tx.updated_at, kiosk_created_at=tx.kiosk_created_at,
+    )
+
+
+def ledger_to_wire(entry: LedgerEntry) -> wire.LedgerEntry:
+    return wire.LedgerEntry(
+        seq=entry.seq, amount=entry.amount, balance_before=entry.balance_before,
+        balance_after=entry.balance_after, reason=entry.reason, reference=entry.reference,
+        created_at=entry.created_at,
+    )
+
+
+def append_change(session: Session, kiosk: Kiosk, kind: str, payload: str) -> Change:
+    kiosk.change_seq += 1
+    change = Change(
+        kiosk_id=kiosk.id, seq=kiosk.change_seq, kind=kind, payload=payload,
+        created_at=utcnow(),
+    )
+    session.add(change)
+    return change
+
+
+def record_topup(session: Session, kiosk: Kiosk, tx: TopUp) -> None:
+    append_change(session, kiosk, "topup", topup_to_wire(tx).model_dump_json())
+
+
+def post_ledger(
+    session: Session, kiosk: Kiosk, amount: int, reason: str, reference: str = ""
+) -> LedgerEntry:
+    """Move the kiosk's balance by ``amount`` (negative = debit) with its own ledger row."""
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError("ledger amounts are int rupiah")
+    before = kiosk.balance
+    kiosk.balance = before + amount
+    kiosk.ledger_seq += 1
+    entry = LedgerEntry(
+        kiosk_id=kiosk.id, seq=kiosk.ledger_seq, amount=amount, balance_before=before,
+        balance_after=kiosk.balance, reason=reason, reference=reference, created_at=utcnow(),
+    )
+    session.add(entry)
+    append_change(session, kiosk, "ledger", ledger_to_wire(entry).model_dump_json())
+    return entry

@@ -1,0 +1,28 @@
+"""``distributor-server serve``: uvicorn in the foreground."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from distributor_server.api.app import create_app
+from distributor_server.config import DigiflazzSettings, Settings
+from distributor_server.context import ServerContext
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.upstream == "digiflazz":
+        from dataclasses import replace
+
+        settings = replace(settings, digiflazz=DigiflazzSettings.from_env())
+        if not settings.digiflazz.username or not settings.digiflazz.api_key:
+            raise ValueError("set DIGIFLAZZ_USERNAME and DIGIFLAZZ_API_KEY to use --upstream "
+                             "digiflazz")
+    ctx = ServerContext(settings)
+    try:
+        uvicorn.run(create_app(ctx), host=host, port=port, timeout_graceful_shutdown=5)
+    finally:
+        ctx.close()
+    return 0

@@ -1,0 +1,192 @@
+"""Accepting top-ups (debit under the kiosk lock) and applying upstream outcomes (refunds).
+
+A submit never calls the supplier: it validates, debits the deposit and stores the top-up as
+pending in one transaction, then wakes the worker. Idempotent by (kiosk, ref_id): the same
+ref_id with the same sku and destination returns the stored top-up and charges nothing; with
+a different sku or destination it is a 409. ``expected_price`` is the most the kiosk agreed to
+pay: it is checked when the top-up is created, not part of its identity.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from distributor_server.clock import utcnow
+from distributor_server.context import ServerContext
+from distributor_server.db import lock_kiosk
+from distributor_server.destinations import DestinationError, check_destination
+from distributor_server.feed import post_ledger, record_topup, topup_to_wire
+from distributor_server.models import Kiosk, Product, TopUp
+from distributor_server.upstream import UpstreamResult
+from kiosk_pos.core.money import format_rupiah
+from kiosk_pos.sync import wire
+
+log = logging.getLogger(__name__)
+Code = wire.ErrorCode
+HTTP_STATUS = {
+    Code.CREATED: 201, Code.EXISTS: 200, Code.REF_CONFLICT: 409,
+    Code.INSUFFICIENT_DEPOSIT: 402, Code.UNKNOWN_SKU: 422, Code.WRONG_OPERATOR: 422,
+    Code.BAD_DESTINATION: 422, Code.PRICE_CHANGED: 422,
+}
+
+
+def _result(ref_id: str, code: Code, message: str = "", tx: TopUp | None = None
+            ) -> wire.TopUpItemResult:
+    return wire.TopUpItemResult(
+        ref_id=ref_id, code=code.value, http_status=HTTP_STATUS[code], message=message,
+        topup=topup_to_wire(tx) if tx is not None else None,
+    )
+
+
+def submit_topups(
+    ctx: ServerContext, kiosk_id: int, items: list[wire.TopUpRequest]
+) -> wire.TopUpBatchResponse:
+    """Submit items in order in one transaction; one result per item."""
+    created = False
+    with ctx.db.write() as session:
+        kiosk = lock_kiosk(session, kiosk_id)
+        if kiosk is None:
+            raise LookupError(f"there is no kiosk {kiosk_id}")
+        refs = {item.ref_id for item in items}
+        existing = {tx.ref_id: tx for tx in session.scalars(
+            select(TopUp).where(TopUp.kiosk_id == kiosk_id, TopUp.ref_id.in_(refs))
+        )}
+        skus = {item.sku.strip().upper() for item in items}
+        products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
+        results = []
+        for item in items:
+            result = _submit_one(ctx, session, kiosk, item, existing, products)
+            created = created or result.code == Code.CREATED
+            results.append(result)
+        balance = kiosk.balance
+    if created:
+        ctx.changed(kiosk_id)
+        ctx.wake_worker()
+    return wire.TopUpBatchResponse(results=results, balance=balance)
+
+
+def _submit_one(
+    ctx: ServerContext, session: Session, kiosk: Kiosk, item: wire.TopUpRequest,
+    existing: dict[str, TopUp], products: dict[str, Product],
+) -> wire.TopUpItemResult:
+    sku = item.sku.strip().upper()
+    product = products.get(sku)
+    destination = None
+    dest_error = None
+    if product is not None:
+        try:
+            destination = check_destination(product.kind, product.operator, item.destination)
+        except DestinationError as exc:
+            dest_error = exc
+    tx = existing.get(item.ref_id)
+    if tx is not None:
+        same_dest = destination or item.destination.strip()
+        if tx.sku == sku and tx.destination == same_dest:
+            return _result(item.ref_id, Code.EXISTS, "This ref_id was already accepted.", tx)
+        return _result(
+            item.ref_id, Code.REF_CONFLICT,
+            f"ref_id {item.ref_id} was already used for {tx.sku} to {tx.destination}; "
+            "a new sale needs a new ref_id.", tx,
+        )
+    if product is None or not product.active:
+        return _result(item.ref_id, Code.UNKNOWN_SKU,
+                       f"Product {sku} is unknown or not on sale; refresh the price list.")
+    if dest_error is not None:
+        return _result(item.ref_id, dest_error.code, dest_error.message)
+    price = product.price
+    if item.expected_price is not None and price > item.expected_price:
+        return _result(
+            item.ref_id, Code.PRICE_CHANGED,
+            f"{sku} now costs {format_rupiah(price)}, more than the expected "
+            f"{format_rupiah(item.expected_price)}; refresh the price list and confirm.",
+        )
+    if kiosk.balance < price:
+        return _result(
+            item.ref_id, Code.INSUFFICIENT_DEPOSIT,
+            f"The deposit is {format_rupiah(kiosk.balance)} but {sku} costs "
+            f"{format_rupiah(price)}; top up the deposit first.",
+        )
+    now = utcnow()
+    tx = TopUp(
+        kiosk_id=kiosk.id, ref_id=item.ref_id, sku=sku, destination=destination, price=price,
+        status=wire.TopUpStatus.PENDING.value, sn="", message="Waiting for the operator.",
+        upstream=ctx.settings.upstream, upstream_ref_id=uuid.uuid4().hex,
+        upstream_reference="", attempts=0, next_check_at=now,
+        kiosk_created_at=item.created_at, created_at=now, updated_at=now,
+    )
+    session.add(tx)
+    existing[item.ref_id] = tx
+    post_ledger(session, kiosk, -price, wire.LedgerReason.TOPUP.value, item.ref_id)
+    record_topup(session, kiosk, tx)
+    return _result(item.ref_id, Code.CREATED, "Accepted; waiting for the operator.", tx)
+
+
+def get_topup(ctx: ServerContext, kiosk_id: int, ref_id: str) -> wire.TopUp | None:
+    with ctx.db.read() as session:
+        tx = session.scalars(
+            select(TopUp).where(TopUp.kiosk_id == kiosk_id, TopUp.ref_id == ref_id)
+        ).one_or_none()
+        return topup_to_wire(tx) if tx is not None else None
+
+
+def list_topups(ctx: ServerContext, kiosk_id: int, start: object = None, end: object = None
+                ) -> list[wire.TopUp]:
+    with ctx.db.read() as session:
+        query = select(TopUp).where(TopUp.kiosk_id == kiosk_id)
+        if start is not None:
+            query = query.where(TopUp.created_at >= start)
+        if end is not None:
+            query = query.where(TopUp.created_at < end)
+        return [topup_to_wire(t) for t in session.scalars(query.order_by(TopUp.id))]
+
+
+def next_delay(ctx: ServerContext, attempts: int, retry_after: float | None) -> float:
+    s = ctx.settings
+    delay = min(s.poll_max_seconds, s.poll_base_seconds * (1.5 ** min(attempts, 20)))
+    return max(delay, retry_after or 0.0)
+
+
+def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> bool:
+    """Record an upstream outcome; True when the top-up became final now."""
+    with ctx.db.read() as session:
+        kiosk_id = session.scalar(select(TopUp.kiosk_id).where(TopUp.id == topup_id))
+    if kiosk_id is None:
+        return False
+    with ctx.db.write() as session:
+        kiosk = lock_kiosk(session, kiosk_id)
+        tx = session.scalars(
+            select(TopUp).where(TopUp.id == topup_id).with_for_update()
+        ).one()
+        if result.reference and not tx.upstream_reference:
+            tx.upstream_reference = result.reference[:120]
+        if tx.status != wire.TopUpStatus.PENDING:
+            if result.status not in (wire.TopUpStatus.PENDING, tx.status):
+                log.warning("top-up %s is %s but upstream now says %s; kept as is",
+                            tx.upstream_ref_id, tx.status, result.status.value)
+            return False
+        now = utcnow()
+        if result.status == wire.TopUpStatus.PENDING:
+            tx.attempts += 1
+            delay = next_delay(ctx, tx.attempts, result.retry_after)
+            tx.next_check_at = now + timedelta(seconds=delay)
+            return False
+        tx.status = result.status.value
+        tx.sn = (result.sn or "")[:120]
+        tx.message = result.message or ""
+        tx.next_check_at = None
+        tx.updated_at = now
+        if result.status == wire.TopUpStatus.FAILED:
+            post_ledger(session, kiosk, tx.price, wire.LedgerReason.REFUND.value, tx.ref_id)
+        record_topup(session, kiosk, tx)
+    ctx.changed(kiosk_id)
+    return True
+
+
+def find_by_upstream_ref(ctx: ServerContext, upstream_ref_id: str) -> int | None:
+    with ctx.db.read() as session:
+        return session.scalar(select(TopUp.id).where(TopUp.upstream_ref_id == upstream_ref_id))

@@ -1,0 +1,36 @@
+"""What the server needs from a supplier: send a top-up by ref_id, idempotently.
+
+Sending the same ``ref_id`` again must be a status check, never a second purchase (that is
+how Digiflazz and IAK behave), so the worker uses one call for both.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from kiosk_pos.sync.wire import TopUpStatus
+
+
+@dataclass(frozen=True)
+class UpstreamResult:
+    status: TopUpStatus
+    sn: str = ""
+    message: str = ""
+    reference: str = ""
+    retry_after: float | None = None
+
+
+class UpstreamUnavailable(Exception):
+    """No answer that tells the outcome (timeout, network, 5xx): keep pending, ask again."""
+
+
+class Upstream(ABC):
+    name: str = "upstream"
+
+    @abstractmethod
+    def send(self, ref_id: str, sku: str, destination: str) -> UpstreamResult:
+        """Buy, or when ``ref_id`` was sent before, report that purchase's status."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
