@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from kiosk_pos.core.records import (
+    Breakdown,
+    DailyReport,
     KioskInfo,
     PaymentMethod,
     ProductKind,
@@ -101,3 +103,70 @@ CASES = {
     "failed": (FAILED, False),
     "reprint": (PULSA, True),
 }
+
+
+def _split(rows: list[tuple[str, str, int, int, int]]) -> tuple[Breakdown, ...]:
+    return tuple(Breakdown(*row) for row in rows)
+
+
+_HOURS = {7: (3, 41_000), 8: (9, 118_500), 9: (12, 171_000), 10: (8, 96_000), 11: (6, 71_500),
+          12: (11, 158_000), 13: (7, 83_000), 14: (10, 139_500), 15: (9, 121_000),
+          16: (13, 187_500), 17: (10, 140_000), 18: (12, 169_000), 19: (9, 174_500),
+          20: (8, 104_000), 21: (4, 52_000)}
+
+DAILY_REPORT = DailyReport(
+    date=date(2025, 3, 5),
+    count=131,
+    gross=1_826_500,
+    cost=1_641_300,
+    by_operator=_split([
+        ("telkomsel", "Telkomsel", 48, 702_000, 640_500),
+        ("indosat", "Indosat", 22, 297_000, 271_000),
+        ("xl", "XL", 19, 281_500, 258_000),
+        ("tri", "Tri", 12, 131_000, 119_000),
+        ("smartfren", "Smartfren", 5, 43_500, 38_000),
+        ("pln", "PLN", 9, 214_500, 200_300),
+        ("dana", "DANA", 4, 82_000, 79_000),
+        ("", "Barang", 12, 75_000, 35_500),
+    ]),
+    by_kind=_split([
+        ("pulsa", "Pulsa", 71, 812_000, 748_000),
+        ("data", "Paket data", 35, 643_000, 578_500),
+        ("pln", "Token PLN", 9, 214_500, 200_300),
+        ("ewallet", "E-wallet", 4, 82_000, 79_000),
+        ("physical", "Barang", 12, 75_000, 35_500),
+    ]),
+    by_clerk=_split([
+        ("2", "Siti", 74, 1_012_000, 909_800),
+        ("3", "Andi", 57, 814_500, 731_500),
+    ]),
+    by_payment=_split([
+        ("cash", "Tunai", 102, 1_356_500, 1_219_000),
+        ("qris", "QRIS", 25, 402_000, 361_300),
+        ("transfer", "Transfer", 4, 68_000, 61_000),
+    ]),
+    by_hour=tuple(
+        Breakdown(f"{h:02d}", f"{h:02d}:00", *_HOURS.get(h, (0, 0)),
+                  _HOURS.get(h, (0, 0))[1] * 1_641_300 // 1_826_500)
+        for h in range(24)
+    ),
+    pending_count=2,
+    failed_count=1,
+    failed_amount=6_500,
+)
+
+STOCK_ROWS = [
+    (f"BRG{n:03d}", name, stock, cost, price)
+    for n, (name, stock, cost, price) in enumerate([
+        ("Kartu Perdana Telkomsel Simpati", 24, 10_000, 15_000),
+        ("Kartu Perdana Indosat IM3", 18, 9_000, 13_000),
+        ("Kartu Perdana XL Axiata", 0, 9_500, 14_000),
+        ("Voucher Data Tri 10GB", 12, 28_000, 33_000),
+        ("Charger Micro USB 2A", 6, 22_000, 35_000),
+        ("Kabel Data Type-C 1 m", 15, 9_000, 20_000),
+        ("Earphone Stereo", 4, 11_000, 25_000),
+        ("Tempered Glass Universal 6.5\"", 30, 3_000, 10_000),
+        ("Casing HP Silikon", 9, 7_500, 20_000),
+        ("Power Bank 10.000 mAh", 2, 95_000, 135_000),
+    ] * 8, start=1)
+]
