@@ -39,13 +39,22 @@ def _id(text: str) -> int:
     return int(text)
 
 
+def _add_common(parser: argparse.ArgumentParser, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", default=default,
+                        help="database URL (default: SQLite in the user data dir)")
+    parser.add_argument("--key-file", type=Path, default=default,
+                        help="master key file (see kiosk_keys.py)")
+    parser.add_argument("--json", action="store_true", default=False if top else default,
+                        help="print data as JSON")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="database URL (default: SQLite in the user data dir)")
-    common.add_argument("--key-file", type=Path, help="master key file (see kiosk_keys.py)")
-    common.add_argument("--json", action="store_true", help="print data as JSON")
-    parser = _Parser(prog="distributor-server", parents=[common],
-                     description="Pulsa distributor server")
+    parser = _Parser(prog="distributor-server", description="Pulsa distributor server")
+    _add_common(parser, top=True)
+    # the options work before or after the subcommand; sub-level copies do not reset them
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    _add_common(common, top=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP API")
