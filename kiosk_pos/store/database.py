@@ -126,9 +126,9 @@ def open_database(path: Path, *, create: bool = False) -> Database:
     migration changes an existing database, a backup copy is written beside it.
     """
     path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
-    if not exists and not create:
+    if not path.exists() and not create:
         raise StoreError("error.db_missing", path=str(path))
+    exists = path.exists() and path.stat().st_size > 0  # an empty file is a new database
     revision = inspect_file(path) if exists else None
     if revision is not None and revision != HEAD and not _known_revision(revision):
         raise StoreError("error.db_newer", path=str(path), revision=revision)
@@ -137,9 +137,13 @@ def open_database(path: Path, *, create: bool = False) -> Database:
     if revision != HEAD:
         from kiosk_pos.store.migrate import backup_database, upgrade
 
-        if exists:
-            backup_database(path, revision)
-        upgrade(db)
+        backup = backup_database(path, revision) if exists else None
+        try:
+            upgrade(db)
+        except Exception as exc:
+            db.close()
+            raise StoreError("error.db_migration_failed", path=str(path),
+                             backup=str(backup or "-"), detail=str(exc).splitlines()[0]) from exc
     return db
 
 

@@ -1,0 +1,107 @@
+"""Login with a PIN: numeric keypad buttons for touch, the keyboard for speed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.records import User
+from kiosk_pos.ui.theme import TOUCH_PX, label
+
+
+class LoginScreen(QWidget):
+    logged_in = Signal(object)  # User
+
+    def __init__(self, kiosk: Kiosk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kiosk = kiosk
+        self.title = label("", "huge")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prompt = label("", "large")
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("big")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin.setMaxLength(12)
+        self.pin.setFixedWidth(3 * 110 + 2 * 10)
+        self.pin.returnPressed.connect(self.submit)
+        self.pin.textEdited.connect(lambda _t: self.error.clear())
+        self.error = label("", "error")
+        self.error.setWordWrap(True)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error.setFixedWidth(520)
+
+        pad = QGridLayout()
+        pad.setSpacing(10)
+        self.keys: dict[str, QPushButton] = {}
+        for i, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"]):
+            button = QPushButton()
+            button.setFixedSize(110, TOUCH_PX + 16)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, k=key: self._press(k))
+            if key == "ok":
+                button.setObjectName("primary")
+            self.keys[key] = button
+            pad.addWidget(button, i // 3, i % 3)
+
+        column = QVBoxLayout()
+        column.addStretch(2)
+        column.addWidget(self.title)
+        column.addSpacing(12)
+        column.addWidget(self.prompt)
+        column.addSpacing(8)
+        column.addWidget(self.pin, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.error, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addSpacing(8)
+        column.addLayout(pad)
+        column.addStretch(3)
+        row = QHBoxLayout(self)
+        row.addStretch(1)
+        row.addLayout(column)
+        row.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self._kiosk.settings.kiosk_info().name)
+        self.prompt.setText(tr("ui.login.prompt"))
+        self.pin.setPlaceholderText(tr("ui.login.placeholder"))
+        for key, button in self.keys.items():
+            button.setText({"del": tr("ui.login.erase"), "ok": tr("ui.login.enter")}.get(key, key))
+        self.error.clear()
+
+    def reset(self) -> None:
+        self.pin.clear()
+        self.error.clear()
+        self.pin.setFocus()
+
+    def _press(self, key: str) -> None:
+        if key == "ok":
+            self.submit()
+        elif key == "del":
+            self.pin.backspace()
+        else:
+            self.pin.insert(key)
+        self.pin.setFocus()
+
+    def submit(self) -> None:
+        try:
+            user: User = self._kiosk.users.authenticate(self.pin.text())
+        except KioskError as exc:
+            self.error.setText(exc.message)
+            self.pin.clear()
+            self.pin.setFocus()
+            return
+        self.pin.clear()
+        self.error.clear()
+        self.logged_in.emit(user)

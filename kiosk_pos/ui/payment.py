@@ -1,0 +1,210 @@
+"""Payment: cash given with quick buttons for common notes, or QRIS / transfer recorded.
+
+Keys: F6 uang pas, F7 10.000, F8 20.000, F9 50.000, F10 100.000; Alt+T/Q/R pick the
+method; Enter saves; Esc goes back to the products. The change comes from the core's
+``SaleService.settle`` so the screen and the saved sale agree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.money import format_rupiah, parse_rupiah
+from kiosk_pos.core.records import Payment, PaymentMethod
+from kiosk_pos.core.sales import SaleService
+from kiosk_pos.ui.theme import label
+
+QUICK_NOTES = (None, 10_000, 20_000, 50_000, 100_000)  # None = uang pas (exact money)
+QUICK_KEYS = ("F6", "F7", "F8", "F9", "F10")
+METHOD_KEYS = {PaymentMethod.CASH: "ui.pay.cash", PaymentMethod.QRIS: "ui.pay.qris",
+               PaymentMethod.TRANSFER: "ui.pay.transfer"}
+
+
+class PaymentPanel(QWidget):
+    submitted = Signal(object)  # Payment
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._total = 0
+        self._busy = False
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.title = label("", "large")
+        self.total_label = label("", "huge")
+        self.methods: dict[PaymentMethod, QPushButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        method_row = QHBoxLayout()
+        for method in PaymentMethod:
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, m=method: self.set_method(m))
+            group.addButton(button)
+            method_row.addWidget(button)
+            self.methods[method] = button
+        self.cash_caption = label("")
+        self.cash = QLineEdit()
+        self.cash.setObjectName("big")
+        self.cash.textEdited.connect(self._update_change)
+        self.cash.returnPressed.connect(self.submit)
+        self.quick: list[QPushButton] = []
+        quick_row = QHBoxLayout()
+        for note, key in zip(QUICK_NOTES, QUICK_KEYS, strict=True):
+            button = QPushButton()
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, n=note: self.quick_cash(n))
+            QShortcut(QKeySequence(key), self, lambda n=note: self.quick_cash(n),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            quick_row.addWidget(button)
+            self.quick.append(button)
+        self.change_caption = label("", "large")
+        self.change = label("", "huge")
+        self.error = label("", "error")
+        self.error.setWordWrap(True)
+        self.back = QPushButton()
+        self.back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back.clicked.connect(self.cancelled)
+        self.save = QPushButton()
+        self.save.setObjectName("primary")
+        self.save.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.save.clicked.connect(self.submit)
+        QShortcut(QKeySequence("Esc"), self, self._escape,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for method, key in ((PaymentMethod.CASH, "Alt+T"), (PaymentMethod.QRIS, "Alt+Q"),
+                            (PaymentMethod.TRANSFER, "Alt+R")):
+            QShortcut(QKeySequence(key), self, lambda m=method: self.set_method(m),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.back)
+        actions.addWidget(self.save, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.total_label)
+        layout.addLayout(method_row)
+        layout.addSpacing(6)
+        layout.addWidget(self.cash_caption)
+        layout.addWidget(self.cash)
+        layout.addLayout(quick_row)
+        layout.addSpacing(6)
+        layout.addWidget(self.change_caption)
+        layout.addWidget(self.change)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addLayout(actions)
+        self.method = PaymentMethod.CASH
+        self.methods[self.method].setChecked(True)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("ui.pay.title"))
+        self.total_label.setText(tr("ui.pay.total", amount=self._total))
+        for method, button in self.methods.items():
+            button.setText(tr(METHOD_KEYS[method]))
+        self.cash_caption.setText(tr("ui.pay.cash_given"))
+        self.cash.setPlaceholderText(tr("ui.pay.cash_placeholder"))
+        for note, key, button in zip(QUICK_NOTES, QUICK_KEYS, self.quick, strict=True):
+            text = tr("ui.pay.exact") if note is None else format_rupiah(note).removeprefix("Rp")
+            button.setText(f"{text}  ({key})")
+        self.change_caption.setText(tr("ui.pay.change"))
+        self.back.setText(tr("ui.pay.back"))
+        self.save.setText(tr("ui.pay.save"))
+        self._update_change()
+
+    # -- state ----------------------------------------------------------------------------
+    def start(self, total: int) -> None:
+        """Open the panel for a cart of ``total`` rupiah, cash first."""
+        self._total = total
+        self.total_label.setText(tr("ui.pay.total", amount=total))
+        self.cash.clear()
+        self.error.clear()
+        self.set_busy(False)
+        self.set_method(PaymentMethod.CASH)
+        self.cash.setFocus()
+
+    def set_method(self, method: PaymentMethod) -> None:
+        self.method = method
+        self.methods[method].setChecked(True)
+        cash = method is PaymentMethod.CASH
+        for widget in (self.cash, self.cash_caption, *self.quick):
+            widget.setEnabled(cash)
+        self.error.clear()
+        self._update_change()
+        (self.cash if cash else self).setFocus()
+
+    def quick_cash(self, note: int | None) -> None:
+        if self.method is not PaymentMethod.CASH:
+            self.set_method(PaymentMethod.CASH)
+        self.cash.setText(str(self._total if note is None else note))
+        self.cash.setFocus()
+        self._update_change()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.save.setEnabled(not busy)
+        self.save.setText(tr("ui.pay.saving") if busy else tr("ui.pay.save"))
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        if self.method is PaymentMethod.CASH:
+            self.cash.setFocus()
+            self.cash.selectAll()
+
+    # -- reading the form -----------------------------------------------------------------
+    def payment(self) -> Payment:
+        """The payment as typed; raises KioskError with a sentence if it cannot be."""
+        if self.method is not PaymentMethod.CASH:
+            return Payment(self.method)
+        text = self.cash.text().strip()
+        if not text:
+            return Payment(PaymentMethod.CASH, None)  # empty = uang pas
+        try:
+            given = parse_rupiah(text)
+        except ValueError:
+            raise KioskError("error.amount_format", text=text) from None
+        payment = Payment(PaymentMethod.CASH, given)
+        SaleService.settle(self._total, payment)  # cash short -> PaymentError sentence
+        return payment
+
+    def submit(self) -> None:
+        if self._busy:
+            return
+        try:
+            payment = self.payment()
+        except KioskError as exc:
+            self.show_error(exc.message)
+            return
+        self.error.clear()
+        self.submitted.emit(payment)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        else:
+            super().keyPressEvent(event)
+
+    def _escape(self) -> None:
+        if not self._busy:
+            self.cancelled.emit()
+
+    def _update_change(self, _text: str = "") -> None:
+        try:
+            payment = self.payment()
+            _given, change = SaleService.settle(self._total, payment)
+        except KioskError:
+            self.change.setText("-")
+            return
+        self.change.setText(format_rupiah(change))
+        self.error.clear()

@@ -1,0 +1,183 @@
+"""The nominal grid: the operator's products by kind, picked with arrows or number keys.
+
+F1-F4 (or Ctrl+1..4, wired by the sales screen) switch between pulsa, data, PLN
+and e-wallet. Keys 1-9 pick the n-th product, arrows move, Enter sells.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QPushButton,
+    QScrollArea,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core.catalog import Choice
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.money import format_rupiah
+from kiosk_pos.core.phone import PrefixTable
+from kiosk_pos.core.records import Product, ProductKind
+from kiosk_pos.ui.theme import label
+
+KINDS = (ProductKind.PULSA, ProductKind.DATA, ProductKind.PLN, ProductKind.EWALLET)
+COLUMNS = 3
+
+
+def product_caption(product: Product, prefixes: PrefixTable | None) -> str:
+    """A short name for a button: the operator shows in the badge, so drop it here."""
+    name = product.name
+    if prefixes is not None and product.kind in (ProductKind.PULSA, ProductKind.DATA):
+        name = name.removeprefix(prefixes.name(product.operator) + " ")
+    return name
+
+
+class ProductGrid(QWidget):
+    activated = Signal(object)      # Product: Enter, double Enter or a tap
+    kind_changed = Signal(object)   # ProductKind
+
+    def __init__(self, prefixes: PrefixTable | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._prefixes = prefixes
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._choice: Choice | None = None
+        self._buttons: list[QPushButton] = []
+        self._products: tuple[Product, ...] = ()
+        self._current = -1
+
+        self.tabs = QTabBar()
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tabs.setExpanding(False)
+        for _kind in KINDS:
+            self.tabs.addTab("")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.empty = label("", "caption")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._holder = QWidget()
+        self._grid = QGridLayout(self._holder)
+        self._grid.setSpacing(8)
+        self._grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._scroll = scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(self._holder)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.empty)
+        layout.addWidget(scroll, 1)
+        self.retranslate()
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def kind(self) -> ProductKind:
+        return KINDS[max(self.tabs.currentIndex(), 0)]
+
+    @property
+    def products(self) -> tuple[Product, ...]:
+        return self._products
+
+    @property
+    def current(self) -> Product | None:
+        return self._products[self._current] if 0 <= self._current < len(self._products) else None
+
+    def buttons(self) -> list[QPushButton]:
+        return list(self._buttons)
+
+    def retranslate(self) -> None:
+        for i, kind in enumerate(KINDS):
+            self.tabs.setTabText(i, f"F{i + 1}  {tr(f'kind.{kind.value}')}")
+        self._rebuild()
+
+    def set_choice(self, choice: Choice) -> None:
+        """Show what the typed number allows; keep the selection if the product is still there."""
+        keep = self.current
+        self._choice = choice
+        self._rebuild(keep)
+
+    def set_kind(self, kind: ProductKind) -> None:
+        self.tabs.setCurrentIndex(KINDS.index(kind))
+
+    def select(self, index: int) -> None:
+        if not self._products:
+            self._current = -1
+            return
+        self._current = max(0, min(index, len(self._products) - 1))
+        for i, button in enumerate(self._buttons):
+            button.setChecked(i == self._current)
+        self._scroll.ensureWidgetVisible(self._buttons[self._current])
+
+    def clear_selection(self) -> None:
+        self._current = -1
+        for button in self._buttons:
+            button.setChecked(False)
+
+    # -- keys -----------------------------------------------------------------------------
+    def move(self, key: int) -> bool:
+        """Arrow key navigation; returns True if the key was used."""
+        if not self._products:
+            return False
+        if self._current < 0:
+            self.select(0)
+            return True
+        step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1,
+                Qt.Key.Key_Up: -COLUMNS, Qt.Key.Key_Down: COLUMNS}.get(Qt.Key(key))
+        if step is None:
+            return False
+        self.select(self._current + step)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        text = event.text()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current is not None:
+            self.activated.emit(self.current)
+        elif self.move(key):
+            pass
+        elif text.isdigit() and text != "0" and int(text) <= len(self._products):
+            self.select(int(text) - 1)
+        else:
+            super().keyPressEvent(event)
+
+    # -- building -------------------------------------------------------------------------
+    def _tab_changed(self, _index: int) -> None:
+        self._rebuild()
+        self.kind_changed.emit(self.kind)
+
+    def _rebuild(self, keep: Product | None = None) -> None:
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        choice = self._choice
+        self._products = choice.products.get(self.kind, ()) if choice else ()
+        for i, product in enumerate(self._products):
+            shortcut = f"{i + 1}. " if i < 9 else ""
+            button = QPushButton(f"{shortcut}{product_caption(product, self._prefixes)}\n"
+                                 f"{format_rupiah(product.price)}")
+            button.setObjectName("product")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(72)
+            button.setProperty("sku", product.sku)
+            button.clicked.connect(lambda _c=False, i=i: self._tapped(i))
+            self._grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+            self._buttons.append(button)
+        self._current = -1
+        if keep is not None and keep in self._products:
+            self.select(self._products.index(keep))
+        needs_number = self.kind in (ProductKind.PULSA, ProductKind.DATA)
+        if not self._products:
+            self.empty.setText(tr("ui.grid.type_number") if needs_number
+                               else tr("ui.grid.no_products"))
+        self.empty.setVisible(not self._products)
+
+    def _tapped(self, index: int) -> None:
+        self.select(index)
+        self.activated.emit(self._products[index])

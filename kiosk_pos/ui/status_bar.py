@@ -1,0 +1,84 @@
+"""Status bar: the clerk, the cached deposit, unsent top-ups and the distributor link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.records import User
+from kiosk_pos.ui.theme import ERROR_COLOUR, OK_COLOUR
+
+
+class KioskStatusBar(QStatusBar):
+    def __init__(self, timezone: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self._zone = ZoneInfo(timezone)
+        self._clerk: User | None = None
+        self._balance: int | None = None
+        self._queue = 0
+        self._online: bool | None = None
+        self._last_sync: datetime | None = None
+        self.clerk = QLabel()
+        self.deposit = QLabel()
+        self.queue = QLabel()
+        self.sync = QLabel()
+        for widget in (self.clerk, self.deposit, self.queue):
+            self.addWidget(widget)
+        self.addPermanentWidget(self.sync)
+        self.retranslate()
+
+    # -- feeds ----------------------------------------------------------------------------
+    def set_clerk(self, user: User | None) -> None:
+        self._clerk = user
+        self._render()
+
+    def set_balance(self, balance: object) -> None:
+        self._balance = int(balance)  # type: ignore[call-overload]
+        self._render()
+
+    def set_queue(self, count: int) -> None:
+        self._queue = count
+        self._render()
+
+    def set_sync_state(self, state: dict[str, Any]) -> None:
+        """``{"online": bool|None, "queue": int, "last_sync": datetime|None}`` from SYNC_STATE."""
+        if "online" in state:
+            self._online = state["online"]
+        if state.get("queue") is not None:
+            self._queue = int(state["queue"])
+        if state.get("last_sync") is not None:
+            self._last_sync = state["last_sync"]
+        self._render()
+
+    def retranslate(self) -> None:
+        self._render()
+
+    # -- text -----------------------------------------------------------------------------
+    def sync_text(self) -> str:
+        if self._online is None and self._last_sync is None:
+            return tr("ui.status.never_synced")
+        last = ""
+        if self._last_sync is not None:
+            moment = self._last_sync
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(self._zone)
+            last = tr("ui.status.last_sync", time=moment.strftime("%H:%M"))
+        if self._online is False:
+            return f"{tr('ui.status.offline')} {last}".strip()
+        if self._online is None:
+            return f"{tr('ui.status.never_synced')} {last}".strip()
+        return f"{tr('ui.status.online')} {last}".strip()
+
+    def _render(self) -> None:
+        self.clerk.setText(tr("ui.status.clerk", name=self._clerk.name) if self._clerk else "")
+        self.deposit.setText(tr("ui.status.deposit", amount=self._balance)
+                             if self._balance is not None else "")
+        self.queue.setText(tr("ui.status.queue", count=self._queue))
+        self.sync.setText(self.sync_text())
+        colour = {True: OK_COLOUR, False: ERROR_COLOUR}.get(self._online, "#4a5561")  # type: ignore[arg-type]
+        self.sync.setStyleSheet(f"color: {colour}; font-weight: bold;")
