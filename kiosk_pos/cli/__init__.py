@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from kiosk_pos.cli.common import EXIT_BAD_INPUT, CliError, add_common
 
 # Modules that add sub-commands: each has register(subparsers, common).
-COMMAND_MODULES = ("kiosk_pos.cli.shop", "kiosk_pos.cli.gui")
+COMMAND_MODULES = (
+    "kiosk_pos.cli.shop",
+    "kiosk_pos.cli.gui",
+    "kiosk_pos.cli.sync",        # connect, sync, balance
+    "kiosk_pos.cli.reconcile",   # reconcile, prices, deposit-ticket
+    "kiosk_pos.cli.printing",    # receipt, print-test
+)
 
 
 class _Parser(argparse.ArgumentParser):
