@@ -132,8 +132,10 @@ class ReceiptPreview(QWidget):
         self.text_view.setPlainText(render_text(self._document, self._width) if has_doc
                                     else pt("ui.no_document"))
         metrics = QFontMetrics(self.text_view.font())
-        chars = columns_for(self._width) + 2
-        self.text_view.setMinimumWidth(metrics.horizontalAdvance("0" * chars) + 24)
+        chars = columns_for(self._width) + 3
+        scrollbar = self.text_view.verticalScrollBar().sizeHint().width()
+        frame = 2 * self.text_view.frameWidth() + scrollbar
+        self.text_view.setMinimumWidth(metrics.horizontalAdvance("0" * chars) + frame + 8)
         self.print_button.setEnabled(has_doc and self._on_print is not None)
         self.pdf_button.setEnabled(has_doc and self._on_save_pdf is not None)
         self.pdf_button.setVisible(self._on_save_pdf is not None)
