@@ -1,7 +1,7 @@
 """Payment: cash given with quick buttons for common notes, or QRIS / transfer recorded.
 
 Keys: F6 uang pas, F7 10.000, F8 20.000, F9 50.000, F10 100.000; Alt+T/Q/R pick the
-method; Enter saves; Esc goes back to the products. The change comes from the core's
+method (button mnemonics); Enter saves; Esc goes back to the products. The change comes from the core's
 ``SaleService.settle`` so the screen and the saved sale agree.
 """
 
@@ -82,10 +82,6 @@ class PaymentPanel(QWidget):
         self.save.clicked.connect(self.submit)
         QShortcut(QKeySequence("Esc"), self, self._escape,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for method, key in ((PaymentMethod.CASH, "Alt+T"), (PaymentMethod.QRIS, "Alt+Q"),
-                            (PaymentMethod.TRANSFER, "Alt+R")):
-            QShortcut(QKeySequence(key), self, lambda m=method: self.set_method(m),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         actions = QHBoxLayout()
         actions.addWidget(self.back)

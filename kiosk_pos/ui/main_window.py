@@ -1,0 +1,225 @@
+"""The main window: PIN login first, then sales, history and the daily report.
+
+Hooks for the app (printing, sync) are plain optional callables and Qt signals:
+``on_sale_saved(sale)`` after every saved sale (auto-print), ``on_reprint(sale_id)``
+from the history's reprint button; ``sale_saved`` / ``reprint_requested`` signals
+carry the same for Qt-minded listeners.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core import i18n
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus, User
+from kiosk_pos.core.settings import LANGUAGE
+from kiosk_pos.ui.bridge import EventBridge
+from kiosk_pos.ui.history import HistoryView
+from kiosk_pos.ui.login import LoginScreen
+from kiosk_pos.ui.notices import NoticeArea
+from kiosk_pos.ui.report_view import ReportView
+from kiosk_pos.ui.sales_screen import SalesScreen
+from kiosk_pos.ui.status_bar import KioskStatusBar
+from kiosk_pos.ui.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+MenuAction = tuple[str, Callable[[], None]]  # (label, callback) for extra buttons
+
+
+class MainWindow(QMainWindow):
+    sale_saved = Signal(object)       # SaleRecord, GUI thread
+    reprint_requested = Signal(int)   # sale id
+    logged_in = Signal(object)        # User
+
+    def __init__(self, kiosk: Kiosk, tasks: TaskManager | None = None, *,
+                 on_sale_saved: Callable[[SaleRecord], None] | None = None,
+                 on_reprint: Callable[[int], None] | None = None,
+                 extra_actions: list[MenuAction] | None = None) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.tasks = tasks or TaskManager(self)
+        self.on_sale_saved = on_sale_saved
+        self.on_reprint = on_reprint
+        self.user: User | None = None
+        self.bridge = EventBridge(kiosk.events, self)
+
+        self.login = LoginScreen(kiosk)
+        self.login.logged_in.connect(self.start_session)
+        self.sales = SalesScreen(kiosk, self.tasks)
+        self.sales.sale_done.connect(self._sale_done)
+        self.history = HistoryView(kiosk, self.tasks)
+        self.history.reprint_requested.connect(self._reprint)
+        self.report = ReportView(kiosk, self.tasks)
+        self.notices = NoticeArea()
+
+        self.nav: list[QPushButton] = []
+        nav_group = QButtonGroup(self)
+        nav_row = QHBoxLayout()
+        for i, _page in enumerate((self.sales, self.history, self.report)):
+            button = QPushButton()
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, i=i: self.show_page(i))
+            nav_group.addButton(button)
+            nav_row.addWidget(button)
+            self.nav.append(button)
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.show_page(i))
+        nav_row.addStretch(1)
+        for text, callback in extra_actions or []:
+            extra = QPushButton(text)
+            extra.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            extra.clicked.connect(lambda _c=False, cb=callback: cb())
+            nav_row.addWidget(extra)
+        self.language = QComboBox()
+        self.language.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for code in i18n.LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
+        self.language.setCurrentIndex(i18n.LANGUAGES.index(i18n.language()))
+        self.language.currentIndexChanged.connect(
+            lambda i: self.set_language(self.language.itemData(i)))
+        nav_row.addWidget(self.language)
+        self.lock = QPushButton()
+        self.lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lock.clicked.connect(self.end_session)
+        nav_row.addWidget(self.lock)
+
+        self.pages = QStackedWidget()
+        for page in (self.sales, self.history, self.report):
+            self.pages.addWidget(page)
+        work = QWidget()
+        work_layout = QVBoxLayout(work)
+        work_layout.setContentsMargins(8, 8, 8, 0)
+        work_layout.addLayout(nav_row)
+        work_layout.addWidget(self.notices)
+        work_layout.addWidget(self.pages, 1)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.login)
+        self.screens.addWidget(work)
+        self.setCentralWidget(self.screens)
+        self.status = KioskStatusBar(kiosk.timezone())
+        self.setStatusBar(self.status)
+
+        self.bridge.deposit_changed.connect(self.status.set_balance)
+        self.bridge.sync_state.connect(self.status.set_sync_state)
+        self.bridge.sale_saved.connect(self._core_sale_saved)
+        self.bridge.topup_changed.connect(self._topup_changed)
+        self.resize(1280, 800)
+        self.retranslate()
+        self.login.reset()
+
+    # -- session ---------------------------------------------------------------------------
+    def start_session(self, user: User) -> None:
+        """After a good PIN: the sales screen with today's recent sales and fresh status."""
+        self.user = user
+        self.sales.set_clerk(user)
+        self.status.set_clerk(user)
+        self.sales.load_recent()
+        self.status.set_balance(self.kiosk.deposit.balance())
+        self.status.set_queue(self.kiosk.sales.queue_length())
+        self.screens.setCurrentIndex(1)
+        self.show_page(0)
+        self.logged_in.emit(user)
+
+    def end_session(self) -> None:
+        self.user = None
+        self.sales.set_clerk(None)
+        self.sales.cart.clear()
+        self.sales.reset()
+        self.status.set_clerk(None)
+        self.screens.setCurrentIndex(0)
+        self.login.reset()
+
+    def show_page(self, index: int) -> None:
+        if self.user is None:
+            return
+        self.pages.setCurrentIndex(index)
+        self.nav[index].setChecked(True)
+        if index == 0:
+            self.sales.show_entry()
+        elif index == 1:
+            self.history.show_today()
+        else:
+            self.report.show_today()
+
+    # -- language --------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        """Switch the visible texts now and remember the choice in the kiosk settings."""
+        if lang == i18n.language():
+            return
+        i18n.set_language(lang)
+        self.tasks.run_write(lambda: self.kiosk.settings.set(LANGUAGE, lang))
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(i18n.LANGUAGES.index(lang))
+        self.language.blockSignals(False)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("ui.window.title", name=self.kiosk.settings.kiosk_info().name))
+        for button, key in zip(self.nav, ("ui.nav.sales", "ui.nav.history", "ui.nav.report"),
+                               strict=True):
+            button.setText(tr(key))
+        self.lock.setText(tr("ui.nav.lock"))
+        for widget in (self.login, self.sales, self.history, self.report, self.status):
+            widget.retranslate()
+
+    # -- events ----------------------------------------------------------------------------
+    def _sale_done(self, sale: SaleRecord) -> None:
+        self.sale_saved.emit(sale)
+        if self.on_sale_saved is not None:
+            try:
+                self.on_sale_saved(sale)
+            except Exception:  # a printer problem must not look like a lost sale
+                log.exception("on_sale_saved hook failed")
+
+    def _core_sale_saved(self, sale: SaleRecord) -> None:
+        self.sales.recent.add_sale(sale)
+        self.status.set_queue(self.kiosk.sales.queue_length())
+
+    def _topup_changed(self, topup: TopUpRecord) -> None:
+        sale = self.sales.recent.update_topup(topup)
+        self.history.update_topup(topup)
+        if topup.status is TopUpStatus.FAILED:
+            self.notices.show_notice(self.refund_text(topup, sale))
+
+    def refund_text(self, topup: TopUpRecord, sale: SaleRecord | None) -> str:
+        """Tell the clerk what to hand back: the price the customer paid, and for which number."""
+        line = None
+        if sale is not None:
+            line = next((ln for ln in sale.lines
+                         if ln.topup is not None and ln.topup.ref_id == topup.ref_id), None)
+        if line is None:
+            return tr("ui.notice.refund_unknown", number=topup.destination, sku=topup.sku)
+        return tr("ui.notice.refund", name=line.name, number=topup.destination,
+                  amount=line.amount, sale_id=sale.id if sale else 0)
+
+    def _reprint(self, sale_id: int) -> None:
+        self.reprint_requested.emit(sale_id)
+        if self.on_reprint is not None:
+            try:
+                self.on_reprint(sale_id)
+            except Exception:
+                log.exception("on_reprint hook failed")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.bridge.close()
+        self.sales.wedge.uninstall()
+        self.tasks.shutdown()
+        super().closeEvent(event)

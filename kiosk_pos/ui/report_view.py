@@ -1,0 +1,151 @@
+"""The daily report: count, gross, cost, profit, split by operator, kind, clerk and payment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.money import format_rupiah
+from kiosk_pos.core.records import Breakdown, DailyReport
+from kiosk_pos.ui.tasks import TaskManager
+from kiosk_pos.ui.theme import ERROR_COLOUR, label
+
+SPLITS = ("by_operator", "by_kind", "by_clerk", "by_payment")
+
+
+class BreakdownTable(QTableWidget):
+    def __init__(self) -> None:
+        super().__init__(0, 4)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def set_rows(self, rows: tuple[Breakdown, ...]) -> None:
+        self.setRowCount(len(rows))
+        for row, b in enumerate(rows):
+            cells = [b.label, str(b.count), format_rupiah(b.gross), format_rupiah(b.profit)]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, col, item)
+
+
+class ReportView(QWidget):
+    loaded = Signal()
+
+    def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kiosk = kiosk
+        self._tasks = tasks
+        self.report: DailyReport | None = None
+        self.title = label("", "large")
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        self.day.dateChanged.connect(lambda _d: self.refresh())
+        self.today_button = QPushButton()
+        self.today_button.clicked.connect(self.show_today)
+        self.figures: dict[str, tuple[QLabel, QLabel]] = {}
+        figures = QGridLayout()
+        for col, key in enumerate(("count", "gross", "cost", "profit")):
+            caption, value = label("", "caption"), label("", "huge")
+            figures.addWidget(caption, 0, col)
+            figures.addWidget(value, 1, col)
+            self.figures[key] = (caption, value)
+        self.failed = label("")
+        self.failed.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.failed.setWordWrap(True)
+        self.tables: dict[str, BreakdownTable] = {}
+        self.captions: dict[str, QLabel] = {}
+        splits = QGridLayout()
+        for i, split in enumerate(SPLITS):
+            caption, table = label("", "large"), BreakdownTable()
+            splits.addWidget(caption, (i // 2) * 2, i % 2)
+            splits.addWidget(table, (i // 2) * 2 + 1, i % 2)
+            self.tables[split] = table
+            self.captions[split] = caption
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.day)
+        top.addWidget(self.today_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(figures)
+        layout.addWidget(self.failed)
+        layout.addLayout(splits, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("ui.report.title"))
+        self.today_button.setText(tr("ui.history.today"))
+        for key, (caption, _value) in self.figures.items():
+            caption.setText(tr(f"ui.report.{key}"))
+        for split, caption in self.captions.items():
+            caption.setText(tr(f"ui.report.{split}"))
+            self.tables[split].setHorizontalHeaderLabels([
+                "", tr("ui.report.count_short"), tr("ui.report.gross"),
+                tr("ui.report.profit")])
+        if self.report is not None:
+            self._render(self.report)
+
+    def show_today(self) -> None:
+        self.set_day(self._kiosk.today())
+
+    def set_day(self, day: date) -> None:
+        qdate = QDate(day.year, day.month, day.day)
+        if self.day.date() == qdate:
+            self.refresh()
+        else:
+            self.day.setDate(qdate)
+
+    def selected_day(self) -> date:
+        return self.day.date().toPython()  # type: ignore[return-value]
+
+    def refresh(self) -> None:
+        day = self.selected_day()
+        self._tasks.run_in_background(lambda: self._kiosk.reports.daily(day), self._loaded)
+
+    def _loaded(self, report: DailyReport) -> None:
+        if report.date != self.selected_day():
+            return
+        self._render(report)
+        self.loaded.emit()
+
+    def _render(self, report: DailyReport) -> None:
+        self.report = report
+        values = {"count": str(report.count), "gross": format_rupiah(report.gross),
+                  "cost": format_rupiah(report.cost), "profit": format_rupiah(report.profit)}
+        for key, (_caption, value) in self.figures.items():
+            value.setText(values[key])
+        for split, table in self.tables.items():
+            table.set_rows(getattr(report, split))
+        parts = []
+        if report.failed_count:
+            parts.append(tr("ui.report.failed", count=report.failed_count,
+                            amount=report.failed_amount))
+        if report.pending_count:
+            parts.append(tr("ui.report.pending", count=report.pending_count))
+        self.failed.setText("  ".join(parts))
+        self.failed.setVisible(bool(parts))

@@ -1,0 +1,339 @@
+"""The sales screen: number -> operator -> product -> payment -> change, without the mouse.
+
+Left: the number field with the operator badge, the nominal grid (or search, or
+payment) and the last sale's change in large type. Right: the cart and today's
+recent sales with live status. The sale itself is written on the tasks' single
+writer thread; the screen stays responsive and shows the result when it lands.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.money import format_rupiah
+from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, SaleRecord, User
+from kiosk_pos.ui.barcode import BarcodeWedge
+from kiosk_pos.ui.cart import CartWidget
+from kiosk_pos.ui.number_field import NumberField
+from kiosk_pos.ui.payment import PaymentPanel
+from kiosk_pos.ui.product_grid import KINDS, ProductGrid
+from kiosk_pos.ui.recent import RecentSales
+from kiosk_pos.ui.search import SearchPanel
+from kiosk_pos.ui.tasks import TaskManager
+from kiosk_pos.ui.theme import OK_COLOUR, badge_style, label
+
+log = logging.getLogger(__name__)
+
+ENTRY, PAYMENT, SEARCH = 0, 1, 2
+
+
+class SalesScreen(QWidget):
+    sale_done = Signal(object)  # SaleRecord, on the GUI thread, after the write landed
+
+    def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kiosk = kiosk
+        self.tasks = tasks
+        self.clerk: User | None = None
+        catalog = kiosk.catalog.catalog
+
+        # -- entry page: number, badge, error, grid, hint
+        self.number_caption = label("")
+        self.number = NumberField()
+        self.number.textChanged.connect(self._number_changed)
+        self.number.returnPressed.connect(self._number_enter)
+        self.number.to_grid.connect(self.focus_grid)
+        self.badge = label("")
+        self.badge.setMinimumWidth(160)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error = label("", "error")
+        self.error.setWordWrap(True)
+        self.grid = ProductGrid(catalog.prefixes)
+        self.grid.activated.connect(lambda p: self.add_product(p, pay=True))
+        self.add_button = QPushButton()
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.add_button.clicked.connect(self.add_selected)
+        self.search_button = QPushButton()
+        self.search_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.search_button.clicked.connect(self.open_search)
+        self.hint = label("", "caption")
+        self.hint.setWordWrap(True)
+        entry = QWidget()
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number, 1)
+        number_row.addWidget(self.badge)
+        tools = QHBoxLayout()
+        tools.addWidget(self.add_button)
+        tools.addWidget(self.search_button)
+        entry_layout = QVBoxLayout(entry)
+        entry_layout.setContentsMargins(0, 0, 0, 0)
+        entry_layout.addWidget(self.number_caption)
+        entry_layout.addLayout(number_row)
+        entry_layout.addWidget(self.error)
+        entry_layout.addWidget(self.grid, 1)
+        entry_layout.addLayout(tools)
+        entry_layout.addWidget(self.hint)
+
+        self.payment = PaymentPanel()
+        self.payment.submitted.connect(self._pay)
+        self.payment.cancelled.connect(self.show_entry)
+        self.search = SearchPanel(kiosk.catalog)
+        self.search.chosen.connect(self._search_chosen)
+        self.search.closed.connect(self.show_entry)
+        self.stack = QStackedWidget()
+        for page in (entry, self.payment, self.search):
+            self.stack.addWidget(page)
+
+        # -- last sale: the change, large
+        self.last_sale = QFrame()
+        self.last_sale.setObjectName("panel")
+        self.change_caption = label("", "large")
+        self.change_amount = label("", "huge")
+        self.change_amount.setStyleSheet(f"color: {OK_COLOUR}; font-size: 40pt;")
+        self.last_detail = label("", "caption")
+        self.last_detail.setWordWrap(True)
+        last_layout = QHBoxLayout(self.last_sale)
+        last_layout.addWidget(self.change_caption)
+        last_layout.addWidget(self.change_amount, 1)
+        last_layout.addWidget(self.last_detail, 1)
+        self.last_sale.hide()
+        self.last_record: SaleRecord | None = None
+
+        # -- right: cart and recent
+        self.cart = CartWidget()
+        self.cart.pay_requested.connect(self.open_payment)
+        self.recent = RecentSales(kiosk.timezone())
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.cart)
+        right.addWidget(self.recent)
+        right.setSizes([360, 360])
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.stack, 1)
+        left_layout.addWidget(self.last_sale)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([760, 520])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(split)
+
+        self._shortcuts(entry)
+        self.wedge = BarcodeWedge(self, lambda code: code in self.kiosk.catalog.catalog.by_barcode,
+                                  self.scan)
+        self.retranslate()
+        self._number_changed("")
+
+    def _shortcuts(self, entry: QWidget) -> None:
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for i, kind in enumerate(KINDS):
+            for key in (f"F{i + 1}", f"Ctrl+{i + 1}"):
+                QShortcut(QKeySequence(key), entry, lambda k=kind: self.grid.set_kind(k),
+                          context=ctx)
+        for key in ("F5", "Ctrl+F"):
+            QShortcut(QKeySequence(key), entry, self.open_search, context=ctx)
+        QShortcut(QKeySequence("F12"), self, self.open_payment, context=ctx)
+        QShortcut(QKeySequence("Insert"), entry, self.add_selected, context=ctx)
+        QShortcut(QKeySequence("Ctrl+Return"), entry, self.add_selected, context=ctx)
+        QShortcut(QKeySequence("Esc"), entry, self._escape, context=ctx)
+        QShortcut(QKeySequence("F11"), self, self._focus_cart, context=ctx)
+        QShortcut(QKeySequence("Ctrl+Delete"), self, lambda: self.cart._key_action("delete"),
+                  context=ctx)
+
+    def retranslate(self) -> None:
+        self.number_caption.setText(tr("ui.sale.number_caption"))
+        self.number.setPlaceholderText(tr("ui.sale.number_placeholder"))
+        self.add_button.setText(tr("ui.sale.add_to_cart"))
+        self.search_button.setText(tr("ui.sale.search"))
+        self.hint.setText(tr("ui.sale.hint"))
+        self.change_caption.setText(tr("ui.sale.change"))
+        for widget in (self.grid, self.payment, self.search, self.cart, self.recent):
+            widget.retranslate()
+        if self.last_record is not None:
+            self._show_last(self.last_record)
+        self._number_changed(self.number.text())
+
+    # -- session ---------------------------------------------------------------------------
+    def set_clerk(self, user: User | None) -> None:
+        self.clerk = user
+
+    def load_recent(self) -> None:
+        """Today's newest sales only (a few rows), never the whole history."""
+        self.recent.set_sales(self.kiosk.sales.recent(limit=30))
+
+    def reset(self) -> None:
+        """Ready for the next customer: empty form, focus in the number field."""
+        self.number.clear()
+        self.error.clear()
+        self.grid.clear_selection()
+        self.show_entry()
+
+    # -- pages -----------------------------------------------------------------------------
+    def show_entry(self) -> None:
+        self.stack.setCurrentIndex(ENTRY)
+        self.number.setFocus()
+
+    def focus_grid(self) -> None:
+        if self.grid.products:
+            self.grid.setFocus()
+            if self.grid.current is None:
+                self.grid.select(0)
+
+    def open_search(self) -> None:
+        self.stack.setCurrentIndex(SEARCH)
+        self.search.start()
+
+    def open_payment(self) -> None:
+        if not len(self.cart):
+            self.show_entry()
+            self.error.setText(tr("error.cart_empty"))
+            return
+        self.stack.setCurrentIndex(PAYMENT)
+        self.payment.start(self.cart.total_amount())
+
+    def _focus_cart(self) -> None:
+        if len(self.cart):
+            self.cart.table.setFocus()
+            if self.cart.table.currentRow() < 0:
+                self.cart.table.selectRow(len(self.cart) - 1)
+
+    def _escape(self) -> None:
+        if self.number.text() or self.error.text():
+            self.reset()
+        else:
+            self.show_entry()
+
+    # -- number and products -------------------------------------------------------------
+    def _number_changed(self, text: str) -> None:
+        self.error.clear()
+        choice = self.kiosk.catalog.catalog.choices_for(text.strip())
+        if choice.operator is not None:
+            self.badge.setText(choice.operator.name)
+            self.badge.setStyleSheet(badge_style(choice.operator.colour))
+            if self.grid.kind is ProductKind.PLN:
+                self.grid.set_kind(ProductKind.PULSA)
+        else:
+            self.badge.setText(tr("ui.sale.no_operator") if choice.number else "")
+            self.badge.setStyleSheet("")
+            digits = text.strip()
+            if (choice.number is None and digits.isdigit() and len(digits) >= 11
+                    and self.grid.kind in (ProductKind.PULSA, ProductKind.DATA)
+                    and digits not in self.kiosk.catalog.catalog.by_barcode):
+                self.grid.set_kind(ProductKind.PLN)
+        self.grid.set_choice(choice)
+
+    def _number_enter(self) -> None:
+        text = self.number.text().strip()
+        if text in self.kiosk.catalog.catalog.by_barcode:
+            self.number.clear()
+            self.scan(text)
+        elif self.grid.current is not None:
+            self.add_product(self.grid.current, pay=True)
+        elif self.grid.products and text:
+            self.focus_grid()
+        elif not text and len(self.cart):
+            self.open_payment()
+        else:
+            self.error.setText(tr("ui.sale.pick_product"))
+
+    def add_selected(self) -> None:
+        if self.grid.current is None:
+            self.error.setText(tr("ui.sale.pick_product"))
+            self.number.setFocus()
+            return
+        self.add_product(self.grid.current, pay=False)
+
+    def add_product(self, product: Product, *, pay: bool) -> bool:
+        """Check the line with the core, put it in the cart, then pay or go on."""
+        destination = self.number.text().strip() if product.kind.electronic else ""
+        try:
+            checked = self.kiosk.sales.check_lines([CartLine(product.sku, 1, destination)])
+        except KioskError as exc:
+            self.show_entry()
+            self.error.setText(exc.message)
+            return False
+        self.cart.add(product, checked[0].destination)
+        self.number.clear()
+        self.grid.clear_selection()
+        if pay:
+            self.open_payment()
+        else:
+            self.show_entry()
+            self.error.setText("")
+            self.hint.setText(tr("ui.sale.added", name=product.name))
+        return True
+
+    def scan(self, code: str) -> None:
+        """A barcode from the scanner: the item goes into the cart."""
+        product = self.kiosk.catalog.catalog.by_barcode.get(code)
+        if product is None:
+            self.error.setText(tr("ui.sale.unknown_barcode", code=code))
+            return
+        self.cart.add(product)
+        self.show_entry()
+        self.hint.setText(tr("ui.sale.added", name=product.name))
+
+    def _search_chosen(self, product: Product) -> None:
+        if product.kind.electronic:
+            self.show_entry()
+            self.grid.set_kind(product.kind)
+            self.error.setText(tr("ui.sale.type_number_for", name=product.name))
+            return
+        self.cart.add(product)
+        self.show_entry()
+        self.hint.setText(tr("ui.sale.added", name=product.name))
+
+    # -- paying ----------------------------------------------------------------------------
+    def _pay(self, payment: Payment) -> None:
+        clerk = self.clerk
+        if clerk is None:
+            self.payment.show_error(tr("error.login_required"))
+            return
+        lines = self.cart.lines()
+        self.payment.set_busy(True)
+        self.tasks.run_write(lambda: self.kiosk.sales.sell(clerk, lines, payment),
+                             self._sold, self._sell_failed)
+
+    def _sold(self, record: SaleRecord) -> None:
+        self.cart.clear()
+        self.recent.add_sale(record)
+        self._show_last(record)
+        self.payment.set_busy(False)
+        self.reset()
+        self.hint.setText(tr("ui.sale.hint"))
+        self.sale_done.emit(record)
+
+    def _sell_failed(self, exc: BaseException) -> None:
+        self.payment.set_busy(False)
+        if isinstance(exc, KioskError):
+            self.payment.show_error(exc.message)
+        else:
+            log.error("sale failed", exc_info=exc)
+            self.payment.show_error(tr("ui.error.unexpected"))
+
+    def _show_last(self, record: SaleRecord) -> None:
+        self.last_record = record
+        self.change_amount.setText(format_rupiah(record.change))
+        self.last_detail.setText(tr("ui.sale.saved", id=record.id, total=record.total,
+                                    method=tr(f"payment.{record.payment_method.value}")))
+        self.last_sale.show()
