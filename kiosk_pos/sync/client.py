@@ -1,0 +1,220 @@
+"""``DistributorClient``: the kiosk's signed HTTP client for the distributor's ``/v1`` API.
+
+Every call has a (connect, read) timeout and every attempt is signed afresh (new nonce and
+timestamp). Only calls that are safe to repeat are retried, with backoff: GETs, and top-up
+submits, which are keyed by the sale's ``ref_id`` (a retry never makes a new ref_id, so the
+server answers "exists" instead of charging twice). Deposit tickets are not retried.
+
+Errors (see :mod:`kiosk_pos.sync.errors`): no definite answer -> ``DistributorUnreachable``;
+a definite 4xx -> ``DistributorRejected``; something that is not our protocol ->
+``MalformedReply``. The body of a request is built once and reused byte for byte on retry.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from datetime import datetime, timezone
+from typing import TypeVar
+from urllib.parse import urlencode
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from kiosk_pos.sync import wire
+from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)
+# Statuses that are not a definite answer about the request: try again later.
+_RETRYABLE_4XX = frozenset({408, 425, 429})
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+class DistributorClient:
+    """Signed, timed-out, carefully retried calls to one distributor server for one kiosk."""
+
+    def __init__(
+        self,
+        base_url: str,
+        kiosk_id: int,
+        secret: str,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+        retries: int = 2,
+        backoff: float = 0.25,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = int(kiosk_id)
+        self._secret = secret
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self._shared_session = session
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def session(self) -> requests.Session:
+        """The given session, else one per thread (a Session is not made for sharing)."""
+        if self._shared_session is not None:
+            return self._shared_session
+        sess = getattr(self._local, "session", None)
+        if sess is None:
+            sess = requests.Session()
+            sess.trust_env = False  # no system proxy between a kiosk and its distributor
+            self._local.session = sess
+        return sess
+
+    def close(self) -> None:
+        sess = getattr(self._local, "session", None)
+        if sess is not None:
+            sess.close()
+            self._local.session = None
+
+    def _send_once(
+        self, method: str, path: str, params: dict[str, object] | None, body: bytes,
+        signed: bool, read_timeout: float,
+    ) -> requests.Response:
+        url = self.base_url + wire.API_PREFIX + path
+        if params:
+            url += "?" + urlencode({k: str(v) for k, v in params.items()})
+        headers = {"Accept": "application/json"}
+        if body:
+            headers["Content-Type"] = "application/json"
+        prepared = self.session.prepare_request(
+            requests.Request(method, url, data=body or None, headers=headers))
+        if signed:  # sign exactly what goes on the request line, with a fresh nonce
+            prepared.headers.update(wire.sign_request(
+                self.kiosk_id, self._secret, method, prepared.path_url, body))
+        try:
+            return self.session.send(prepared, timeout=(self.timeout[0], read_timeout),
+                                     allow_redirects=False)
+        except requests.RequestException as exc:
+            raise DistributorUnreachable(self.base_url, f"{type(exc).__name__}: {exc}") from exc
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        params: dict[str, object] | None = None,
+        payload: BaseModel | None = None,
+        signed: bool = True,
+        retry: bool = True,
+        read_timeout: float | None = None,
+    ) -> M:
+        body = b""
+        if payload is not None:
+            body = payload.model_dump_json(exclude_none=True).encode("utf-8")
+        attempts = 1 + (self.retries if retry else 0)
+        last: Exception | None = None
+        for attempt in range(attempts):
+            if attempt:
+                delay = self.backoff * (2 ** (attempt - 1))
+                time.sleep(delay * (0.5 + random.random()))
+            try:
+                response = self._send_once(method, path, params, body, signed,
+                                           read_timeout or self.timeout[1])
+                return self._parse(response, model)
+            except DistributorUnreachable as exc:
+                last = exc
+                log.info("%s %s: no answer (attempt %d/%d): %s", method, path, attempt + 1,
+                         attempts, exc.detail)
+            except DistributorRejected as exc:
+                # A replayed nonce can only mean our earlier attempt got through unseen:
+                # for a retry-safe call, try again with a fresh nonce.
+                if exc.code == wire.ErrorCode.REPLAYED_NONCE and retry:
+                    last = exc
+                    continue
+                raise
+        assert last is not None
+        raise last
+
+    def _parse(self, response: requests.Response, model: type[M]) -> M:
+        status = response.status_code
+        url = self.base_url
+        if status >= 500 or status in _RETRYABLE_4XX:
+            raise DistributorUnreachable(url, f"HTTP {status}")
+        try:
+            data = response.json()
+        except (ValueError, json.JSONDecodeError):
+            raise MalformedReply(url, f"HTTP {status}, not JSON: {response.text[:120]!r}") \
+                from None
+        if 200 <= status < 300:
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                raise MalformedReply(url, f"HTTP {status}, schema: {exc.errors()[:2]}") \
+                    from None
+        if 400 <= status < 500:
+            try:
+                err = wire.ErrorBody.model_validate(data)
+            except ValidationError:
+                raise MalformedReply(url, f"HTTP {status} without an error body") from None
+            raise DistributorRejected(status, err.code, err.message)
+        raise MalformedReply(url, f"unexpected HTTP {status}")
+
+    # ------------------------------------------------------------------ API
+
+    def health(self) -> wire.Health:
+        return self._call("GET", "/health", wire.Health, signed=False)
+
+    def ping(self) -> wire.Ping:
+        return self._call("GET", "/ping", wire.Ping)
+
+    def balance(self) -> wire.Balance:
+        return self._call("GET", "/balance", wire.Balance)
+
+    def submit_topups(self, items: list[wire.TopUpRequest]) -> wire.TopUpBatchResponse:
+        """POST a batch; safe to retry because every item is keyed by its ref_id."""
+        batch = wire.TopUpBatchRequest(items=items)
+        return self._call("POST", "/topups", wire.TopUpBatchResponse, payload=batch)
+
+    def submit_topup(self, item: wire.TopUpRequest) -> wire.TopUp:
+        fields = wire.TopUpFields(**item.model_dump(exclude={"ref_id"}))
+        return self._call("PUT", f"/topups/{item.ref_id}", wire.TopUp, payload=fields)
+
+    def get_topup(self, ref_id: str) -> wire.TopUp:
+        return self._call("GET", f"/topups/{ref_id}", wire.TopUp)
+
+    def changes(self, cursor: int, limit: int = 500, wait: float = 0) -> wire.ChangesPage:
+        wait = max(0.0, min(float(wait), float(wire.MAX_WAIT_SECONDS)))
+        params: dict[str, object] = {"cursor": int(cursor), "limit": int(limit)}
+        if wait:
+            params["wait"] = int(wait) if wait == int(wait) else wait
+        return self._call("GET", "/changes", wire.ChangesPage, params=params,
+                          read_timeout=self.timeout[1] + wait)
+
+    def prices(self, since: int = 0) -> wire.PriceList:
+        return self._call("GET", "/prices", wire.PriceList, params={"since": int(since)})
+
+    def create_deposit_ticket(self, amount: int) -> wire.DepositTicket:
+        """Not retried: a repeat could open a second ticket."""
+        return self._call("POST", "/deposit-tickets", wire.DepositTicket,
+                          payload=wire.DepositTicketRequest(amount=amount), retry=False)
+
+    def deposit_tickets(self) -> wire.DepositTicketList:
+        return self._call("GET", "/deposit-tickets", wire.DepositTicketList)
+
+    def transactions(self, start: datetime, end: datetime) -> wire.TransactionList:
+        return self._call("GET", "/transactions", wire.TransactionList,
+                          params={"from": _iso(start), "to": _iso(end)})
+
+    def ledger(self, start: datetime, end: datetime) -> wire.LedgerPage:
+        return self._call("GET", "/ledger", wire.LedgerPage,
+                          params={"from": _iso(start), "to": _iso(end)})
