@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from pathlib import Path
 
 from kiosk_pos.printing.connections import Connection, PrinterError, open_connection
 from kiosk_pos.printing.document import ReceiptDocument
@@ -214,7 +213,3 @@ class PrintQueue:
             else:
                 self._set(replace(status, state=JobState.DONE))
 
-
-def save_bytes(path: str | Path, data: bytes) -> None:
-    """Write ESC/POS bytes to a file (for ``receipt --escpos FILE``)."""
-    Path(path).write_bytes(data)

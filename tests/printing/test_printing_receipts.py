@@ -184,3 +184,28 @@ def test_test_page_fits(width: int) -> None:
 ])
 def test_transliteration_is_readable(raw: str, folded: str) -> None:
     assert to_ascii(raw) == folded
+
+
+def test_queued_topup_prints_as_pending_too() -> None:
+    from dataclasses import replace
+
+    from kiosk_pos.core.records import TopUpStatus
+
+    sale, _ = CASES["pending"]
+    line = sale.lines[0]
+    queued = replace(sale, lines=(replace(line, topup=replace(line.topup,
+                                                              status=TopUpStatus.QUEUED)),))
+    text = render_text(receipt_from_sale(queued, KIOSK), 58)
+    assert "PENDING" in text and "Simpan struk ini" in text
+
+
+def test_public_api_is_importable_from_the_package() -> None:
+    import kiosk_pos.printing as printing
+
+    for name in printing.__all__:
+        assert getattr(printing, name) is not None, name
+    i18n.set_language("en")
+    from kiosk_pos.printing.texts import pt
+
+    assert pt("error.unreachable") == "Printer unreachable — reprint from the history."
+    assert pt("error.usb_missing") == "Install the USB extra: pip install kiosk-pos[usb]"
