@@ -22,7 +22,16 @@ from distributor_server.destinations import known_operator_codes
 from distributor_server.models import Counter, Product
 from kiosk_pos.sync import wire
 
-DEMO_PRICE_LIST = Path(__file__).resolve().parent / "data" / "demo_prices.json"
+
+def demo_price_rows() -> list[ProductRow]:
+    """The demo distributor sells the electronic products of the kiosk's demo catalogue,
+    at the cost the kiosk has cached for them: one file, so the two ends agree."""
+    from kiosk_pos.resources import resource_path
+
+    path = resource_path("demo_catalog.json")
+    items = json.loads(path.read_text(encoding="utf-8"))["products"]
+    return [parse_row({**item, "price": item["cost"]}, f"{path.name} {item['sku']}")
+            for item in items if item["kind"] != "physical"]
 FIELDS = ("sku", "name", "kind", "operator", "nominal", "price", "active")
 
 
@@ -164,7 +173,7 @@ def import_demo_if_empty(db: Database) -> int:
     with db.read() as session:
         if session.scalar(select(func.count()).select_from(Product)):
             return 0
-    return import_products(db, load_price_file(DEMO_PRICE_LIST))[1]
+    return import_products(db, demo_price_rows())[1]
 
 
 def to_wire(product: Product) -> wire.Product:

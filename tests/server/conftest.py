@@ -18,11 +18,17 @@ import pytest
 import requests
 
 from distributor_server.embedded import EmbeddedServer, start_embedded
+from distributor_server.products import demo_price_rows
 from kiosk_pos.sync import wire
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
 FAST = {"simulator_latency": 0.005, "simulator_pending_seconds": 0.4, "poll_base_seconds": 0.05}
+
+
+def demo_price(sku: str) -> int:
+    """What the demo distributor charges for ``sku`` (the kiosk demo catalogue's cost)."""
+    return next(row.price for row in demo_price_rows() if row.sku == sku)
 
 
 def _pg_admin() -> tuple[object, str] | None:

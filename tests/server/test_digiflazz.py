@@ -11,10 +11,10 @@ from distributor_server.config import DigiflazzSettings
 from distributor_server.embedded import start_embedded
 from distributor_server.models import TopUp
 from distributor_server.upstream.digiflazz import result_from_data, verify_callback_signature
-from tests.server.conftest import FAST, KioskClient, wait_final, wait_for
+from tests.server.conftest import FAST, KioskClient, demo_price, wait_final, wait_for
 from tests.server.fake_digiflazz import FakeDigiflazz
 
-PRICE = 10_250
+PRICE = demo_price("TSEL10")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 import uuid
 
 from distributor_server.products import ProductRow, import_products
-from tests.server.conftest import wait_for
+from tests.server.conftest import demo_price, wait_for
 
 TSEL = "081234567890"
 
@@ -72,7 +72,7 @@ def test_prices_since_version(server, make_kiosk):
     k = make_kiosk()
     full = k.get("/v1/prices?since=0").json()
     skus = {p["sku"]: p for p in full["products"]}
-    assert skus["TSEL10"]["price"] == 10_250 and skus["TSEL10"]["kind"] == "pulsa"
+    assert skus["TSEL10"]["price"] == demo_price("TSEL10") and skus["TSEL10"]["kind"] == "pulsa"
     assert {"ISAT10", "XL10", "AXIS10", "TRI10", "SF10", "TSELD5GB", "PLN20", "DANA50"} <= set(skus)
     v0 = full["version"]
     assert k.get(f"/v1/prices?since={v0}").json() == {"version": v0, "products": []}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.server.conftest import wait_final
+from tests.server.conftest import demo_price, wait_final
 
 TSEL = "081234567890"
-PRICE = 10_250  # TSEL10 in the demo price list
+PRICE = demo_price("TSEL10")
 
 
 def ref() -> str:
