@@ -114,11 +114,12 @@ class DistributorClient:
         *,
         params: dict[str, object] | None = None,
         payload: BaseModel | None = None,
+        raw_body: bytes | None = None,
         signed: bool = True,
         retry: bool = True,
         read_timeout: float | None = None,
     ) -> M:
-        body = b""
+        body = raw_body or b""
         if payload is not None:
             body = payload.model_dump_json(exclude_none=True).encode("utf-8")
         attempts = 1 + (self.retries if retry else 0)
@@ -184,6 +185,19 @@ class DistributorClient:
         """POST a batch; safe to retry because every item is keyed by its ref_id."""
         batch = wire.TopUpBatchRequest(items=items)
         return self._call("POST", "/topups", wire.TopUpBatchResponse, payload=batch)
+
+    def submit_payloads(self, payloads: list[str]) -> wire.TopUpBatchResponse:
+        """POST a batch made of stored outbox payloads, each sent byte for byte as saved.
+
+        Each payload must be a JSON object of :class:`wire.TopUpRequest` (checked here first,
+        so a bad one raises ``ValueError`` before anything is sent).
+        """
+        if not 1 <= len(payloads) <= wire.MAX_BATCH_ITEMS:
+            raise ValueError(f"a batch holds 1..{wire.MAX_BATCH_ITEMS} items")
+        for raw in payloads:
+            wire.TopUpRequest.model_validate_json(raw)
+        body = ('{"items":[' + ",".join(p.strip() for p in payloads) + "]}").encode("utf-8")
+        return self._call("POST", "/topups", wire.TopUpBatchResponse, raw_body=body)
 
     def submit_topup(self, item: wire.TopUpRequest) -> wire.TopUp:
         fields = wire.TopUpFields(**item.model_dump(exclude={"ref_id"}))
