@@ -1,0 +1,135 @@
+"""Sync commands: connect, sync, balance.
+
+Exit 0 when the distributor answered, 2 for bad input or refused credentials (one sentence,
+nothing saved), 3 when it could not be reached (data kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kiosk_pos.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    CliError,
+    open_kiosk,
+    print_json,
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("connect", parents=[common],
+                              help="connect this kiosk to its distributor's server")
+    p.add_argument("--url", required=True, help="server address, e.g. https://distributor:8000")
+    p.add_argument("--kiosk-id", required=True, type=int)
+    p.add_argument("--secret", required=True)
+    p.set_defaults(handler=cmd_connect)
+
+    p = subparsers.add_parser("sync", parents=[common],
+                              help="send queued top-ups and fetch statuses, deposit and prices")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--timeout", type=float, default=10.0, help="read timeout in seconds")
+    p.set_defaults(handler=cmd_sync)
+
+    p = subparsers.add_parser("balance", parents=[common],
+                              help="deposit balance: local cache and the distributor's")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_balance)
+
+
+def _unreachable(exc: Exception) -> CliError:
+    from kiosk_pos.sync.errors import DistributorUnreachable, MalformedReply
+
+    if isinstance(exc, DistributorUnreachable | MalformedReply):
+        return CliError(str(exc), EXIT_UNREACHABLE)
+    return CliError(str(exc), EXIT_BAD_INPUT)
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    from kiosk_pos.sync.client import DistributorClient
+    from kiosk_pos.sync.config import SyncConfig, save_config
+    from kiosk_pos.sync.demo import DEMO_FLAG
+    from kiosk_pos.sync.errors import SyncError
+
+    url = args.url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise CliError(f"'{args.url}': use an address that starts with http:// or https://.")
+    kiosk = open_kiosk(args)
+    try:
+        try:
+            ping = DistributorClient(url, args.kiosk_id, args.secret, retries=1).ping()
+        except SyncError as exc:
+            raise _unreachable(exc) from None
+        if ping.kiosk_id != args.kiosk_id:
+            raise CliError(f"the server answered for kiosk {ping.kiosk_id}, not {args.kiosk_id}.")
+        save_config(kiosk, SyncConfig(url, args.kiosk_id, args.secret))
+        kiosk.settings.set(DEMO_FLAG, False)
+        print(f"connected: kiosk {args.kiosk_id} at {url}")
+        return EXIT_OK
+    finally:
+        kiosk.close()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk_pos.core.i18n import tr
+    from kiosk_pos.sync.config import load_config
+    from kiosk_pos.sync.service import SyncService
+
+    kiosk = open_kiosk(args)
+    try:
+        cfg = load_config(kiosk)
+        if cfg is None:
+            raise CliError(tr("sync.error.not_configured"))
+        result = SyncService(kiosk, cfg.client(timeout=(3.05, args.timeout))).sync_once()
+        if args.json:
+            print_json(result.as_dict())
+        else:
+            print(f"pushed {result.pushed}, updated {result.updated}, pending {result.pending}, "
+                  f"failed {result.failed}, queue {result.queue}, balance {result.balance}"
+                  + (f", server {result.server_balance}" if result.server_balance is not None
+                     else ""))
+        if result.error:
+            import sys
+
+            print(f"kiosk-pos: {result.error}", file=sys.stderr)
+        if not result.online:
+            return EXIT_UNREACHABLE
+        return EXIT_OK
+    finally:
+        kiosk.close()
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    import sys
+
+    from kiosk_pos.sync.config import load_config
+    from kiosk_pos.sync.errors import SyncError
+
+    kiosk = open_kiosk(args)
+    try:
+        local = kiosk.deposit.balance()
+        cfg = load_config(kiosk)
+        server: int | None = None
+        error: str | None = None
+        if cfg is not None:
+            try:
+                server = cfg.client(retries=1).balance().balance
+            except SyncError as exc:
+                error = str(exc)
+        else:
+            from kiosk_pos.core.i18n import tr
+
+            error = tr("sync.error.not_configured")
+        if args.json:
+            print_json({"local": local, "server": server, "error": error})
+        else:
+            print(f"local {local}" + (f", server {server}" if server is not None else ""))
+        if error:
+            print(f"kiosk-pos: {error}", file=sys.stderr)
+        if cfg is None:
+            return EXIT_BAD_INPUT
+        return EXIT_OK if server is not None else EXIT_UNREACHABLE
+    finally:
+        kiosk.close()
