@@ -88,7 +88,8 @@ class LoginScreen(QWidget):
     def _press(self, key: str) -> None:
         if key == "ok":
             self.submit()
-        elif key == "del":
+            return
+        if key == "del":
             self.pin.backspace()
         else:
             self.pin.insert(key)

@@ -1,8 +1,8 @@
 """Payment: cash given with quick buttons for common notes, or QRIS / transfer recorded.
 
 Keys: F6 uang pas, F7 10.000, F8 20.000, F9 50.000, F10 100.000; Alt+T/Q/R pick the
-method (button mnemonics); Enter saves; Esc goes back to the products. The change comes from the core's
-``SaleService.settle`` so the screen and the saved sale agree.
+method (button mnemonics); Enter saves; Esc goes back to the products. The change
+comes from the core's ``SaleService.settle`` so the screen and the saved sale agree.
 """
 
 from __future__ import annotations

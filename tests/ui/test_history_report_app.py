@@ -1,0 +1,68 @@
+"""History with reprint, the daily report, and the app's self-test start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk_pos.app import AppExtras, run_gui
+from kiosk_pos.core.records import CartLine, Payment
+from kiosk_pos.core.setup import init_kiosk
+from tests.ui.conftest import TSEL_NUMBER
+
+
+def test_history_shows_the_day_and_reprints(qtbot, window, sales, kiosk, clerk):
+    asked = []
+    window.on_reprint = asked.append
+    sale = kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER),
+                                    CartLine("SP-XL", 2)], Payment(cash_given=50_000))
+    window.show_page(1)
+    qtbot.waitUntil(lambda: len(window.history.sales) == 1, timeout=5000)
+    assert window.history.table.item(0, 1).text() == str(sale.id)
+    assert "Rp46.000" in window.history.summary.text()
+    assert window.history.detail.rowCount() == 2
+    assert "Tunai Rp50.000, kembalian Rp4.000" in window.history.detail_info.text()
+    with qtbot.waitSignal(window.reprint_requested, timeout=1000):
+        window.history.reprint.click()
+    assert asked == [sale.id]
+
+
+def test_daily_report(qtbot, window, sales, kiosk, clerk):
+    kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER)], Payment())
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
+    window.show_page(2)
+    qtbot.waitUntil(lambda: window.report.report is not None, timeout=5000)
+    view = window.report
+    assert view.figures["count"][1].text() == "2"
+    assert view.figures["gross"][1].text() == "Rp34.000"
+    assert view.figures["profit"][1].text() == "Rp5.800"
+    assert view.tables["by_clerk"].item(0, 0).text() == "kasir"
+    assert view.tables["by_payment"].item(0, 0).text() == "Tunai"
+
+
+def test_run_gui_self_test_prints_ready(qapp, tmp_path, capsys):
+    started = []
+    extras = AppExtras(start_background=lambda k: started.append(k) or (lambda: None))
+    assert run_gui(tmp_path / "data", demo=True, self_test=True, extras=extras) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1].startswith("ready in ") and out[-1].endswith(" s")
+    float(out[-1].split()[2])
+    assert started == []  # self-test does not start sync
+
+
+def test_run_gui_uses_saved_language(qapp, tmp_path, capsys):
+    kiosk = init_kiosk(tmp_path / "data", "Konter", "9999", demo=True)
+    kiosk.settings.set("ui.language", "en")
+    kiosk.close()
+    assert run_gui(tmp_path / "data", self_test=True) == 0
+    from kiosk_pos.core import i18n
+
+    assert i18n.language() == "en"
+
+
+def test_run_gui_refuses_a_broken_database_with_a_sentence(qapp, tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "kiosk.db").write_bytes(b"this is not a database at all")
+    assert run_gui(data, self_test=True) == 2
+    err = capsys.readouterr().err
+    assert "bukan database kasir" in err and "Traceback" not in err
