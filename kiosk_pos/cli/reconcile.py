@@ -1,0 +1,177 @@
+"""Commands: reconcile, prices (sync, rules), deposit-ticket.
+
+Exit 0 done; 2 bad input or not connected (one sentence); 3 distributor unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from kiosk_pos.cli.common import (
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    CliError,
+    open_kiosk,
+    parse_date,
+    print_json,
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("reconcile", parents=[common],
+                              help="compare a day's top-ups and the deposit with the distributor")
+    p.add_argument("--date", help="local day YYYY-MM-DD (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_reconcile)
+
+    p = subparsers.add_parser("prices", parents=[common], help="distributor price list")
+    sub = p.add_subparsers(dest="prices", required=True, parser_class=type(p))
+    s = sub.add_parser("sync", parents=[common], help="pull price changes and reprice")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=cmd_prices_sync)
+    r = sub.add_parser("rules", parents=[common], help="show the markup rules")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_prices_rules)
+
+    p = subparsers.add_parser("deposit-ticket", parents=[common],
+                              help="request a deposit ticket (unique amount to transfer)")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--amount", help="amount to deposit, e.g. 500000 or 500rb")
+    group.add_argument("--list", action="store_true", help="list the kiosk's tickets")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_deposit_ticket)
+
+
+def _with_client(args: argparse.Namespace, not_connected_key: str,
+                 work: Callable[[Any, Any], int]) -> int:
+    """Open the kiosk and its distributor client, run ``work``, map sync errors to exits."""
+    from kiosk_pos.core.i18n import tr
+    from kiosk_pos.sync.config import client_for
+    from kiosk_pos.sync.errors import DistributorUnreachable, MalformedReply, SyncError
+
+    kiosk = open_kiosk(args)
+    try:
+        client = client_for(kiosk)
+        if client is None:
+            raise CliError(tr(not_connected_key))
+        try:
+            return work(kiosk, client)
+        except (DistributorUnreachable, MalformedReply) as exc:
+            raise CliError(str(exc), EXIT_UNREACHABLE) from None
+        except SyncError as exc:
+            raise CliError(str(exc)) from None
+        finally:
+            close = getattr(client, "close", None)
+            if close is not None:
+                close()
+    finally:
+        kiosk.close()
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    def work(kiosk: Any, client: Any) -> int:
+        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.sync.reconcile import reconcile_day
+
+        day = parse_date(args.date, kiosk.today())
+        result = reconcile_day(kiosk, client, day)
+        if args.json:
+            print_json(result.to_json())
+            return EXIT_OK
+        c = result.counts()
+        print(tr("reconcile.cli.summary", date=day.isoformat(), matched=c["matched"],
+                 resolved=c["resolved"], missing=c["missing_on_server"],
+                 unknown=c["unknown_locally"], price=c["price_mismatch"]))
+        print(tr("reconcile.cli.balances", local=result.local_balance,
+                 server=result.server_balance, diff=result.difference,
+                 unexplained=result.unexplained))
+        for name in ("resolved", "missing_on_server", "unknown_locally", "price_mismatch"):
+            for f in getattr(result, name):
+                print(f"  [{tr('reconcile.' + name)}] {f.ref_id} {f.sku} {f.destination} "
+                      f"{f.local_status or '-'} / {f.server_status or '-'} "
+                      f"({tr('reconcile.action.' + f.action)})")
+        for d in result.differences:
+            print(f"  {d.amount:+,} {d.reason} {d.reference}: {d.note}".replace(",", "."))
+        print(tr("reconcile.all_ok" if result.ok else "reconcile.not_ok"))
+        return EXIT_OK
+
+    if args.date:
+        parse_date(args.date, None)  # a bad date is bad input, even when not connected
+    return _with_client(args, "reconcile.error.not_connected", work)
+
+
+def cmd_prices_sync(args: argparse.Namespace) -> int:
+    def work(kiosk: Any, client: Any) -> int:
+        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.sync.prices import pull_prices
+
+        result = pull_prices(kiosk, client)
+        if args.json:
+            print_json(result.to_json())
+        else:
+            print(tr("prices.cli.synced", version=result.version, added=len(result.added),
+                     updated=len(result.updated), hidden=len(result.hidden)))
+        return EXIT_OK
+
+    return _with_client(args, "reconcile.error.not_connected", work)
+
+
+def cmd_prices_rules(args: argparse.Namespace) -> int:
+    from kiosk_pos.core.i18n import tr
+    from kiosk_pos.core.pricing import load_policy
+
+    kiosk = open_kiosk(args)
+    try:
+        policy = load_policy(kiosk.settings)
+    finally:
+        kiosk.close()
+    if args.json:
+        print_json(policy.to_json())
+        return EXIT_OK
+    print(tr("prices.cli.rules_step", step=policy.step))
+    any_ = tr("prices.cli.any")
+    for rule in sorted(policy.rules, key=lambda r: (r.specificity, r.kind or "",
+                                                    r.operator or "")):
+        print(f"  {rule.kind or any_:<8} {rule.operator or any_:<12} {rule.describe()}")
+    return EXIT_OK
+
+
+def cmd_deposit_ticket(args: argparse.Namespace) -> int:
+    from kiosk_pos.sync.tickets import check_amount
+
+    amount = None if args.list else check_amount(args.amount)  # bad amount: exit 2 first
+
+    def work(kiosk: Any, client: Any) -> int:
+        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.sync.tickets import list_tickets, request_ticket, ticket_json
+
+        tz = kiosk.timezone()
+        if amount is None:
+            tickets = list_tickets(kiosk, client)
+            if args.json:
+                print_json([ticket_json(t) for t in tickets])
+            elif not tickets:
+                print(tr("ticket.none"))
+            for t in tickets if not args.json else []:
+                print(tr("ticket.cli.item", id=t.id, created=_local(t.created_at, tz),
+                         requested=t.amount_requested, amount=t.amount_to_transfer,
+                         status=tr("ticket.status." + t.status)))
+            return EXIT_OK
+        ticket = request_ticket(kiosk, client, amount)
+        if args.json:
+            print_json(ticket_json(ticket))
+        else:
+            print(tr("ticket.cli.line", id=ticket.id, amount=ticket.amount_to_transfer,
+                     bank=ticket.bank_name, account=ticket.bank_account,
+                     holder=ticket.bank_holder, time=_local(ticket.expires_at, tz)))
+        return EXIT_OK
+
+    return _with_client(args, "ticket.error.not_connected", work)
+
+
+def _local(moment: Any, tz: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M")
