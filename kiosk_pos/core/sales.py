@@ -136,8 +136,7 @@ class SaleService:
         stamp, day = db_text(now), local_date(now, self._timezone())
         records: list[SaleLineRecord] = []
         new_stock: dict[str, int] = {}
-        with self._db.write() as conn:
-            cur = conn.connection.driver_connection.cursor()
+        with self._db.write_raw() as cur:
             balance = (cur.execute(_SQL_BALANCE).fetchone() or (0,))[0] if e_cost else 0
             if e_cost > balance:
                 raise InsufficientDeposit("error.deposit_short", needed=e_cost, balance=balance,

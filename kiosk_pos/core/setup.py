@@ -50,7 +50,7 @@ def init_kiosk(data_dir: Path, kiosk_name: str, owner_pin: str, *, demo: bool = 
             raise KioskError("error.already_initialised", path=str(kiosk.db.path))
         put(conn, KIOSK_NAME, kiosk_name.strip())
         put(conn, KIOSK_ADDRESS, address or ("Jl. Merdeka No. 1, Bandung" if demo else ""))
-        put(conn, KIOSK_FOOTER, "Terima kasih, semoga berkah")
+        put(conn, KIOSK_FOOTER, "Semoga berkah, sampai jumpa lagi")
         store_prefix_table(conn, default_prefix_table())
     kiosk.users.add("Pemilik", Role.OWNER, owner_pin)
     if demo:

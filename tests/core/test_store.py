@@ -117,6 +117,53 @@ def test_damaged_pages_are_found(tmp_path):
     assert digest(path) == before
 
 
+def _damage_table(path, table):
+    """Scribble over the root page of ``table`` in a cleanly closed database."""
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size:root * size] = b"\x5a" * size
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def history_db(tmp_path):
+    from kiosk_pos.core.records import CartLine, Payment
+    from kiosk_pos.core.setup import init_kiosk
+
+    kiosk = init_kiosk(tmp_path, "K", "9999", demo=True)
+    clerk = kiosk.users.authenticate("1111")
+    for _ in range(30):
+        kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
+    kiosk.close()
+    path = tmp_path / DB_FILENAME
+    _damage_table(path, "sale_lines")
+    return path
+
+
+def test_damaged_history_is_found_by_the_full_check(history_db):
+    """A clean open checks only the start-up tables (fast with years of history);
+    the full check, run in the background by the app, finds damage anywhere."""
+    before = digest(history_db)
+    kiosk = Kiosk.open(history_db.parent)
+    with pytest.raises(StoreError) as err:
+        kiosk.db.verify()
+    assert "cadangan" in err.value.message
+    kiosk.close()
+    assert digest(history_db) == before
+
+
+def test_after_an_unclean_shutdown_every_page_is_checked_on_open(history_db):
+    history_db.with_name(history_db.name + "-wal").write_bytes(b"\0" * 64)  # left by a crash
+    before = digest(history_db)
+    with pytest.raises(StoreError):
+        Kiosk.open(history_db.parent)
+    assert digest(history_db) == before
+
+
 def test_another_programs_database_is_refused(tmp_path):
     path = tmp_path / DB_FILENAME
     conn = sqlite3.connect(path)
