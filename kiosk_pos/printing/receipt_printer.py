@@ -1,0 +1,70 @@
+"""The kiosk's receipt printer: settings kept in the kiosk store, auto-print after a
+sale, reprint from history. Jobs go through a PrintQueue thread, so a dead or stalled
+printer never delays or loses a sale; a failed job stays in the queue to retry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk_pos.core.events import SALE_SAVED
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.records import SaleRecord
+from kiosk_pos.printing.queue import JobStatus, PrintQueue, print_job_for
+from kiosk_pos.printing.receipts import receipt_from_sale, test_page_document
+from kiosk_pos.printing.settings import PrinterSettings
+
+SETTINGS_KEY = "printer"
+
+
+def load_settings(kiosk: Kiosk) -> PrinterSettings:
+    return PrinterSettings.from_dict(kiosk.settings.get(SETTINGS_KEY))
+
+
+def save_settings(kiosk: Kiosk, settings: PrinterSettings) -> None:
+    kiosk.settings.set(SETTINGS_KEY, settings.to_dict())
+
+
+class ReceiptPrinter:
+    def __init__(self, kiosk: Kiosk, queue: PrintQueue | None = None) -> None:
+        self.kiosk = kiosk
+        self.queue = queue or PrintQueue()
+        self.settings = load_settings(kiosk)
+        self._kiosk_info = kiosk.settings.kiosk_info()
+
+    def attach(self) -> Callable[[], None]:
+        """Print every saved sale when auto-print is on; returns a detach callable."""
+        self.kiosk.events.register(SALE_SAVED, self._on_sale_saved)
+        return lambda: self.kiosk.events.unregister(SALE_SAVED, self._on_sale_saved)
+
+    def reload(self) -> None:
+        self.settings = load_settings(self.kiosk)
+        self._kiosk_info = self.kiosk.settings.kiosk_info()
+
+    def print_sale(self, sale: SaleRecord, *, copy: bool = False) -> int | None:
+        """Queue the receipt; None when no printer is set up. Never raises for the printer."""
+        if not self.settings.configured:
+            return None
+        document = receipt_from_sale(sale, self._kiosk_info, copy=copy)
+        return self.queue.submit(print_job_for(document, self.settings))
+
+    def reprint(self, sale_id: int) -> int | None:
+        return self.print_sale(self.kiosk.sales.get(sale_id), copy=True)
+
+    def test_page(self) -> int | None:
+        if not self.settings.configured:
+            return None
+        document = test_page_document(self._kiosk_info, self.settings.paper_width)
+        return self.queue.submit(print_job_for(document, self.settings, copies=1))
+
+    def retry(self, job_id: int) -> bool:
+        return self.queue.retry(job_id)
+
+    def failed(self) -> list[JobStatus]:
+        return self.queue.failed()
+
+    def close(self) -> None:
+        self.queue.close()
+
+    def _on_sale_saved(self, sale: SaleRecord) -> None:
+        if self.settings.auto_print:
+            self.print_sale(sale)

@@ -1,0 +1,141 @@
+"""Receipts for real sales: auto-print, a dead or stalled printer, reprint, the CLI."""
+
+import subprocess
+import sys
+
+import pytest
+
+from kiosk_pos.cli import main
+from kiosk_pos.core.records import CartLine, Payment
+from kiosk_pos.core.setup import init_kiosk
+from kiosk_pos.printing.decode import decode_escpos
+from kiosk_pos.printing.fake_printer import FakeNetworkPrinter, closed_port
+from kiosk_pos.printing.receipt_printer import ReceiptPrinter, load_settings, save_settings
+from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
+
+
+@pytest.fixture
+def kiosk(tmp_path):
+    k = init_kiosk(tmp_path, "Konter Uji", "9999", demo=True)
+    yield k
+    k.close()
+
+
+def use_lan_printer(kiosk, port, **extra):
+    extra.setdefault("timeout", 1.0)
+    save_settings(kiosk, PrinterSettings(connection=ConnectionType.NETWORK, host="127.0.0.1",
+                                         port=port, **extra))
+
+
+def printed(data: bytes) -> list[str]:
+    return [row.text for row in decode_escpos(data).rows]
+
+
+def sell(kiosk):
+    clerk = kiosk.users.authenticate("1111")
+    return kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")],
+                            Payment(cash_given=20_000))
+
+
+def test_settings_persist_in_the_kiosk(kiosk):
+    use_lan_printer(kiosk, 9100, paper_width=80, copies=2)
+    again = load_settings(kiosk)
+    assert (again.connection, again.paper_width, again.copies) == (ConnectionType.NETWORK, 80, 2)
+
+
+def test_auto_print_sends_the_receipt_after_the_sale(kiosk):
+    with FakeNetworkPrinter() as printer:
+        use_lan_printer(kiosk, printer.port)
+        receipts = ReceiptPrinter(kiosk)
+        receipts.attach()
+        sale = sell(kiosk)
+        assert printer.wait_for_jobs(1, timeout=10)
+        text = "\n".join(printed(printer.jobs[0]))
+        assert sale.lines[0].topup.ref_id[:8] in text and "Rp12.000" in text
+        receipts.close()
+
+
+def test_a_stalled_printer_neither_delays_nor_loses_the_sale(kiosk):
+    printer = FakeNetworkPrinter(mode="stall").start()  # accepts, never answers, until stopped
+    use_lan_printer(kiosk, printer.port, timeout=60.0)
+    receipts = ReceiptPrinter(kiosk)
+    receipts.attach()
+    sale = sell(kiosk)
+    # The sale returned while its receipt job cannot have finished: the printer holds it.
+    job = receipts.queue.jobs()[0]
+    assert not receipts.queue.status(job.job_id).state.finished
+    assert kiosk.sales.get(sale.id).total == 12_000
+    printer.stop()  # unplugged
+    status = receipts.queue.wait(job.job_id, 30)
+    assert status.state.value == "failed" and "cetak ulang" in status.error
+    assert [f.job_id for f in receipts.failed()] == [job.job_id]
+    receipts.close()
+
+
+def test_failed_job_can_be_retried_when_the_printer_is_back(kiosk):
+    port = closed_port()
+    use_lan_printer(kiosk, port)
+    receipts = ReceiptPrinter(kiosk)
+    job = receipts.print_sale(sell(kiosk))
+    assert receipts.queue.wait(job, 10).state.value == "failed"
+    with FakeNetworkPrinter(port=port) as printer:
+        assert receipts.retry(job)
+        assert receipts.queue.wait(job, 10).state.value == "done"
+        assert printer.wait_for_jobs(1, timeout=10)
+    receipts.close()
+
+
+def test_reprint_is_marked_as_a_copy(kiosk):
+    sale = sell(kiosk)
+    with FakeNetworkPrinter() as printer:
+        use_lan_printer(kiosk, printer.port)
+        receipts = ReceiptPrinter(kiosk)
+        job = receipts.reprint(sale.id)
+        assert receipts.queue.wait(job, 10).state.value == "done"
+        assert printer.wait_for_jobs(1, timeout=10)
+        assert "SALINAN" in "\n".join(printed(printer.jobs[0]))
+        receipts.close()
+
+
+def test_no_printer_configured_prints_nothing(kiosk):
+    receipts = ReceiptPrinter(kiosk)
+    receipts.attach()
+    assert receipts.print_sale(sell(kiosk)) is None
+    receipts.close()
+
+
+def test_cli_receipt_text_escpos_and_pdf(kiosk, tmp_path, capsys):
+    sale = sell(kiosk)
+    d = str(kiosk.db.path.parent)
+    assert main(["receipt", str(sale.id), "--data-dir", d]) == 0
+    text = capsys.readouterr().out
+    assert "Rp12.000" in text and "PENDING" in text
+    assert max(len(line) for line in text.splitlines()) <= 32
+    out = tmp_path / "r.bin"
+    assert main(["receipt", str(sale.id), "--escpos", str(out), "--width", "80",
+                 "--data-dir", d]) == 0
+    assert all(len(line) <= 48 for line in printed(out.read_bytes()))
+    pdf = tmp_path / "r.pdf"
+    assert main(["receipt", str(sale.id), "--pdf", str(pdf), "--data-dir", d]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_cli_print_test_exit_codes(kiosk, capsys):
+    d = str(kiosk.db.path.parent)
+    assert main(["print-test", "--data-dir", d]) == 2  # no printer set up
+    assert "kiosk-pos printer" in capsys.readouterr().err
+    assert main(["printer", "--connection", "network", "--host", "127.0.0.1", "--port",
+                 str(closed_port()), "--data-dir", d]) == 0
+    capsys.readouterr()
+    assert main(["print-test", "--data-dir", d]) == 3
+    assert "Printer" in capsys.readouterr().err
+    with FakeNetworkPrinter() as printer:
+        assert main(["printer", "--port", str(printer.port), "--data-dir", d]) == 0
+        assert main(["print-test", "--data-dir", d]) == 0
+        assert printer.wait_for_jobs(1, timeout=10)
+
+
+def test_cli_unknown_sale(kiosk):
+    proc = subprocess.run([sys.executable, "-m", "kiosk_pos", "receipt", "999", "--data-dir",
+                           str(kiosk.db.path.parent)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "#999" in proc.stderr
