@@ -59,15 +59,19 @@ class CartWidget(QWidget):
         super().__init__(parent)
         self.entries: list[CartEntry] = []
         self.title = label("", "large")
-        self.table = CartTable(0, 4)
+        self.table = CartTable(0, 3)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(44)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setMinimumHeight(140)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
+        for col in (1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.key_action.connect(self._key_action)
         self.minus = QPushButton("-")
@@ -127,7 +131,7 @@ class CartWidget(QWidget):
     def retranslate(self) -> None:
         self.title.setText(tr("ui.cart.title"))
         self.table.setHorizontalHeaderLabels([tr("ui.cart.product"), tr("ui.cart.qty"),
-                                              tr("ui.cart.price"), tr("ui.cart.amount")])
+                                              tr("ui.cart.amount")])
         self.remove.setText(tr("ui.cart.remove"))
         self.pay.setText(tr("ui.cart.pay"))
         self._refresh(self.table.currentRow())
@@ -154,8 +158,9 @@ class CartWidget(QWidget):
             name = entry.product.name
             if entry.destination:
                 name = f"{name}\n{entry.destination}"
-            cells = [name, str(entry.qty), format_rupiah(entry.product.price),
-                     format_rupiah(entry.amount)]
+            if entry.qty > 1:
+                name = f"{name}\n@ {format_rupiah(entry.product.price)}"
+            cells = [name, str(entry.qty), format_rupiah(entry.amount)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:

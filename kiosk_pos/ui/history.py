@@ -57,6 +57,7 @@ class HistoryView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -65,6 +66,7 @@ class HistoryView(QWidget):
         self.detail = QTableWidget(0, 4)
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.detail.verticalHeader().setVisible(False)
+        self.detail.setTextElideMode(Qt.TextElideMode.ElideNone)
         dheader = self.detail.horizontalHeader()
         dheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         dheader.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -147,13 +149,14 @@ class HistoryView(QWidget):
         self.table.setRowCount(len(self.sales))
         for row, sale in enumerate(self.sales):
             stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M")
-            items = "; ".join(line_label(line) for line in sale.lines)
+            items = "\n".join(line_label(line) for line in sale.lines)
             status = QTableWidgetItem(tr(f"status.{sale.status}"))
             status.setForeground(status_colour(sale.status))
             for col, item in enumerate([QTableWidgetItem(stamp), _right(str(sale.id)),
                                         QTableWidgetItem(items), _right(format_rupiah(sale.total)),
                                         status]):
                 self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
         total = sum(s.total for s in self.sales)
         self.summary.setText(tr("ui.history.summary", count=len(self.sales), total=total))
         if self.sales:
@@ -183,9 +186,11 @@ class HistoryView(QWidget):
         for row, line in enumerate(sale.lines):
             status = QTableWidgetItem(status_text(line))
             status.setForeground(status_colour(line_status(line)))
-            for col, item in enumerate([QTableWidgetItem(line_label(line)), _right(str(line.qty)),
+            for col, item in enumerate([QTableWidgetItem(line_label(line, "\n")),
+                                        _right(str(line.qty)),
                                         _right(format_rupiah(line.amount)), status]):
                 self.detail.setItem(row, col, item)
+        self.detail.resizeRowsToContents()
 
     def _reprint(self) -> None:
         sale = self.current_sale()

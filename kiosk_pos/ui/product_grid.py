@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabBar,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,8 @@ def product_caption(product: Product, prefixes: PrefixTable | None) -> str:
     name = product.name
     if prefixes is not None and product.kind in (ProductKind.PULSA, ProductKind.DATA):
         name = name.removeprefix(prefixes.name(product.operator) + " ")
+    elif product.kind is ProductKind.EWALLET:
+        name = name.removeprefix("Saldo ")
     return name
 
 
@@ -68,6 +71,8 @@ class ProductGrid(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self._holder)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(160)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -153,6 +158,8 @@ class ProductGrid(QWidget):
 
     def _rebuild(self, keep: Product | None = None) -> None:
         for button in self._buttons:
+            self._grid.removeWidget(button)
+            button.hide()  # gone now, not at the next event-loop turn
             button.deleteLater()
         self._buttons = []
         choice = self._choice
@@ -165,6 +172,7 @@ class ProductGrid(QWidget):
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumHeight(72)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setProperty("sku", product.sku)
             button.clicked.connect(lambda _c=False, i=i: self._tapped(i))
             self._grid.addWidget(button, i // COLUMNS, i % COLUMNS)

@@ -33,13 +33,13 @@ def status_text(line: SaleLineRecord) -> str:
     status = line_status(line)
     text = tr(f"status.{status}")
     if line.topup is not None and line.topup.sn:
-        text = f"{text} · SN {line.topup.sn}"
+        text = f"{text}\nSN {line.topup.sn}"
     return text
 
 
-def line_label(line: SaleLineRecord) -> str:
+def line_label(line: SaleLineRecord, separator: str = " ") -> str:
     qty = f"{line.qty}x " if line.qty > 1 else ""
-    dest = f" → {line.destination}" if line.destination else ""
+    dest = f"{separator}→ {line.destination}" if line.destination else ""
     return f"{qty}{line.name}{dest}"
 
 
@@ -61,14 +61,17 @@ class RecentSales(QWidget):
         self._zone = ZoneInfo(timezone)
         self.sales: list[SaleRecord] = []
         self.title = label("", "large")
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 2)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -77,8 +80,7 @@ class RecentSales(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(tr("ui.recent.title"))
-        self.table.setHorizontalHeaderLabels([tr("ui.recent.time"), tr("ui.recent.item"),
-                                              tr("ui.recent.total"), tr("ui.recent.status")])
+        self.table.setHorizontalHeaderLabels([tr("ui.recent.item"), tr("ui.recent.status")])
         self._render()
 
     def set_sales(self, sales: list[SaleRecord]) -> None:
@@ -103,7 +105,7 @@ class RecentSales(QWidget):
         return None
 
     def status_of_row(self, row: int) -> str:
-        item = self.table.item(row, 3)
+        item = self.table.item(row, 1)
         return item.text() if item else ""
 
     def _render(self) -> None:
@@ -112,15 +114,15 @@ class RecentSales(QWidget):
         bold = QFont()
         bold.setBold(True)
         for row, (sale, line) in enumerate(rows):
-            first = line is sale.lines[0]
-            stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M") if first else ""
-            cells = [stamp, line_label(line), format_rupiah(line.amount), status_text(line)]
+            stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M")
+            qty = f"{line.qty}x " if line.qty > 1 else ""
+            where = f" · {line.destination}" if line.destination else ""
+            what = f"{qty}{line.name}\n{stamp}{where} · {format_rupiah(line.amount)}"
+            cells = [what, status_text(line)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if col == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if col == 3:
+                if col == 1:
                     item.setForeground(status_colour(line_status(line)))
                     item.setFont(bold)
                 self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()

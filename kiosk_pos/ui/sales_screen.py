@@ -60,6 +60,7 @@ class SalesScreen(QWidget):
         self.number.to_grid.connect(self.focus_grid)
         self.badge = label("")
         self.badge.setMinimumWidth(160)
+        self.badge.hide()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error = label("", "error")
         self.error.setWordWrap(True)
@@ -121,7 +122,7 @@ class SalesScreen(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.cart)
         right.addWidget(self.recent)
-        right.setSizes([360, 360])
+        right.setSizes([380, 320])
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -133,7 +134,7 @@ class SalesScreen(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([760, 520])
+        split.setSizes([700, 580])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(split)
@@ -240,6 +241,7 @@ class SalesScreen(QWidget):
                     and self.grid.kind in (ProductKind.PULSA, ProductKind.DATA)
                     and digits not in self.kiosk.catalog.catalog.by_barcode):
                 self.grid.set_kind(ProductKind.PLN)
+        self.badge.setVisible(bool(self.badge.text()))
         self.grid.set_choice(choice)
 
     def _number_enter(self) -> None:

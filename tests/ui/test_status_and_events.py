@@ -59,6 +59,6 @@ def test_success_shows_sn(qtbot, window, sales, kiosk, clerk):
         change = apply_status(conn, sale.lines[0].topup.ref_id, TopUpStatus.SUCCESS,
                               sn="0041234567")
     fire(kiosk, TOPUP_CHANGED, change.topup)
-    qtbot.waitUntil(lambda: sales.recent.status_of_row(0) == "Sukses · SN 0041234567",
+    qtbot.waitUntil(lambda: sales.recent.status_of_row(0) == "Sukses\nSN 0041234567",
                     timeout=3000)
     assert window.notices.texts() == []

@@ -1,0 +1,137 @@
+"""Grab each screen into PNGs for the docs: ``python -m kiosk_pos.ui.screenshots OUTDIR``.
+
+Builds a throwaway demo kiosk, drives the real widgets into each state (login,
+number typed with the grid, payment, change, mixed cart, an error, history,
+report) and saves ``widget.grab()`` of the main window. Runs offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SIZE = (1280, 800)
+
+
+def _wait(app: object, until: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not until():
+        app.processEvents()  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise TimeoutError("screen did not reach the expected state")
+        time.sleep(0.005)
+    for _ in range(5):
+        app.processEvents()  # type: ignore[attr-defined]
+
+
+def make_screenshots(outdir: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk_pos.core import i18n
+    from kiosk_pos.core.events import SYNC_STATE, TOPUP_CHANGED
+    from kiosk_pos.core.records import CartLine, Payment, PaymentMethod, Role, TopUpStatus
+    from kiosk_pos.core.setup import init_kiosk
+    from kiosk_pos.core.topups import apply_status
+    from kiosk_pos.ui.main_window import MainWindow
+    from kiosk_pos.ui.theme import apply_theme
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)  # type: ignore[arg-type]
+    i18n.set_language("id")
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        kiosk = init_kiosk(Path(tmp), "Konter Pulsa Demo", "9999", demo=True)
+        window = MainWindow(kiosk)
+        window.resize(*SIZE)
+        window.show()
+
+        def shot(name: str) -> None:
+            _wait(app, lambda: True)
+            path = outdir / f"{name}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+
+        shot("login")
+        clerk = next(u for u in kiosk.users.list() if u.role is Role.CLERK)
+        # A few earlier sales so the recent list shows every status.
+        done = kiosk.sales.sell(clerk, [CartLine("XL20", 1, "081712345678")], Payment())
+        failed = kiosk.sales.sell(clerk, [CartLine("ISAT10", 1, "085612345678")],
+                                  Payment(cash_given=20_000))
+        kiosk.sales.sell(clerk, [CartLine("PLN50", 1, "12345678901")],
+                         Payment(PaymentMethod.QRIS))
+        kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
+        window.start_session(clerk)
+        with kiosk.db.write() as conn:
+            ok = apply_status(conn, done.lines[0].topup.ref_id, TopUpStatus.SUCCESS,
+                              sn="4120091833")
+            bad = apply_status(conn, failed.lines[0].topup.ref_id, TopUpStatus.FAILED)
+        sales = window.sales
+        kiosk.events.trigger(TOPUP_CHANGED, ok.topup)
+        kiosk.events.trigger(SYNC_STATE, {"online": True, "queue": 1, "last_sync": None})
+        _wait(app, lambda: sales.recent.table.rowCount() == 4)
+
+        sales.number.setText("0812 3456 7890")
+        sales.focus_grid()
+        sales.grid.select(1)
+        shot("sales-number")
+
+        sales.add_product(sales.grid.current, pay=True)
+        sales.payment.cash.setText("20000")
+        sales.payment._update_change()
+        shot("sales-payment")
+        sales.payment.submit()
+        _wait(app, lambda: sales.last_record is not None)
+        shot("sales-change")
+
+        for code in ("8991234500011", "8991234500011"):
+            sales.scan(code)
+        sales.number.setText("0857 1234 5678")
+        sales.grid.select(2)
+        sales.add_selected()
+        sales.grid.set_kind(sales.grid.kind.__class__("ewallet"))
+        sales.number.setText("0812 9876 5432")
+        sales.grid.select(1)
+        sales.add_selected()
+        kiosk.events.trigger(TOPUP_CHANGED, bad.topup)
+        kiosk.events.trigger(SYNC_STATE, {"online": False, "queue": 2, "last_sync": None})
+        shot("sales-cart")
+
+        for notice in list(window.notices.notices):
+            window.notices.dismiss(notice)
+        sales.cart.clear()
+        sales.grid.set_kind(sales.grid.kind.__class__("pulsa"))
+        sales.number.setText("08123")
+        sales.focus_grid()
+        sales.add_product(sales.grid.current, pay=True)
+        shot("sales-error")
+
+        sales.reset()
+        window.show_page(1)
+        _wait(app, lambda: len(window.history.sales) == 5)
+        window.history.table.selectRow(3)
+        shot("history")
+        window.show_page(2)
+        _wait(app, lambda: window.report.report is not None)
+        shot("report")
+        window.close()
+        kiosk.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    outdir = Path(args[0]) if args else Path("docs/screenshots")
+    for path in make_screenshots(outdir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
