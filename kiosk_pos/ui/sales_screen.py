@@ -186,6 +186,7 @@ class SalesScreen(QWidget):
         """Ready for the next customer: empty form, focus in the number field."""
         self.number.clear()
         self.error.clear()
+        self.hint.setText(tr("ui.sale.hint"))
         self.grid.clear_selection()
         self.show_entry()
 
