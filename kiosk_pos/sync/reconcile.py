@@ -397,6 +397,7 @@ def _fold(diffs: list[BalanceDifference]) -> list[BalanceDifference]:
             opening += d.amount
         else:
             kept.append(d)
+    kept = _net_by_reference(kept)
     out = [BalanceDifference("amount", deposit.REASON_TOPUP, ref, amount,
                              _note("amount", deposit.REASON_TOPUP))
            for ref, amount in folded.items() if amount]
@@ -404,6 +405,33 @@ def _fold(diffs: list[BalanceDifference]) -> list[BalanceDifference]:
         out.append(BalanceDifference("local", deposit.REASON_OPENING, OPENING_REFERENCE,
                                      opening, _note("local", deposit.REASON_OPENING)))
     return out + kept
+
+
+def _net_by_reference(diffs: list[BalanceDifference]) -> list[BalanceDifference]:
+    """One row per top-up and side: a debit and its refund on the same side net out."""
+    groups: dict[tuple[str, str], list[BalanceDifference]] = defaultdict(list)
+    order: list[tuple[str, str] | int] = []
+    for i, d in enumerate(diffs):
+        if d.reference and d.reason in ("topup", "refund"):
+            key = (d.side, d.reference)
+            if key not in groups:
+                order.append(key)
+            groups[key].append(d)
+        else:
+            order.append(i)
+    out: list[BalanceDifference] = []
+    for key in order:
+        if isinstance(key, int):
+            out.append(diffs[key])
+            continue
+        rows = groups[key]
+        total = sum(d.amount for d in rows)
+        if len(rows) == 1:
+            out.append(rows[0])
+        elif total:
+            out.append(BalanceDifference(rows[0].side, rows[-1].reason, rows[0].reference,
+                                         total, rows[-1].note))
+    return out
 
 
 def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation) -> None:

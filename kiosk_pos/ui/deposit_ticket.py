@@ -1,0 +1,278 @@
+"""Tiket Deposit: ask the distributor for a ticket and show the unique amount to transfer.
+
+The network call runs on a plain worker thread; its result comes back to the GUI thread as
+a queued Qt signal, so the dialog never freezes on a slow connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.money import format_rupiah
+from kiosk_pos.sync import wire
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[[], Any]  # -> DistributorClient | None
+STATUS_COLOURS = {"open": "#0b5cad", "confirmed": "#1b7a2f", "expired": "#8a6d00"}
+
+
+def default_client_factory(kiosk: Kiosk) -> ClientFactory:
+    def make() -> Any:
+        from kiosk_pos.sync.config import client_for
+
+        return client_for(kiosk)
+
+    return make
+
+
+def error_sentence(exc: BaseException) -> str:
+    """A sentence for the clerk; never a traceback."""
+    from kiosk_pos.sync.errors import SyncError
+
+    if isinstance(exc, (KioskError, SyncError)):
+        return str(exc)
+    log.error("unexpected error", exc_info=exc)
+    return tr("sync.error.malformed", url="-")
+
+
+def run_off_ui(work: Callable[[], Any], done: SignalInstance, failed: SignalInstance
+               ) -> threading.Thread:
+    """Run ``work`` on a daemon thread; emit ``done(result)`` or ``failed(sentence)``."""
+
+    def target() -> None:
+        try:
+            result = work()
+        except BaseException as exc:  # noqa: BLE001 - every failure becomes a sentence
+            failed.emit(error_sentence(exc))
+        else:
+            done.emit(result)
+
+    thread = threading.Thread(target=target, name="kiosk-net", daemon=True)
+    thread.start()
+    return thread
+
+
+class _Relay(QObject):
+    ticket = Signal(object)
+    tickets = Signal(object)
+    failed = Signal(str)
+
+
+class DepositTicketDialog(QDialog):
+    """Amount entry with quick buttons; the ticket's unique amount shown big and clear."""
+
+    ticket_ready = Signal(object)   # wire.DepositTicket
+    tickets_loaded = Signal(object)  # list[wire.DepositTicket]
+    failed = Signal(str)
+
+    def __init__(self, kiosk: Kiosk, client_factory: ClientFactory | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kiosk = kiosk
+        self._client_factory = client_factory or default_client_factory(kiosk)
+        self._tz = ZoneInfo(kiosk.timezone())
+        self._relay = _Relay(self)
+        self._relay.ticket.connect(self._on_ticket)
+        self._relay.tickets.connect(self._on_tickets)
+        self._relay.failed.connect(self._on_failed)
+        self.ticket: wire.DepositTicket | None = None
+        self.setWindowTitle(tr("ticket.title"))
+        self.setMinimumWidth(640)
+        self._build()
+        self._show_cached()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("ticket.title"))
+        title.setObjectName("large")
+        layout.addWidget(title)
+        layout.addWidget(QLabel(tr("ticket.amount_label")))
+        row = QHBoxLayout()
+        self.amount = QLineEdit()
+        self.amount.setObjectName("big")
+        self.amount.setPlaceholderText(tr("ticket.amount_placeholder"))
+        self.amount.returnPressed.connect(self.request)
+        row.addWidget(self.amount, 1)
+        self.request_button = QPushButton(tr("ticket.request"))
+        self.request_button.setObjectName("primary")
+        self.request_button.clicked.connect(self.request)
+        row.addWidget(self.request_button)
+        layout.addLayout(row)
+        quick = QGridLayout()
+        from kiosk_pos.sync.tickets import QUICK_AMOUNTS
+
+        self.quick_buttons: list[QPushButton] = []
+        for i, value in enumerate(QUICK_AMOUNTS):
+            button = QPushButton(format_rupiah(value))
+            button.clicked.connect(lambda _=False, v=value: self.amount.setText(f"{v}"))
+            quick.addWidget(button, i // 3, i % 3)
+            self.quick_buttons.append(button)
+        layout.addLayout(quick)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.busy = QLabel(tr("ticket.requesting"))
+        self.busy.setObjectName("caption")
+        self.busy.hide()
+        layout.addWidget(self.busy)
+
+        self.panel = QFrame()
+        self.panel.setObjectName("panel")
+        panel = QVBoxLayout(self.panel)
+        self.transfer_caption = QLabel(tr("ticket.transfer_exactly"))
+        self.transfer_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        panel.addWidget(self.transfer_caption)
+        self.unique_amount = QLabel("")
+        self.unique_amount.setObjectName("huge")
+        self.unique_amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.unique_amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unique_amount.setStyleSheet("font-size: 40pt; font-weight: bold; color: #0b5cad;")
+        panel.addWidget(self.unique_amount)
+        self.bank = QLabel("")
+        self.bank.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.bank.setWordWrap(True)
+        self.bank.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.bank.setStyleSheet("font-weight: bold;")
+        panel.addWidget(self.bank)
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        panel.addWidget(self.hint)
+        self.expires = QLabel("")
+        self.expires.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.expires.setObjectName("caption")
+        panel.addWidget(self.expires)
+        self.panel.hide()
+        layout.addWidget(self.panel)
+
+        head = QHBoxLayout()
+        head.addWidget(QLabel(tr("ticket.list_title")), 1)
+        self.refresh_button = QPushButton(tr("ticket.refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        head.addWidget(self.refresh_button)
+        layout.addLayout(head)
+        self.recent = QListWidget()
+        self.recent.setMinimumHeight(110)
+        layout.addWidget(self.recent)
+        close = QPushButton(tr("ticket.close"))
+        close.clicked.connect(self.accept)
+        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
+
+    # -- actions --------------------------------------------------------------------------
+    def request(self) -> None:
+        from kiosk_pos.sync.tickets import check_amount, request_ticket
+
+        try:
+            amount = check_amount(self.amount.text())
+        except KioskError as exc:
+            self._on_failed(str(exc))
+            return
+        client = self._client_factory()
+        if client is None:
+            self._on_failed(tr("ticket.error.not_connected"))
+            return
+        self._set_busy(True)
+        run_off_ui(lambda: request_ticket(self._kiosk, client, amount),
+                   self._relay.ticket, self._relay.failed)
+
+    def refresh(self) -> None:
+        from kiosk_pos.sync.tickets import list_tickets
+
+        client = self._client_factory()
+        if client is None:
+            self._on_failed(tr("ticket.error.not_connected"))
+            return
+        self.refresh_button.setEnabled(False)
+        run_off_ui(lambda: list_tickets(self._kiosk, client), self._relay.tickets,
+                   self._relay.failed)
+
+    # -- results (GUI thread) -------------------------------------------------------------
+    def _set_busy(self, busy: bool) -> None:
+        self.request_button.setEnabled(not busy)
+        self.amount.setEnabled(not busy)
+        self.busy.setVisible(busy)
+        if busy:
+            self.error.hide()
+
+    def _on_ticket(self, ticket: wire.DepositTicket) -> None:
+        self._set_busy(False)
+        self.show_ticket(ticket)
+        self.ticket_ready.emit(ticket)
+
+    def show_ticket(self, ticket: wire.DepositTicket) -> None:
+        self.ticket = ticket
+        self.error.hide()
+        self.unique_amount.setText(format_rupiah(ticket.amount_to_transfer))
+        self.bank.setText(tr("ticket.bank", bank=ticket.bank_name, account=ticket.bank_account,
+                             holder=ticket.bank_holder))
+        self.hint.setText(tr("ticket.unique_hint", code=ticket.unique_code))
+        self.expires.setText(tr("ticket.expires", time=self._local(ticket.expires_at)))
+        self.panel.show()
+        self._add_to_list([ticket], prepend=True)
+
+    def _on_tickets(self, tickets: list[wire.DepositTicket]) -> None:
+        self.refresh_button.setEnabled(True)
+        self.recent.clear()
+        self._add_to_list(tickets)
+        self.tickets_loaded.emit(tickets)
+
+    def _on_failed(self, sentence: str) -> None:
+        self._set_busy(False)
+        self.refresh_button.setEnabled(True)
+        self.error.setText(sentence)
+        self.error.show()
+        self.failed.emit(sentence)
+
+    def _show_cached(self) -> None:
+        from kiosk_pos.sync.tickets import cached_tickets
+
+        try:
+            self._add_to_list(cached_tickets(self._kiosk)[:10])
+        except Exception:  # a damaged cache must not stop the dialog
+            log.exception("could not read cached tickets")
+        if not self.recent.count():
+            self.recent.addItem(tr("ticket.none"))
+
+    def _add_to_list(self, tickets: list[wire.DepositTicket], prepend: bool = False) -> None:
+        from PySide6.QtGui import QColor
+        from PySide6.QtWidgets import QListWidgetItem
+
+        if self.recent.count() == 1 and self.recent.item(0).text() == tr("ticket.none"):
+            self.recent.clear()
+        for i, t in enumerate(tickets):
+            text = (f"#{t.id}  {self._local(t.created_at)}  "
+                    f"{format_rupiah(t.amount_to_transfer)}  {tr('ticket.status.' + t.status)}")
+            item = QListWidgetItem(text)
+            item.setForeground(QColor(STATUS_COLOURS.get(t.status, "#333333")))
+            if prepend:
+                self.recent.insertItem(i, item)
+            else:
+                self.recent.addItem(item)
+
+    def _local(self, moment: Any) -> str:
+        return moment.astimezone(self._tz).strftime("%d-%m-%Y %H:%M")
