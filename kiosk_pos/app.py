@@ -102,7 +102,6 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
     from kiosk_pos.ui.tasks import TaskManager
     from kiosk_pos.ui.theme import apply_theme
 
-    extras = extras or AppExtras()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("kiosk-pos")
     if language in i18n.LANGUAGES:
@@ -114,9 +113,18 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
         _show_store_error(exc.message, interactive=not self_test)
         return EXIT_STORE_ERROR
     i18n.set_language(pick_language(kiosk, language))
+    services = None
+    if extras is None and not self_test:
+        from kiosk_pos.app_services import AppServices
+
+        services = AppServices(kiosk, Path(data_dir), demo=demo)
+        extras = services.extras()
+    extras = extras or AppExtras()
     tasks = TaskManager()
     window = MainWindow(kiosk, tasks, on_sale_saved=extras.print_receipt,
                         on_reprint=extras.reprint, extra_actions=extras.menu_actions)
+    if services is not None:
+        services.bind(window)
     stop: Callable[[], None] | None = None
     try:
         if self_test:

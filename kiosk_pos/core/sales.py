@@ -32,7 +32,7 @@ from kiosk_pos.core.records import (
 )
 from kiosk_pos.core.sale_queries import load_sales, recent_sale_ids
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import outbox, sales
+from kiosk_pos.store.schema import outbox, sale_lines, sales, topups
 
 MAX_QTY = 999
 
@@ -183,6 +183,15 @@ class SaleService:
         if not found:
             raise KioskError("error.unknown_sale", sale_id=sale_id)
         return found[0]
+
+    def by_ref_id(self, ref_id: str) -> SaleRecord | None:
+        """The sale a top-up belongs to (for a refund notice about an older sale)."""
+        with self._db.read() as conn:
+            sale_id = conn.execute(
+                select(sale_lines.c.sale_id).join(topups, topups.c.sale_line_id == sale_lines.c.id)
+                .where(topups.c.ref_id == ref_id)).scalar()
+            found = load_sales(conn, [sale_id]) if sale_id is not None else []
+        return found[0] if found else None
 
     def for_day(self, day: date) -> list[SaleRecord]:
         with self._db.read() as conn:

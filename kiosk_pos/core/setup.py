@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -59,8 +60,11 @@ def init_kiosk(data_dir: Path, kiosk_name: str, owner_pin: str, *, demo: bool = 
 
 
 def add_demo_data(kiosk: Kiosk) -> None:
-    kiosk.catalog.upsert(demo_products())
-    for p in demo_products():
+    products = demo_products()
+    # Goods start empty and receive their opening stock as a movement, so the stock
+    # ledger explains every unit on the shelf.
+    kiosk.catalog.upsert([replace(p, stock=0) if p.stock is not None else p for p in products])
+    for p in products:
         if p.stock:
             kiosk.catalog.receive_stock(p.sku, p.stock, reason="opening")
     name, pin = DEMO_CLERK

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         sale = self.sales.recent.update_topup(topup)
         self.history.update_topup(topup)
         if topup.status is TopUpStatus.FAILED:
+            sale = sale or self.kiosk.sales.by_ref_id(topup.ref_id)  # an older sale
             self.notices.show_notice(self.refund_text(topup, sale))
 
     def refund_text(self, topup: TopUpRecord, sale: SaleRecord | None) -> str:

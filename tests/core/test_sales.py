@@ -80,6 +80,14 @@ def test_insufficient_deposit_states_the_shortfall(kiosk, clerk):
     assert count(kiosk, sales) == 0 and count(kiosk, topups) == 0
 
 
+def test_demo_goods_start_with_the_catalogue_stock(kiosk):
+    from kiosk_pos.core.setup import demo_products
+
+    expected = {p.sku: p.stock for p in demo_products() if p.stock is not None}
+    assert {p.sku: p.stock for p in kiosk.catalog.all_products() if p.stock is not None} \
+        == expected
+
+
 def test_goods_decrement_stock_with_a_movement(kiosk, clerk):
     start = kiosk.catalog.catalog.get("ACC-CBL").stock
     kiosk.sales.sell(clerk, [CartLine("ACC-CBL", 3)], cash())

@@ -30,3 +30,9 @@ def test_success_keeps_the_sn_and_final_states_stay_final(kiosk, clerk):
 def test_unknown_ref_id_changes_nothing(kiosk):
     with kiosk.db.write() as conn:
         assert apply_status(conn, "not-ours", TopUpStatus.SUCCESS) is None
+
+
+def test_a_top_up_finds_its_sale(kiosk, clerk):
+    sale = kiosk.sales.sell(clerk, [pulsa()], cash())
+    assert kiosk.sales.by_ref_id(sale.lines[0].topup.ref_id) == sale
+    assert kiosk.sales.by_ref_id("nope") is None
