@@ -95,7 +95,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
             print(f"kiosk-pos: {result.error}", file=sys.stderr)
         if not result.online:
-            return EXIT_UNREACHABLE
+            return EXIT_BAD_INPUT if result.error_kind == "rejected" else EXIT_UNREACHABLE
         return EXIT_OK
     finally:
         kiosk.close()

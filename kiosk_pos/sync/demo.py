@@ -10,6 +10,7 @@ A kiosk already connected to a real distributor keeps that connection (no demo s
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,3 +72,42 @@ def _demo_account(kiosk: Kiosk, server: object, cfg: SyncConfig | None) -> SyncC
     save_config(kiosk, new)
     kiosk.settings.set(DEMO_FLAG, True)
     return new
+
+
+def demo_background(data_dir: Path) -> Callable[[Kiosk], Callable[[], None]]:
+    """An ``AppExtras.start_background`` hook: starts the demo distributor and sync OFF the
+    GUI thread (uvicorn's start-up takes a moment) and returns the stop callable."""
+
+    def start(kiosk: Kiosk) -> Callable[[], None]:
+        holder: dict[str, Callable[[], None]] = {}
+        ready = threading.Event()
+
+        def run() -> None:
+            try:
+                holder["stop"] = start_demo_distributor(kiosk, data_dir)
+            except Exception:
+                log.exception("the demo distributor did not start; the kiosk sells offline")
+            finally:
+                ready.set()
+
+        threading.Thread(target=run, name="demo-distributor-start", daemon=True).start()
+
+        def stop() -> None:
+            ready.wait(30)
+            if "stop" in holder:
+                holder["stop"]()
+
+        return stop
+
+    return start
+
+
+def configured_sync(kiosk: Kiosk) -> Callable[[], None]:
+    """An ``AppExtras.start_background`` hook for a kiosk connected with ``kiosk-pos connect``
+    (no demo server): starts the SyncService if a connection is saved."""
+    cfg = load_config(kiosk)
+    if cfg is None:
+        return lambda: None
+    service = SyncService(kiosk, cfg.client())
+    service.start()
+    return service.stop

@@ -50,6 +50,7 @@ class SyncResult:
     prices: int | None = None  # products updated by the price sync (None if not run)
     reconciled: bool = False
     error: str | None = None
+    error_kind: str | None = None  # unreachable, malformed or rejected
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,6 +158,9 @@ class SyncService:
         if error is not None and not isinstance(error, DistributorRejected):
             result.online = result.online and not isinstance(error, DistributorUnreachable)
         result.error = str(error) if error else None
+        if error is not None:
+            result.error_kind = {DistributorUnreachable: "unreachable",
+                                 DistributorRejected: "rejected"}.get(type(error), "malformed")
         self._mark(result.online, error)
         return result
 
@@ -228,6 +232,8 @@ class SyncService:
     def _loop(self, step: Callable[[], bool], idle: float) -> None:
         failures = 0
         while not self._stop.is_set():
+            if step == self._relay_step:
+                self._wake.clear()  # a sale saved from here on wakes the next wait
             try:
                 ok = step()
             except Exception as exc:  # never let the thread die: report and back off
@@ -238,8 +244,6 @@ class SyncService:
             delay = idle if ok else self._backoff(failures)
             if delay:
                 self._wake.wait(delay)
-            if step is self._relay_step:
-                self._wake.clear()
 
     def _relay_loop(self) -> None:
         self._loop(self._relay_step, self.relay_interval)

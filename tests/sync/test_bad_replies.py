@@ -136,3 +136,9 @@ def test_refused_topup_fails_locally_with_the_servers_sentence(server, template_
     assert status == "failed"
     assert assert_consistent(poor, expected_refused={ref})["balance"] == 0
     poor.kiosk.close()
+
+
+def test_cli_sync_with_a_wrong_secret_exits_2(shop, capsys):
+    save_config(shop.kiosk, SyncConfig(shop.cfg.url, shop.cfg.kiosk_id, "f" * 64))
+    assert main(["sync", "--data-dir", str(shop.folder)]) == 2
+    assert "kunci rahasia" in capsys.readouterr().err

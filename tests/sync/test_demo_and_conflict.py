@@ -56,3 +56,15 @@ def test_ref_conflict_is_flagged_and_kept_out_of_the_queue(shop):
     assert service.state()["conflicts"] == 1
     again = service.sync_once(prices=False, reconcile=False)
     assert again.pushed == 0 and again.conflicts == 1
+
+
+def test_demo_background_hook_starts_off_the_calling_thread(template_kiosk, tmp_path):
+    from kiosk_pos.sync.demo import demo_background
+
+    kiosk = copy_kiosk(template_kiosk, tmp_path / "kiosk")
+    stop = demo_background(tmp_path / "data")(kiosk)
+    try:
+        wait_until(lambda: load_config(kiosk) is not None, 20, what="the demo connection")
+    finally:
+        stop()
+    kiosk.close()
