@@ -115,7 +115,7 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
     i18n.set_language(pick_language(kiosk, language))
     services = None
     if extras is None and not self_test:
-        from kiosk_pos.app_services import AppServices
+        from kiosk_pos.ui.session_services import AppServices
 
         services = AppServices(kiosk, Path(data_dir), demo=demo)
         extras = services.extras()

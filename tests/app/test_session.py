@@ -2,7 +2,6 @@
 
 import pytest
 
-from kiosk_pos.app_services import AppServices
 from kiosk_pos.core.i18n import set_language
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus
@@ -11,6 +10,7 @@ from kiosk_pos.printing.fake_printer import closed_port
 from kiosk_pos.printing.receipt_printer import save_settings
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 from kiosk_pos.ui.main_window import MainWindow
+from kiosk_pos.ui.session_services import AppServices
 from kiosk_pos.ui.tasks import TaskManager
 
 
