@@ -32,6 +32,8 @@ class AppServices(QObject):
         self.demo = demo
         self.printer: Any = None  # ReceiptPrinter, made in start()
         self._stops: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+        self._stopped = False
         self._window: QWidget | None = None
 
     # -- wiring ---------------------------------------------------------------------------
@@ -53,25 +55,34 @@ class AppServices(QObject):
         from kiosk_pos.printing.receipt_printer import ReceiptPrinter
 
         self.printer = ReceiptPrinter(kiosk)
-        self._stops.append(self.printer.queue.add_listener(self._on_print_job))
-        self._stops.append(self.printer.close)
+        self._add_stop(self.printer.close)
+        self._add_stop(self.printer.queue.add_listener(self._on_print_job))
         threading.Thread(target=self._start_sync, name="sync-start", daemon=True).start()
         threading.Thread(target=self._verify_database, name="db-verify", daemon=True).start()
         return self.stop
 
     def stop(self) -> None:
-        while self._stops:
-            try:
-                self._stops.pop()()
-            except Exception:
-                log.exception("stopping a background service failed")
+        with self._lock:
+            self._stopped = True
+            stops, self._stops = self._stops, []
+        for stop in reversed(stops):
+            _call_quietly(stop)
+
+    def _add_stop(self, stop: Callable[[], None]) -> None:
+        """Keep ``stop`` for later, or call it now if the session already ended (a
+        service that finished starting after the window closed)."""
+        with self._lock:
+            if not self._stopped:
+                self._stops.append(stop)
+                return
+        _call_quietly(stop)
 
     def _start_sync(self) -> None:
         try:
             if self.demo:
                 from kiosk_pos.sync.demo import start_demo_distributor
 
-                self._stops.append(start_demo_distributor(self.kiosk, self.data_dir))
+                self._add_stop(start_demo_distributor(self.kiosk, self.data_dir))
                 return
             from kiosk_pos.sync.config import load_config
             from kiosk_pos.sync.service import SyncService
@@ -81,7 +92,7 @@ class AppServices(QObject):
                 return  # not connected to a distributor yet: selling works offline
             service = SyncService(self.kiosk, cfg.client())
             service.start()
-            self._stops.append(service.stop)
+            self._add_stop(service.stop)
         except Exception as exc:  # never take the counter down with it
             log.exception("sync could not start")
             self.notice.emit(tr("ui.app.sync_failed", detail=str(exc)))
@@ -141,3 +152,10 @@ class AppServices(QObject):
         layout.addWidget(widget)
         dialog.resize(900, 640)
         return dialog
+
+
+def _call_quietly(stop: Callable[[], None]) -> None:
+    try:
+        stop()
+    except Exception:
+        log.exception("stopping a background service failed")

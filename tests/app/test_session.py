@@ -71,3 +71,11 @@ def test_reprint_without_a_printer_says_how_to_set_one_up(qtbot, session):
     sale = kiosk.sales.sell(kiosk.users.authenticate("1111"), [CartLine("ACC-TG", 1)], Payment())
     services.reprint(sale.id)
     qtbot.waitUntil(lambda: any("Printer" in t for t in window.notices.texts()), timeout=5_000)
+
+
+def test_a_service_that_starts_after_the_window_closed_is_stopped(qtbot, session):
+    _, _, services = session
+    services.stop()
+    stopped = []
+    services._add_stop(lambda: stopped.append(True))
+    assert stopped == [True]
