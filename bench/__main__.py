@@ -12,11 +12,12 @@ import time
 import traceback
 from types import ModuleType
 
-from bench import catalog_lookup, daily_report, sale_commit, startup
+from bench import catalog_lookup, daily_report, print_autoprint, print_render, sale_commit, startup
 from bench.common import Result, fmt, fmt_ratio, machine, print_result, say
 
 BENCHES: dict[str, ModuleType] = {
-    m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup)
+    m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
+                        print_autoprint)
 }
 
 
