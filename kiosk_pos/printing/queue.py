@@ -63,19 +63,25 @@ Listener = Callable[[JobStatus], None]
 
 
 def print_job_for(
-    document: ReceiptDocument, settings: PrinterSettings, *, title: str | None = None,
-    copies: int | None = None,
+    document: ReceiptDocument | Callable[[], ReceiptDocument], settings: PrinterSettings, *,
+    title: str | None = None, copies: int | None = None,
 ) -> PrintJob:
-    """A job printing ``document`` as ``settings`` say (width, logo, copies, drawer)."""
+    """A job printing ``document`` as ``settings`` say (width, logo, copies, drawer).
+
+    ``document`` may be a callable that builds it: then even building the receipt
+    happens on the printer's thread, not the caller's (the sale path).
+    """
     count = settings.copies if copies is None else copies
-    drawer = document.open_drawer and settings.open_drawer_on_cash
 
     def data() -> bytes:
-        return render_escpos(document, settings.paper_width, logo=settings.logo_path or None,
-                             open_drawer=drawer, copies=count)
+        doc = document() if callable(document) else document
+        return render_escpos(doc, settings.paper_width, logo=settings.logo_path or None,
+                             open_drawer=doc.open_drawer and settings.open_drawer_on_cash,
+                             copies=count)
 
-    return PrintJob(title or document.reference or document.title, data,
-                    lambda: open_connection(settings))
+    if title is None:
+        title = "receipt" if callable(document) else (document.reference or document.title)
+    return PrintJob(title, data, lambda: open_connection(settings))
 
 
 class PrintQueue:
@@ -165,10 +171,19 @@ class PrintQueue:
         self._pending.put(job_id)
 
     def _forget_old(self) -> None:
-        finished = [i for i, s in self._status.items() if s.state is JobState.DONE]
-        for job_id in finished[: max(0, len(self._status) - HISTORY_LIMIT)]:
-            self._status.pop(job_id, None)
-            self._jobs.pop(job_id, None)
+        """Keep at most HISTORY_LIMIT jobs: drop the oldest finished ones (printed, or
+        failed long ago; a sale's receipt can always be reprinted from history).
+        Runs only when over the limit, from the oldest end: O(1) per submit."""
+        excess = len(self._status) - HISTORY_LIMIT
+        if excess <= 0:
+            return
+        for job_id, status in list(itertools.islice(self._status.items(), excess + 16)):
+            if excess <= 0:
+                break
+            if status.state.finished:
+                self._status.pop(job_id, None)
+                self._jobs.pop(job_id, None)
+                excess -= 1
 
     def _set(self, status: JobStatus) -> None:
         with self._changed:

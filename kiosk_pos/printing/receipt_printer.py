@@ -44,8 +44,10 @@ class ReceiptPrinter:
         """Queue the receipt; None when no printer is set up. Never raises for the printer."""
         if not self.settings.configured:
             return None
-        document = receipt_from_sale(sale, self._kiosk_info, copy=copy)
-        return self.queue.submit(print_job_for(document, self.settings))
+        info = self._kiosk_info
+        return self.queue.submit(print_job_for(
+            lambda: receipt_from_sale(sale, info, copy=copy), self.settings,
+            title=f"#{sale.id}"))
 
     def reprint(self, sale_id: int) -> int | None:
         return self.print_sale(self.kiosk.sales.get(sale_id), copy=True)

@@ -139,3 +139,26 @@ def test_cli_unknown_sale(kiosk):
     proc = subprocess.run([sys.executable, "-m", "kiosk_pos", "receipt", "999", "--data-dir",
                            str(kiosk.db.path.parent)], capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "#999" in proc.stderr
+
+
+def test_a_printer_dead_all_day_does_not_pile_up_jobs(kiosk):
+    """Failed jobs are kept for retry, but not forever: the queue stays bounded, so a
+    dead printer cannot make every later sale slower."""
+    from kiosk_pos.printing.queue import HISTORY_LIMIT, PrintJob
+
+    receipts = ReceiptPrinter(kiosk)
+    refused = closed_port()
+    ids = [receipts.queue.submit(PrintJob(f"job {i}", b"x", lambda: _refusing(refused)))
+           for i in range(HISTORY_LIMIT + 60)]
+    assert receipts.queue.wait(ids[-1], 30).state.value == "failed"
+    receipts.queue.submit(PrintJob("one more", b"x", lambda: _refusing(refused)))
+    assert len(receipts.queue.jobs()) <= HISTORY_LIMIT + 1
+    assert receipts.queue.status(ids[-1]) is not None  # the newest failures stay retryable
+    receipts.close()
+
+
+def _refusing(port):
+    from kiosk_pos.printing.connections import open_connection
+
+    return open_connection(PrinterSettings(connection=ConnectionType.NETWORK, host="127.0.0.1",
+                                           port=port, timeout=1.0))
