@@ -71,7 +71,9 @@ def start_embedded(
     custom = upstream if isinstance(upstream, Upstream) else None
     name = custom.name if custom is not None else str(upstream)
     ctx = ServerContext(Settings.for_db(db_url, key_file, upstream=name, **settings), custom)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # proto must say TCP: asyncio sets TCP_NODELAY on accepted connections only then, and
+    # without it every reply waited ~40 ms for the client's delayed ACK (Nagle).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
