@@ -50,6 +50,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     d.add_argument("--json", action="store_true")
     d.add_argument("--pdf", metavar="FILE", help="write the A4 report to FILE")
     d.set_defaults(handler=cmd_report_daily)
+    st = sub.add_parser("stock", parents=[common], help="goods on the shelf, cost and value")
+    st.add_argument("--json", action="store_true")
+    st.add_argument("--pdf", metavar="FILE", help="write the A4 stock list to FILE")
+    st.set_defaults(handler=cmd_report_stock)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -118,4 +122,24 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
         print_json(report_json(report))
     elif not args.pdf:
         print(report_text(report))
+    return EXIT_OK
+
+
+def cmd_report_stock(args: argparse.Namespace) -> int:
+    from kiosk_pos.core.money import format_rupiah
+
+    kiosk = open_kiosk(args)
+    goods = [p for p in kiosk.catalog.all_products() if not p.kind.electronic]
+    rows = [(p.sku, p.name, p.stock or 0, p.cost, p.price) for p in goods]
+    if args.pdf:
+        from kiosk_pos.printing.reports import stock_list_pdf
+
+        stock_list_pdf(rows, kiosk.settings.kiosk_info(), args.pdf)
+    if args.json:
+        print_json([{"sku": sku, "name": name, "stock": stock, "cost": cost, "price": price,
+                     "value": stock * cost} for sku, name, stock, cost, price in rows])
+    elif not args.pdf:
+        for sku, name, stock, cost, price in rows:
+            print(f"{sku:<10} {name:<30} {stock:>5} {format_rupiah(cost):>10} "
+                  f"{format_rupiah(price):>10} {format_rupiah(stock * cost):>12}")
     return EXIT_OK

@@ -162,3 +162,28 @@ def _refusing(port):
 
     return open_connection(PrinterSettings(connection=ConnectionType.NETWORK, host="127.0.0.1",
                                            port=port, timeout=1.0))
+
+
+def test_cli_reports_on_a4(kiosk, tmp_path, capsys):
+    """The PDFs carry the same numbers as the JSON."""
+    import json
+    import shutil
+
+    d = str(kiosk.db.path.parent)
+    sell(kiosk)
+    assert main(["report", "daily", "--json", "--pdf", str(tmp_path / "d.pdf"),
+                 "--data-dir", d]) == 0
+    daily = json.loads(capsys.readouterr().out)
+    assert main(["report", "stock", "--json", "--pdf", str(tmp_path / "s.pdf"),
+                 "--data-dir", d]) == 0
+    stock = json.loads(capsys.readouterr().out)
+    assert {r["sku"] for r in stock} >= {"ACC-CBL", "SP-TSEL"}
+    assert all(r["value"] == r["stock"] * r["cost"] for r in stock)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    daily_text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "d.pdf"), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    assert "Rp12.000" in daily_text and f"{daily['count']}" in daily_text
+    stock_text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    assert "Kabel Data USB-C 1m" in stock_text
