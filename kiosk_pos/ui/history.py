@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -26,6 +27,9 @@ from kiosk_pos.core.records import SaleRecord, TopUpRecord
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import label, status_colour
+
+if TYPE_CHECKING:
+    from kiosk_pos.ui.receipt_dialog import ReceiptDialog
 
 
 def _right(text: str) -> QTableWidgetItem:
@@ -75,6 +79,9 @@ class HistoryView(QWidget):
         self.reprint = QPushButton()
         self.reprint.clicked.connect(self._reprint)
         self.reprint.setEnabled(False)
+        self.view_receipt = QPushButton()
+        self.view_receipt.clicked.connect(self.show_receipt)
+        self.view_receipt.setEnabled(False)
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -86,7 +93,10 @@ class HistoryView(QWidget):
         dlayout.addWidget(self.detail_title)
         dlayout.addWidget(self.detail_info)
         dlayout.addWidget(self.detail, 1)
-        dlayout.addWidget(self.reprint)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.view_receipt)
+        buttons.addWidget(self.reprint)
+        dlayout.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(detail)
@@ -107,6 +117,7 @@ class HistoryView(QWidget):
             tr("ui.recent.item"), tr("ui.cart.qty"), tr("ui.cart.amount"),
             tr("ui.recent.status")])
         self.reprint.setText(tr("ui.history.reprint"))
+        self.view_receipt.setText(tr("ui.history.view_receipt"))
         self._render()
 
     def show_today(self) -> None:
@@ -170,6 +181,7 @@ class HistoryView(QWidget):
     def _show_detail(self) -> None:
         sale = self.current_sale()
         self.reprint.setEnabled(sale is not None)
+        self.view_receipt.setEnabled(sale is not None)
         if sale is None:
             self.detail_title.setText("")
             self.detail_info.setText("")
@@ -191,6 +203,24 @@ class HistoryView(QWidget):
                                         _right(format_rupiah(line.amount)), status]):
                 self.detail.setItem(row, col, item)
         self.detail.resizeRowsToContents()
+
+    def show_receipt(self) -> ReceiptDialog | None:
+        """The selected sale's receipt on screen, to print again or save as PDF."""
+        sale = self.current_sale()
+        if sale is None:
+            return None
+        from kiosk_pos.ui.receipt_dialog import ReceiptDialog
+
+        dialog = ReceiptDialog(self._kiosk, sale, on_reprint=self.reprint_requested.emit,
+                               paper_width=self.paper_width(), parent=self)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def paper_width(self) -> int:
+        from kiosk_pos.printing.receipt_printer import load_settings
+
+        return load_settings(self._kiosk).paper_width
 
     def _reprint(self) -> None:
         sale = self.current_sale()

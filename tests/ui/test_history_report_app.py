@@ -26,6 +26,27 @@ def test_history_shows_the_day_and_reprints(qtbot, window, sales, kiosk, clerk):
     assert asked == [sale.id]
 
 
+def test_history_shows_a_receipt_to_print_again_or_save(qtbot, window, sales, kiosk, clerk,
+                                                         tmp_path):
+    asked = []
+    window.on_reprint = asked.append
+    sale = kiosk.sales.sell(clerk, [CartLine("PLN20", 1, "12345678901")],
+                            Payment(cash_given=50_000))
+    window.show_page(1)
+    qtbot.waitUntil(lambda: len(window.history.sales) == 1, timeout=5000)
+    window.history.table.selectRow(0)
+    dialog = window.history.show_receipt()
+    qtbot.addWidget(dialog)
+    text = dialog.preview.text()
+    assert "SALINAN" in text and "Rp22.500" in text and "12345678901" in text
+    dialog.preview.print_button.click()
+    assert asked == [sale.id]
+    target = tmp_path / "struk.pdf"
+    dialog._choose_path = lambda _suggested: str(target)
+    dialog.preview.pdf_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+
+
 def test_daily_report(qtbot, window, sales, kiosk, clerk):
     kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER)], Payment())
     kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
