@@ -8,15 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from kiosk_pos.core import deposit
-from kiosk_pos.core.clock import to_db, utc_now
+from kiosk_pos.core.clock import from_db, to_db, utc_now
 from kiosk_pos.core.records import TopUpRecord, TopUpStatus
-from kiosk_pos.core.sale_queries import topup_from_row
 from kiosk_pos.store.schema import sale_lines, topup_events, topups
 
 SOURCES = ("local", "server", "reconcile")
+
+# Built once: a pull applies thousands of these, and building a statement per call cost
+# more than running it.
+_FIND = (select(topups, sale_lines.c.sale_id)
+         .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
+         .where(topups.c.ref_id == bindparam("ref_id")))
+_UPDATE = (update(topups).where(topups.c.id == bindparam("tid")).values(
+    status=bindparam("status"), updated_at=bindparam("now"),
+    sn=func.coalesce(bindparam("new_sn"), topups.c.sn),
+    message=func.coalesce(bindparam("new_message"), topups.c.message),
+    server_price=func.coalesce(bindparam("new_price"), topups.c.server_price)))
+_EVENT = topup_events.insert()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +49,7 @@ def apply_status(
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    row = conn.execute(
-        select(topups, sale_lines.c.sale_id)
-        .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
-        .where(topups.c.ref_id == ref_id)).first()
+    row = conn.execute(_FIND, {"ref_id": ref_id}).first()
     if row is None:
         return None
     previous = TopUpStatus(row.status)
@@ -50,17 +58,10 @@ def apply_status(
     if previous.final and previous != status and source != "reconcile":
         return None
     now = to_db(utc_now())
-    values: dict[str, object] = {"status": status.value, "updated_at": now}
-    if sn is not None:
-        values["sn"] = sn
-    if message is not None:
-        values["message"] = message
-    if server_price is not None:
-        values["server_price"] = server_price
-    conn.execute(update(topups).where(topups.c.id == row.id).values(**values))
-    conn.execute(topup_events.insert().values(
-        topup_id=row.id, status=status.value, sn=sn, message=message, source=source,
-        created_at=now))
+    conn.execute(_UPDATE, {"tid": row.id, "status": status.value, "now": now, "new_sn": sn,
+                           "new_message": message, "new_price": server_price})
+    conn.execute(_EVENT, {"topup_id": row.id, "status": status.value, "sn": sn,
+                          "message": message, "source": source, "created_at": now})
     refunded = 0
     if status is TopUpStatus.FAILED and previous is not TopUpStatus.FAILED:
         refunded = row.cost
@@ -70,5 +71,8 @@ def apply_status(
         deposit.append(conn, -row.cost, deposit.REASON_TOPUP, reference=ref_id,
                        sale_id=row.sale_id)
         refunded = -row.cost
-    updated = conn.execute(select(topups).where(topups.c.id == row.id)).first()
-    return StatusChange(topup_from_row(updated), previous, row.sale_id, refunded)
+    record = TopUpRecord(row.ref_id, row.sku, row.destination, status,
+                         sn if sn is not None else row.sn,
+                         message if message is not None else row.message, row.cost,
+                         from_db(now))
+    return StatusChange(record, previous, row.sale_id, refunded)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, exists, func, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.records import TopUpStatus
@@ -35,6 +35,19 @@ _SERVER_TO_LOCAL = {
 }
 ALIGN_REFERENCE = "sync:opening"
 
+# Built once (a pull mirrors thousands of rows).
+_LOCAL_TOPUP = (select(topups.c.cost, sale_lines.c.sale_id, topups.c.status)
+                .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
+                .where(topups.c.ref_id == bindparam("ref")))
+_MIRRORED = select(deposit_ledger.c.id).where(deposit_ledger.c.server_seq == bindparam("seq"))
+_CANDIDATE = (select(deposit_ledger.c.id, deposit_ledger.c.amount)
+              .where(deposit_ledger.c.reference == bindparam("ref"),
+                     deposit_ledger.c.reason == bindparam("reason"),
+                     deposit_ledger.c.server_seq.is_(None))
+              .order_by(deposit_ledger.c.id).limit(1))
+_LINK = (update(deposit_ledger).where(deposit_ledger.c.id == bindparam("lid"))
+         .values(server_seq=bindparam("seq")))
+
 
 @dataclass
 class MirrorOutcome:
@@ -47,16 +60,12 @@ class MirrorOutcome:
 
 def _local_topup(conn: Connection, ref_id: str) -> tuple[int, int, str] | None:
     """(cost, sale_id, status) of a local top-up, or None."""
-    row = conn.execute(
-        select(topups.c.cost, sale_lines.c.sale_id, topups.c.status)
-        .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
-        .where(topups.c.ref_id == ref_id)).first()
+    row = conn.execute(_LOCAL_TOPUP, {"ref": ref_id}).first()
     return None if row is None else (int(row.cost), int(row.sale_id), str(row.status))
 
 
 def already_mirrored(conn: Connection, seq: int) -> bool:
-    return conn.execute(select(deposit_ledger.c.id)
-                        .where(deposit_ledger.c.server_seq == seq)).first() is not None
+    return conn.execute(_MIRRORED, {"seq": seq}).first() is not None
 
 
 def mirror_entry(conn: Connection, entry: wire.LedgerEntry, out: MirrorOutcome) -> None:
@@ -74,14 +83,9 @@ def mirror_entry(conn: Connection, entry: wire.LedgerEntry, out: MirrorOutcome) 
             change = apply_status(conn, ref, TopUpStatus.FAILED, source="server")
             if change is not None:
                 out.status_changes.append(change)
-        candidate = conn.execute(
-            select(deposit_ledger.c.id, deposit_ledger.c.amount)
-            .where(deposit_ledger.c.reference == ref, deposit_ledger.c.reason == reason,
-                   deposit_ledger.c.server_seq.is_(None))
-            .order_by(deposit_ledger.c.id).limit(1)).first()
+        candidate = conn.execute(_CANDIDATE, {"ref": ref, "reason": reason}).first()
         if candidate is not None:
-            conn.execute(update(deposit_ledger).where(deposit_ledger.c.id == candidate.id)
-                         .values(server_seq=entry.seq))
+            conn.execute(_LINK, {"lid": candidate.id, "seq": entry.seq})
             out.rows_matched += 1
             diff = entry.amount - int(candidate.amount)
             if diff:  # e.g. charged Rp10.250 for a top-up the kiosk costed at Rp10.350

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.clock import to_db, utc_now
@@ -40,14 +40,19 @@ class PullResult:
     balance: int = 0
 
 
+_LOCAL = select(topups.c.sku, topups.c.destination).where(topups.c.ref_id == bindparam("ref"))
+_SENT = (update(outbox)
+         .where(outbox.c.ref_id == bindparam("ref"), outbox.c.sent_at.is_(None))
+         .values(sent_at=bindparam("now"), last_error=None))
+
+
 def cursor(kiosk: Kiosk) -> int:
     with kiosk.db.read() as conn:
         return int(state.get(conn, state.CHANGES_CURSOR, 0))
 
 
 def _apply_topup(conn: Connection, t: wire.TopUp, result: PullResult) -> None:
-    local = conn.execute(select(topups.c.sku, topups.c.destination)
-                         .where(topups.c.ref_id == t.ref_id)).first()
+    local = conn.execute(_LOCAL, {"ref": t.ref_id}).first()
     if local is None:
         log.warning("change feed names top-up %s that this kiosk does not know", t.ref_id)
         return
@@ -57,8 +62,7 @@ def _apply_topup(conn: Connection, t: wire.TopUp, result: PullResult) -> None:
         result.conflicts.append(t.ref_id)
         return
     # Any server word about this ref_id is a definite answer: it left the queue.
-    conn.execute(update(outbox).where(outbox.c.ref_id == t.ref_id, outbox.c.sent_at.is_(None))
-                 .values(sent_at=to_db(utc_now()), last_error=None))
+    conn.execute(_SENT, {"ref": t.ref_id, "now": to_db(utc_now())})
     change = apply_status(conn, t.ref_id, TopUpStatus(t.status.value), sn=t.sn or None,
                           message=t.message or None, source="server", server_price=t.price)
     if change is not None:
@@ -69,6 +73,7 @@ def apply_page(conn: Connection, page: wire.ChangesPage, result: PullResult) -> 
     """Apply a page after the stored cursor; returns the new cursor (caller's transaction)."""
     current = int(state.get(conn, state.CHANGES_CURSOR, 0))
     mirror = ledger_mirror.MirrorOutcome()
+    last_ledger: wire.LedgerEntry | None = None
     for ch in sorted(page.changes, key=lambda c: c.seq):
         if ch.seq <= current:
             continue  # applied already (another process, or a repeated page)
@@ -76,14 +81,16 @@ def apply_page(conn: Connection, page: wire.ChangesPage, result: PullResult) -> 
             _apply_topup(conn, ch.topup, result)
         elif ch.kind == "ledger" and ch.ledger is not None:
             ledger_mirror.mirror_entry(conn, ch.ledger, mirror)
-            state.put(conn, state.SERVER_BALANCE, ch.ledger.balance_after)
-            state.put(conn, state.SERVER_LEDGER_SEQ, ch.ledger.seq)
+            last_ledger = ch.ledger
             result.ledger_rows += 1
         else:
             log.warning("change %s of unknown kind %r skipped", ch.seq, ch.kind)
         current = ch.seq
         result.changes_applied += 1
     current = max(current, page.next_cursor if page.changes else current)
+    if last_ledger is not None:  # once per page, in the same transaction as the rows
+        state.put(conn, state.SERVER_BALANCE, last_ledger.balance_after)
+        state.put(conn, state.SERVER_LEDGER_SEQ, last_ledger.seq)
     state.put(conn, state.CHANGES_CURSOR, current)
     result.status_changes.extend(mirror.status_changes)
     return current

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects.sqlite import insert
 
 from kiosk_pos.store.schema import sync_state
@@ -22,12 +22,15 @@ LAST_SYNC = "last_sync"                # ISO time of the last cycle the server a
 DRIFT = "drift"                        # local - expected after the last full pull (0 = good)
 
 
+_GET = select(sync_state.c.value).where(sync_state.c.name == bindparam("name"))
+_PUT = insert(sync_state).values(name=bindparam("name"), value=bindparam("value"))
+_PUT = _PUT.on_conflict_do_update(index_elements=["name"], set_={"value": _PUT.excluded.value})
+
+
 def get(conn: Connection, name: str, default: Any = None) -> Any:
-    raw = conn.execute(select(sync_state.c.value).where(sync_state.c.name == name)).scalar()
+    raw = conn.execute(_GET, {"name": name}).scalar()
     return default if raw is None else json.loads(raw)
 
 
 def put(conn: Connection, name: str, value: Any) -> None:
-    stmt = insert(sync_state).values(name=name, value=json.dumps(value, default=str))
-    conn.execute(stmt.on_conflict_do_update(index_elements=["name"],
-                                            set_={"value": stmt.excluded.value}))
+    conn.execute(_PUT, {"name": name, "value": json.dumps(value, default=str)})
