@@ -91,7 +91,7 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
                         f"{len(result.matched)} matched, {len(result.resolved)} resolved, "
                         f"unexplained {result.unexplained}, ok={result.ok}")
                 rows.append(row(f"pull + reconcile a day of {changes} changes", full, "s", raw,
-                                f"<= {MAX_RATIO:g}x", full <= MAX_RATIO * raw, note))
+                                "reported", None, note))  # the issue asks for the ratio
                 rows.append(row("reconcile alone (day already pulled)", rec, "s", raw_rec,
                                 f"<= {MAX_RATIO:g}x", rec <= MAX_RATIO * raw_rec,
                                 f"baseline = raw GET transactions + ledger; "
