@@ -32,6 +32,21 @@ PRAGMAS = (
 )
 
 
+@contextmanager
+def _store_errors(path: Path) -> Iterator[None]:
+    """A write the disk refused becomes a sentence for the clerk; the transaction is rolled
+    back, so nothing half-written stays behind."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except (sqlite3.OperationalError, OperationalError) as exc:
+        text = str(getattr(exc, "orig", exc) or exc)
+        if "locked" in text or "busy" in text:
+            raise StoreError("error.db_busy", path=str(path)) from exc
+        raise StoreError("error.db_write", path=str(path), detail=text.splitlines()[0]) from exc
+
+
 def _make_engine(path: Path, *, begin: str, single: bool) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if single:
@@ -65,7 +80,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction at a time, committed (with fsync) when the block ends."""
-        with self._write_lock, self._writer.begin() as conn:
+        with self._write_lock, _store_errors(self.path), self._writer.begin() as conn:
             yield conn
 
     @contextmanager
@@ -78,7 +93,7 @@ class Database:
     def write_raw(self) -> Iterator[sqlite3.Cursor]:
         """Like :meth:`write`, on the DBAPI cursor: for the sale path, where SQLAlchemy's
         transaction bookkeeping cost a third of the fsync. Same lock, same connection."""
-        with self._write_lock:
+        with self._write_lock, _store_errors(self.path):
             if self._raw is None:
                 self._raw = self._writer.raw_connection().driver_connection
             cur = self._raw.cursor()

@@ -189,3 +189,27 @@ def test_pins_are_never_stored_plain(kiosk):
         hashes = [r.pin_hash for r in conn.execute(select(users))]
     assert all(h.startswith("scrypt$") for h in hashes)
     assert not any("1111" in h.split("$")[-1] or "9999" in h for h in hashes)
+
+
+def test_a_database_held_by_another_program_refuses_the_sale_with_a_sentence(
+        tmp_path, monkeypatch):
+    from kiosk_pos.core.records import CartLine, Payment
+    from kiosk_pos.core.setup import init_kiosk
+    from kiosk_pos.store import database
+
+    init_kiosk(tmp_path, "K", "9999", demo=True).close()
+    monkeypatch.setattr(database, "PRAGMAS", tuple(
+        p.replace("busy_timeout=5000", "busy_timeout=50") for p in database.PRAGMAS))
+    kiosk = Kiosk.open(tmp_path)
+    clerk = kiosk.users.authenticate("1111")
+    other = sqlite3.connect(tmp_path / DB_FILENAME, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        with pytest.raises(StoreError) as err:
+            kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
+        assert err.value.key == "error.db_busy" and "belum tersimpan" in err.value.message
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    sale = kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
+    assert [s.id for s in kiosk.sales.for_day(kiosk.today())] == [sale.id]
