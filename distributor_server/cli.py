@@ -13,11 +13,8 @@ from pathlib import Path
 
 from distributor_server.config import Settings
 from distributor_server.context import ServerContext
+from distributor_server.upstream import UPSTREAM_NAMES
 from kiosk_pos.core.money import format_rupiah
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--upstream", choices=("simulator", "digiflazz"), default="simulator")
+    serve.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="manage kiosks")
     ksub = kiosk.add_subparsers(dest="action", required=True, parser_class=_Parser)

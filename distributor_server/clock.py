@@ -9,11 +9,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(value: datetime) -> datetime:
-    """Stored datetimes come back naive from SQLite; they are UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def local_zone(name: str) -> tzinfo:
     try:
         from zoneinfo import ZoneInfo

@@ -28,10 +28,6 @@ def known_operator_codes() -> frozenset[str]:
     return frozenset(default_prefix_table().operators)
 
 
-def operator_name(code: str) -> str:
-    return default_prefix_table().name(code)
-
-
 def check_destination(kind: str, operator: str, raw: str) -> str:
     """The normalised destination for a product of ``kind``/``operator``, or DestinationError."""
     text = "".join(ch for ch in raw.strip() if ch not in " -().")

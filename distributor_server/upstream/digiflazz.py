@@ -31,7 +31,6 @@ PENDING_RCS = {"03", "99"}
 CONFIG_RCS = {"41", "42", "45"}  # our credentials/IP: nothing decided, fix config and retry
 RATE_LIMIT_RCS = {"83", "85"}  # retry after a minute
 SIGNATURE_HEADER = "X-Hub-Signature"
-EVENT_HEADER = "X-Digiflazz-Event"
 
 
 def md5_sign(username: str, api_key: str, x: str) -> str:
