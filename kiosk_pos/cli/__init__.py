@@ -66,3 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file the user named (--pdf, --escpos, ...) cannot be written
+        from kiosk_pos.core.i18n import tr
+
+        print(f"kiosk-pos: {tr('error.file', path=exc.filename or '-', detail=exc.strerror)}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT

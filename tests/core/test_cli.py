@@ -140,3 +140,14 @@ def test_data_dir_from_the_environment(tmp_path):
     listed = subprocess.run([sys.executable, "-m", "kiosk_pos", "products", "--json"], env=env,
                             capture_output=True, text=True, check=True)
     assert len(json.loads(listed.stdout)) > 50
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "daily", "--pdf"], ["report", "stock", "--pdf"], ["receipt", "1", "--pdf"],
+    ["receipt", "1", "--escpos"],
+])
+def test_an_unwritable_output_file_is_one_sentence(capsys, data_dir, tmp_path, args):
+    run_json(capsys, "sell", "--sku", "ACC-TG", "--pin", "1111", "--data-dir", data_dir)
+    target = str(tmp_path / "no-such-folder" / "out.pdf")
+    code, _, err = run(capsys, *args, target, "--data-dir", data_dir)
+    assert code == 2 and err.count("\n") == 1 and "no-such-folder" in err
