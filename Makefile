@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml protocol/pyproject.toml server/pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: run test bench lint screenshots clean
 
@@ -10,8 +10,8 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip >/dev/null
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -e '.[test,postgres]'
+$(STAMP): $(BIN)/python pyproject.toml protocol/pyproject.toml server/pyproject.toml
+	$(BIN)/pip install -e ./protocol -e './server[postgres]' -e '.[demo,test]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/kiosk-pos gui --demo
 
 test: $(STAMP)
-	$(BIN)/ruff check kiosk_pos distributor_server tests bench
+	$(BIN)/ruff check kiosk_pos protocol server tests bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)

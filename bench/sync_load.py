@@ -64,7 +64,8 @@ h.stop()
 
 def _kiosk_loop(url: str, creds: Any, stop: threading.Event, latencies: list[float],
                 errors: list[str]) -> None:
-    from kiosk_pos.sync import wire
+    from pulsa_protocol import wire
+
     from kiosk_pos.sync.client import DistributorClient
 
     client = DistributorClient(url, creds.kiosk_id, creds.secret, timeout=(5.0, 30.0),

@@ -55,7 +55,7 @@ def parse_date(text: str | None, default: date) -> date:
 
 
 def parse_amount(text: str) -> int:
-    from kiosk_pos.core.money import parse_rupiah
+    from pulsa_protocol.money import parse_rupiah
 
     try:
         return parse_rupiah(text)

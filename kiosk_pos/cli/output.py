@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pulsa_protocol.money import format_rupiah
+
 from kiosk_pos.core.i18n import tr
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import Breakdown, DailyReport, Product, SaleLineRecord, SaleRecord
 
 

@@ -67,8 +67,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_products(args: argparse.Namespace) -> int:
+    from pulsa_protocol.money import format_rupiah
+
     from kiosk_pos.cli.output import product_json
-    from kiosk_pos.core.money import format_rupiah
 
     kiosk = open_kiosk(args)
     items = kiosk.catalog.all_products()
@@ -126,7 +127,7 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
 
 
 def cmd_report_stock(args: argparse.Namespace) -> int:
-    from kiosk_pos.core.money import format_rupiah
+    from pulsa_protocol.money import format_rupiah
 
     kiosk = open_kiosk(args)
     goods = [p for p in kiosk.catalog.all_products() if not p.kind.electronic]

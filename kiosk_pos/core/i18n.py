@@ -45,7 +45,7 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "rp":
-            from kiosk_pos.core.money import format_rupiah
+            from pulsa_protocol.money import format_rupiah
 
             return format_rupiah(int(value))
         return super().format_field(value, format_spec)

@@ -1,151 +1,47 @@
-"""Destination rules: phone numbers, the operator a number belongs to, PLN ids.
-
-The prefix table is data (resources/operators.json, or rows a price-list sync
-wrote); this module only applies it.
-"""
+"""Destination rules at the counter: the shared rules of :mod:`pulsa_protocol.destinations`,
+with each refusal turned into a :class:`KioskError` whose sentence the clerk reads."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from pulsa_protocol import destinations as rules
+from pulsa_protocol.destinations import (  # noqa: F401 - the kiosk's names for them
+    PHONE_MAX_DIGITS,
+    PHONE_MIN_DIGITS,
+    Operator,
+    PrefixTable,
+    clean_digits,
+    default_prefix_table,
+    looks_like_partial_phone,
+)
 
 from kiosk_pos.core.errors import InvalidDestination, WrongOperator
 from kiosk_pos.core.records import ProductKind
-from kiosk_pos.resources import resource_path
 
-PHONE_MIN_DIGITS = 10
-PHONE_MAX_DIGITS = 13
-PLN_METER_DIGITS = 11
-PLN_CUSTOMER_DIGITS = 12
-_SEPARATORS = re.compile(r"[\s\-().]")
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Operator:
-    code: str
-    name: str
-    colour: str
+def _as_kiosk_error(func: Callable[..., T]) -> Callable[..., T]:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return func(*args, **kwargs)
+        except rules.WrongOperatorError as exc:
+            raise WrongOperator(exc.key, **exc.params) from None
+        except rules.DestinationError as exc:
+            raise InvalidDestination(exc.key, **exc.params) from None
+    return wrapper
 
 
-class PrefixTable:
-    """Maps a normalised number's 4-digit prefix to its operator."""
-
-    def __init__(self, operators: Iterable[Operator], prefixes: Mapping[str, str]) -> None:
-        self.operators: dict[str, Operator] = {op.code: op for op in operators}
-        self._by_prefix: dict[str, str] = dict(prefixes)
-
-    @classmethod
-    def from_json(cls, data: Mapping) -> PrefixTable:
-        ops: list[Operator] = []
-        prefixes: dict[str, str] = {}
-        for entry in list(data.get("operators", [])) + list(data.get("brands", [])):
-            ops.append(Operator(entry["code"], entry["name"], entry.get("colour", "#555555")))
-            for prefix in entry.get("prefixes", []):
-                prefixes[prefix] = entry["code"]
-        return cls(ops, prefixes)
-
-    def prefixes(self) -> dict[str, str]:
-        return dict(self._by_prefix)
-
-    def operator_code(self, number: str) -> str | None:
-        return self._by_prefix.get(number[:4])
-
-    def operator(self, number: str) -> Operator | None:
-        code = self.operator_code(number)
-        return self.operators.get(code) if code else None
-
-    def name(self, code: str | None) -> str:
-        if code is None:
-            return "-"
-        op = self.operators.get(code)
-        return op.name if op else code
+normalise_phone = _as_kiosk_error(rules.normalise_phone)
+normalise_pln_id = _as_kiosk_error(rules.normalise_pln_id)
 
 
-@cache
-def default_prefix_table() -> PrefixTable:
-    with open(resource_path("operators.json"), encoding="utf-8") as fh:
-        return PrefixTable.from_json(json.load(fh))
-
-
-def clean_digits(raw: str) -> str:
-    """Drop spaces, dashes, dots and brackets; keep a leading '+'."""
-    return _SEPARATORS.sub("", raw.strip())
-
-
-def normalise_phone(raw: str) -> str:
-    """``0812-3456-7890``, ``+62 812 3456 7890``, ``62812...`` -> ``081234567890``.
-
-    Raises InvalidDestination when what remains is not a 10-13 digit 08... number.
-    """
-    text = clean_digits(raw)
-    if text.startswith("+"):
-        text = text[1:]
-        if not text.startswith("62"):
-            raise InvalidDestination("error.phone_not_indonesian", number=raw.strip())
-    if not text.isdigit():
-        raise InvalidDestination("error.phone_not_digits", number=raw.strip())
-    if text.startswith("62"):
-        text = "0" + text[2:]
-    elif text.startswith("8"):
-        text = "0" + text
-    if not text.startswith("08"):
-        raise InvalidDestination("error.phone_prefix", number=raw.strip())
-    if not PHONE_MIN_DIGITS <= len(text) <= PHONE_MAX_DIGITS:
-        raise InvalidDestination(
-            "error.phone_length", number=raw.strip(), digits=len(text),
-            min=PHONE_MIN_DIGITS, max=PHONE_MAX_DIGITS,
-        )
-    return text
-
-
-def looks_like_partial_phone(raw: str) -> str | None:
-    """Best-effort normalisation while the clerk is still typing (for the live operator badge)."""
-    text = clean_digits(raw)
-    if text.startswith("+"):
-        text = text[1:]
-    if not text.isdigit():
-        return None
-    if text.startswith("62"):
-        text = "0" + text[2:]
-    elif text.startswith("8"):
-        text = "0" + text
-    return text if text.startswith("08") else None
-
-
-def normalise_pln_id(raw: str) -> str:
-    """An 11-digit meter number or a 12-digit customer id (ID pelanggan)."""
-    text = clean_digits(raw)
-    if not text.isdigit() or len(text) not in (PLN_METER_DIGITS, PLN_CUSTOMER_DIGITS):
-        raise InvalidDestination("error.pln_id", number=raw.strip())
-    return text
-
-
-def validate_destination(
-    kind: ProductKind, operator: str | None, raw: str, table: PrefixTable | None = None
-) -> str:
-    """Normalise ``raw`` for a product of ``kind``/``operator``; refuse a mismatch.
-
-    Returns the normalised destination. Physical goods take no destination.
-    """
-    table = table or default_prefix_table()
-    if kind is ProductKind.PHYSICAL:
-        return ""
-    if not raw or not raw.strip():
-        raise InvalidDestination("error.destination_required")
-    if kind is ProductKind.PLN:
-        return normalise_pln_id(raw)
-    number = normalise_phone(raw)
-    if kind is ProductKind.EWALLET:
-        return number
-    found = table.operator_code(number)
-    if found is None:
-        raise InvalidDestination("error.phone_unknown_operator", number=number)
-    if operator is not None and found != operator:
-        raise WrongOperator(
-            "error.wrong_operator", number=number,
-            number_operator=table.name(found), product_operator=table.name(operator),
-        )
-    return number
+@_as_kiosk_error
+def validate_destination(kind: ProductKind, operator: str | None, raw: str,
+                         table: PrefixTable | None = None) -> str:
+    """The normalised destination for a product of ``kind``/``operator`` (KioskError if not)."""
+    return rules.check_destination(kind.value, operator, raw, table)

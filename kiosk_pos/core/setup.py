@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
+from pulsa_protocol.data import DEMO_CATALOG, load_json
 from sqlalchemy import func, select
 
 from kiosk_pos.core import deposit
@@ -16,7 +16,6 @@ from kiosk_pos.core.phone import default_prefix_table
 from kiosk_pos.core.records import Product, ProductKind, Role
 from kiosk_pos.core.settings import KIOSK_ADDRESS, KIOSK_FOOTER, KIOSK_NAME, put
 from kiosk_pos.core.users import check_pin_format
-from kiosk_pos.resources import resource_path
 from kiosk_pos.store.schema import users
 
 DEMO_CLERK = ("kasir", "1111")
@@ -25,8 +24,7 @@ DEMO_DEPOSIT = 5_000_000
 
 
 def demo_products() -> list[Product]:
-    with open(resource_path("demo_catalog.json"), encoding="utf-8") as fh:
-        raw = json.load(fh)["products"]
+    raw = load_json(DEMO_CATALOG)["products"]
     return [Product(sku=p["sku"], name=p["name"], kind=ProductKind(p["kind"]),
                     operator=p.get("operator"), nominal=p.get("nominal", 0), cost=p["cost"],
                     price=p["price"], barcode=p.get("barcode"), stock=p.get("stock"))

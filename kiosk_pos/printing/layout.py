@@ -10,7 +10,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from kiosk_pos.core.money import format_rupiah
+from pulsa_protocol.money import format_rupiah
+
 from kiosk_pos.printing.document import (
     Align,
     CutBlock,

@@ -6,7 +6,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk_pos.core.money import format_rupiah
+from pulsa_protocol.money import format_rupiah
+
 from kiosk_pos.core.records import (
     KioskInfo,
     PaymentMethod,

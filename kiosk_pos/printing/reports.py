@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pulsa_protocol.money import format_rupiah
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -27,7 +28,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import Breakdown, DailyReport, KioskInfo
 from kiosk_pos.printing.fonts import SANS, SANS_BOLD, register_fonts
 from kiosk_pos.printing.receipts import format_datetime, local_time

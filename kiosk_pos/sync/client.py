@@ -22,9 +22,9 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 import requests
+from pulsa_protocol import wire
 from pydantic import BaseModel, ValidationError
 
-from kiosk_pos.sync import wire
 from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
 
 log = logging.getLogger(__name__)

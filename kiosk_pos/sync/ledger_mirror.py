@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pulsa_protocol import wire
 from sqlalchemy import Connection, and_, bindparam, exists, func, select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 from kiosk_pos.store.schema import deposit_ledger, sale_lines, topups
-from kiosk_pos.sync import state, wire
+from kiosk_pos.sync import state
 
 _SERVER_TO_LOCAL = {
     wire.LedgerReason.TOPUP.value: deposit.REASON_TOPUP,

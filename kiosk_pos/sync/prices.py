@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pulsa_protocol import wire
 from sqlalchemy import Connection, select, update
 
 from kiosk_pos.core.clock import to_db, utc_now
@@ -19,7 +20,7 @@ from kiosk_pos.core.events import CATALOG_CHANGED
 from kiosk_pos.core.pricing import PricingPolicy, load_policy
 from kiosk_pos.core.records import ProductKind
 from kiosk_pos.store.schema import products
-from kiosk_pos.sync import state, wire
+from kiosk_pos.sync import state
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk

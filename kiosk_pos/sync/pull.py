@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pulsa_protocol import wire
 from sqlalchemy import Connection, bindparam, select, update
 
 from kiosk_pos.core import deposit
@@ -21,7 +22,7 @@ from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 from kiosk_pos.store.schema import outbox, topups
-from kiosk_pos.sync import ledger_mirror, state, wire
+from kiosk_pos.sync import ledger_mirror, state
 from kiosk_pos.sync.client import DistributorClient
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pulsa_protocol import wire
 from sqlalchemy import Connection, select, update
 
 from kiosk_pos.core import deposit
@@ -36,7 +37,7 @@ from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 from kiosk_pos.store.schema import deposit_ledger, outbox, topups
-from kiosk_pos.sync import state, wire
+from kiosk_pos.sync import state
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk

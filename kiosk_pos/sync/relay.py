@@ -21,6 +21,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from pulsa_protocol import wire
 from sqlalchemy import and_, func, or_, select, update
 
 from kiosk_pos.core.clock import to_db, utc_now
@@ -29,7 +30,6 @@ from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 from kiosk_pos.store.schema import outbox
-from kiosk_pos.sync import wire
 from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pulsa_protocol import wire
+from pulsa_protocol.money import parse_rupiah
+
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.core.money import parse_rupiah
-from kiosk_pos.sync import state, wire
+from kiosk_pos.sync import state
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.i18n import tr
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import CartLine, Product
 from kiosk_pos.ui.theme import label
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pulsa_protocol import wire
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,8 +31,6 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.money import format_rupiah
-from kiosk_pos.sync import wire
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import SaleRecord, TopUpRecord
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager

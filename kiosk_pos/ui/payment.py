@@ -7,6 +7,7 @@ comes from the core's ``SaleService.settle`` so the screen and the saved sale ag
 
 from __future__ import annotations
 
+from pulsa_protocol.money import format_rupiah, parse_rupiah
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.i18n import tr
-from kiosk_pos.core.money import format_rupiah, parse_rupiah
 from kiosk_pos.core.records import Payment, PaymentMethod
 from kiosk_pos.core.sales import SaleService
 from kiosk_pos.ui.theme import label

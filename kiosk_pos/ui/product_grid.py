@@ -6,6 +6,7 @@ and e-wallet. Keys 1-9 pick the n-th product, arrows move, Enter sells.
 
 from __future__ import annotations
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.catalog import Choice
 from kiosk_pos.core.i18n import tr
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Product, ProductKind
 from kiosk_pos.ui.theme import label

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.i18n import tr
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import SaleLineRecord, SaleRecord, TopUpRecord
 from kiosk_pos.ui.theme import label, status_colour
 

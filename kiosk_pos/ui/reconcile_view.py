@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.sync.reconcile import Reconciliation, TopUpFinding
 from kiosk_pos.ui.deposit_ticket import ClientFactory, default_client_factory, run_off_ui
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import Breakdown, DailyReport
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import ERROR_COLOUR, label

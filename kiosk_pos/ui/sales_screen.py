@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, SaleRecord, User
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.i18n import tr
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.core.records import Product
 from kiosk_pos.ui.theme import label
 

@@ -1,6 +1,5 @@
 import pytest
-
-from kiosk_pos.core.money import format_rupiah, parse_rupiah
+from pulsa_protocol.money import format_rupiah, parse_rupiah
 
 
 @pytest.mark.parametrize("amount, text", [

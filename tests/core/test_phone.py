@@ -1,11 +1,9 @@
-import json
-
 import pytest
+from pulsa_protocol.data import OPERATORS, load_json
 
 from kiosk_pos.core.errors import InvalidDestination, WrongOperator
 from kiosk_pos.core.phone import default_prefix_table, normalise_phone, validate_destination
 from kiosk_pos.core.records import ProductKind
-from kiosk_pos.resources import resource_path
 
 
 @pytest.mark.parametrize("raw", [
@@ -17,7 +15,7 @@ def test_numbers_normalise_to_08(raw):
 
 
 def _operator_prefixes():
-    data = json.loads(resource_path("operators.json").read_text())
+    data = load_json(OPERATORS)
     return [(op["code"], prefix) for op in data["operators"] for prefix in op["prefixes"]]
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from distributor_server.embedded import EmbeddedServer, start_embedded
 from distributor_server.products import demo_price_rows
-from kiosk_pos.sync import wire
+from pulsa_protocol import wire
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432

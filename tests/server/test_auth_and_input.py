@@ -7,8 +7,7 @@ import time
 import uuid
 
 import requests
-
-from kiosk_pos.sync import wire
+from pulsa_protocol import wire
 
 TSEL = "081234567890"
 

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from distributor_server.embedded import EmbeddedServer, start_embedded
+from pulsa_protocol import wire
+
 from kiosk_pos.core.i18n import set_language
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus, User
 from kiosk_pos.core.setup import init_kiosk
-from kiosk_pos.sync import wire
 from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.config import SyncConfig, save_config
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
+from pulsa_protocol import wire
+
 from kiosk_pos.core.events import TOPUP_CHANGED
-from kiosk_pos.sync import wire
 from kiosk_pos.sync.config import load_config
 from kiosk_pos.sync.demo import start_demo_distributor
 from kiosk_pos.sync.service import SyncService

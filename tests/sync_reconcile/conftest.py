@@ -13,16 +13,16 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from distributor_server.embedded import EmbeddedServer, start_embedded  # noqa: E402
+from pulsa_protocol import wire  # noqa: E402
 from sqlalchemy import select, update  # noqa: E402
 
-from distributor_server.embedded import EmbeddedServer, start_embedded  # noqa: E402
 from kiosk_pos.core.clock import to_db, utc_now  # noqa: E402
 from kiosk_pos.core.i18n import set_language  # noqa: E402
 from kiosk_pos.core.kiosk import Kiosk  # noqa: E402
 from kiosk_pos.core.records import CartLine, Payment, SaleRecord  # noqa: E402
 from kiosk_pos.core.setup import DEMO_DEPOSIT, init_kiosk  # noqa: E402
 from kiosk_pos.store.schema import outbox  # noqa: E402
-from kiosk_pos.sync import wire  # noqa: E402
 from kiosk_pos.sync.client import DistributorClient  # noqa: E402
 from kiosk_pos.sync.config import SyncConfig, save_config  # noqa: E402
 

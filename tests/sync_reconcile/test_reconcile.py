@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, update
-
 from distributor_server.models import TopUp as ServerTopUp
 from distributor_server.products import ProductRow, import_products
+from pulsa_protocol import wire
+from sqlalchemy import select, update
+
 from kiosk_pos.core import deposit
 from kiosk_pos.core.clock import to_db, utc_now
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import apply_status
 from kiosk_pos.store.schema import deposit_ledger, outbox, topup_events, topups
-from kiosk_pos.sync import wire
 from kiosk_pos.sync.prices import sync_prices
 from kiosk_pos.sync.reconcile import (
     dismiss_unknown,

@@ -10,13 +10,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from pulsa_protocol import wire
+from pulsa_protocol.money import format_rupiah
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import update
 
 from kiosk_pos.core.clock import to_db, utc_now
-from kiosk_pos.core.money import format_rupiah
 from kiosk_pos.store.schema import outbox
-from kiosk_pos.sync import wire
 from kiosk_pos.ui.deposit_ticket import DepositTicketDialog
 from kiosk_pos.ui.reconcile_view import ReconcileView
 from kiosk_pos.ui.theme import apply_theme

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pulsa_protocol import wire
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -19,7 +20,6 @@ from distributor_server.kiosks import balance, ledger
 from distributor_server.models import Change
 from distributor_server.products import prices_since
 from distributor_server.tickets import TicketError, create_ticket, list_tickets
-from kiosk_pos.sync import wire
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["kiosk"])
 

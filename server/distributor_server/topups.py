@@ -13,6 +13,8 @@ import logging
 import uuid
 from datetime import timedelta
 
+from pulsa_protocol import wire
+from pulsa_protocol.money import format_rupiah
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,8 +25,6 @@ from distributor_server.destinations import DestinationError, check_destination
 from distributor_server.feed import post_ledger, record_topup, topup_to_wire
 from distributor_server.models import Kiosk, Product, TopUp
 from distributor_server.upstream import UpstreamResult
-from kiosk_pos.core.money import format_rupiah
-from kiosk_pos.sync import wire
 
 log = logging.getLogger(__name__)
 Code = wire.ErrorCode

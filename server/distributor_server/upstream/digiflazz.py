@@ -20,10 +20,10 @@ import logging
 from collections.abc import Mapping
 
 import requests
+from pulsa_protocol.wire import TopUpStatus
 
 from distributor_server.config import DigiflazzSettings
 from distributor_server.upstream.base import Upstream, UpstreamResult, UpstreamUnavailable
-from kiosk_pos.sync.wire import TopUpStatus
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pulsa_protocol import wire
 
 from distributor_server import __version__
 from distributor_server.api import routes_kiosk, routes_public, routes_topups
 from distributor_server.api.errors import install_error_handlers
 from distributor_server.api.limits import BodyLimitMiddleware
 from distributor_server.context import ServerContext
-from kiosk_pos.sync import wire
 
 
 def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
@@ -24,7 +24,7 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
 
     app = FastAPI(
         title="Pulsa distributor server", version=__version__, lifespan=lifespan,
-        description="Kiosk sync API. Schemas and signing: kiosk_pos/sync/wire.py.",
+        description="Kiosk sync API. Schemas and signing: pulsa_protocol/wire.py.",
     )
     app.state.ctx = ctx
     install_error_handlers(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk_pos.sync.wire import ErrorCode
+from pulsa_protocol.wire import ErrorCode
 
 
 class BodyLimitMiddleware:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 
+from pulsa_protocol import wire
 from sqlalchemy import select
 
 from distributor_server.clock import end_of_local_day, utcnow
@@ -18,7 +19,6 @@ from distributor_server.db import lock_kiosk
 from distributor_server.feed import ledger_to_wire, post_ledger
 from distributor_server.kiosks import NotFound
 from distributor_server.models import DepositTicket
-from kiosk_pos.sync import wire
 
 MAX_CODE = 999
 

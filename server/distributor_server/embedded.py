@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import uvicorn
+from pulsa_protocol import wire
 
 from distributor_server.api.app import create_app
 from distributor_server.config import Settings
@@ -26,7 +27,6 @@ from distributor_server.kiosks import KioskCredentials
 from distributor_server.kiosks import create_kiosk as _create_kiosk
 from distributor_server.kiosks import credit_deposit as _credit_deposit
 from distributor_server.upstream import Upstream
-from kiosk_pos.sync import wire
 
 
 class EmbeddedServer:

@@ -11,6 +11,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from pulsa_protocol.wire import TopUpStatus
 from sqlalchemy import select
 
 from distributor_server.clock import utcnow
@@ -18,7 +19,6 @@ from distributor_server.context import ServerContext
 from distributor_server.models import TopUp
 from distributor_server.topups import apply_result
 from distributor_server.upstream import UpstreamResult, UpstreamUnavailable
-from kiosk_pos.sync.wire import TopUpStatus
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pulsa_protocol import wire
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
 from distributor_server.auth import authenticate
 from distributor_server.topups import get_topup, list_topups, submit_topups
-from kiosk_pos.sync import wire
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["topups"])
 REF_PATH = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")

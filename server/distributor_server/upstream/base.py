@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from kiosk_pos.sync.wire import TopUpStatus
+from pulsa_protocol.wire import TopUpStatus
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
+from pulsa_protocol import wire
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
 from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
-from kiosk_pos.sync import wire
 
 
 class FeedNotifier:

@@ -11,10 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pulsa_protocol.money import format_rupiah
+
 from distributor_server.config import Settings
 from distributor_server.context import ServerContext
 from distributor_server.upstream import UPSTREAM_NAMES
-from kiosk_pos.core.money import format_rupiah
 
 
 class _Parser(argparse.ArgumentParser):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pulsa_protocol import wire
 from sqlalchemy import select
 
 from distributor_server.clock import utcnow
@@ -11,7 +12,6 @@ from distributor_server.context import ServerContext
 from distributor_server.db import lock_kiosk
 from distributor_server.feed import ledger_to_wire, post_ledger
 from distributor_server.models import Kiosk, LedgerEntry
-from kiosk_pos.sync import wire
 
 
 class NotFound(LookupError):

@@ -7,9 +7,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pulsa_protocol.wire import ErrorCode
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from kiosk_pos.sync.wire import ErrorCode
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pulsa_protocol import wire
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,17 +21,15 @@ from distributor_server.clock import utcnow
 from distributor_server.db import Database
 from distributor_server.destinations import known_operator_codes
 from distributor_server.models import Counter, Product
-from kiosk_pos.sync import wire
 
 
 def demo_price_rows() -> list[ProductRow]:
     """The demo distributor sells the electronic products of the kiosk's demo catalogue,
     at the cost the kiosk has cached for them: one file, so the two ends agree."""
-    from kiosk_pos.resources import resource_path
+    from pulsa_protocol.data import DEMO_CATALOG, load_json
 
-    path = resource_path("demo_catalog.json")
-    items = json.loads(path.read_text(encoding="utf-8"))["products"]
-    return [parse_row({**item, "price": item["cost"]}, f"{path.name} {item['sku']}")
+    items = load_json(DEMO_CATALOG)["products"]
+    return [parse_row({**item, "price": item["cost"]}, f"{DEMO_CATALOG} {item['sku']}")
             for item in items if item["kind"] != "physical"]
 FIELDS = ("sku", "name", "kind", "operator", "nominal", "price", "active")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pulsa_protocol import wire
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server import __version__
@@ -12,7 +13,6 @@ from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.topups import apply_result, find_by_upstream_ref
 from distributor_server.upstream.digiflazz import CallbackRejected, parse_callback
-from kiosk_pos.sync import wire
 
 router = APIRouter()
 

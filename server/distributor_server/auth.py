@@ -10,6 +10,7 @@ import random
 from datetime import timedelta
 
 from fastapi import Request
+from pulsa_protocol import wire
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +19,6 @@ from distributor_server.api.errors import ApiError
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.models import Kiosk, SeenNonce
-from kiosk_pos.sync import wire
 
 Code = wire.ErrorCode
 

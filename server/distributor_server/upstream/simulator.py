@@ -12,8 +12,9 @@ import hashlib
 import threading
 import time
 
+from pulsa_protocol.wire import TopUpStatus
+
 from distributor_server.upstream.base import Upstream, UpstreamResult
-from kiosk_pos.sync.wire import TopUpStatus
 
 
 class Simulator(Upstream):

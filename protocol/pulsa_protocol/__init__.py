@@ -1,0 +1,6 @@
+"""What the kiosk and its distributor share: the wire schema and request signing
+(:mod:`.wire`), destination rules (:mod:`.destinations`), rupiah formatting
+(:mod:`.money`) and the data both ends read (:mod:`.data`).
+
+This package imports neither application; each end imports it.
+"""
