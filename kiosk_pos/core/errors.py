@@ -51,5 +51,16 @@ class AuthError(KioskError):
     pass
 
 
+class PermissionDenied(KioskError):
+    """The acting user's role may not do this; the sentence says who may."""
+
+    @property
+    def message(self) -> str:
+        params = dict(self.params)
+        if "action" in params:
+            params["action"] = tr(params["action"])
+        return tr(self.key, **params)
+
+
 class StoreError(KioskError):
     """The database file cannot be used (corrupt, foreign, or newer than this app)."""
