@@ -80,9 +80,9 @@ class AppServices(QObject):
     def _start_sync(self) -> None:
         try:
             if self.demo:
-                from kiosk_pos.sync.demo import start_demo_distributor
+                from kiosk_pos.demo import start_demo_distributor
 
-                self._add_stop(start_demo_distributor(self.kiosk, self.data_dir))
+                self._add_stop(start_demo_distributor(self.kiosk, self.data_dir)[1])
                 return
             from kiosk_pos.sync.config import load_config
             from kiosk_pos.sync.service import SyncService

@@ -7,15 +7,15 @@ import threading
 from pulsa_protocol import wire
 
 from kiosk_pos.core.events import TOPUP_CHANGED
+from kiosk_pos.demo import start_demo_distributor
 from kiosk_pos.sync.config import load_config
-from kiosk_pos.sync.demo import start_demo_distributor
 from kiosk_pos.sync.service import SyncService
 from tests.sync.conftest import copy_kiosk, local_topups, wait_until
 
 
 def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path):
     kiosk = copy_kiosk(template_kiosk, tmp_path / "kiosk")
-    stop = start_demo_distributor(kiosk, tmp_path / "data", poll_wait=1)
+    _, stop = start_demo_distributor(kiosk, tmp_path / "data", poll_wait=1)
     try:
         cfg = load_config(kiosk)
         assert cfg is not None and cfg.url.startswith("http://127.0.0.1:")
@@ -33,7 +33,7 @@ def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path):
         assert cfg.client().balance().balance == 5_000_000 - 10_350
     finally:
         stop()
-    stop = start_demo_distributor(kiosk, tmp_path / "data", poll_wait=1)  # a second start
+    _, stop = start_demo_distributor(kiosk, tmp_path / "data", poll_wait=1)  # a second start
     try:
         again = load_config(kiosk)
         assert again.kiosk_id == cfg.kiosk_id and again.secret == cfg.secret
@@ -57,15 +57,3 @@ def test_ref_conflict_is_flagged_and_kept_out_of_the_queue(shop):
     assert service.state()["conflicts"] == 1
     again = service.sync_once(prices=False, reconcile=False)
     assert again.pushed == 0 and again.conflicts == 1
-
-
-def test_demo_background_hook_starts_off_the_calling_thread(template_kiosk, tmp_path):
-    from kiosk_pos.sync.demo import demo_background
-
-    kiosk = copy_kiosk(template_kiosk, tmp_path / "kiosk")
-    stop = demo_background(tmp_path / "data")(kiosk)
-    try:
-        wait_until(lambda: load_config(kiosk) is not None, 20, what="the demo connection")
-    finally:
-        stop()
-    kiosk.close()

@@ -1,16 +1,17 @@
 """The demo distributor: the real server, in-process on 127.0.0.1, for ``gui --demo``.
 
-``start_demo_distributor(kiosk, data_dir)`` starts the embedded server on a SQLite file in
-``data_dir/distributor-demo.db`` with the simulator upstream; the first time it creates
-this kiosk's account there, credits Rp5.000.000 and saves the connection in the kiosk;
-then it starts a :class:`SyncService`. It returns one callable that stops both.
-A kiosk already connected to a real distributor keeps that connection (no demo server).
+Part of the wiring at the root (the only kiosk module that imports the server, which the
+``demo`` extra installs). ``start_demo_distributor(kiosk, data_dir)`` starts the embedded
+server on a SQLite file in ``data_dir/distributor-demo.db`` with the simulator upstream;
+the first time it creates this kiosk's account there, credits the kiosk's own starting
+deposit and saves the connection in the kiosk. It returns the running
+:class:`SyncService` and one callable that stops both. A kiosk already connected to a real
+distributor keeps that connection (no demo server).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,16 +26,18 @@ DEMO_DB = "distributor-demo.db"
 DEMO_FLAG = "sync.demo"
 DEMO_CREDIT = 5_000_000
 
+Stop = Callable[[], None]
+
 
 def start_demo_distributor(kiosk: Kiosk, data_dir: Path, **service_options: float
-                           ) -> Callable[[], None]:
-    from distributor_server.embedded import start_embedded
-
+                           ) -> tuple[SyncService, Stop]:
     cfg = load_config(kiosk)
     if cfg is not None and not kiosk.settings.get(DEMO_FLAG, False):
         service = SyncService(kiosk, cfg.client(), **service_options)  # a real distributor
         service.start()
-        return service.stop
+        return service, service.stop
+
+    from distributor_server.embedded import start_embedded
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -52,7 +55,7 @@ def start_demo_distributor(kiosk: Kiosk, data_dir: Path, **service_options: floa
         service.stop()
         server.stop()
 
-    return stop
+    return service, stop
 
 
 def _demo_account(kiosk: Kiosk, server: object, cfg: SyncConfig | None) -> SyncConfig:
@@ -72,42 +75,3 @@ def _demo_account(kiosk: Kiosk, server: object, cfg: SyncConfig | None) -> SyncC
     save_config(kiosk, new)
     kiosk.settings.set(DEMO_FLAG, True)
     return new
-
-
-def demo_background(data_dir: Path) -> Callable[[Kiosk], Callable[[], None]]:
-    """An ``AppExtras.start_background`` hook: starts the demo distributor and sync OFF the
-    GUI thread (uvicorn's start-up takes a moment) and returns the stop callable."""
-
-    def start(kiosk: Kiosk) -> Callable[[], None]:
-        holder: dict[str, Callable[[], None]] = {}
-        ready = threading.Event()
-
-        def run() -> None:
-            try:
-                holder["stop"] = start_demo_distributor(kiosk, data_dir)
-            except Exception:
-                log.exception("the demo distributor did not start; the kiosk sells offline")
-            finally:
-                ready.set()
-
-        threading.Thread(target=run, name="demo-distributor-start", daemon=True).start()
-
-        def stop() -> None:
-            ready.wait(30)
-            if "stop" in holder:
-                holder["stop"]()
-
-        return stop
-
-    return start
-
-
-def configured_sync(kiosk: Kiosk) -> Callable[[], None]:
-    """An ``AppExtras.start_background`` hook for a kiosk connected with ``kiosk-pos connect``
-    (no demo server): starts the SyncService if a connection is saved."""
-    cfg = load_config(kiosk)
-    if cfg is None:
-        return lambda: None
-    service = SyncService(kiosk, cfg.client())
-    service.start()
-    return service.stop
