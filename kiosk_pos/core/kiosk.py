@@ -12,6 +12,7 @@ from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, local_date, utc_now
 from kiosk_pos.core.deposit import DepositService
 from kiosk_pos.core.events import EventBus
+from kiosk_pos.core.records import KioskInfo
 from kiosk_pos.core.reports import ReportService
 from kiosk_pos.core.sales import SaleService
 from kiosk_pos.core.settings import DEFAULT_TIMEZONE, KIOSK_TIMEZONE, Settings
@@ -24,10 +25,14 @@ DB_FILENAME = "kiosk.db"
 class Kiosk:
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self.db = db
+        self.data_dir = db.path.parent
         self.clock = clock
         self.events = EventBus()
         self.settings = Settings(db)
         self._timezone = self.settings.get(KIOSK_TIMEZONE, DEFAULT_TIMEZONE)
+        # The shop's name and address for titles and receipts, read once: screens show it
+        # without touching the database on the UI thread.
+        self.info: KioskInfo = self.settings.kiosk_info()
         self.catalog = CatalogService(db)
         self.users = UserService(db)
         self.deposit = DepositService(db)

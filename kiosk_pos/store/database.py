@@ -67,6 +67,10 @@ def _make_engine(path: Path, *, begin: str, single: bool) -> Engine:
     return engine
 
 
+class UIThreadAccess(AssertionError):
+    """The database was used on the thread that draws the screen (see ``forbid_thread``)."""
+
+
 class Database:
     """An open kiosk database: one writer connection, pooled reader connections."""
 
@@ -76,16 +80,31 @@ class Database:
         self._reader = _make_engine(path, begin="BEGIN", single=False)
         self._write_lock = threading.RLock()
         self._raw: sqlite3.Connection | None = None
+        self._forbidden_thread: int | None = None
+        self.ui_thread_violations = 0  # counted even where a caller swallows the error
+
+    def forbid_thread(self, ident: int | None) -> None:
+        """From now on, any read or write from thread ``ident`` (the GUI thread) raises
+        :class:`UIThreadAccess` (after Electrum's SQL thread asserting its caller): the
+        screen must stay responsive, so database work goes through operations."""
+        self._forbidden_thread = ident
+
+    def _check_thread(self) -> None:
+        if self._forbidden_thread is not None and threading.get_ident() == self._forbidden_thread:
+            self.ui_thread_violations += 1
+            raise UIThreadAccess("database access on the UI thread: start an operation instead")
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction at a time, committed (with fsync) when the block ends."""
+        self._check_thread()
         with self._write_lock, _store_errors(self.path), self._writer.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A consistent snapshot for reading, beside the writer."""
+        self._check_thread()
         with self._reader.connect() as conn, conn.begin():
             yield conn
 
@@ -94,6 +113,7 @@ class Database:
         """Like :meth:`write`, on a plain sqlite3 cursor: for the sale path, where
         SQLAlchemy's transaction bookkeeping cost a third of the fsync. Same writer lock and
         pragmas; its own connection, so no pool can reset it under an open transaction."""
+        self._check_thread()
         with self._write_lock, _store_errors(self.path):
             if self._raw is None:
                 self._raw = sqlite3.connect(self.path, isolation_level=None,
@@ -117,6 +137,7 @@ class Database:
         inspect_file(self.path, full=True)
 
     def pragma(self, name: str) -> Any:
+        self._check_thread()
         with self._reader.connect() as conn:
             return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
 

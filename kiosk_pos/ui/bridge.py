@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from kiosk_pos.core.events import (
     CATALOG_CHANGED,
     DEPOSIT_CHANGED,
+    NOTICE,
     SALE_SAVED,
     SYNC_STATE,
     TOPUP_CHANGED,
@@ -25,6 +26,7 @@ class EventBridge(QObject):
     deposit_changed = Signal(object)  # int rupiah (object: no 32-bit overflow)
     sync_state = Signal(object)       # dict: online, queue, last_sync
     catalog_changed = Signal()
+    notice = Signal(str)              # a sentence from a background service
 
     def __init__(self, events: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +37,7 @@ class EventBridge(QObject):
             DEPOSIT_CHANGED: lambda balance: self.deposit_changed.emit(balance),
             SYNC_STATE: lambda state: self.sync_state.emit(dict(state)),
             CATALOG_CHANGED: lambda *_args: self.catalog_changed.emit(),
+            NOTICE: lambda sentence: self.notice.emit(str(sentence)),
         }
         for name, callback in self._callbacks.items():
             events.register(name, callback)

@@ -7,14 +7,13 @@ a queued Qt signal, so the dialog never freezes on a slow connection.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pulsa_protocol import wire
 from pulsa_protocol.money import format_rupiah
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -31,6 +30,8 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.ui.operations import NetworkOp, OpFailure, QueryOp
+from kiosk_pos.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -38,46 +39,9 @@ ClientFactory = Callable[[], Any]  # -> DistributorClient | None
 STATUS_COLOURS = {"open": "#0b5cad", "confirmed": "#1b7a2f", "expired": "#8a6d00"}
 
 
-def default_client_factory(kiosk: Kiosk) -> ClientFactory:
-    def make() -> Any:
-        from kiosk_pos.sync.config import client_for
-
-        return client_for(kiosk)
-
-    return make
-
-
-def error_sentence(exc: BaseException) -> str:
-    """A sentence for the clerk; never a traceback."""
-    from kiosk_pos.sync.errors import SyncError
-
-    if isinstance(exc, (KioskError, SyncError)):
-        return str(exc)
-    log.error("unexpected error", exc_info=exc)
-    return tr("sync.error.malformed", url="-")
-
-
-def run_off_ui(work: Callable[[], Any], done: SignalInstance, failed: SignalInstance
-               ) -> threading.Thread:
-    """Run ``work`` on a daemon thread; emit ``done(result)`` or ``failed(sentence)``."""
-
-    def target() -> None:
-        try:
-            result = work()
-        except BaseException as exc:  # noqa: BLE001 - every failure becomes a sentence
-            failed.emit(error_sentence(exc))
-        else:
-            done.emit(result)
-
-    thread = threading.Thread(target=target, name="kiosk-net", daemon=True)
-    thread.start()
-    return thread
-
-
-class _Relay(QObject):
-    ticket = Signal(object)
-    tickets = Signal(object)
-    failed = Signal(str)
+def no_client() -> Any:
+    """The factory of a kiosk with no running sync: not connected."""
+    return None
 
 
 class DepositTicketDialog(QDialog):
@@ -87,16 +51,15 @@ class DepositTicketDialog(QDialog):
     tickets_loaded = Signal(object)  # list[wire.DepositTicket]
     failed = Signal(str)
 
-    def __init__(self, kiosk: Kiosk, client_factory: ClientFactory | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, kiosk: Kiosk, client_factory: ClientFactory = no_client,
+                 parent: QWidget | None = None, *, tasks: TaskManager | None = None) -> None:
+        """``client_factory`` gives the running sync service's client (None when the
+        kiosk is not connected); the dialog never builds a client of its own."""
         super().__init__(parent)
         self._kiosk = kiosk
-        self._client_factory = client_factory or default_client_factory(kiosk)
+        self._client_factory = client_factory
+        self._tasks = tasks or TaskManager(self)
         self._tz = ZoneInfo(kiosk.timezone())
-        self._relay = _Relay(self)
-        self._relay.ticket.connect(self._on_ticket)
-        self._relay.tickets.connect(self._on_tickets)
-        self._relay.failed.connect(self._on_failed)
         self.ticket: wire.DepositTicket | None = None
         self.setWindowTitle(tr("ticket.title"))
         self.setMinimumWidth(640)
@@ -197,8 +160,8 @@ class DepositTicketDialog(QDialog):
             self._on_failed(tr("ticket.error.not_connected"))
             return
         self._set_busy(True)
-        run_off_ui(lambda: request_ticket(self._kiosk, client, amount),
-                   self._relay.ticket, self._relay.failed)
+        NetworkOp(self, lambda: request_ticket(self._kiosk, client, amount)).success(
+            self._on_ticket).failure(lambda f: self._on_failed(f.message)).run(self._tasks)
 
     def refresh(self) -> None:
         from kiosk_pos.sync.tickets import list_tickets
@@ -208,8 +171,8 @@ class DepositTicketDialog(QDialog):
             self._on_failed(tr("ticket.error.not_connected"))
             return
         self.refresh_button.setEnabled(False)
-        run_off_ui(lambda: list_tickets(self._kiosk, client), self._relay.tickets,
-                   self._relay.failed)
+        NetworkOp(self, lambda: list_tickets(self._kiosk, client)).success(
+            self._on_tickets).failure(lambda f: self._on_failed(f.message)).run(self._tasks)
 
     # -- results (GUI thread) -------------------------------------------------------------
     def _set_busy(self, busy: bool) -> None:
@@ -251,12 +214,17 @@ class DepositTicketDialog(QDialog):
     def _show_cached(self) -> None:
         from kiosk_pos.sync.tickets import cached_tickets
 
-        try:
-            self._add_to_list(cached_tickets(self._kiosk)[:10])
-        except Exception:  # a damaged cache must not stop the dialog
-            log.exception("could not read cached tickets")
-        if not self.recent.count():
-            self.recent.addItem(tr("ticket.none"))
+        def shown(tickets: list[wire.DepositTicket]) -> None:
+            self._add_to_list(tickets)
+            if not self.recent.count():
+                self.recent.addItem(tr("ticket.none"))
+
+        def unreadable(failure: OpFailure) -> None:  # a damaged cache must not stop the dialog
+            log.warning("could not read cached tickets: %s", failure.message)
+            shown([])
+
+        QueryOp(self, lambda: cached_tickets(self._kiosk)[:10]).success(shown).failure(
+            unreadable).run(self._tasks)
 
     def _add_to_list(self, tickets: list[wire.DepositTicket], prepend: bool = False) -> None:
         from PySide6.QtGui import QColor

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord
+from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import label, status_colour
@@ -46,6 +47,7 @@ class HistoryView(QWidget):
         super().__init__(parent)
         self._kiosk = kiosk
         self._tasks = tasks
+        self.receipt_width = 58  # the printer's paper, set by the window once known
         self._zone = ZoneInfo(kiosk.timezone())
         self.sales: list[SaleRecord] = []
         self.title = label("", "large")
@@ -137,8 +139,8 @@ class HistoryView(QWidget):
     def refresh(self) -> None:
         """Load the day off the GUI thread (a read beside the writer)."""
         day = self.selected_day()
-        self._tasks.run_in_background(lambda: self._kiosk.sales.for_day(day),
-                                      lambda sales: self._loaded(day, sales))
+        QueryOp(self, lambda: self._kiosk.sales.for_day(day)).success(
+            lambda sales: self._loaded(day, sales)).run(self._tasks)
 
     def update_topup(self, topup: TopUpRecord) -> None:
         for i, sale in enumerate(self.sales):
@@ -218,9 +220,7 @@ class HistoryView(QWidget):
         return dialog
 
     def paper_width(self) -> int:
-        from kiosk_pos.printing.receipt_printer import load_settings
-
-        return load_settings(self._kiosk).paper_width
+        return self.receipt_width
 
     def _reprint(self) -> None:
         sale = self.current_sale()

@@ -12,19 +12,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
+from kiosk_pos.ui.operations import OpFailure, QueryOp
+from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import TOUCH_PX, label
 
 
 class LoginScreen(QWidget):
     logged_in = Signal(object)  # User
 
-    def __init__(self, kiosk: Kiosk, parent: QWidget | None = None) -> None:
+    def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kiosk = kiosk
+        self._tasks = tasks
         self.title = label("", "huge")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt = label("", "large")
@@ -73,7 +75,7 @@ class LoginScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self._kiosk.settings.kiosk_info().name)
+        self.title.setText(self._kiosk.info.name)
         self.prompt.setText(tr("ui.login.prompt"))
         self.pin.setPlaceholderText(tr("ui.login.placeholder"))
         for key, button in self.keys.items():
@@ -96,13 +98,20 @@ class LoginScreen(QWidget):
         self.pin.setFocus()
 
     def submit(self) -> None:
-        try:
-            user: User = self._kiosk.users.authenticate(self.pin.text())
-        except KioskError as exc:
-            self.error.setText(exc.message)
-            self.pin.clear()
-            self.pin.setFocus()
-            return
+        """Check the PIN off the UI thread (the slow hash must not freeze the screen)."""
+        pin = self.pin.text()
+        self.pin.setEnabled(False)
+        QueryOp(self, lambda: self._kiosk.users.authenticate(pin)).success(
+            self._accepted).failure(self._refused).run(self._tasks)
+
+    def _accepted(self, user: User) -> None:
+        self.pin.setEnabled(True)
         self.pin.clear()
         self.error.clear()
         self.logged_in.emit(user)
+
+    def _refused(self, failure: OpFailure) -> None:
+        self.pin.setEnabled(True)
+        self.error.setText(failure.message)
+        self.pin.clear()
+        self.pin.setFocus()

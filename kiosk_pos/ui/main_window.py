@@ -1,15 +1,17 @@
 """The main window: PIN login first, then sales, history and the daily report.
 
-Hooks for the app (printing, sync) are plain optional callables and Qt signals:
-``on_sale_saved(sale)`` after every saved sale (auto-print), ``on_reprint(sale_id)``
-from the history's reprint button; ``sale_saved`` / ``reprint_requested`` signals
-carry the same for Qt-minded listeners.
+It adapts the app's :class:`~kiosk_pos.session.AppSession` (printer, sync, notices) to
+the screen: core events arrive as Qt signals through the :class:`EventBridge`, and every
+database or network step is an operation (``ui/operations.py``), never a call on the
+GUI thread. A saved sale is one core event (``SALE_SAVED``); the window listens to it
+once, the print queue attaches to it on its own.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -33,10 +35,14 @@ from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.history import HistoryView
 from kiosk_pos.ui.login import LoginScreen
 from kiosk_pos.ui.notices import NoticeArea
+from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.report_view import ReportView
 from kiosk_pos.ui.sales_screen import SalesScreen
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from kiosk_pos.session import AppSession
 
 log = logging.getLogger(__name__)
 
@@ -45,26 +51,22 @@ MenuAction = tuple[str, Callable[[], None]]  # (label, callback) for extra butto
 
 
 class MainWindow(QMainWindow):
-    sale_saved = Signal(object)       # SaleRecord, GUI thread
     reprint_requested = Signal(int)   # sale id
     logged_in = Signal(object)        # User
+    session_ready = Signal()          # the logged-in user's figures are on screen
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager | None = None, *,
-                 on_sale_saved: Callable[[SaleRecord], None] | None = None,
-                 on_reprint: Callable[[int], None] | None = None,
-                 extra_actions: list[MenuAction] | None = None) -> None:
+                 session: AppSession | None = None) -> None:
         super().__init__()
         self.kiosk = kiosk
         self.tasks = tasks or TaskManager(self)
-        self.on_sale_saved = on_sale_saved
-        self.on_reprint = on_reprint
+        self.session = session
         self.user: User | None = None
         self.bridge = EventBridge(kiosk.events, self)
 
-        self.login = LoginScreen(kiosk)
+        self.login = LoginScreen(kiosk, self.tasks)
         self.login.logged_in.connect(self.start_session)
         self.sales = SalesScreen(kiosk, self.tasks)
-        self.sales.sale_done.connect(self._sale_done)
         self.history = HistoryView(kiosk, self.tasks)
         self.history.reprint_requested.connect(self._reprint)
         self.report = ReportView(kiosk, self.tasks)
@@ -83,7 +85,7 @@ class MainWindow(QMainWindow):
             self.nav.append(button)
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.show_page(i))
         nav_row.addStretch(1)
-        for text, callback in extra_actions or []:
+        for text, callback in self._menu_actions():
             extra = QPushButton(text)
             extra.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             extra.clicked.connect(lambda _c=False, cb=callback: cb())
@@ -119,27 +121,38 @@ class MainWindow(QMainWindow):
 
         self.bridge.deposit_changed.connect(self.status.set_balance)
         self.bridge.sync_state.connect(self.status.set_sync_state)
-        self.bridge.sale_saved.connect(self._core_sale_saved)
+        self.bridge.sale_saved.connect(self._sale_saved)
         self.bridge.topup_changed.connect(self._topup_changed)
+        self.bridge.notice.connect(self.notices.show_notice)
         self.resize(1280, 800)
         self.retranslate()
         self.login.reset()
 
     # -- session ---------------------------------------------------------------------------
     def start_session(self, user: User) -> None:
-        """After a good PIN: the sales screen with today's recent sales and fresh status."""
+        """After a good PIN: the sales screen at once; today's recent sales and the fresh
+        balance and queue follow from a query beside the writer."""
         self.user = user
         self.sales.set_clerk(user)
         self.status.set_clerk(user)
-        self.sales.load_recent()
-        self.status.set_balance(self.kiosk.deposit.balance())
-        self.status.set_queue(self.kiosk.sales.queue_length())
         self.screens.setCurrentIndex(1)
         self.show_page(0)
         self.logged_in.emit(user)
+        kiosk = self.kiosk
+        QueryOp(self, lambda: (kiosk.sales.recent(limit=30), kiosk.deposit.balance(),
+                               kiosk.sales.queue_length())
+                ).success(self._session_loaded).run(self.tasks)
+
+    def _session_loaded(self, loaded: tuple[list[SaleRecord], int, int]) -> None:
+        recent, balance, queue = loaded
+        self.sales.recent.set_sales(recent)
+        self.status.set_balance(balance)
+        self.status.set_queue(queue)
+        self.session_ready.emit()
 
     def end_session(self) -> None:
         self.user = None
+        self.sales.recent.clear()
         self.sales.set_clerk(None)
         self.sales.cart.clear()
         self.sales.reset()
@@ -165,14 +178,15 @@ class MainWindow(QMainWindow):
         if lang == i18n.language():
             return
         i18n.set_language(lang)
-        self.tasks.run_write(lambda: self.kiosk.settings.set(LANGUAGE, lang))
+        WriteOp(self, lambda: self.kiosk.settings.set(LANGUAGE, lang)).failure(
+            lambda failure: self.notices.show_notice(failure.message)).run(self.tasks)
         self.language.blockSignals(True)
         self.language.setCurrentIndex(i18n.LANGUAGES.index(lang))
         self.language.blockSignals(False)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("ui.window.title", name=self.kiosk.settings.kiosk_info().name))
+        self.setWindowTitle(tr("ui.window.title", name=self.kiosk.info.name))
         for button, key in zip(self.nav, ("ui.nav.sales", "ui.nav.history", "ui.nav.report"),
                                strict=True):
             button.setText(tr(key))
@@ -181,24 +195,24 @@ class MainWindow(QMainWindow):
             widget.retranslate()
 
     # -- events ----------------------------------------------------------------------------
-    def _sale_done(self, sale: SaleRecord) -> None:
-        self.sale_saved.emit(sale)
-        if self.on_sale_saved is not None:
-            try:
-                self.on_sale_saved(sale)
-            except Exception:  # a printer problem must not look like a lost sale
-                log.exception("on_sale_saved hook failed")
-
-    def _core_sale_saved(self, sale: SaleRecord) -> None:
+    def _sale_saved(self, sale: SaleRecord) -> None:
+        """The core's one announcement of a saved sale (from this screen, the CLI's
+        process does not reach here): list it, and count the queue afresh."""
         self.sales.recent.add_sale(sale)
-        self.status.set_queue(self.kiosk.sales.queue_length())
+        QueryOp(self, self.kiosk.sales.queue_length).success(self.status.set_queue
+                                                             ).run(self.tasks)
 
     def _topup_changed(self, topup: TopUpRecord) -> None:
         sale = self.sales.recent.update_topup(topup)
         self.history.update_topup(topup)
-        if topup.status is TopUpStatus.FAILED:
-            sale = sale or self.kiosk.sales.by_ref_id(topup.ref_id)  # an older sale
+        if topup.status is not TopUpStatus.FAILED:
+            return
+        if sale is not None:
             self.notices.show_notice(self.refund_text(topup, sale))
+            return
+        QueryOp(self, lambda: self.kiosk.sales.by_ref_id(topup.ref_id)).success(  # older sale
+            lambda older: self.notices.show_notice(self.refund_text(topup, older))
+        ).run(self.tasks)
 
     def refund_text(self, topup: TopUpRecord, sale: SaleRecord | None) -> str:
         """Tell the clerk what to hand back: the price the customer paid, and for which number."""
@@ -213,11 +227,21 @@ class MainWindow(QMainWindow):
 
     def _reprint(self, sale_id: int) -> None:
         self.reprint_requested.emit(sale_id)
-        if self.on_reprint is not None:
-            try:
-                self.on_reprint(sale_id)
-            except Exception:
-                log.exception("on_reprint hook failed")
+        session = self.session
+        if session is None:
+            self.notices.show_notice(tr("ui.app.no_printer"))
+            return
+        QueryOp(self, lambda: session.reprint(sale_id)).failure(
+            lambda failure: self.notices.show_notice(failure.message)).run(self.tasks)
+
+    # -- the owner's tools -----------------------------------------------------------------
+    def _menu_actions(self) -> list[MenuAction]:
+        if self.session is None:
+            return []
+        from kiosk_pos.ui.tools import ToolDialogs
+
+        self.tools = ToolDialogs(self, self.session, self.tasks)
+        return self.tools.actions()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.bridge.close()

@@ -9,7 +9,6 @@ printer; results come back as sentences in the screen.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -37,6 +36,8 @@ from kiosk_pos.printing.queue import JobState, JobStatus, PrintJob, PrintQueue, 
 from kiosk_pos.printing.receipts import test_page_document
 from kiosk_pos.printing.settings import MAX_COPIES, ConnectionType, PrinterSettings
 from kiosk_pos.printing.texts import pt
+from kiosk_pos.ui.operations import NetworkOp, OpFailure
+from kiosk_pos.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,6 @@ class _Relay(QObject):
     """Carries worker-thread callbacks to the GUI thread as queued signals."""
 
     job = Signal(object)
-    devices = Signal(object)
 
 
 def _label(text: str) -> QLabel:
@@ -90,9 +90,11 @@ class PrinterSettingsWidget(QWidget):
         load: Callable[[], dict | None],
         save: Callable[[dict], None],
         detect: Detector | None = None,
+        tasks: TaskManager | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._tasks = tasks or TaskManager(self)
         self._queue = queue
         self._kiosk = kiosk
         self._save = save
@@ -100,7 +102,6 @@ class PrinterSettingsWidget(QWidget):
         self._jobs: dict[int, str] = {}  # job id -> sentence to show when it is done
         self._relay = _Relay(self)
         self._relay.job.connect(self._job_changed)
-        self._relay.devices.connect(self._devices_found)
         self._remove_listener = queue.add_listener(self._relay.job.emit)
         self.destroyed.connect(lambda *_: self._remove_listener())
         self._build()
@@ -299,15 +300,12 @@ class PrinterSettingsWidget(QWidget):
         self.detect_button.setEnabled(False)
         self._show(pt("ui.detecting"), error=False)
 
-        def work() -> None:
-            try:
-                found = self._detect()
-            except Exception as exc:
-                log.warning("device detection failed: %s", exc)
-                found = {}
-            self._relay.devices.emit(found)
+        def failed(failure: OpFailure) -> None:
+            log.warning("device detection failed: %s", failure.error)
+            self._devices_found({})
 
-        threading.Thread(target=work, name="printer-detect", daemon=True).start()
+        NetworkOp(self, self._detect).success(self._devices_found).failure(failed
+                                                                           ).run(self._tasks)
 
     # -- callbacks (GUI thread) --------------------------------------------
     def _submit(self, job: PrintJob, done: str) -> int:

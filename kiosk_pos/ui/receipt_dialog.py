@@ -32,7 +32,7 @@ class ReceiptDialog(QDialog):
         self.sale = sale
         self._choose_path = choose_path
         self.setWindowTitle(tr("ui.receipt.title", id=sale.id))
-        document = receipt_from_sale(sale, kiosk.settings.kiosk_info(), copy=True)
+        document = receipt_from_sale(sale, kiosk.info, copy=True)
         on_print = (lambda _doc, _w: on_reprint(sale.id)) if on_reprint else None
         self.preview = ReceiptPreview(document, paper_width=paper_width, on_print=on_print,
                                       on_save_pdf=self._save_pdf)

@@ -84,7 +84,14 @@ class RecentSales(QWidget):
         self._render()
 
     def set_sales(self, sales: list[SaleRecord]) -> None:
-        self.sales = list(sales)[:RECENT_LIMIT]
+        """Today's sales as loaded; a sale announced while they were loading stays."""
+        loaded = {s.id: s for s in sales}
+        loaded.update({s.id: s for s in self.sales if s.id not in loaded})
+        self.sales = sorted(loaded.values(), key=lambda s: s.id, reverse=True)[:RECENT_LIMIT]
+        self._render()
+
+    def clear(self) -> None:
+        self.sales = []
         self._render()
 
     def add_sale(self, sale: SaleRecord) -> None:

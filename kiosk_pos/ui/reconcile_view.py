@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from pulsa_protocol.money import format_rupiah
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.sync.reconcile import Reconciliation, TopUpFinding
-from kiosk_pos.ui.deposit_ticket import ClientFactory, default_client_factory, run_off_ui
+from kiosk_pos.ui.deposit_ticket import ClientFactory, no_client
+from kiosk_pos.ui.operations import NetworkOp
+from kiosk_pos.ui.tasks import TaskManager
 
 CATEGORIES = ("matched", "resolved", "missing_on_server", "unknown_locally", "price_mismatch")
 COLOURS = {
@@ -39,11 +41,6 @@ COLOURS = {
     "price_mismatch": "#7a2fb0",     # purple
 }
 OK_BG, BAD_BG = "#e3f4e6", "#fff4d6"
-
-
-class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(str)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -62,14 +59,12 @@ class ReconcileView(QWidget):
     finished = Signal(object)  # Reconciliation
     failed = Signal(str)
 
-    def __init__(self, kiosk: Kiosk, client_factory: ClientFactory | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, kiosk: Kiosk, client_factory: ClientFactory = no_client,
+                 parent: QWidget | None = None, *, tasks: TaskManager | None = None) -> None:
         super().__init__(parent)
         self._kiosk = kiosk
-        self._client_factory = client_factory or default_client_factory(kiosk)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_done)
-        self._relay.failed.connect(self._on_failed)
+        self._client_factory = client_factory
+        self._tasks = tasks or TaskManager(self)
         self.result: Reconciliation | None = None
         self._build()
 
@@ -159,8 +154,8 @@ class ReconcileView(QWidget):
         day = self.selected_day()
         self.run_button.setEnabled(False)
         self._set_status(tr("reconcile.running"), None)
-        run_off_ui(lambda: reconcile_day(self._kiosk, client, day), self._relay.done,
-                   self._relay.failed)
+        NetworkOp(self, lambda: reconcile_day(self._kiosk, client, day)).success(
+            self._on_done).failure(lambda f: self._on_failed(f.message)).run(self._tasks)
 
     # -- results (GUI thread) -------------------------------------------------------------
     def _set_status(self, text: str, ok: bool | None) -> None:

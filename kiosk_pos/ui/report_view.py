@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import Breakdown, DailyReport
+from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import ERROR_COLOUR, label
 
@@ -125,7 +126,8 @@ class ReportView(QWidget):
 
     def refresh(self) -> None:
         day = self.selected_day()
-        self._tasks.run_in_background(lambda: self._kiosk.reports.daily(day), self._loaded)
+        QueryOp(self, lambda: self._kiosk.reports.daily(day)).success(self._loaded
+                                                                       ).run(self._tasks)
 
     def _loaded(self, report: DailyReport) -> None:
         if report.date != self.selected_day():

@@ -30,6 +30,7 @@ from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, Sale
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
 from kiosk_pos.ui.number_field import NumberField
+from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.payment import PaymentPanel
 from kiosk_pos.ui.product_grid import KINDS, ProductGrid
 from kiosk_pos.ui.recent import RecentSales
@@ -43,7 +44,7 @@ ENTRY, PAYMENT, SEARCH = 0, 1, 2
 
 
 class SalesScreen(QWidget):
-    sale_done = Signal(object)  # SaleRecord, on the GUI thread, after the write landed
+    sale_done = Signal(object)  # SaleRecord: this screen's own sale landed (form reset)
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,10 +179,6 @@ class SalesScreen(QWidget):
     def set_clerk(self, user: User | None) -> None:
         self.clerk = user
 
-    def load_recent(self) -> None:
-        """Today's newest sales only (a few rows), never the whole history."""
-        self.recent.set_sales(self.kiosk.sales.recent(limit=30))
-
     def reset(self) -> None:
         """Ready for the next customer: empty form, focus in the number field."""
         self.number.clear()
@@ -314,25 +311,22 @@ class SalesScreen(QWidget):
             return
         lines = self.cart.lines()
         self.payment.set_busy(True)
-        self.tasks.run_write(lambda: self.kiosk.sales.sell(clerk, lines, payment),
-                             self._sold, self._sell_failed)
+        WriteOp(self, lambda: self.kiosk.sales.sell(clerk, lines, payment)).success(
+            self._sold).failure(self._sell_failed).run(self.tasks)
 
     def _sold(self, record: SaleRecord) -> None:
+        """The sale is on disk: show the change and clear the form. The core announced it
+        (SALE_SAVED); the window lists it and the print queue prints it from that event."""
         self.cart.clear()
-        self.recent.add_sale(record)
         self._show_last(record)
         self.payment.set_busy(False)
         self.reset()
         self.hint.setText(tr("ui.sale.hint"))
         self.sale_done.emit(record)
 
-    def _sell_failed(self, exc: BaseException) -> None:
+    def _sell_failed(self, failure: OpFailure) -> None:
         self.payment.set_busy(False)
-        if isinstance(exc, KioskError):
-            self.payment.show_error(exc.message)
-        else:
-            log.error("sale failed", exc_info=exc)
-            self.payment.show_error(tr("ui.error.unexpected"))
+        self.payment.show_error(failure.message)
 
     def _show_last(self, record: SaleRecord) -> None:
         self.last_record = record

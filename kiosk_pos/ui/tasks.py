@@ -1,8 +1,10 @@
-"""Work off the GUI thread, results back on it (after Anki's ``aqt/taskman.py``).
+"""The executors behind operations, results back on the GUI thread (after Anki's
+``aqt/taskman.py``). Screens do not call this directly: they start an operation
+(``kiosk_pos/ui/operations.py``), which picks the executor by its kind.
 
-Database writes (a sale) run on ONE worker thread so the screen never freezes
-and writes never race each other; other background work may run in parallel.
-The ``on_done`` / ``on_error`` callbacks always run on the GUI thread.
+- ``write``: ONE worker thread, so database writes never race and keep their order;
+- ``query``: readers beside the writer (WAL);
+- ``network``: the distributor and printers, so a stalled network never delays a sale.
 """
 
 from __future__ import annotations
@@ -25,24 +27,35 @@ class TaskManager(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db-write")
-        self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-bg")
+        self._pools = {
+            "write": ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db-write"),
+            "query": ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-db-read"),
+            "network": ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-net"),
+        }
         self._closures: list[Closure] = []
         self._lock = threading.Lock()
         self._busy = 0
         self._closures_pending.connect(self._run_closures)  # queued: emitted from workers
 
-    # -- public ---------------------------------------------------------------------------
-    def run_write(self, task: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-                  on_error: Callable[[BaseException], None] | None = None) -> Future:
-        """Run ``task`` on the single database-writer thread."""
-        return self._submit(self._writer, task, on_done, on_error)
+    def submit(self, pool: str, task: Callable[[], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[BaseException], None]) -> Future:
+        """Run ``task`` on the named pool; ``on_done``/``on_error`` run on the GUI thread."""
+        self._busy += 1
+        future = self._pools[pool].submit(task)
 
-    def run_in_background(self, task: Callable[[], Any],
-                          on_done: Callable[[Any], None] | None = None,
-                          on_error: Callable[[BaseException], None] | None = None) -> Future:
-        """Run ``task`` on a parallel worker (reads, network, printers)."""
-        return self._submit(self._background, task, on_done, on_error)
+        def deliver(fut: Future) -> None:
+            def closure() -> None:
+                self._busy -= 1
+                exc = fut.exception()
+                if exc is not None:
+                    on_error(exc)
+                else:
+                    on_done(fut.result())
+
+            self.run_on_main(closure)
+
+        future.add_done_callback(deliver)
+        return future
 
     def run_on_main(self, closure: Closure) -> None:
         """Queue ``closure`` to run on the GUI thread (safe from any thread)."""
@@ -56,32 +69,9 @@ class TaskManager(QObject):
 
     def shutdown(self) -> None:
         """Finish queued writes (a sale in flight must reach the disk), then stop."""
-        self._writer.shutdown(wait=True)
-        self._background.shutdown(wait=False, cancel_futures=True)
-
-    # -- internals ------------------------------------------------------------------------
-    def _submit(self, executor: ThreadPoolExecutor, task: Callable[[], Any],
-                on_done: Callable[[Any], None] | None,
-                on_error: Callable[[BaseException], None] | None) -> Future:
-        self._busy += 1
-        future = executor.submit(task)
-
-        def deliver(fut: Future) -> None:
-            def closure() -> None:
-                self._busy -= 1
-                exc = fut.exception()
-                if exc is not None:
-                    if on_error is not None:
-                        on_error(exc)
-                    else:
-                        log.error("background task failed", exc_info=exc)
-                elif on_done is not None:
-                    on_done(fut.result())
-
-            self.run_on_main(closure)
-
-        future.add_done_callback(deliver)
-        return future
+        self._pools["write"].shutdown(wait=True)
+        for name in ("query", "network"):
+            self._pools[name].shutdown(wait=False, cancel_futures=True)
 
     @Slot()
     def _run_closures(self) -> None:

@@ -1,35 +1,32 @@
-"""A whole counter session as `make run` wires it: window, demo distributor, printer."""
+"""A whole counter session as `make run` wires it: the window over the demo session."""
 
 import pytest
 
 from kiosk_pos.core.i18n import set_language
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus
-from kiosk_pos.core.setup import init_kiosk
 from kiosk_pos.printing.fake_printer import closed_port
 from kiosk_pos.printing.receipt_printer import save_settings
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
+from kiosk_pos.session import AppSession
 from kiosk_pos.ui.main_window import MainWindow
-from kiosk_pos.ui.session_services import AppServices
 from kiosk_pos.ui.tasks import TaskManager
 
 
 @pytest.fixture
 def session(qtbot, tmp_path):
     set_language("id")
-    kiosk = init_kiosk(tmp_path, "Konter Demo", "9999", demo=True)
-    services = AppServices(kiosk, tmp_path, demo=True)
-    extras = services.extras()
-    window = MainWindow(kiosk, TaskManager(), on_sale_saved=extras.print_receipt,
-                        on_reprint=extras.reprint, extra_actions=extras.menu_actions)
+    run = AppSession.open(tmp_path, demo=True, verify=False, backups=False)
+    clerk = run.kiosk.users.authenticate("1111")
+    window = MainWindow(run.kiosk, TaskManager(), session=run)
     qtbot.addWidget(window)
-    services.bind(window)
-    window.start_session(kiosk.users.authenticate("1111"))
+    window.start_session(clerk)
     window.show()
-    stop = extras.start_background(kiosk)
-    yield kiosk, window, services
-    stop()
-    kiosk.close()
+    run.start()
+    assert run.started.wait(30)
+    yield run.kiosk, window, run
+    window.close()
+    run.stop()
 
 
 def status_of(kiosk: Kiosk, ref_id: str) -> TopUpStatus:
@@ -53,29 +50,32 @@ def test_demo_top_ups_complete_and_fail_as_the_simulator_says(qtbot, session):
 
 
 def test_a_dead_printer_tells_the_clerk_and_the_sale_stays(qtbot, session):
-    kiosk, window, services = session
+    kiosk, window, run = session
     save_settings(kiosk, PrinterSettings(connection=ConnectionType.NETWORK, host="127.0.0.1",
                                          port=closed_port(), timeout=1.0))
-    services.printer.reload()
-    sale = kiosk.sales.sell(kiosk.users.authenticate("1111"),
-                            [CartLine("ACC-TG", 1)], Payment())
-    window._sale_done(sale)  # what the sales screen does after "saved"
+    run.printer.reload()
+    # auto-print comes from the core's saved-sale event, not from the screen
+    sale = kiosk.sales.sell(kiosk.users.authenticate("1111"), [CartLine("ACC-TG", 1)],
+                            Payment())
     qtbot.waitUntil(lambda: any("cetak ulang" in t for t in window.notices.texts()),
                     timeout=15_000)
     assert kiosk.sales.get(sale.id).total == sale.total
-    assert services.printer.failed()
+    assert run.printer.failed()
 
 
 def test_reprint_without_a_printer_says_how_to_set_one_up(qtbot, session):
-    kiosk, window, services = session
+    kiosk, window, _ = session
     sale = kiosk.sales.sell(kiosk.users.authenticate("1111"), [CartLine("ACC-TG", 1)], Payment())
-    services.reprint(sale.id)
+    window._reprint(sale.id)
     qtbot.waitUntil(lambda: any("Printer" in t for t in window.notices.texts()), timeout=5_000)
 
 
-def test_a_service_that_starts_after_the_window_closed_is_stopped(qtbot, session):
-    _, _, services = session
-    services.stop()
-    stopped = []
-    services._add_stop(lambda: stopped.append(True))
-    assert stopped == [True]
+def test_a_saved_sale_reaches_the_recent_list_once(qtbot, session):
+    kiosk, window, _ = session
+    added = []
+    original = window.sales.recent.add_sale
+    window.sales.recent.add_sale = lambda sale: (added.append(sale.id), original(sale))
+    kiosk.sales.sell(kiosk.users.authenticate("1111"), [CartLine("ACC-TG", 1)], Payment())
+    qtbot.waitUntil(lambda: len(added) > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=5_000)
+    assert len(added) == 1

@@ -56,8 +56,9 @@ def clerk(kiosk):
 
 
 @pytest.fixture
-def sales(window, clerk):
-    """The sales screen with the demo clerk logged in."""
-    window.start_session(clerk)
+def sales(qtbot, window, clerk):
+    """The sales screen with the demo clerk logged in and today's figures loaded."""
+    with qtbot.waitSignal(window.session_ready, timeout=5000):
+        window.start_session(clerk)
     return window.sales
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk_pos.app import AppExtras, run_gui
+from kiosk_pos.app import run_gui
 from kiosk_pos.core.records import CartLine, Payment
 from kiosk_pos.core.setup import init_kiosk
 from tests.ui.conftest import TSEL_NUMBER
@@ -12,7 +12,7 @@ from tests.ui.conftest import TSEL_NUMBER
 
 def test_history_shows_the_day_and_reprints(qtbot, window, sales, kiosk, clerk):
     asked = []
-    window.on_reprint = asked.append
+    window.reprint_requested.connect(asked.append)
     sale = kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER),
                                     CartLine("SP-XL", 2)], Payment(cash_given=50_000))
     window.show_page(1)
@@ -29,7 +29,7 @@ def test_history_shows_the_day_and_reprints(qtbot, window, sales, kiosk, clerk):
 def test_history_shows_a_receipt_to_print_again_or_save(qtbot, window, sales, kiosk, clerk,
                                                          tmp_path):
     asked = []
-    window.on_reprint = asked.append
+    window.reprint_requested.connect(asked.append)
     sale = kiosk.sales.sell(clerk, [CartLine("PLN20", 1, "12345678901")],
                             Payment(cash_given=50_000))
     window.show_page(1)
@@ -61,13 +61,11 @@ def test_daily_report(qtbot, window, sales, kiosk, clerk):
 
 
 def test_run_gui_self_test_prints_ready(qapp, tmp_path, capsys):
-    started = []
-    extras = AppExtras(start_background=lambda k: started.append(k) or (lambda: None))
-    assert run_gui(tmp_path / "data", demo=True, self_test=True, extras=extras) == 0
+    assert run_gui(tmp_path / "data", demo=True, self_test=True) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1].startswith("ready in ") and out[-1].endswith(" s")
     float(out[-1].split()[2])
-    assert started == []  # self-test does not start sync
+    assert not (tmp_path / "data" / "distributor-demo.db").exists()  # no sync in a self-test
 
 
 def test_run_gui_uses_saved_language(qapp, tmp_path, capsys):

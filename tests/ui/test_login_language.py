@@ -12,11 +12,12 @@ def test_wrong_pin_then_right_pin(qtbot, window):
     assert window.screens.currentIndex() == 0
     qtbot.keyClicks(login.pin, "0000")
     qtbot.keyClick(login.pin, Qt.Key.Key_Return)
-    assert login.error.text().startswith("PIN salah.")
+    qtbot.waitUntil(lambda: login.error.text().startswith("PIN salah."), timeout=5000)
     assert window.screens.currentIndex() == 0 and login.pin.text() == ""
     for key in "1111":
         qtbot.mouseClick(login.keys[key], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(login.keys["ok"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.logged_in, timeout=5000):
+        qtbot.mouseClick(login.keys["ok"], Qt.MouseButton.LeftButton)
     assert window.screens.currentIndex() == 1
     assert window.status.clerk.text() == "Kasir: kasir"
     assert window.focusWidget() is window.sales.number

@@ -12,7 +12,7 @@ from tests.ui.helpers import pay_cash, pick, to_payment, type_number
 
 def test_pulsa_sale_without_the_mouse(qtbot, window, sales, kiosk):
     saved = []
-    window.on_sale_saved = saved.append
+    sales.sale_done.connect(saved.append)
     type_number(qtbot, sales, "0812-3456-7890")
     assert sales.badge.text() == "Telkomsel"
     assert [b.text().split("\n")[0] for b in sales.grid.buttons()][:2] == [

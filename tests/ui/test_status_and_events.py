@@ -39,7 +39,7 @@ def test_sync_state_offline_and_online(qtbot, window, sales, kiosk):
 def test_failed_topup_tells_the_clerk_to_refund(qtbot, window, sales, kiosk, clerk):
     sale = kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER)], Payment())
     qtbot.waitUntil(lambda: sales.recent.table.rowCount() == 1, timeout=3000)
-    assert window.status.queue.text() == "Antrean kirim: 1"
+    qtbot.waitUntil(lambda: window.status.queue.text() == "Antrean kirim: 1", timeout=3000)
     ref_id = sale.lines[0].topup.ref_id
     with kiosk.db.write() as conn:
         change = apply_status(conn, ref_id, TopUpStatus.FAILED, message="nomor tidak aktif")

@@ -1,0 +1,99 @@
+"""The owner's tools in the top bar (printer, deposit ticket, reconciliation), opened over
+the running :class:`~kiosk_pos.session.AppSession`: they use its print queue and its
+sync service's client, and reach the database only through operations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from kiosk_pos.core.i18n import tr
+from kiosk_pos.ui.operations import QueryOp, WriteOp
+from kiosk_pos.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.main_window import MainWindow
+
+
+class ToolDialogs:
+    def __init__(self, window: MainWindow, session: AppSession, tasks: TaskManager) -> None:
+        self._window = window
+        self._session = session
+        self._tasks = tasks
+
+    def actions(self) -> list[tuple[str, Callable[[], None]]]:
+        return [(tr("ui.app.menu_printer"), self.open_printer_settings),
+                (tr("ui.app.menu_deposit"), self.open_deposit_ticket),
+                (tr("ui.app.menu_reconcile"), self.open_reconcile)]
+
+    def client(self) -> Any:
+        """The running sync service's distributor client, or None when not connected."""
+        sync = self._session.sync
+        return sync.client if sync is not None else None
+
+    def _notice(self, sentence: str) -> None:
+        self._window.notices.show_notice(sentence)
+
+    # -- printer ---------------------------------------------------------------------------
+    def open_printer_settings(self) -> None:
+        from kiosk_pos.printing.receipt_printer import SETTINGS_KEY
+
+        printer = self._session.printer
+        if printer is None:
+            self._notice(tr("ui.app.printer_starting"))
+            return
+        kiosk = self._session.kiosk
+        QueryOp(self._window, lambda: kiosk.settings.get(SETTINGS_KEY)).success(
+            lambda stored: self._show_printer_settings(stored)).failure(
+            lambda failure: self._notice(failure.message)).run(self._tasks)
+
+    def _show_printer_settings(self, stored: dict | None) -> QDialog:
+        from kiosk_pos.printing.receipt_printer import SETTINGS_KEY
+        from kiosk_pos.ui.printer_settings import PrinterSettingsWidget
+
+        printer, kiosk = self._session.printer, self._session.kiosk
+        assert printer is not None
+
+        def save(data: dict) -> None:
+            def write() -> None:
+                kiosk.settings.set(SETTINGS_KEY, data)
+                printer.reload()
+
+            WriteOp(self._window, write).failure(
+                lambda failure: self._notice(failure.message)).run(self._tasks)
+
+        widget = PrinterSettingsWidget(printer.queue, kiosk.info, load=lambda: stored, save=save,
+                                       tasks=self._tasks)
+        widget.saved.connect(lambda s: setattr(self._window.history, "receipt_width",
+                                               s.paper_width))
+        dialog = self._dialog(tr("ui.app.menu_printer"), widget)
+        dialog.open()
+        return dialog
+
+    # -- distributor -----------------------------------------------------------------------
+    def open_deposit_ticket(self) -> QDialog:
+        from kiosk_pos.ui.deposit_ticket import DepositTicketDialog
+
+        dialog = DepositTicketDialog(self._session.kiosk, self.client, parent=self._window,
+                                     tasks=self._tasks)
+        dialog.open()
+        return dialog
+
+    def open_reconcile(self) -> QDialog:
+        from kiosk_pos.ui.reconcile_view import ReconcileView
+
+        view = ReconcileView(self._session.kiosk, self.client, tasks=self._tasks)
+        dialog = self._dialog(tr("ui.app.menu_reconcile"), view)
+        dialog.open()
+        return dialog
+
+    def _dialog(self, title: str, widget: QWidget) -> QDialog:
+        dialog = QDialog(self._window)
+        dialog.setWindowTitle(title)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(widget)
+        dialog.resize(900, 640)
+        return dialog

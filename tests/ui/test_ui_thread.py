@@ -1,0 +1,61 @@
+"""The screen never touches the database on the GUI thread: every read, write and PIN
+check goes through an operation. The store counts (and refuses) any access from the GUI
+thread once the app forbids it, as the real app does after building its window."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk_pos.core import i18n
+from kiosk_pos.store.database import UIThreadAccess
+from tests.ui.conftest import TSEL_NUMBER
+from tests.ui.helpers import pay_cash, to_payment
+
+
+@pytest.fixture
+def guarded(window, kiosk):
+    kiosk.db.forbid_thread(threading.get_ident())
+    yield window
+    kiosk.db.forbid_thread(None)
+
+
+def test_the_guard_refuses_the_gui_thread(guarded, kiosk):
+    with pytest.raises(UIThreadAccess):
+        kiosk.deposit.balance()
+    assert kiosk.db.ui_thread_violations == 1
+    kiosk.db.ui_thread_violations = 0
+
+
+def test_login_sale_history_report_and_language_stay_off_the_gui_thread(qtbot, guarded,
+                                                                         kiosk):
+    window = guarded
+    for key in "1111":
+        qtbot.mouseClick(window.login.keys[key], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.session_ready, timeout=5000):
+        qtbot.mouseClick(window.login.keys["ok"], Qt.MouseButton.LeftButton)
+    assert window.status.deposit.text() == "Deposit: Rp5.000.000"
+
+    sales = window.sales
+    to_payment(qtbot, sales, TSEL_NUMBER, 2)
+    with qtbot.waitSignal(sales.sale_done, timeout=5000) as saved:
+        pay_cash(qtbot, sales, "20000")
+    sale = saved.args[0]
+    qtbot.waitUntil(lambda: sales.recent.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.status.queue.text() == "Antrean kirim: 1", timeout=3000)
+
+    with qtbot.waitSignal(window.history.loaded, timeout=5000):
+        window.show_page(1)
+    assert window.history.table.item(0, 1).text() == str(sale.id)
+    window.show_page(2)
+    qtbot.waitUntil(lambda: window.report.figures["count"][1].text() == "1", timeout=5000)
+    window.language.setCurrentIndex(i18n.LANGUAGES.index("en"))
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=5000)
+    window.lock.click()
+    assert kiosk.db.ui_thread_violations == 0
+
+    kiosk.db.forbid_thread(None)
+    assert kiosk.settings.get("ui.language") == "en"
+    assert kiosk.sales.get(sale.id).total == 12_000
