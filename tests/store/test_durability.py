@@ -26,6 +26,7 @@ APP = textwrap.dedent("""
     from pathlib import Path
     from kiosk_pos.core.kiosk import Kiosk
     from kiosk_pos.core.records import CartLine, Payment
+    from kiosk_pos.store.backup import inspect_backup, write_backup
     from kiosk_pos.store.database import inspect_file
 
     folder = Path(sys.argv[1])
@@ -38,13 +39,8 @@ APP = textwrap.dedent("""
     sell()
     inspect_file(kiosk.db.path)
     kiosk.db.verify()
-    try:
-        from kiosk_pos.store.backup import inspect_backup, write_backup
-    except ImportError:
-        pass
-    else:
-        write_backup(kiosk.db.path, folder / "copy.db")
-        inspect_backup(folder / "copy.db")
+    write_backup(kiosk.db.path, folder / "copy.db")
+    inspect_backup(folder / "copy.db")
     print("checked", flush=True)
     sys.stdin.readline()  # another process opens and closes the database meanwhile
     for _ in range(20):
