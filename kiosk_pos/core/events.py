@@ -19,6 +19,7 @@ TOPUP_CHANGED = "topup_changed"        # (TopUpRecord)
 DEPOSIT_CHANGED = "deposit_changed"    # (balance: int)
 CATALOG_CHANGED = "catalog_changed"    # ()
 SYNC_STATE = "sync_state"              # (dict) online, queue length, last sync...
+BACKUP_DONE = "backup_done"            # (BackupInfo)
 
 
 class EventBus:

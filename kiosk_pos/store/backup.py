@@ -43,6 +43,7 @@ class BackupInfo:
     last_sale_id: int | None = None
     last_sale_at: datetime | None = None  # UTC
     last_sale_total: int | None = None    # rupiah
+    aside: Path | None = None             # after a restore: where the replaced data was kept
 
 
 def _source(path: Path) -> sqlite3.Connection:
