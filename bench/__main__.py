@@ -13,6 +13,7 @@ import traceback
 from types import ModuleType
 
 from bench import (
+    backup_during_sale,
     catalog_lookup,
     daily_report,
     print_autoprint,
@@ -42,7 +43,7 @@ class _RowsBench:
 BENCHES: dict[str, ModuleType | _RowsBench] = {
     m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
                         print_autoprint, _RowsBench(sync_push), _RowsBench(sync_reconcile),
-                        _RowsBench(sync_load))
+                        _RowsBench(sync_load), backup_during_sale)
 }
 
 

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "kiosk_pos.cli.sync",        # connect, sync, balance
     "kiosk_pos.cli.reconcile",   # reconcile, prices, deposit-ticket
     "kiosk_pos.cli.printing",    # receipt, print-test
+    "kiosk_pos.cli.backup",      # backup, restore
 )
 
 

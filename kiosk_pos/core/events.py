@@ -20,6 +20,7 @@ DEPOSIT_CHANGED = "deposit_changed"    # (balance: int)
 CATALOG_CHANGED = "catalog_changed"    # ()
 SYNC_STATE = "sync_state"              # (dict) online, queue length, last sync...
 NOTICE = "notice"                      # (str) a sentence for the clerk from a background service
+BACKUP_DONE = "backup_done"            # (BackupInfo)
 
 
 class EventBus:

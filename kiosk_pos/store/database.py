@@ -22,7 +22,6 @@ from kiosk_pos.core.errors import StoreError
 from kiosk_pos.store.migrations import HEAD
 from kiosk_pos.store.schema import APPLICATION_ID
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -162,6 +161,16 @@ def was_shut_down_uncleanly(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
+def connect_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection through SQLite (the only way this app opens a database file).
+    ``immutable`` only for a file no one writes (a backup), never the live database."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    try:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError("error.db_corrupt", path=str(path), detail=str(exc)) from exc
+
+
 def inspect_file(path: Path, *, full: bool = False) -> str | None:
     """Check an existing file before anything writes to it; return its schema revision.
 
@@ -170,17 +179,18 @@ def inspect_file(path: Path, *, full: bool = False) -> str | None:
     so the file is never modified here. ``full`` checks every page (time grows
     with the file); otherwise the schema and the start-up tables are checked.
     """
-    with open(path, "rb") as fh:
-        header = fh.read(len(SQLITE_MAGIC))
-    if header == b"":
+    # Never open() the file: closing that descriptor would drop this process's SQLite
+    # locks, and another process could then delete the WAL under a live connection.
+    if path.stat().st_size == 0:
         return None  # an empty file: treat as new
-    if header != SQLITE_MAGIC:
-        raise StoreError("error.db_not_sqlite", path=str(path))
+    conn = connect_read_only(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise StoreError("error.db_corrupt", path=str(path), detail=str(exc)) from exc
-    try:
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()  # reads the header
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise StoreError("error.db_not_sqlite", path=str(path)) from exc
+            raise
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if app_id != APPLICATION_ID:
