@@ -181,12 +181,9 @@ class AppSession:
             self._stopped.wait(BACKUP_CHECK_SECONDS)
 
     def _backup(self, reason: str) -> None:
-        backups = getattr(self.kiosk, "backups", None)
-        if backups is None:
-            return
+        """``daily`` writes one only when today has none yet; ``exit`` always writes one."""
         try:
-            if reason != "daily" or backups.daily_due():
-                backups.automatic_backup(reason)
+            self.kiosk.backups.automatic_backup(reason)
         except KioskError as exc:
             self.notice(exc.message)
         except Exception:  # noqa: BLE001 - a failed backup never takes the counter down

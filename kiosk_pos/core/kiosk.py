@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from kiosk_pos.core.backups import BackupService
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, local_date, utc_now
 from kiosk_pos.core.deposit import DepositService
@@ -37,6 +38,7 @@ class Kiosk:
         self.users = UserService(db)
         self.deposit = DepositService(db)
         self.sales = SaleService(db, self.catalog, self.events, self.timezone, clock)
+        self.backups = BackupService(db, self.data_dir, clock, self.events)
         self.reports = ReportService(db, lambda: self.catalog.catalog.prefixes, self.timezone)
 
     @classmethod
