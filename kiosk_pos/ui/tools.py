@@ -27,7 +27,8 @@ class ToolDialogs:
     def actions(self) -> list[tuple[str, Callable[[], None]]]:
         return [(tr("ui.app.menu_printer"), self.open_printer_settings),
                 (tr("ui.app.menu_deposit"), self.open_deposit_ticket),
-                (tr("ui.app.menu_reconcile"), self.open_reconcile)]
+                (tr("ui.app.menu_reconcile"), self.open_reconcile),
+                (tr("ui.app.menu_backups"), self.open_backups)]
 
     def client(self) -> Any:
         """The running sync service's distributor client, or None when not connected."""
@@ -89,6 +90,23 @@ class ToolDialogs:
         dialog = self._dialog(tr("ui.app.menu_reconcile"), view)
         dialog.open()
         return dialog
+
+    # -- backups ---------------------------------------------------------------------------
+    def open_backups(self) -> QDialog:
+        from kiosk_pos.ui.backups_view import BackupsView
+
+        view = BackupsView(self._session.kiosk, self._window.user, self._tasks)
+        dialog = self._dialog(tr("ui.app.menu_backups"), view)
+        view.restored.connect(lambda _info: self._after_restore())
+        dialog.open()
+        return dialog
+
+    def _after_restore(self) -> None:
+        """The file under the app changed: its caches are stale, so the app closes (with
+        the sentence still on screen) and the owner opens it again."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(4000, self._window.close)
 
     def _dialog(self, title: str, widget: QWidget) -> QDialog:
         dialog = QDialog(self._window)
