@@ -376,10 +376,10 @@ def store_problems(conn: sqlite3.Connection, promised: dict[int, Promise]) -> li
 def run_round(c: Campaign, round_no: int) -> None:
     """Start the app, sell, run the CLI beside it, kill -9 it, check the file.
 
-    The kill comes 0.2 to 2 s after the first sale, or (every other round, by the seed)
+    The kill comes 0.2 to 2 s after the first sale, or (every other round)
     0.2 to 2 s after the session's services are up: sync writing beside the sales, the
     integrity check done. CLI runs follow one another from the start, one more at random."""
-    late = c.rng.random() < 1 / 2
+    late = round_no % 2 == 1
     offset = c.rng.uniform(0.2, 2.0)
     extra_cli = c.rng.uniform(-1.0, offset)  # one more, beside the chain, at a random time
     driver = Driver(c, round_no)
