@@ -162,15 +162,12 @@ def run_headless(data_dir: Path, rng: random.Random, pace: float, limit: int) ->
 
 # -- GUI ------------------------------------------------------------------------------------
 def build_window(session: object) -> object:
-    """The main window over the session. Written against the main_window API of
-    2026-11 (``MainWindow(kiosk, tasks, on_sale_saved=..., on_reprint=...)``); the session
-    already prints on the core's SALE_SAVED event, so no print hook is passed. When the
-    constructor takes the session, this is the one line to change."""
+    """The main window over the session, as ``kiosk_pos.app.run_gui`` builds it (the
+    session prints on the core's SALE_SAVED event by itself)."""
     from kiosk_pos.ui.main_window import MainWindow
     from kiosk_pos.ui.tasks import TaskManager
 
-    return MainWindow(session.kiosk, TaskManager(),  # type: ignore[attr-defined]
-                      on_reprint=session.reprint)  # type: ignore[attr-defined]
+    return MainWindow(session.kiosk, TaskManager(), session=session)  # type: ignore[attr-defined]
 
 
 def run_gui(data_dir: Path, rng: random.Random, pace: float, limit: int) -> int:
@@ -193,6 +190,7 @@ def run_gui(data_dir: Path, rng: random.Random, pace: float, limit: int) -> int:
     session.start()  # type: ignore[attr-defined]
     announce_started(session)
     window.start_session(kiosk.users.authenticate(CLERK_PIN))  # type: ignore[attr-defined]
+    kiosk.db.forbid_thread(threading.get_ident())  # as the real app: no database on the GUI
     sales = window.sales  # type: ignore[attr-defined]
     chooser = Chooser(kiosk, rng)
     state = {"sold": 0, "waiting": False, "since": 0.0, "cart": ""}
@@ -209,7 +207,7 @@ def run_gui(data_dir: Path, rng: random.Random, pace: float, limit: int) -> int:
             return
         later(int(rng.uniform(0, pace) * 1000), next_sale)
 
-    window.sale_saved.connect(on_saved)  # type: ignore[attr-defined]
+    sales.sale_done.connect(on_saved)
 
     def give_up(reason: str) -> None:
         emit("REFUSED", state["cart"], reason.replace(" ", "_")[:60] or "-")
