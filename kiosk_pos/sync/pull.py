@@ -17,7 +17,7 @@ from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.sync import convert
 from kiosk_pos.sync.client import DistributorClient
 
-__all__ = ["PullResult", "cursor", "pull"]
+__all__ = ["PullResult", "pull"]
 
 
 @dataclass
