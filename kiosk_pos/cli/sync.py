@@ -48,9 +48,9 @@ def _unreachable(exc: Exception) -> CliError:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
+    from kiosk_pos.demo import DEMO_FLAG
     from kiosk_pos.sync.client import DistributorClient
     from kiosk_pos.sync.config import SyncConfig, save_config
-    from kiosk_pos.sync.demo import DEMO_FLAG
     from kiosk_pos.sync.errors import SyncError
 
     url = args.url.strip().rstrip("/")

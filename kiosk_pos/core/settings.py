@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -34,6 +35,12 @@ class Settings:
     def set(self, key: str, value: Any) -> None:
         with self._db.write() as conn:
             put(conn, key, value)
+
+    def set_many(self, values: Mapping[str, Any]) -> None:
+        """Several settings in one transaction: all of them are saved, or none."""
+        with self._db.write() as conn:
+            for key, value in values.items():
+                put(conn, key, value)
 
     def kiosk_info(self) -> KioskInfo:
         with self._db.read() as conn:

@@ -6,12 +6,14 @@ ledger row of its own, and the clerk must hand the customer's money back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.clock import from_db, to_db, utc_now
+from kiosk_pos.core.events import DEPOSIT_CHANGED, TOPUP_CHANGED, EventBus
 from kiosk_pos.core.records import TopUpRecord, TopUpStatus
 from kiosk_pos.store.schema import sale_lines, topup_events, topups
 
@@ -28,6 +30,19 @@ _UPDATE = (update(topups).where(topups.c.id == bindparam("tid")).values(
     message=func.coalesce(bindparam("new_message"), topups.c.message),
     server_price=func.coalesce(bindparam("new_price"), topups.c.server_price)))
 _EVENT = topup_events.insert()
+
+
+@dataclass(frozen=True, slots=True)
+class ServerTopUp:
+    """A top-up as the distributor holds it (sync turns the wire's model into this)."""
+
+    ref_id: str
+    sku: str
+    destination: str
+    status: TopUpStatus
+    sn: str | None = None
+    message: str | None = None
+    price: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +91,12 @@ def apply_status(
                          message if message is not None else row.message, row.cost,
                          from_db(now))
     return StatusChange(record, previous, row.sale_id, refunded)
+
+
+def announce(events: EventBus, changes: Sequence[StatusChange], balance: int | None) -> None:
+    """After the commit: each top-up that changed, then the new deposit balance (None: the
+    deposit did not change). Core functions call this once per transaction."""
+    for change in changes:
+        events.trigger(TOPUP_CHANGED, change.topup)
+    if balance is not None:
+        events.trigger(DEPOSIT_CHANGED, balance)

@@ -36,12 +36,9 @@ def load_config(kiosk: Kiosk) -> SyncConfig | None:
 
 
 def save_config(kiosk: Kiosk, cfg: SyncConfig) -> None:
-    from kiosk_pos.core.settings import put
-
-    with kiosk.db.write() as conn:  # all three or none
-        put(conn, URL_KEY, cfg.url.rstrip("/"))
-        put(conn, KIOSK_ID_KEY, int(cfg.kiosk_id))
-        put(conn, SECRET_KEY, cfg.secret)
+    kiosk.settings.set_many({URL_KEY: cfg.url.rstrip("/"),  # all three or none
+                             KIOSK_ID_KEY: int(cfg.kiosk_id),
+                             SECRET_KEY: cfg.secret})
 
 
 def client_for(kiosk: Kiosk) -> DistributorClient | None:

@@ -16,28 +16,31 @@ exactly one list:
 Then the two balances are compared and every difference is explained by ledger rows: rows
 the kiosk has without a counterpart at the distributor (e.g. a queued top-up not accepted
 yet), rows the distributor has that the kiosk lacks (a confirmed deposit ticket not yet
-pulled), and pairs whose amounts differ. What no row explains is ``unexplained``.
+pulled), and pairs whose amounts differ (:mod:`kiosk_pos.sync.balance_explain`). What no
+row explains is ``unexplained``.
+
+This module asks the distributor and decides; :mod:`kiosk_pos.core.reconciliation` writes
+the fixes in one transaction and announces them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol import wire
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
-from kiosk_pos.core import deposit
+from kiosk_pos.core import deposit, reconciliation
 from kiosk_pos.core.clock import day_bounds_utc, to_db, utc_now
-from kiosk_pos.core.events import DEPOSIT_CHANGED, TOPUP_CHANGED
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.core.reconciliation import TopUpFix
 from kiosk_pos.core.records import TopUpStatus
-from kiosk_pos.core.topups import StatusChange, apply_status
+from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.store.schema import deposit_ledger, outbox, topups
-from kiosk_pos.sync import state
+from kiosk_pos.sync import convert
+from kiosk_pos.sync.balance_explain import BalanceDifference, explain_balances
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
@@ -45,15 +48,10 @@ if TYPE_CHECKING:
 
 SKEW_MARGIN = timedelta(minutes=15)
 LEDGER_START = datetime(2000, 1, 1, tzinfo=UTC)
-UNKNOWN_KEY = "reconcile.unknown"
-LAST_KEY = "reconcile.last"
 LOOKUP_LIMIT = 2000  # single look-ups for local top-ups outside the server's window
 
-# local ledger reasons -> the server's, for pairing rows by (reason, reference)
-_KEYED = {deposit.REASON_TOPUP: "topup", deposit.REASON_TOPUP_REFUND: "refund"}
-_MONEY_IN_LOCAL = {deposit.REASON_OPENING, deposit.REASON_DEPOSIT, deposit.REASON_ADJUST}
-_MONEY_IN_SERVER = {wire.LedgerReason.DEPOSIT.value, wire.LedgerReason.DEPOSIT_TICKET.value,
-                    wire.LedgerReason.CORRECTION.value}
+__all__ = ["LEDGER_START", "SKEW_MARGIN", "BalanceDifference", "Reconciliation",
+           "TopUpFinding", "explain_balances", "local_topups", "reconcile_day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +72,6 @@ class TopUpFinding:
                 "local_status": self.local_status, "server_status": self.server_status,
                 "local_cost": self.local_cost, "server_price": self.server_price,
                 "action": self.action}
-
-
-@dataclass(frozen=True, slots=True)
-class BalanceDifference:
-    """A ledger row (or pair) behind the gap between the two balances.
-
-    ``side``: ``local`` (only in the kiosk's ledger), ``server`` (only in the distributor's)
-    or ``amount`` (in both, amounts differ). ``amount`` is the row's effect on
-    local balance minus server balance.
-    """
-
-    side: str
-    reason: str
-    reference: str
-    amount: int
-    note: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"side": self.side, "reason": self.reason, "reference": self.reference,
-                "amount": self.amount, "note": self.note}
 
 
 @dataclass
@@ -213,28 +191,6 @@ def _finding(local: _Local | None, server: wire.TopUp | None, action: str = "non
         server_price=server.price if server else None, action=action)
 
 
-def unknown_topups(kiosk: Kiosk) -> list[dict[str, Any]]:
-    """Top-ups the distributor has and the kiosk does not (flagged by reconciliation)."""
-    with kiosk.db.read() as conn:
-        flagged = state.get(conn, UNKNOWN_KEY, {})
-    return sorted(flagged.values(), key=lambda r: r["topup"]["created_at"])
-
-
-def dismiss_unknown(kiosk: Kiosk, ref_id: str) -> bool:
-    """The owner has dealt with a flagged top-up: drop it from the list."""
-    with kiosk.db.write() as conn:
-        flagged = state.get(conn, UNKNOWN_KEY, {})
-        if flagged.pop(ref_id, None) is None:
-            return False
-        state.put(conn, UNKNOWN_KEY, flagged)
-        return True
-
-
-def last_reconciliation(kiosk: Kiosk) -> dict[str, Any] | None:
-    with kiosk.db.read() as conn:
-        return state.get(conn, LAST_KEY)
-
-
 def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
                     margin: timedelta) -> list[StatusChange]:
     start, end = result.start, result.end
@@ -249,190 +205,43 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
         if found is not None:
             server[ref] = found
     local.update(elsewhere)
-    changes: list[StatusChange] = []
-    now = to_db(utc_now())
-    with kiosk.db.write() as conn:
-        flagged = state.get(conn, UNKNOWN_KEY, {})
-        flagged_before = dict(flagged)
-        for ref in sorted(set(local) | in_day):
-            mine, theirs = local.get(ref), server.get(ref)
-            if mine is None and theirs is not None:
-                flagged.setdefault(ref, {"topup": theirs.model_dump(mode="json"),
-                                         "first_seen": now.isoformat() + "Z",
-                                         "day": result.day.isoformat()})
-                result.unknown_locally.append(_finding(None, theirs, "imported"))
+    fixes: list[TopUpFix] = []
+    unknown: dict[str, dict[str, Any]] = {}
+    first_seen = to_db(utc_now()).isoformat() + "Z"
+    for ref in sorted(set(local) | in_day):
+        mine, theirs = local.get(ref), server.get(ref)
+        if mine is None and theirs is not None:
+            unknown[ref] = {"topup": theirs.model_dump(mode="json"), "first_seen": first_seen,
+                            "day": result.day.isoformat()}
+            result.unknown_locally.append(_finding(None, theirs, "imported"))
+            continue
+        assert mine is not None
+        if theirs is None:
+            if mine.status == TopUpStatus.FAILED.value:
+                result.matched.append(_finding(mine, None))  # refused and refunded
                 continue
-            assert mine is not None
-            if theirs is None:
-                if mine.status == TopUpStatus.FAILED.value:
-                    result.matched.append(_finding(mine, None))  # refused and refunded
-                    continue
-                action = "queued"
-                if mine.outbox_id is not None and mine.sent_at is not None:
-                    conn.execute(update(outbox).where(outbox.c.id == mine.outbox_id)
-                                 .values(sent_at=None, last_error="reconcile: not at server"))
-                    action = "requeued"
-                result.missing_on_server.append(_finding(mine, None, action))
-                continue
-            if mine.outbox_id is not None and mine.sent_at is None:
-                conn.execute(update(outbox).where(outbox.c.id == mine.outbox_id)
-                             .values(sent_at=now))  # the server has it: no need to resend
-            if theirs.price != mine.cost:
-                if mine.server_price != theirs.price:
-                    conn.execute(update(topups).where(topups.c.id == mine.id)
-                                 .values(server_price=theirs.price))
-                result.price_mismatch.append(_finding(mine, theirs, "flagged"))
-            status = TopUpStatus(theirs.status.value)
-            sn = theirs.sn or None
-            if status.value != mine.status or (sn and sn != mine.sn):
-                change = apply_status(conn, ref, status, sn=sn, message=theirs.message or None,
-                                      source="reconcile", server_price=theirs.price)
-                if change is not None:
-                    changes.append(change)
-            if status.value != mine.status:
-                result.resolved.append(_finding(mine, theirs, "status_applied"))
-            else:
-                result.matched.append(_finding(mine, theirs))
-        if flagged != flagged_before:
-            state.put(conn, UNKNOWN_KEY, flagged)
-    return changes
-
-
-# ----------------------------------------------------------------------------- balances
-
-
-def _note(side: str, reason: str, queued: bool = False) -> str:
-    if side == "local" and reason == deposit.REASON_TOPUP and queued:
-        return tr("reconcile.note.local_queued")
-    key = f"reconcile.note.{side}.{reason}"
-    text = tr(key)
-    return text if text != key else tr(f"reconcile.note.{side}")
-
-
-def explain_balances(local_rows: list[tuple[int, str, str | None, int | None]],
-                     server_rows: list[wire.LedgerEntry], waiting: set[str]
-                     ) -> list[BalanceDifference]:
-    """Pair the two ledgers; return what is left over (effects on local minus server).
-
-    ``local_rows`` are (amount, reason, reference, server_seq); ``waiting`` the ref_ids of
-    top-ups the distributor has not accepted yet.
-    """
-    by_seq = {e.seq: e for e in server_rows}
-    paired_seqs: set[int] = set()
-    leftovers: list[tuple[int, str, str | None]] = []
-    keyed_local: dict[tuple[str, str], deque[int]] = defaultdict(deque)
-    money_local: list[tuple[int, str, str | None]] = []
-    diffs: list[BalanceDifference] = []
-    for amount, reason, reference, seq in local_rows:
-        if seq is not None and seq in by_seq and seq not in paired_seqs:
-            paired_seqs.add(seq)
-            other = by_seq[seq]
-            if other.amount != amount:
-                diffs.append(BalanceDifference("amount", reason, reference or "",
-                                               amount - other.amount, _note("amount", reason)))
+            requeue = mine.outbox_id is not None and mine.sent_at is not None
+            if requeue:
+                fixes.append(TopUpFix(ref, mine.id, mine.outbox_id, requeue=True))
+            result.missing_on_server.append(_finding(mine, None,
+                                                     "requeued" if requeue else "queued"))
             continue
-        if reason in _KEYED and reference:
-            keyed_local[(_KEYED[reason], reference)].append(amount)
-        elif reason in _MONEY_IN_LOCAL:
-            money_local.append((amount, reason, reference))
+        server_view = convert.topup(theirs)
+        status_differs = theirs.status.value != mine.status
+        fixes.append(TopUpFix(
+            ref, mine.id, mine.outbox_id,
+            sent=mine.outbox_id is not None and mine.sent_at is None,  # no need to resend
+            server_price=theirs.price if (theirs.price != mine.cost
+                                          and mine.server_price != theirs.price) else None,
+            status=server_view if status_differs or (
+                server_view.sn and server_view.sn != mine.sn) else None))
+        if theirs.price != mine.cost:
+            result.price_mismatch.append(_finding(mine, theirs, "flagged"))
+        if status_differs:
+            result.resolved.append(_finding(mine, theirs, "status_applied"))
         else:
-            leftovers.append((amount, reason, reference))
-    money_server: dict[int, deque[wire.LedgerEntry]] = defaultdict(deque)
-    for entry in server_rows:
-        if entry.seq in paired_seqs:
-            continue
-        key = (entry.reason, entry.reference)
-        if entry.reason in ("topup", "refund") and keyed_local.get(key):
-            amount = keyed_local[key].popleft()
-            if amount != entry.amount:
-                local_reason = "topup" if entry.reason == "topup" else deposit.REASON_TOPUP_REFUND
-                diffs.append(BalanceDifference("amount", local_reason, entry.reference,
-                                               amount - entry.amount,
-                                               _note("amount", local_reason)))
-            continue
-        if entry.reason in _MONEY_IN_SERVER:
-            money_server[entry.amount].append(entry)
-            continue
-        diffs.append(BalanceDifference("server", entry.reason, entry.reference, -entry.amount,
-                                       _note("server", entry.reason)))
-    for amount, reason, reference in money_local:
-        if money_server.get(amount):
-            money_server[amount].popleft()
-            continue
-        leftovers.append((amount, reason, reference))
-    for (reason, reference), amounts in keyed_local.items():
-        local_reason = deposit.REASON_TOPUP if reason == "topup" else deposit.REASON_TOPUP_REFUND
-        for amount in amounts:
-            leftovers.append((amount, local_reason, reference))
-    for amount, reason, reference in leftovers:
-        diffs.append(BalanceDifference("local", reason, reference or "", amount,
-                                       _note("local", reason, (reference or "") in waiting)))
-    for entries in money_server.values():
-        for entry in entries:
-            diffs.append(BalanceDifference("server", entry.reason, entry.reference,
-                                           -entry.amount, _note("server", entry.reason)))
-    return _fold(diffs)
-
-
-OPENING_REFERENCE = "sync:opening"  # the sync's one-time alignment of the opening balance
-
-
-def _fold(diffs: list[BalanceDifference]) -> list[BalanceDifference]:
-    """Net rows that belong together, and drop what nets to zero.
-
-    - an ``adjust`` row the ledger mirror wrote for a top-up whose server amount differed
-      joins that top-up's ``amount`` difference;
-    - the local opening balance and the sync's opening alignment are one story.
-    """
-    amount_refs = {d.reference for d in diffs if d.side == "amount" and d.reference}
-    folded: dict[str, int] = defaultdict(int)
-    opening = 0
-    kept: list[BalanceDifference] = []
-    for d in diffs:
-        if d.side == "local" and d.reason == deposit.REASON_ADJUST and d.reference in amount_refs:
-            folded[d.reference] += d.amount
-        elif d.side == "amount":
-            folded[d.reference] += d.amount
-        elif d.side == "local" and (d.reason == deposit.REASON_OPENING
-                                    or d.reference == OPENING_REFERENCE):
-            opening += d.amount
-        else:
-            kept.append(d)
-    kept = _net_by_reference(kept)
-    out = [BalanceDifference("amount", deposit.REASON_TOPUP, ref, amount,
-                             _note("amount", deposit.REASON_TOPUP))
-           for ref, amount in folded.items() if amount]
-    if opening:
-        out.append(BalanceDifference("local", deposit.REASON_OPENING, OPENING_REFERENCE,
-                                     opening, _note("local", deposit.REASON_OPENING)))
-    return out + kept
-
-
-def _net_by_reference(diffs: list[BalanceDifference]) -> list[BalanceDifference]:
-    """One row per top-up and side: a debit and its refund on the same side net out."""
-    groups: dict[tuple[str, str], list[BalanceDifference]] = defaultdict(list)
-    order: list[tuple[str, str] | int] = []
-    for i, d in enumerate(diffs):
-        if d.reference and d.reason in ("topup", "refund"):
-            key = (d.side, d.reference)
-            if key not in groups:
-                order.append(key)
-            groups[key].append(d)
-        else:
-            order.append(i)
-    out: list[BalanceDifference] = []
-    for key in order:
-        if isinstance(key, int):
-            out.append(diffs[key])
-            continue
-        rows = groups[key]
-        total = sum(d.amount for d in rows)
-        if len(rows) == 1:
-            out.append(rows[0])
-        elif total:
-            out.append(BalanceDifference(rows[0].side, rows[-1].reason, rows[0].reference,
-                                         total, rows[-1].note))
-    return out
+            result.matched.append(_finding(mine, theirs))
+    return reconciliation.apply_fixes(kiosk, fixes, unknown)
 
 
 def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation) -> None:
@@ -464,17 +273,12 @@ def reconcile_day(kiosk: Kiosk, client: DistributorClient, day: date | None = No
     day = day or kiosk.today()
     start, end = day_bounds_utc(day, kiosk.timezone())
     result = Reconciliation(day, start, end)
-    changes = _compare_topups(kiosk, client, result, margin)
-    for change in changes:
-        kiosk.events.trigger(TOPUP_CHANGED, change.topup)
-    if any(c.refunded for c in changes):
-        kiosk.events.trigger(DEPOSIT_CHANGED, kiosk.deposit.balance())
+    _compare_topups(kiosk, client, result, margin)
     _compare_balances(kiosk, client, result)
     result.finished_at = utc_now()
     summary = {"date": day.isoformat(), "ok": result.ok, "counts": result.counts(),
                "local_balance": result.local_balance, "server_balance": result.server_balance,
                "unexplained": result.unexplained, "at": result.finished_at.isoformat()}
-    with kiosk.db.write() as conn:
-        state.put(conn, LAST_KEY, summary)
+    reconciliation.save_summary(kiosk, summary)
     return result
 

@@ -13,6 +13,8 @@ Rules (see DESIGN.md, "Rules of the money"):
   retried later with the same ref_id; the server answers "exists" if it got it before.
 One bad item never blocks the others. ``_IN_FLIGHT`` stops two relays in one process from
 pushing the same ref_id at once (the server's ref_id idempotency covers other processes).
+This module decides what a reply means; :mod:`kiosk_pos.core.outbox` records it and
+announces the changes.
 """
 
 from __future__ import annotations
@@ -22,20 +24,19 @@ import threading
 from dataclasses import dataclass, field
 
 from pulsa_protocol import wire
-from sqlalchemy import and_, func, or_, select, update
 
-from kiosk_pos.core.clock import to_db, utc_now
-from kiosk_pos.core.events import DEPOSIT_CHANGED, TOPUP_CHANGED
+from kiosk_pos.core import outbox
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.outbox import CONFLICT_MARK, Answer, Verdict, conflict_count
 from kiosk_pos.core.records import TopUpStatus
-from kiosk_pos.core.topups import StatusChange, apply_status
-from kiosk_pos.store.schema import outbox
+from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
 
 log = logging.getLogger(__name__)
 
-CONFLICT_MARK = "ref_conflict"
+__all__ = ["CONFLICT_MARK", "RelayResult", "conflict_count", "relay_all", "relay_once"]
+
 REFUSAL_CODES = frozenset({
     wire.ErrorCode.INSUFFICIENT_DEPOSIT, wire.ErrorCode.UNKNOWN_SKU,
     wire.ErrorCode.WRONG_OPERATOR, wire.ErrorCode.BAD_DESTINATION,
@@ -58,23 +59,6 @@ class RelayResult:
     error: Exception | None = None       # why items were kept, if the whole batch failed
 
 
-def _unsent_rows(kiosk: Kiosk, limit: int) -> list[tuple[str, str]]:
-    not_flagged = or_(outbox.c.last_error.is_(None),
-                      ~outbox.c.last_error.startswith(CONFLICT_MARK))
-    with kiosk.db.read() as conn:
-        rows = conn.execute(select(outbox.c.ref_id, outbox.c.payload)
-                            .where(outbox.c.sent_at.is_(None), not_flagged)
-                            .order_by(outbox.c.id).limit(limit)).all()
-    return [(r.ref_id, r.payload) for r in rows]
-
-
-def conflict_count(kiosk: Kiosk) -> int:
-    with kiosk.db.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(outbox).where(and_(
-            outbox.c.sent_at.is_(None), outbox.c.last_error.startswith(CONFLICT_MARK)))
-        ).scalar() or 0)
-
-
 def _claim(key: str, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
     with _IN_FLIGHT_LOCK:
         mine = [r for r in rows if (key, r[0]) not in _IN_FLIGHT]
@@ -87,57 +71,41 @@ def _release(key: str, rows: list[tuple[str, str]]) -> None:
         _IN_FLIGHT.difference_update((key, r[0]) for r in rows)
 
 
-def _note_attempt(kiosk: Kiosk, ref_ids: list[str], error: str) -> None:
-    now = to_db(utc_now())
-    with kiosk.db.write() as conn:
-        conn.execute(update(outbox).where(outbox.c.ref_id.in_(ref_ids),
-                                          outbox.c.sent_at.is_(None))
-                     .values(attempts=outbox.c.attempts + 1, last_attempt_at=now,
-                             last_error=error[:500]))
+def answer_for(item: wire.TopUpItemResult) -> Answer:
+    """What one item of a batch reply means (the wire's codes in the shop's terms)."""
+    if item.code in ACCEPTED_CODES and 200 <= item.http_status < 300:
+        t = item.topup
+        if t is None:
+            return Answer(item.ref_id, Verdict.ACCEPTED)
+        return Answer(item.ref_id, Verdict.ACCEPTED, TopUpStatus(t.status.value),
+                      sn=t.sn or None, message=t.message or None, price=t.price)
+    if item.code == wire.ErrorCode.REF_CONFLICT or item.http_status == 409:
+        log.error("REF CONFLICT for %s: %s (kept out of the queue, check it)",
+                  item.ref_id, item.message)
+        return Answer(item.ref_id, Verdict.CONFLICT, error=item.message)
+    if item.code in REFUSAL_CODES or item.http_status in (402, 422):
+        return Answer(item.ref_id, Verdict.REFUSED, message=item.message or item.code,
+                      error=f"{item.code}: {item.message}")
+    # 5xx-like item or a code we do not know: no definite answer, keep it
+    return Answer(item.ref_id, Verdict.NO_ANSWER,
+                  error=f"{item.http_status} {item.code}: {item.message}")
 
 
 def _apply_results(kiosk: Kiosk, reply: wire.TopUpBatchResponse, sent: set[str],
                    result: RelayResult) -> None:
-    now = to_db(utc_now())
-    with kiosk.db.write() as conn:
-        for item in reply.results:
-            if item.ref_id not in sent:
-                log.warning("batch reply names ref_id %s that was not sent", item.ref_id)
-                continue
-            row = outbox.c.ref_id == item.ref_id
-            attempt = {"attempts": outbox.c.attempts + 1, "last_attempt_at": now}
-            if item.code in ACCEPTED_CODES and 200 <= item.http_status < 300:
-                t = item.topup
-                status = TopUpStatus(t.status.value) if t else TopUpStatus.PENDING
-                change = apply_status(conn, item.ref_id, status, sn=(t.sn or None) if t else None,
-                                      message=(t.message or None) if t else None,
-                                      source="server", server_price=t.price if t else None)
-                conn.execute(update(outbox).where(row, outbox.c.sent_at.is_(None))
-                             .values(sent_at=now, last_error=None, **attempt))
-                result.pushed += 1
-                if change is not None:
-                    result.status_changes.append(change)
-            elif item.code == wire.ErrorCode.REF_CONFLICT or item.http_status == 409:
-                log.error("REF CONFLICT for %s: %s (kept out of the queue, check it)",
-                          item.ref_id, item.message)
-                conn.execute(update(outbox).where(row).values(
-                    last_error=f"{CONFLICT_MARK}: {item.message}"[:500], **attempt))
-                result.conflicts.append(item.ref_id)
-            elif item.code in REFUSAL_CODES or item.http_status in (402, 422):
-                change = apply_status(conn, item.ref_id, TopUpStatus.FAILED,
-                                      message=item.message or item.code, source="server")
-                conn.execute(update(outbox).where(row).values(
-                    sent_at=now, last_error=f"{item.code}: {item.message}"[:500], **attempt))
-                if change is not None:
-                    result.refused.append(change)
-                    result.status_changes.append(change)
-            else:  # 5xx-like item or a code we do not know: no definite answer, keep it
-                conn.execute(update(outbox).where(row).values(
-                    last_error=f"{item.http_status} {item.code}: {item.message}"[:500],
-                    **attempt))
-                result.kept += 1
-        missing = sent - {i.ref_id for i in reply.results}
-        result.kept += len(missing)
+    answers = []
+    for item in reply.results:
+        if item.ref_id not in sent:
+            log.warning("batch reply names ref_id %s that was not sent", item.ref_id)
+            continue
+        answers.append(answer_for(item))
+    recorded = outbox.record_answers(kiosk, answers)
+    result.pushed += recorded.pushed
+    result.refused += recorded.refused
+    result.conflicts += recorded.conflicts
+    result.kept += recorded.kept
+    result.status_changes += recorded.status_changes
+    result.kept += len(sent - {i.ref_id for i in reply.results})
 
 
 def relay_once(kiosk: Kiosk, client: DistributorClient, *, batch_size: int = DEFAULT_BATCH
@@ -145,7 +113,7 @@ def relay_once(kiosk: Kiosk, client: DistributorClient, *, batch_size: int = DEF
     """Send ONE batch of queued top-ups. Never raises for network trouble (see ``error``)."""
     result = RelayResult()
     key = str(kiosk.db.path)
-    rows = _claim(key, _unsent_rows(kiosk, batch_size))
+    rows = _claim(key, outbox.unsent(kiosk, batch_size))
     if not rows:
         return result
     try:
@@ -156,7 +124,7 @@ def relay_once(kiosk: Kiosk, client: DistributorClient, *, batch_size: int = DEF
                 good.append((ref_id, payload))
             except ValueError as exc:  # a local bug: keep the row, say so, send the others
                 log.error("outbox payload of %s is not a valid request: %s", ref_id, exc)
-                _note_attempt(kiosk, [ref_id], f"bad payload: {exc}")
+                outbox.note_attempt(kiosk, [ref_id], f"bad payload: {exc}")
                 result.kept += 1
         if not good:
             return result
@@ -165,15 +133,11 @@ def relay_once(kiosk: Kiosk, client: DistributorClient, *, batch_size: int = DEF
         except (DistributorUnreachable, MalformedReply, DistributorRejected) as exc:
             result.error = exc
             result.kept += len(good)
-            _note_attempt(kiosk, [r for r, _p in good], f"{type(exc).__name__}: {exc}")
+            outbox.note_attempt(kiosk, [r for r, _p in good], f"{type(exc).__name__}: {exc}")
             return result
         _apply_results(kiosk, reply, {r for r, _p in good}, result)
     finally:
         _release(key, rows)
-    for change in result.status_changes:
-        kiosk.events.trigger(TOPUP_CHANGED, change.topup)
-    if any(c.refunded for c in result.status_changes):
-        kiosk.events.trigger(DEPOSIT_CHANGED, kiosk.deposit.balance())
     return result
 
 

@@ -21,13 +21,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.clock import utc_now
 from kiosk_pos.core.events import SALE_SAVED, SYNC_STATE
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.store.schema import topups
 from kiosk_pos.sync import pull as pull_mod
-from kiosk_pos.sync import relay, state
+from kiosk_pos.sync import relay
 from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, SyncError
 

@@ -2,8 +2,8 @@
 
 Requesting Rp500.000 returns e.g. Rp500.137: the kiosk transfers exactly that to the
 distributor's bank account before the ticket expires, and the distributor confirms it by
-matching the bank mutation. The tickets last seen are kept in ``sync_state`` so the screen
-can show the open one while offline.
+matching the bank mutation. The tickets last seen are kept by
+:mod:`kiosk_pos.core.deposit_tickets` so the screen can show the open one while offline.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from pulsa_protocol import wire
 from pulsa_protocol.money import parse_rupiah
 
+from kiosk_pos.core import deposit_tickets
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.sync import state
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 MIN_AMOUNT = 10_000
 MAX_AMOUNT = 100_000_000
 QUICK_AMOUNTS = (100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000)
-CACHE_KEY = "deposit.tickets"
 
 
 class TicketAmountError(KioskError):
@@ -46,12 +45,7 @@ def check_amount(amount: int | str) -> int:
 
 
 def _remember(kiosk: Kiosk, tickets: list[wire.DepositTicket]) -> None:
-    with kiosk.db.write() as conn:
-        known = {t["id"]: t for t in state.get(conn, CACHE_KEY, [])}
-        for t in tickets:
-            known[t.id] = t.model_dump(mode="json")
-        newest = sorted(known.values(), key=lambda t: t["id"], reverse=True)[:50]
-        state.put(conn, CACHE_KEY, newest)
+    deposit_tickets.remember(kiosk, [ticket_json(t) for t in tickets])
 
 
 def request_ticket(kiosk: Kiosk, client: DistributorClient, amount: int | str
@@ -72,9 +66,7 @@ def list_tickets(kiosk: Kiosk, client: DistributorClient) -> list[wire.DepositTi
 
 def cached_tickets(kiosk: Kiosk) -> list[wire.DepositTicket]:
     """The tickets seen last time (works offline); statuses may be out of date."""
-    with kiosk.db.read() as conn:
-        raw = state.get(conn, CACHE_KEY, [])
-    return [wire.DepositTicket.model_validate(t) for t in raw]
+    return [wire.DepositTicket.model_validate(t) for t in deposit_tickets.remembered(kiosk)]
 
 
 def ticket_json(ticket: wire.DepositTicket) -> dict:

@@ -8,11 +8,12 @@ import uuid
 from sqlalchemy import select
 
 from distributor_server.products import ProductRow, import_products
+from kiosk_pos.core import sync_state as state
+from kiosk_pos.core.price_list import VERSION_KEY, reprice, saved_version
 from kiosk_pos.core.pricing import MarkupRule, PricingPolicy, save_policy
 from kiosk_pos.core.records import ProductKind
 from kiosk_pos.store.schema import products
-from kiosk_pos.sync import state
-from kiosk_pos.sync.prices import VERSION_KEY, pull_prices, reprice, saved_version, sync_prices
+from kiosk_pos.sync.prices import pull_prices, sync_prices
 
 
 def _row(shop, sku: str) -> object:

@@ -11,17 +11,12 @@ from sqlalchemy import select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.clock import to_db, utc_now
+from kiosk_pos.core.reconciliation import dismiss_unknown, last_reconciliation, unknown_topups
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import apply_status
 from kiosk_pos.store.schema import deposit_ledger, outbox, topup_events, topups
 from kiosk_pos.sync.prices import sync_prices
-from kiosk_pos.sync.reconcile import (
-    dismiss_unknown,
-    explain_balances,
-    last_reconciliation,
-    reconcile_day,
-    unknown_topups,
-)
+from kiosk_pos.sync.reconcile import explain_balances, reconcile_day
 from tests.sync_reconcile.conftest import wait_final
 
 

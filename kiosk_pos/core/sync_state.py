@@ -1,7 +1,8 @@
 """Sync bookkeeping kept in the store's ``sync_state`` table (name -> JSON value).
 
 Always written inside the same write transaction as the data it describes, so a crash can
-never leave a cursor ahead of (or behind) what was applied.
+never leave a cursor ahead of (or behind) what was applied. The core owns the table: sync
+reads it with :func:`get`; only core functions call :func:`put`, inside their transactions.
 """
 
 from __future__ import annotations

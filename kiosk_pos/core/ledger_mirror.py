@@ -19,21 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pulsa_protocol import wire
 from sqlalchemy import Connection, and_, bindparam, exists, func, select, update
 
 from kiosk_pos.core import deposit
+from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 from kiosk_pos.store.schema import deposit_ledger, sale_lines, topups
-from kiosk_pos.sync import state
 
-_SERVER_TO_LOCAL = {
-    wire.LedgerReason.TOPUP.value: deposit.REASON_TOPUP,
-    wire.LedgerReason.REFUND.value: deposit.REASON_TOPUP_REFUND,
-    wire.LedgerReason.DEPOSIT.value: deposit.REASON_DEPOSIT,
-    wire.LedgerReason.DEPOSIT_TICKET.value: deposit.REASON_DEPOSIT,
-}
 ALIGN_REFERENCE = "sync:opening"
 
 # Built once (a pull mirrors thousands of rows).
@@ -48,6 +41,18 @@ _CANDIDATE = (select(deposit_ledger.c.id, deposit_ledger.c.amount)
               .order_by(deposit_ledger.c.id).limit(1))
 _LINK = (update(deposit_ledger).where(deposit_ledger.c.id == bindparam("lid"))
          .values(server_seq=bindparam("seq")))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerLedgerRow:
+    """One row of the distributor's ledger, its reason already in the kiosk's words
+    (``deposit.REASON_*``; sync maps the wire's reasons)."""
+
+    seq: int
+    amount: int
+    reason: str
+    reference: str
+    balance_after: int
 
 
 @dataclass
@@ -69,16 +74,16 @@ def already_mirrored(conn: Connection, seq: int) -> bool:
     return conn.execute(_MIRRORED, {"seq": seq}).first() is not None
 
 
-def mirror_entry(conn: Connection, entry: wire.LedgerEntry, out: MirrorOutcome) -> None:
+def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -> None:
     """Apply one server ledger row inside the caller's write transaction."""
     if already_mirrored(conn, entry.seq):
         return
     ref = entry.reference or ""
     local = _local_topup(conn, ref) if ref else None
-    reason = _SERVER_TO_LOCAL.get(entry.reason, deposit.REASON_ADJUST)
-    if local is not None and entry.reason in (wire.LedgerReason.TOPUP, wire.LedgerReason.REFUND):
+    reason = entry.reason
+    if local is not None and reason in (deposit.REASON_TOPUP, deposit.REASON_TOPUP_REFUND):
         _cost, sale_id, status = local
-        if entry.reason == wire.LedgerReason.REFUND and status != TopUpStatus.FAILED.value:
+        if reason == deposit.REASON_TOPUP_REFUND and status != TopUpStatus.FAILED.value:
             # The refund can come before the status change: fail the top-up now, which
             # writes the local refund row that this server row then matches.
             change = apply_status(conn, ref, TopUpStatus.FAILED, source="server")
