@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from kiosk_pos.core.clock import from_db, to_db, utc_now
+from kiosk_pos.core.events import DEPOSIT_CHANGED, EventBus
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import deposit_ledger
 
@@ -55,8 +56,9 @@ def append(
 
 
 class DepositService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, events: EventBus | None = None) -> None:
         self._db = db
+        self._events = events
 
     def balance(self) -> int:
         with self._db.read() as conn:
@@ -73,4 +75,7 @@ class DepositService:
     def credit(self, amount: int, reason: str = REASON_DEPOSIT,
                reference: str | None = None) -> int:
         with self._db.write() as conn:
-            return append(conn, amount, reason, reference=reference)
+            new_balance = append(conn, amount, reason, reference=reference)
+        if self._events is not None:  # announced once, after the commit
+            self._events.trigger(DEPOSIT_CHANGED, new_balance)
+        return new_balance

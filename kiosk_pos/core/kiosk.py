@@ -36,7 +36,7 @@ class Kiosk:
         self.info: KioskInfo = self.settings.kiosk_info()
         self.catalog = CatalogService(db)
         self.users = UserService(db)
-        self.deposit = DepositService(db)
+        self.deposit = DepositService(db, self.events)
         self.sales = SaleService(db, self.catalog, self.events, self.timezone, clock)
         self.backups = BackupService(db, self.data_dir, clock, self.events)
         self.reports = ReportService(db, lambda: self.catalog.catalog.prefixes, self.timezone)

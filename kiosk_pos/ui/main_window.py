@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -85,11 +86,17 @@ class MainWindow(QMainWindow):
             self.nav.append(button)
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.show_page(i))
         nav_row.addStretch(1)
-        for text, callback in self._menu_actions():
-            extra = QPushButton(text)
-            extra.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            extra.clicked.connect(lambda _c=False, cb=callback: cb())
-            nav_row.addWidget(extra)
+        actions = self._menu_actions()
+        self.tools_button: QPushButton | None = None
+        if actions:  # one button with a menu keeps the top bar narrow at 1024 px
+            self.tools_button = QPushButton()
+            self.tools_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            menu = QMenu(self.tools_button)
+            for text, callback in actions:
+                menu.addAction(text, callback)
+            self.tools_button.setMenu(menu)
+            nav_row.addWidget(self.tools_button)
+            QShortcut(QKeySequence("Alt+M"), self, self.tools_button.showMenu)
         self.language = QComboBox()
         self.language.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for code in i18n.LANGUAGES:
@@ -191,6 +198,8 @@ class MainWindow(QMainWindow):
                                strict=True):
             button.setText(tr(key))
         self.lock.setText(tr("ui.nav.lock"))
+        if self.tools_button is not None:
+            self.tools_button.setText(tr("ui.nav.tools"))
         for widget in (self.login, self.sales, self.history, self.report, self.status):
             widget.retranslate()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 
+from distributor_server.products import ProductRow, import_products
 from sqlalchemy import select
 
-from distributor_server.products import ProductRow, import_products
 from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.price_list import VERSION_KEY, reprice, saved_version
 from kiosk_pos.core.pricing import MarkupRule, PricingPolicy, save_policy
