@@ -123,6 +123,7 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
 def measure(db_url: str, folder: Path, n: int) -> tuple[float, float, int]:
     """(push seconds, ping seconds, pushed) for one server database."""
     from distributor_server.embedded import start_embedded
+
     from kiosk_pos.sync.relay import relay_all
 
     server = start_embedded(db_url, key_file=folder / "master.key", **FAST)

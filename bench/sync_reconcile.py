@@ -30,9 +30,8 @@ PAGE = 500
 
 
 def _wait_settled(server: Any, kiosk_id: int, timeout: float) -> None:
-    from sqlalchemy import func, select
-
     from distributor_server.models import TopUp
+    from sqlalchemy import func, select
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -47,6 +46,7 @@ def _wait_settled(server: Any, kiosk_id: int, timeout: float) -> None:
 
 def main(quick: bool = False) -> list[dict[str, Any]]:
     from distributor_server.embedded import start_embedded
+
     from kiosk_pos.core.clock import day_bounds_utc
     from kiosk_pos.sync.pull import pull
     from kiosk_pos.sync.reconcile import LEDGER_START, SKEW_MARGIN, reconcile_day

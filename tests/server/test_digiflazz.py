@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select
-
 from distributor_server.config import DigiflazzSettings
 from distributor_server.embedded import start_embedded
 from distributor_server.models import TopUp
 from distributor_server.upstream.digiflazz import result_from_data, verify_callback_signature
+from sqlalchemy import select
+
 from tests.server.conftest import FAST, KioskClient, demo_price, wait_final, wait_for
 from tests.server.fake_digiflazz import FakeDigiflazz
 

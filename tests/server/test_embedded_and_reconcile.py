@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import requests
-
 from distributor_server.embedded import create_kiosk, credit_deposit, start_embedded
+
 from tests.server.conftest import KioskClient
 
 

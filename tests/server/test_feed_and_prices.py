@@ -8,6 +8,7 @@ import time
 import uuid
 
 from distributor_server.products import ProductRow, import_products
+
 from tests.server.conftest import demo_price, wait_for
 
 TSEL = "081234567890"

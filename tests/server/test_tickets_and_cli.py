@@ -8,7 +8,6 @@ import sys
 import uuid
 
 import pytest
-
 from distributor_server.cli import main
 from distributor_server.tickets import confirm_ticket
 

@@ -6,8 +6,8 @@ import json
 import socket
 
 import pytest
-
 from distributor_server.tickets import confirm_ticket
+
 from kiosk_pos.cli import main
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.sync.config import SyncConfig, save_config
