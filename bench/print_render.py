@@ -44,12 +44,12 @@ from kiosk_pos.printing import (
     receipt_from_sale,
     render_escpos,
     render_text,
-    samples,
 )
 from kiosk_pos.printing.escpos_render import QR_BOX, printer_profile
 from kiosk_pos.printing.fonts import MONO, MONO_BOLD, register_fonts
 from kiosk_pos.printing.layout import Row, layout
 from kiosk_pos.printing.pdf_render import LINE, MARGIN_X, MARGIN_Y, QR_SIZE, render_pdf
+from tests.aids import samples
 
 NAME = "print_render"
 TARGET_RATIO = 3.0

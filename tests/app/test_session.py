@@ -5,12 +5,12 @@ import pytest
 from kiosk_pos.core.i18n import set_language
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus
-from kiosk_pos.printing.fake_printer import closed_port
 from kiosk_pos.printing.receipt_printer import save_settings
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 from kiosk_pos.session import AppSession
 from kiosk_pos.ui.main_window import MainWindow
 from kiosk_pos.ui.tasks import TaskManager
+from tests.aids.fake_printer import closed_port
 
 
 @pytest.fixture

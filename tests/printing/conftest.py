@@ -1,4 +1,4 @@
-"""Receipt tests run in Indonesian on the fixed clock of :mod:`kiosk_pos.printing.samples`."""
+"""Receipt tests run in Indonesian on the fixed clock of :mod:`tests.aids.samples`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from kiosk_pos.core import i18n
 from kiosk_pos.core.records import KioskInfo
-from kiosk_pos.printing.samples import KIOSK
+from tests.aids.samples import KIOSK
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ import pytest
 from kiosk_pos.printing import receipt_from_sale, render_text
 from kiosk_pos.printing.pdf_render import render_pdf
 from kiosk_pos.printing.reports import daily_report_pdf, stock_list_pdf
-from kiosk_pos.printing.samples import (
+from tests.aids.samples import (
     DAILY_REPORT,
     KIOSK,
     MIXED,

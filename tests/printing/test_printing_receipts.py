@@ -24,9 +24,9 @@ from kiosk_pos.printing import (
     render_text,
     test_page_document,
 )
-from kiosk_pos.printing.decode import decode_escpos
-from kiosk_pos.printing.samples import CASES, GOODS_ONLY, KIOSK, MIXED, PLN, PULSA, SOLD_AT
 from kiosk_pos.printing.transliterate import to_ascii
+from tests.aids.decode import decode_escpos
+from tests.aids.samples import CASES, GOODS_ONLY, KIOSK, MIXED, PLN, PULSA, SOLD_AT
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("KIOSK_POS_REGEN_GOLDEN") == "1"

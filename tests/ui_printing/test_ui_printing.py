@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk_pos.printing import receipt_from_sale
 from kiosk_pos.printing.connections import PrinterError
-from kiosk_pos.printing.decode import decode_escpos
 from kiosk_pos.printing.escpos_render import drawer_kick_bytes
-from kiosk_pos.printing.fake_printer import FakeNetworkPrinter, closed_port
-from kiosk_pos.printing.samples import KIOSK, MIXED, PLN
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 from kiosk_pos.ui.printer_settings import ORDER, PrinterSettingsWidget
 from kiosk_pos.ui.receipt_preview import ReceiptPreview
+from tests.aids.decode import decode_escpos
+from tests.aids.fake_printer import FakeNetworkPrinter, closed_port
+from tests.aids.samples import KIOSK, MIXED, PLN
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 REFRESH = os.environ.get("KIOSK_POS_SCREENSHOTS") == "1"

@@ -1,4 +1,4 @@
-"""A LAN receipt printer stand-in on 127.0.0.1 for tests and for demos without hardware.
+"""A LAN receipt printer stand-in on 127.0.0.1 for tests and tools (no hardware needed).
 
 It answers the paper status query (DLE EOT 4) like an ESC/POS printer and keeps
 each connection's bytes as one job. Modes: ``ok``, ``paper_out`` (answers

@@ -1,7 +1,7 @@
 """Sample sales built directly as records (no database) on a fixed clock.
 
-Used by the receipt tests, the golden files, the settings screen's sample
-preview and the screenshots. Not shop data.
+Used by the receipt tests, the golden files, the print benchmark and the
+screenshots tool. Not shop data.
 """
 
 from __future__ import annotations
