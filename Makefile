@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/kiosk-pos gui --demo
 
 test: $(STAMP)
-	$(BIN)/ruff check kiosk_pos protocol server tests bench
+	$(BIN)/ruff check kiosk_pos protocol server tests bench tools
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,12 +1,18 @@
-"""Grab each screen into PNGs for the docs: ``python -m kiosk_pos.ui.screenshots OUTDIR``.
+"""Grab each screen into PNGs for the docs: ``make screenshots``, or
+``python -m tools.screenshots [OUTDIR] [--size WxH ...]`` from the repository root.
 
 Builds a throwaway demo kiosk, drives the real widgets into each state (login,
 number typed with the grid, payment, change, mixed cart, an error, history,
 report) and saves ``widget.grab()`` of the main window. Runs offscreen.
+
+The first size (by default 1366x768, the usual counter laptop) writes ``OUTDIR/NAME.png``,
+the pictures the README shows; every further size (by default 1280x800) writes
+``OUTDIR/WxH/NAME.png``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -16,7 +22,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SIZE = (1280, 800)
+SIZES: tuple[tuple[int, int], ...] = ((1366, 768), (1280, 800))
 
 
 def _wait(app: object, until: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -30,7 +36,8 @@ def _wait(app: object, until: Callable[[], bool], timeout: float = 10.0) -> None
         app.processEvents()  # type: ignore[attr-defined]
 
 
-def make_screenshots(outdir: Path) -> list[Path]:
+def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Path]:
+    """Every screen of a fresh demo kiosk at ``size`` (width, height), as ``outdir/NAME.png``."""
     from PySide6.QtWidgets import QApplication
 
     from kiosk_pos.core import i18n
@@ -49,7 +56,7 @@ def make_screenshots(outdir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         kiosk = init_kiosk(Path(tmp), "Konter Pulsa Demo", "9999", demo=True)
         window = MainWindow(kiosk)
-        window.resize(*SIZE)
+        window.resize(*size)
         window.show()
 
         def shot(name: str) -> None:
@@ -57,6 +64,10 @@ def make_screenshots(outdir: Path) -> list[Path]:
             path = outdir / f"{name}.png"
             window.grab().save(str(path))
             saved.append(path)
+            got = (window.width(), window.height())
+            if got != size:  # the layout's minimum size won over the requested one
+                print(f"screenshots: {name} is {got[0]}x{got[1]}, not {size[0]}x{size[1]}: "
+                      "the screen does not fit that size", file=sys.stderr)
 
         shot("login")
         clerk = next(u for u in kiosk.users.list() if u.role is Role.CLERK)
@@ -125,11 +136,25 @@ def make_screenshots(outdir: Path) -> list[Path]:
     return saved
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1366x768")
+    return int(width), int(height)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    outdir = Path(args[0]) if args else Path("docs/screenshots")
-    for path in make_screenshots(outdir):
-        print(path)
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots",
+                                     description="Save the app's screens as PNGs.")
+    parser.add_argument("outdir", nargs="?", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--size", dest="sizes", type=_size, action="append",
+                        help="WIDTHxHEIGHT; repeat for more (default: 1366x768 1280x800)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    sizes: list[tuple[int, int]] = args.sizes or list(SIZES)
+    for i, size in enumerate(sizes):
+        folder = args.outdir if i == 0 else args.outdir / f"{size[0]}x{size[1]}"
+        for path in make_screenshots(folder, size):
+            print(path)
     return 0
 
 
