@@ -2,8 +2,7 @@ from datetime import date
 
 from kiosk_pos.core.records import CartLine, Payment, PaymentMethod, TopUpStatus
 from kiosk_pos.core.topups import apply_status
-
-from .conftest import cash, pulsa
+from tests.aids.cart import cash, pulsa
 
 
 def test_daily_report_totals_and_splits(kiosk, clerk):

@@ -14,8 +14,7 @@ from kiosk_pos.core.errors import (
 from kiosk_pos.core.events import DEPOSIT_CHANGED, SALE_SAVED
 from kiosk_pos.core.records import CartLine, Payment, PaymentMethod, TopUpStatus
 from kiosk_pos.store.schema import deposit_ledger, outbox, sales, stock_movements, topups
-
-from .conftest import cash, pulsa
+from tests.aids.cart import cash, pulsa
 
 
 def count(kiosk, table):

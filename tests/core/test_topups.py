@@ -1,7 +1,6 @@
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import apply_status
-
-from .conftest import cash, pulsa
+from tests.aids.cart import cash, pulsa
 
 
 def test_failed_top_up_refunds_the_deposit_with_its_own_row(kiosk, clerk):

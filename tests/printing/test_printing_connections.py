@@ -23,20 +23,13 @@ from kiosk_pos.printing.connections import (
     detect_usb_printers,
     open_connection,
 )
-from kiosk_pos.printing.queue import JobState, JobStatus, PrintJob, PrintQueue, print_job_for
+from kiosk_pos.printing.queue import JobState, JobStatus, PrintJob, print_job_for
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 from tests.aids.fake_printer import FakeNetworkPrinter, closed_port
 from tests.aids.samples import CASES, KIOSK, PULSA
 
 GOLDEN = Path(__file__).parent / "golden"
 UNREACHABLE = "Printer tidak terjangkau — cetak ulang dari riwayat."
-
-
-@pytest.fixture
-def print_queue():
-    q = PrintQueue()
-    yield q
-    q.close()
 
 
 def lan(port: int, timeout: float = 2.0, **extra: object) -> PrinterSettings:

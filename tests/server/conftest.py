@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +18,8 @@ import requests
 from distributor_server.embedded import EmbeddedServer, start_embedded
 from distributor_server.products import demo_price_rows
 from pulsa_protocol import wire
+
+from tests.aids.waiting import wait_for
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
@@ -133,19 +134,6 @@ def make_kiosk(server: EmbeddedServer) -> Callable[..., KioskClient]:
         return KioskClient(server.url, creds.kiosk_id, creds.secret)
 
     return make
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 10.0, interval: float = 0.05
-             ) -> object:
-    """Poll ``predicate`` until it returns something truthy, or fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
-        time.sleep(interval)
 
 
 def wait_final(client: KioskClient, ref_id: str, timeout: float = 10.0) -> dict:

@@ -11,7 +11,8 @@ from distributor_server.models import TopUp
 from distributor_server.upstream.digiflazz import result_from_data, verify_callback_signature
 from sqlalchemy import select
 
-from tests.server.conftest import FAST, KioskClient, demo_price, wait_final, wait_for
+from tests.aids.waiting import wait_for
+from tests.server.conftest import FAST, KioskClient, demo_price, wait_final
 from tests.server.fake_digiflazz import FakeDigiflazz
 
 PRICE = demo_price("TSEL10")

@@ -9,7 +9,8 @@ import uuid
 
 from distributor_server.products import ProductRow, import_products
 
-from tests.server.conftest import demo_price, wait_for
+from tests.aids.waiting import wait_for
+from tests.server.conftest import demo_price
 
 TSEL = "081234567890"
 

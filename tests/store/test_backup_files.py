@@ -13,7 +13,7 @@ import pytest
 from kiosk_pos.core.errors import StoreError
 from kiosk_pos.store.backup import inspect_backup, restore_backup, write_backup
 from kiosk_pos.store.schema import APPLICATION_ID
-from tests.store.conftest import sell
+from tests.aids.cart import sell
 
 
 def _digest(path):

@@ -15,7 +15,7 @@ from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.config import SyncConfig, load_config, save_config
 from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import assert_consistent, local_topups
+from tests.aids.distributor import assert_consistent, local_topups
 
 BAD_BODIES = {
     "/html": (200, "text/html", b"<html><body>Hotspot login</body></html>"),
@@ -124,11 +124,11 @@ def test_english_sentences(shop):
     assert "cannot be reached" in str(err.value)
 
 
-def test_refused_topup_fails_locally_with_the_servers_sentence(server, template_kiosk,
+def test_refused_topup_fails_locally_with_the_servers_sentence(distributor, template_kiosk,
                                                                tmp_path):
-    from tests.sync.conftest import make_shop
+    from tests.aids.distributor import copy_shop
 
-    poor = make_shop(server, template_kiosk, tmp_path / "poor", credit=0)
+    poor = copy_shop(distributor, template_kiosk, tmp_path / "poor", credit=0)
     ref = poor.sell("081234567890")
     result = SyncService(poor.kiosk, load_config(poor.kiosk).client()).sync_once()
     assert result.online and result.failed == 1 and result.queue == 0

@@ -10,7 +10,8 @@ from kiosk_pos.core.events import TOPUP_CHANGED
 from kiosk_pos.demo import start_demo_distributor
 from kiosk_pos.sync.config import load_config
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import copy_kiosk, local_topups, wait_until
+from tests.aids.distributor import copy_kiosk, local_topups
+from tests.aids.waiting import wait_for
 
 
 def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path):
@@ -28,7 +29,7 @@ def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path):
 
         kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
         assert done.wait(20)
-        wait_until(lambda: kiosk.deposit.balance() == cfg.client().balance().balance, 10,
+        wait_for(lambda: kiosk.deposit.balance() == cfg.client().balance().balance, 10,
                    what="the demo balance to be mirrored")
         assert cfg.client().balance().balance == 5_000_000 - 10_350
     finally:

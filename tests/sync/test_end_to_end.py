@@ -7,7 +7,8 @@ import threading
 from kiosk_pos.core.events import SYNC_STATE, TOPUP_CHANGED
 from kiosk_pos.sync.config import client_for, load_config
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import all_final, assert_consistent, local_topups, wait_until
+from tests.aids.distributor import all_final, assert_consistent, local_topups
+from tests.aids.waiting import wait_for
 
 
 def test_statuses_and_money_flow_back(shop):
@@ -25,7 +26,7 @@ def test_statuses_and_money_flow_back(shop):
         service.sync_once(prices=False, reconcile=False)
         return all_final(shop.kiosk)
 
-    wait_until(settled, 15, step=0.2, what="pending top-ups to settle")
+    wait_for(settled, 15, interval=0.2, what="pending top-ups to settle")
     topups = local_topups(shop.kiosk)
     assert topups[ok][0] == "success" and topups[ok][1]
     assert topups[late_ok][0] == "success" and topups[late_ok][1]
@@ -56,11 +57,11 @@ def test_background_service_is_woken_by_a_sale(shop):
         ref = shop.sell("081234567893")  # pending, then success
         assert done.wait(15), "success did not arrive through the background threads"
         assert seen[ref] == "success"
-        wait_until(lambda: any(s["online"] and s["queue"] == 0 for s in states), 5,
+        wait_for(lambda: any(s["online"] and s["queue"] == 0 for s in states), 5,
                    what="an online SYNC_STATE")
     finally:
         service.stop()
     assert not service.running
     assert load_config(shop.kiosk) is not None
-    wait_until(lambda: shop.kiosk.deposit.balance() == shop.direct().balance().balance, 5,
+    wait_for(lambda: shop.kiosk.deposit.balance() == shop.direct().balance().balance, 5,
                what="balances to agree")

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import all_final, assert_consistent, make_shop
+from tests.aids.distributor import all_final, assert_consistent, copy_shop
 from tests.sync.proxy import FaultProxy
 
 TOPUPS = 300
@@ -19,16 +19,16 @@ RATES = {"drop": 0.12, "reset": 0.08, "delay": 0.03, "duplicate": 0.10}
 
 
 @pytest.fixture
-def proxy(server):
-    up = urlparse(server.url)
+def proxy(distributor):
+    up = urlparse(distributor.url)
     p = FaultProxy((up.hostname, up.port), seed=20261122, rates=RATES, delay=1.2)
     yield p
     p.close()
 
 
-def test_exactly_once_through_a_faulty_network(server, template_kiosk, tmp_path, proxy,
+def test_exactly_once_through_a_faulty_network(distributor, template_kiosk, tmp_path, proxy,
                                                record_property):
-    shop = make_shop(server, template_kiosk, tmp_path / "kiosk", url=proxy.url)
+    shop = copy_shop(distributor, template_kiosk, tmp_path / "kiosk", url=proxy.url)
     rng = random.Random(7)
     client = DistributorClient(proxy.url, shop.cfg.kiosk_id, shop.cfg.secret,
                                timeout=(1.0, 0.8), retries=1, backoff=0.05)

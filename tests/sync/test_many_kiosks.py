@@ -9,15 +9,15 @@ import time
 
 from kiosk_pos.sync.config import client_for
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import all_final, assert_consistent, make_shop
+from tests.aids.distributor import all_final, assert_consistent, copy_shop
 
 KIOSKS = 120
 SALES_EACH = 4
 CREDIT = 25_000  # covers two TSEL10 (Rp10.350 each) at the server, not four
 
 
-def test_many_kiosks_at_once(server, template_kiosk, tmp_path):
-    shops = [make_shop(server, template_kiosk, tmp_path / f"k{i:03d}", credit=CREDIT)
+def test_many_kiosks_at_once(distributor, template_kiosk, tmp_path):
+    shops = [copy_shop(distributor, template_kiosk, tmp_path / f"k{i:03d}", credit=CREDIT)
              for i in range(KIOSKS)]
     errors: list[BaseException] = []
     refused: dict[int, set[str]] = {}

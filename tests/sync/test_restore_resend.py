@@ -8,7 +8,8 @@ from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.sync.config import client_for
 from kiosk_pos.sync.reconcile import reconcile_day
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import all_final, local_topups, server_view, wait_until
+from tests.aids.distributor import all_final, local_topups, server_view
+from tests.aids.waiting import wait_for
 
 
 def _sync(shop) -> int:
@@ -20,7 +21,7 @@ def _sync(shop) -> int:
         service.sync_once(prices=False, reconcile=False)
         return all_final(shop.kiosk)
 
-    wait_until(settled, 10, step=0.1, what="top-ups to settle")
+    wait_for(settled, 10, interval=0.1, what="top-ups to settle")
     return result.pushed
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from kiosk_pos.sync.config import client_for
 from kiosk_pos.sync.service import SyncService
-from tests.sync.conftest import all_final, assert_consistent, make_shop
+from tests.aids.distributor import all_final, assert_consistent, copy_shop
 
 ROUNDS = 10       # at least this many sell-then-sync rounds
 MAX_ROUNDS = 30   # and more, until the sync was killed MIN_KILLS times
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_sync_survives_sigkill_loop(server, template_kiosk, tmp_path, record_property):
-    shop = make_shop(server, template_kiosk, tmp_path / "kiosk")
+def test_sync_survives_sigkill_loop(distributor, template_kiosk, tmp_path, record_property):
+    shop = copy_shop(distributor, template_kiosk, tmp_path / "kiosk")
     rng = random.Random(1122)
     cmd = [sys.executable, "-m", "kiosk_pos", "sync", "--data-dir", str(shop.folder), "--json"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 
 from kiosk_pos.ui.sales_screen import PAYMENT
 
+TSEL_NUMBER = "081234567890"
+
 
 def type_number(qtbot, sales, number: str) -> None:
     sales.number.setFocus()

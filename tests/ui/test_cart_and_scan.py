@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from kiosk_pos.ui.sales_screen import ENTRY, SEARCH
-from tests.ui.conftest import TSEL_NUMBER
-from tests.ui.helpers import pay_cash, pick, type_number
+from tests.ui.helpers import TSEL_NUMBER, pay_cash, pick, type_number
 
 
 def cart_skus(sales) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from kiosk_pos.app import run_gui
 from kiosk_pos.core.records import CartLine, Payment
 from kiosk_pos.core.setup import init_kiosk
-from tests.ui.conftest import TSEL_NUMBER
+from tests.ui.helpers import TSEL_NUMBER
 
 
 def test_history_shows_the_day_and_reprints(qtbot, window, sales, kiosk, clerk):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from kiosk_pos.ui.sales_screen import ENTRY, PAYMENT
-from tests.ui.conftest import TSEL_NUMBER
-from tests.ui.helpers import pay_cash, pick, to_payment, type_number
+from tests.ui.helpers import TSEL_NUMBER, pay_cash, pick, to_payment, type_number
 
 
 def nothing_recorded(kiosk) -> bool:

@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt
 
 from kiosk_pos.core.records import PaymentMethod
 from kiosk_pos.ui.sales_screen import ENTRY, PAYMENT
-from tests.ui.conftest import TSEL_NUMBER
-from tests.ui.helpers import pay_cash, pick, to_payment, type_number
+from tests.ui.helpers import TSEL_NUMBER, pay_cash, pick, to_payment, type_number
 
 
 def test_pulsa_sale_without_the_mouse(qtbot, window, sales, kiosk):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from kiosk_pos.core.events import DEPOSIT_CHANGED, SYNC_STATE, TOPUP_CHANGED
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus
 from kiosk_pos.core.topups import apply_status
-from tests.ui.conftest import TSEL_NUMBER
+from tests.ui.helpers import TSEL_NUMBER
 
 
 def fire(kiosk, event, *args) -> None:

@@ -11,8 +11,7 @@ from PySide6.QtCore import Qt
 
 from kiosk_pos.core import i18n
 from kiosk_pos.store.database import UIThreadAccess
-from tests.ui.conftest import TSEL_NUMBER
-from tests.ui.helpers import pay_cash, to_payment
+from tests.ui.helpers import TSEL_NUMBER, pay_cash, to_payment
 
 
 @pytest.fixture

@@ -44,11 +44,11 @@ def test_first_sync_takes_costs_and_reprices(make_shop) -> None:
     assert sync_prices(shop.kiosk, shop.client) == 0
 
 
-def test_only_changes_since_saved_version(make_shop, server) -> None:
+def test_only_changes_since_saved_version(make_shop, distributor) -> None:
     shop = make_shop()
     sync_prices(shop.kiosk, shop.client)
     a, b, c = _sku(), _sku(), _sku()
-    import_products(server.ctx.db, [
+    import_products(distributor.ctx.db, [
         ProductRow(a, "Tri 7rb", "pulsa", "tri", 7_000, 7_300),
         ProductRow(b, "XL Data 2GB", "data", "xl", 0, 21_100),
         ProductRow(c, "PLN 20rb", "pln", "pln", 20_000, 20_150),
@@ -60,7 +60,7 @@ def test_only_changes_since_saved_version(make_shop, server) -> None:
     assert _row(shop, c).price == 23_000  # pln +2.500 = 22.650 -> 23.000
     assert shop.kiosk.catalog.catalog.get(a).price == 9_000
 
-    version = import_products(server.ctx.db, [
+    version = import_products(distributor.ctx.db, [
         ProductRow(a, "Tri 7rb", "pulsa", "tri", 7_000, 7_600),            # cost up
         ProductRow(b, "XL Data 2GB", "data", "xl", 0, 21_100, active=False),  # withdrawn
     ])[0]
@@ -76,11 +76,11 @@ def test_only_changes_since_saved_version(make_shop, server) -> None:
         assert state.get(conn, VERSION_KEY) == version
 
 
-def test_physical_goods_are_never_touched(make_shop, server) -> None:
+def test_physical_goods_are_never_touched(make_shop, distributor) -> None:
     shop = make_shop()
     sync_prices(shop.kiosk, shop.client)
     before = _row(shop, "SP-TSEL")
-    import_products(server.ctx.db, [ProductRow("SP-TSEL", "Kartu perdana?", "pulsa",
+    import_products(distributor.ctx.db, [ProductRow("SP-TSEL", "Kartu perdana?", "pulsa",
                                                "telkomsel", 0, 1_000)])
     result = pull_prices(shop.kiosk, shop.client)
     assert result.skipped_physical == ["SP-TSEL"] and result.changed == 0

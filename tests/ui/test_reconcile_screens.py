@@ -9,26 +9,17 @@ import os
 import uuid
 from pathlib import Path
 
-import pytest
 from pulsa_protocol import wire
 from pulsa_protocol.money import format_rupiah
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import update
 
 from kiosk_pos.core.clock import to_db, utc_now
 from kiosk_pos.store.schema import outbox
 from kiosk_pos.ui.deposit_ticket import DepositTicketDialog
 from kiosk_pos.ui.reconcile_view import ReconcileView
-from kiosk_pos.ui.theme import apply_theme
-from tests.sync_reconcile.conftest import wait_final
+from tests.aids.distributor import wait_final
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> QApplication:
-    apply_theme(qapp)
-    return qapp
 
 
 def _shot(widget: object, name: str) -> None:
@@ -92,7 +83,7 @@ def test_reconcile_screen_not_connected_and_unreachable(qtbot, themed, make_shop
     assert view2.run_button.isEnabled()
 
 
-def test_ticket_dialog_shows_the_unique_amount(qtbot, themed, make_shop, server) -> None:
+def test_ticket_dialog_shows_the_unique_amount(qtbot, themed, make_shop, distributor) -> None:
     shop = make_shop()
     dialog = DepositTicketDialog(shop.kiosk, lambda: shop.client)
     qtbot.addWidget(dialog)
@@ -111,7 +102,7 @@ def test_ticket_dialog_shows_the_unique_amount(qtbot, themed, make_shop, server)
     assert f"#{ticket.id}" in dialog.recent.item(0).text()
     from distributor_server.tickets import confirm_ticket
 
-    confirm_ticket(server.ctx, ticket.id)
+    confirm_ticket(distributor.ctx, ticket.id)
     with qtbot.waitSignal(dialog.tickets_loaded, timeout=10_000):
         dialog.refresh_button.click()
     assert "Sudah masuk" in dialog.recent.item(0).text()

@@ -17,7 +17,7 @@ from kiosk_pos.core.topups import apply_status
 from kiosk_pos.store.schema import deposit_ledger, outbox, topup_events, topups
 from kiosk_pos.sync.prices import sync_prices
 from kiosk_pos.sync.reconcile import explain_balances, reconcile_day
-from tests.sync_reconcile.conftest import wait_final
+from tests.aids.distributor import wait_final
 
 
 def _local(shop, ref: str) -> object:
@@ -25,8 +25,8 @@ def _local(shop, ref: str) -> object:
         return conn.execute(select(topups).where(topups.c.ref_id == ref)).first()
 
 
-def _server_count(server, kiosk_id: int, ref: str) -> int:
-    with server.ctx.db.read() as session:
+def _server_count(distributor, kiosk_id: int, ref: str) -> int:
+    with distributor.ctx.db.read() as session:
         return len(session.scalars(select(ServerTopUp).where(
             ServerTopUp.kiosk_id == kiosk_id, ServerTopUp.ref_id == ref)).all())
 
@@ -86,7 +86,7 @@ def test_status_differences_are_resolved_from_the_server(make_shop) -> None:
     assert not again.resolved and len(again.matched) == 2  # settled for good
 
 
-def test_missing_on_server_is_resent_with_the_same_ref_id(make_shop, server) -> None:
+def test_missing_on_server_is_resent_with_the_same_ref_id(make_shop, distributor) -> None:
     shop = make_shop()
     sale = shop.sell(to="081234567890").topups[0]
     # tamper: the kiosk believes it was sent, but the distributor never got it
@@ -105,11 +105,11 @@ def test_missing_on_server_is_resent_with_the_same_ref_id(make_shop, server) -> 
     sent = shop.send_outbox()
     assert [(r.ref_id, r.code) for r in sent] == [(sale.ref_id, "created")]
     wait_final(shop.client, sale.ref_id)
-    assert _server_count(server, shop.kiosk_id, sale.ref_id) == 1
+    assert _server_count(distributor, shop.kiosk_id, sale.ref_id) == 1
     with shop.kiosk.db.write() as conn:  # re-queue again: the resend is idempotent
         conn.execute(update(outbox).values(sent_at=None))
     assert [r.code for r in shop.send_outbox()] == ["exists"]
-    assert _server_count(server, shop.kiosk_id, sale.ref_id) == 1
+    assert _server_count(distributor, shop.kiosk_id, sale.ref_id) == 1
     final = reconcile_day(shop.kiosk, shop.client)
     assert [f.ref_id for f in final.resolved] == [sale.ref_id]  # queued -> success
     assert final.ok and final.local_balance == final.server_balance
@@ -137,12 +137,14 @@ def test_unknown_locally_is_flagged_and_listed(make_shop) -> None:
     assert unknown_topups(shop.kiosk) == []
 
 
-def test_price_mismatch_is_flagged(make_shop, server) -> None:
+def test_price_mismatch_is_flagged(make_shop, distributor) -> None:
     shop = make_shop()
     sku = "T" + uuid.uuid4().hex[:7].upper()
-    import_products(server.ctx.db, [ProductRow(sku, "Tri 10rb", "pulsa", "tri", 10_000, 10_400)])
+    import_products(distributor.ctx.db,
+                    [ProductRow(sku, "Tri 10rb", "pulsa", "tri", 10_000, 10_400)])
     sync_prices(shop.kiosk, shop.client)
-    import_products(server.ctx.db, [ProductRow(sku, "Tri 10rb", "pulsa", "tri", 10_000, 10_100)])
+    import_products(distributor.ctx.db,
+                    [ProductRow(sku, "Tri 10rb", "pulsa", "tri", 10_000, 10_100)])
     sale = shop.sell(sku=sku, to="089512345670").topups[0]  # kiosk still costs it 10.400
     shop.send_outbox()
     wait_final(shop.client, sale.ref_id)
@@ -155,12 +157,12 @@ def test_price_mismatch_is_flagged(make_shop, server) -> None:
     assert result.unexplained == 0 and not result.ok
 
 
-def test_tampered_server_status_resolves_with_refund(make_shop, server) -> None:
+def test_tampered_server_status_resolves_with_refund(make_shop, distributor) -> None:
     shop = make_shop()
     sale = shop.sell(to="081234567890").topups[0]
     shop.send_outbox()
     wait_final(shop.client, sale.ref_id)
-    with server.ctx.db.write() as session:  # tamper the distributor's database
+    with distributor.ctx.db.write() as session:  # tamper the distributor's database
         session.execute(update(ServerTopUp).where(ServerTopUp.ref_id == sale.ref_id)
                         .values(status="failed"))
     result = reconcile_day(shop.kiosk, shop.client)

@@ -7,18 +7,10 @@ import pytest
 
 from kiosk_pos.cli import main
 from kiosk_pos.core.records import CartLine, Payment
-from kiosk_pos.core.setup import init_kiosk
 from kiosk_pos.printing.receipt_printer import ReceiptPrinter, load_settings, save_settings
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 from tests.aids.decode import decode_escpos
 from tests.aids.fake_printer import FakeNetworkPrinter, closed_port
-
-
-@pytest.fixture
-def kiosk(tmp_path):
-    k = init_kiosk(tmp_path, "Konter Uji", "9999", demo=True)
-    yield k
-    k.close()
 
 
 def use_lan_printer(kiosk, port, **extra):

@@ -15,7 +15,7 @@ from kiosk_pos.sync.reconcile import reconcile_day
 from kiosk_pos.sync.tickets import cached_tickets, check_amount, list_tickets, request_ticket
 
 
-def test_ticket_shows_unique_amount_and_confirm_credits(make_shop, server) -> None:
+def test_ticket_shows_unique_amount_and_confirm_credits(make_shop, distributor) -> None:
     shop = make_shop()
     ticket = request_ticket(shop.kiosk, shop.client, "500rb")
     assert ticket.amount_requested == 500_000
@@ -23,7 +23,7 @@ def test_ticket_shows_unique_amount_and_confirm_credits(make_shop, server) -> No
     assert ticket.amount_to_transfer == 500_000 + ticket.unique_code
     assert ticket.bank_account and ticket.status == "open"
     assert [t.id for t in cached_tickets(shop.kiosk)] == [ticket.id]
-    confirm_ticket(server.ctx, ticket.id)  # the distributor saw the bank transfer
+    confirm_ticket(distributor.ctx, ticket.id)  # the distributor saw the bank transfer
     listed = list_tickets(shop.kiosk, shop.client)
     assert [(t.id, t.status) for t in listed] == [(ticket.id, "confirmed")]
     assert shop.client.balance().balance == 5_000_000 + ticket.amount_to_transfer
@@ -34,11 +34,11 @@ def test_ticket_shows_unique_amount_and_confirm_credits(make_shop, server) -> No
     assert result.unexplained == 0
 
 
-def test_ticket_shows_in_local_ledger_after_a_sync(make_shop, server) -> None:
+def test_ticket_shows_in_local_ledger_after_a_sync(make_shop, distributor) -> None:
     service = pytest.importorskip("kiosk_pos.sync.service")
     shop = make_shop()
     ticket = request_ticket(shop.kiosk, shop.client, 200_000)
-    confirm_ticket(server.ctx, ticket.id)
+    confirm_ticket(distributor.ctx, ticket.id)
     sync = service.SyncService(shop.kiosk, shop.client) if hasattr(
         service, "SyncService") else None
     if sync is None or not hasattr(sync, "sync_once"):
