@@ -11,8 +11,7 @@ from kiosk_pos.core.outbox import Answer, Verdict
 from kiosk_pos.core.price_list import PriceListItem
 from kiosk_pos.core.records import ProductKind, TopUpStatus
 from kiosk_pos.core.topups import ServerTopUp
-
-from .conftest import cash, pulsa
+from tests.aids.cart import cash, pulsa
 
 
 def _listen(kiosk) -> Counter:
