@@ -14,11 +14,11 @@ import threading
 import time
 from pathlib import Path
 
-from kiosk_pos.core import i18n
-from kiosk_pos.core.errors import KioskError, StoreError
+from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import Role, User
 from kiosk_pos.core.settings import LANGUAGE
+from kiosk_pos.errors import KioskError, StoreError
 
 log = logging.getLogger(__name__)
 

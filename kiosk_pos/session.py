@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk_pos.core.errors import KioskError, StoreError
 from kiosk_pos.core.events import NOTICE
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.errors import KioskError, StoreError
+from kiosk_pos.i18n import tr
 
 if TYPE_CHECKING:
     from kiosk_pos.printing.queue import JobStatus

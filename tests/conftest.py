@@ -19,10 +19,10 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kiosk_pos.core.i18n import set_language  # noqa: E402
 from kiosk_pos.core.kiosk import Kiosk  # noqa: E402
 from kiosk_pos.core.records import User  # noqa: E402
 from kiosk_pos.core.setup import init_kiosk  # noqa: E402
+from kiosk_pos.i18n import set_language  # noqa: E402
 from kiosk_pos.printing.queue import PrintQueue  # noqa: E402
 from tests.aids.cart import FixedClock  # noqa: E402
 

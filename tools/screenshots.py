@@ -40,7 +40,7 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
     """Every screen of a fresh demo kiosk at ``size`` (width, height), as ``outdir/NAME.png``."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk_pos.core import i18n
+    from kiosk_pos import i18n
     from kiosk_pos.core.events import SYNC_STATE, TOPUP_CHANGED
     from kiosk_pos.core.records import CartLine, Payment, PaymentMethod, Role, TopUpStatus
     from kiosk_pos.core.setup import init_kiosk

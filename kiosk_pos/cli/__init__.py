@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     handler: Callable[[argparse.Namespace], int] = args.handler
     from kiosk_pos.core.errors import KioskError
-    from kiosk_pos.core.i18n import set_language
+    from kiosk_pos.i18n import set_language
 
     if getattr(args, "lang", None):
         set_language(args.lang)
@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:  # a file the user named (--pdf, --escpos, ...) cannot be written
-        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.i18n import tr
 
         print(f"kiosk-pos: {tr('error.file', path=exc.filename or '-', detail=exc.strerror)}",
               file=sys.stderr)

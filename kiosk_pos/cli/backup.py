@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kiosk_pos.cli.common import EXIT_OK, CliError, data_dir, open_kiosk, print_json
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.i18n import tr
 
 if TYPE_CHECKING:
     from kiosk_pos.core.backups import BackupInfo, BackupService

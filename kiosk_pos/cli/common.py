@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk_pos.core.i18n import LANGUAGES, tr
+from kiosk_pos.i18n import LANGUAGES, tr
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -35,9 +35,9 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def open_kiosk(args: argparse.Namespace):  # noqa: ANN201 - Kiosk, imported lazily
-    from kiosk_pos.core.i18n import set_language
     from kiosk_pos.core.kiosk import Kiosk
     from kiosk_pos.core.settings import LANGUAGE
+    from kiosk_pos.i18n import set_language
 
     kiosk = Kiosk.open(data_dir(args))
     if not args.lang:

@@ -6,8 +6,8 @@ from typing import Any
 
 from pulsa_protocol.money import format_rupiah
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import Breakdown, DailyReport, Product, SaleLineRecord, SaleRecord
+from kiosk_pos.i18n import tr
 
 
 def product_json(p: Product) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def cmd_printer(args: argparse.Namespace) -> int:
 
 
 def _print_and_wait(printer: Any, *, sale_id: int | None = None, copy: bool = False) -> int:
-    from kiosk_pos.core.i18n import tr
+    from kiosk_pos.i18n import tr
 
     if not printer.settings.configured:
         raise CliError(tr("printing.cli_no_printer"))

@@ -47,7 +47,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def _with_client(args: argparse.Namespace, not_connected_key: str,
                  work: Callable[[Any, Any], int]) -> int:
     """Open the kiosk and its distributor client, run ``work``, map sync errors to exits."""
-    from kiosk_pos.core.i18n import tr
+    from kiosk_pos.i18n import tr
     from kiosk_pos.sync.config import client_for
     from kiosk_pos.sync.errors import DistributorUnreachable, MalformedReply, SyncError
 
@@ -72,7 +72,7 @@ def _with_client(args: argparse.Namespace, not_connected_key: str,
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     def work(kiosk: Any, client: Any) -> int:
-        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.i18n import tr
         from kiosk_pos.sync.reconcile import reconcile_day
 
         day = parse_date(args.date, kiosk.today())
@@ -104,7 +104,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_prices_sync(args: argparse.Namespace) -> int:
     def work(kiosk: Any, client: Any) -> int:
-        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.i18n import tr
         from kiosk_pos.sync.prices import pull_prices
 
         result = pull_prices(kiosk, client)
@@ -119,8 +119,8 @@ def cmd_prices_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_prices_rules(args: argparse.Namespace) -> int:
-    from kiosk_pos.core.i18n import tr
     from kiosk_pos.core.pricing import load_policy
+    from kiosk_pos.i18n import tr
 
     kiosk = open_kiosk(args)
     try:
@@ -144,7 +144,7 @@ def cmd_deposit_ticket(args: argparse.Namespace) -> int:
     amount = None if args.list else check_amount(args.amount)  # bad amount: exit 2 first
 
     def work(kiosk: Any, client: Any) -> int:
-        from kiosk_pos.core.i18n import tr
+        from kiosk_pos.i18n import tr
         from kiosk_pos.sync.tickets import list_tickets, request_ticket, ticket_json
 
         tz = kiosk.timezone()

@@ -73,7 +73,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from kiosk_pos.core.i18n import tr
+    from kiosk_pos.i18n import tr
     from kiosk_pos.sync.config import load_config
     from kiosk_pos.sync.service import SyncService
 
@@ -119,7 +119,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
             except SyncError as exc:
                 error = str(exc)
         else:
-            from kiosk_pos.core.i18n import tr
+            from kiosk_pos.i18n import tr
 
             error = tr("sync.error.not_configured")
         if args.json:

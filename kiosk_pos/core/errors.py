@@ -1,26 +1,10 @@
-"""Errors a clerk can meet. Each carries a sentence in the UI language that says what to do."""
+"""The domain's refusals a clerk can meet, each a :class:`KioskError` with a sentence in the
+UI language that says what to do."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from kiosk_pos.core.i18n import tr
-
-
-class KioskError(Exception):
-    """A refusal the user can act on. ``key`` names the message in the locale catalogue."""
-
-    def __init__(self, key: str, /, **params: Any) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(key)
-
-    @property
-    def message(self) -> str:
-        return tr(self.key, **self.params)
-
-    def __str__(self) -> str:
-        return self.message
+from kiosk_pos.errors import KioskError
+from kiosk_pos.i18n import tr
 
 
 class InvalidDestination(KioskError):
@@ -60,7 +44,3 @@ class PermissionDenied(KioskError):
         if "action" in params:
             params["action"] = tr(params["action"])
         return tr(self.key, **params)
-
-
-class StoreError(KioskError):
-    """The database file cannot be used (corrupt, foreign, or newer than this app)."""

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kiosk_pos.core.clock import from_db
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
+from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import sale_lines, sales, topups, users
 

@@ -1,7 +1,7 @@
 """Printing's own text catalogue (``resources/locale/printing.<lang>.json``).
 
 Kept apart from the app catalogue so printing strings do not collide with other
-people's edits. The language follows :func:`kiosk_pos.core.i18n.language`; a key
+people's edits. The language follows :func:`kiosk_pos.i18n.language`; a key
 missing in English falls back to Indonesian, then to the key itself.
 """
 
@@ -11,7 +11,7 @@ import json
 from functools import cache
 from typing import Any
 
-from kiosk_pos.core import i18n
+from kiosk_pos import i18n
 from kiosk_pos.resources import resource_path
 
 DEFAULT_LANGUAGE = "id"

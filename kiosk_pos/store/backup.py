@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk_pos.core.errors import StoreError
+from kiosk_pos.errors import StoreError
 from kiosk_pos.store.database import BUSY_TIMEOUT_MS, _known_revision, connect_read_only
 from kiosk_pos.store.migrations import HEAD
 from kiosk_pos.store.schema import APPLICATION_ID

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
-from kiosk_pos.core.errors import StoreError
+from kiosk_pos.errors import StoreError
 from kiosk_pos.store.migrations import HEAD
 from kiosk_pos.store.schema import APPLICATION_ID
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 
-from kiosk_pos.store.database import Database
+if TYPE_CHECKING:
+    from kiosk_pos.store.database import Database
+
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -15,7 +15,7 @@ from typing import Any
 from pulsa_protocol import wire
 
 from kiosk_pos.core import deposit
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.i18n import tr
 
 # local ledger reasons -> the server's, for pairing rows by (reason, reference)
 _KEYED = {deposit.REASON_TOPUP: "topup", deposit.REASON_TOPUP_REFUND: "refund"}

@@ -11,7 +11,7 @@ Each carries a sentence for the clerk (``str(exc)``), made with :func:`tr`.
 
 from __future__ import annotations
 
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.i18n import tr
 
 
 class SyncError(Exception):

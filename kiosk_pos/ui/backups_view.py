@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.backups import BackupInfo, parse_name
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import label

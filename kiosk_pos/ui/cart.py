@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import CartLine, Product
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
 

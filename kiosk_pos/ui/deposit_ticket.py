@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import NetworkOp, OpFailure, QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager

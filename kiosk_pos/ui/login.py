@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import OpFailure, QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import TOUCH_PX, label

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core import i18n
-from kiosk_pos.core.i18n import tr
+from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus, User
 from kiosk_pos.core.settings import LANGUAGE
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.history import HistoryView
 from kiosk_pos.ui.login import LoginScreen
@@ -249,7 +249,10 @@ class MainWindow(QMainWindow):
             return []
         from kiosk_pos.ui.tools import ToolDialogs
 
-        self.tools = ToolDialogs(self, self.session, self.tasks)
+        self.tools = ToolDialogs(
+            self, self.session, self.tasks, notice=self.notices.show_notice,
+            user=lambda: self.user, close_app=self.close,
+            paper_width_changed=lambda width: setattr(self.history, "receipt_width", width))
         return self.tools.actions()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

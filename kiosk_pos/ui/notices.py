@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
 MAX_NOTICES = 5

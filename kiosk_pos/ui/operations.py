@@ -30,7 +30,7 @@ import shiboken6
 from PySide6.QtCore import QObject
 
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)

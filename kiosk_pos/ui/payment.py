@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import Payment, PaymentMethod
 from kiosk_pos.core.sales import SaleService
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
 QUICK_NOTES = (None, 10_000, 20_000, 50_000, 100_000)  # None = uang pas (exact money)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.catalog import Choice
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Product, ProductKind
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
 KINDS = (ProductKind.PULSA, ProductKind.DATA, ProductKind.PLN, ProductKind.EWALLET)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QVBoxLayout, QWidget
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord
+from kiosk_pos.i18n import tr
 from kiosk_pos.printing.document import ReceiptDocument
 from kiosk_pos.printing.receipts import receipt_from_sale
 from kiosk_pos.ui.receipt_preview import ReceiptPreview

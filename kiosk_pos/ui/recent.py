@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import SaleLineRecord, SaleRecord, TopUpRecord
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label, status_colour
 
 RECENT_LIMIT = 30

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.i18n import tr
 from kiosk_pos.sync.reconcile import Reconciliation, TopUpFinding
 from kiosk_pos.ui.deposit_ticket import ClientFactory, no_client
 from kiosk_pos.ui.operations import NetworkOp

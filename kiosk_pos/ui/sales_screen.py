@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, SaleRecord, User
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
 from kiosk_pos.ui.number_field import NumberField

@@ -8,8 +8,8 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kiosk_pos.core.catalog import CatalogService
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import Product
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from kiosk_pos.core.i18n import tr
 from kiosk_pos.core.records import User
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import ERROR_COLOUR, OK_COLOUR
 
 

@@ -9,20 +9,31 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
-from kiosk_pos.core.i18n import tr
+from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.records import User
     from kiosk_pos.session import AppSession
-    from kiosk_pos.ui.main_window import MainWindow
 
 
 class ToolDialogs:
-    def __init__(self, window: MainWindow, session: AppSession, tasks: TaskManager) -> None:
+    """Opens each tool over ``window`` (their parent). ``notice`` shows a sentence,
+    ``user`` is who is logged in, ``paper_width_changed`` follows the printer's paper,
+    and ``close_app`` ends the app (after a restore)."""
+
+    def __init__(self, window: QWidget, session: AppSession, tasks: TaskManager, *,
+                 notice: Callable[[str], None], user: Callable[[], User | None],
+                 paper_width_changed: Callable[[int], None],
+                 close_app: Callable[[], object]) -> None:
         self._window = window
         self._session = session
         self._tasks = tasks
+        self._notice = notice
+        self._user = user
+        self._paper_width_changed = paper_width_changed
+        self._close_app = close_app
 
     def actions(self) -> list[tuple[str, Callable[[], None]]]:
         return [(tr("ui.app.menu_printer"), self.open_printer_settings),
@@ -34,9 +45,6 @@ class ToolDialogs:
         """The running sync service's distributor client, or None when not connected."""
         sync = self._session.sync
         return sync.client if sync is not None else None
-
-    def _notice(self, sentence: str) -> None:
-        self._window.notices.show_notice(sentence)
 
     # -- printer ---------------------------------------------------------------------------
     def open_printer_settings(self) -> None:
@@ -68,8 +76,7 @@ class ToolDialogs:
 
         widget = PrinterSettingsWidget(printer.queue, kiosk.info, load=lambda: stored, save=save,
                                        tasks=self._tasks)
-        widget.saved.connect(lambda s: setattr(self._window.history, "receipt_width",
-                                               s.paper_width))
+        widget.saved.connect(lambda s: self._paper_width_changed(s.paper_width))
         dialog = self._dialog(tr("ui.app.menu_printer"), widget)
         dialog.open()
         return dialog
@@ -95,7 +102,7 @@ class ToolDialogs:
     def open_backups(self) -> QDialog:
         from kiosk_pos.ui.backups_view import BackupsView
 
-        view = BackupsView(self._session.kiosk, self._window.user, self._tasks)
+        view = BackupsView(self._session.kiosk, self._user(), self._tasks)
         dialog = self._dialog(tr("ui.app.menu_backups"), view)
         view.restored.connect(lambda _info: self._after_restore())
         dialog.open()
@@ -106,7 +113,7 @@ class ToolDialogs:
         the sentence still on screen) and the owner opens it again."""
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(4000, self._window.close)
+        QTimer.singleShot(4000, self._close_app)
 
     def _dialog(self, title: str, widget: QWidget) -> QDialog:
         dialog = QDialog(self._window)

@@ -176,7 +176,7 @@ def run_gui(data_dir: Path, rng: random.Random, pace: float, limit: int) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from kiosk_pos.core import i18n
+    from kiosk_pos import i18n
     from kiosk_pos.ui.sales_screen import ENTRY, PAYMENT
     from kiosk_pos.ui.theme import apply_theme
 

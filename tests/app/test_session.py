@@ -2,9 +2,9 @@
 
 import pytest
 
-from kiosk_pos.core.i18n import set_language
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus
+from kiosk_pos.i18n import set_language
 from kiosk_pos.printing.receipt_printer import save_settings
 from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 from kiosk_pos.session import AppSession

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk_pos.core.backups import BackupService, to_delete
-from kiosk_pos.core.errors import PermissionDenied, StoreError
+from kiosk_pos.core.errors import PermissionDenied
 from kiosk_pos.core.events import BACKUP_DONE
 from kiosk_pos.core.records import CartLine, Payment
+from kiosk_pos.errors import StoreError
 
 
 class Clock:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk_pos.core import i18n
+from kiosk_pos import i18n
 from kiosk_pos.core.records import KioskInfo
 from kiosk_pos.printing import (
     format_pln_token,

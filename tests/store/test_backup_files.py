@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from kiosk_pos.core.errors import StoreError
+from kiosk_pos.errors import StoreError
 from kiosk_pos.store.backup import inspect_backup, restore_backup, write_backup
 from kiosk_pos.store.schema import APPLICATION_ID
 from tests.aids.cart import sell

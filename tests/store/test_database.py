@@ -4,8 +4,8 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from kiosk_pos.core.errors import StoreError
 from kiosk_pos.core.kiosk import DB_FILENAME, Kiosk
+from kiosk_pos.errors import StoreError
 from kiosk_pos.store import open_database
 from kiosk_pos.store.migrations import HEAD
 from kiosk_pos.store.schema import APPLICATION_ID, users

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from kiosk_pos.core.i18n import set_language, tr
+from kiosk_pos.i18n import set_language, tr
 from kiosk_pos.instance import LOCK_FILENAME, GuiLock, gui_running
 
 HOLDER = textwrap.dedent("""

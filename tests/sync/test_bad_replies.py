@@ -116,7 +116,7 @@ def test_wrong_secret_is_a_sentence_and_connect_saves_nothing(shop, capsys):
 
 
 def test_english_sentences(shop):
-    from kiosk_pos.core.i18n import set_language
+    from kiosk_pos.i18n import set_language
 
     set_language("en")
     with pytest.raises(DistributorUnreachable) as err:

@@ -73,7 +73,7 @@ def test_run_gui_uses_saved_language(qapp, tmp_path, capsys):
     kiosk.settings.set("ui.language", "en")
     kiosk.close()
     assert run_gui(tmp_path / "data", self_test=True) == 0
-    from kiosk_pos.core import i18n
+    from kiosk_pos import i18n
 
     assert i18n.language() == "en"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from kiosk_pos.core import i18n
+from kiosk_pos import i18n
 
 
 def test_wrong_pin_then_right_pin(qtbot, window):

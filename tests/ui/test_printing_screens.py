@@ -225,7 +225,7 @@ def test_detected_devices_fill_the_lists(qtbot, print_queue):
 
 @pytest.mark.parametrize("width", [58, 80])
 def test_preview_follows_the_language(qtbot, width):
-    from kiosk_pos.core import i18n
+    from kiosk_pos import i18n
 
     i18n.set_language("en")
     preview = ReceiptPreview(receipt_from_sale(MIXED, KIOSK), paper_width=width)

@@ -9,7 +9,7 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
-from kiosk_pos.core import i18n
+from kiosk_pos import i18n
 from kiosk_pos.store.database import UIThreadAccess
 from tests.ui.helpers import TSEL_NUMBER, pay_cash, to_payment
 
