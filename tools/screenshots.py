@@ -6,7 +6,7 @@ number typed with the grid, payment, change, mixed cart, an error, history,
 report) and saves ``widget.grab()`` of the main window. Runs offscreen.
 
 The first size (by default 1366x768, the usual counter laptop) writes ``OUTDIR/NAME.png``,
-the pictures the README shows; every further size (by default 1280x800) writes
+the pictures the README shows; every further size (by default 1024x768) writes
 ``OUTDIR/WxH/NAME.png``.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SIZES: tuple[tuple[int, int], ...] = ((1366, 768), (1280, 800))
+SIZES: tuple[tuple[int, int], ...] = ((1366, 768), (1024, 768))
 
 
 def _wait(app: object, until: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -131,9 +131,29 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         window.show_page(2)
         _wait(app, lambda: window.report.report is not None)
         shot("report")
+        _backups_shot(app, kiosk, window, outdir, size, saved)
         window.close()
         kiosk.close()
     return saved
+
+
+def _backups_shot(app: object, kiosk: object, window: object, outdir: Path,
+                  size: tuple[int, int], saved: list[Path]) -> None:
+    """The owner's Cadangan screen with a manual and an exit backup listed."""
+    from kiosk_pos.core.records import Role
+    from kiosk_pos.ui.backups_view import BackupsView
+
+    owner = next(u for u in kiosk.users.list() if u.role is Role.OWNER)  # type: ignore[attr-defined]
+    kiosk.backups.make_backup(owner)  # type: ignore[attr-defined]
+    kiosk.backups.automatic_backup("exit")  # type: ignore[attr-defined]
+    view = BackupsView(kiosk, owner, window.tasks)  # type: ignore[arg-type, attr-defined]
+    view.resize(min(900, size[0] - 80), min(600, size[1] - 120))
+    view.show()
+    _wait(app, lambda: view.table.rowCount() == 2)
+    path = outdir / "backups.png"
+    view.grab().save(str(path))
+    saved.append(path)
+    view.close()
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -148,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Save the app's screens as PNGs.")
     parser.add_argument("outdir", nargs="?", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--size", dest="sizes", type=_size, action="append",
-                        help="WIDTHxHEIGHT; repeat for more (default: 1366x768 1280x800)")
+                        help="WIDTHxHEIGHT; repeat for more (default: 1366x768 1024x768)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes: list[tuple[int, int]] = args.sizes or list(SIZES)
     for i, size in enumerate(sizes):
