@@ -8,12 +8,11 @@ the kiosk re-reads exactly the rows it had not applied) and announces what chang
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kiosk_pos.core import change_feed
 from kiosk_pos.core.change_feed import cursor
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.sync import convert
 from kiosk_pos.sync.client import DistributorClient
 
@@ -21,16 +20,11 @@ __all__ = ["PullResult", "pull"]
 
 
 @dataclass
-class PullResult:
-    changes_applied: int = 0
-    ledger_rows: int = 0
-    status_changes: list[StatusChange] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    cursor: int = 0
-    complete: bool = False       # reached the end of the feed
-    drift: int | None = None     # local - expected after a complete pull
-    aligned: int = 0             # amount of the first-sync opening adjust row (0 if none)
-    balance: int = 0
+class PullResult(change_feed.PageOutcome):
+    """The pages of one pull added up; ``complete`` when it reached the end of the feed
+    (``drift`` and ``aligned`` are then the last page's)."""
+
+    complete: bool = False
 
 
 def pull(kiosk: Kiosk, client: DistributorClient, *, wait: float = 0, limit: int = 500,
