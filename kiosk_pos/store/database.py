@@ -179,8 +179,9 @@ def inspect_file(path: Path, *, full: bool = False) -> str | None:
     so the file is never modified here. ``full`` checks every page (time grows
     with the file); otherwise the schema and the start-up tables are checked.
     """
-    # Never read the file through a Python file handle: closing that descriptor would drop this process's SQLite
-    # locks, and another process could then delete the WAL under a live connection.
+    # Never read the file through a Python file handle: closing that descriptor would drop
+    # this process's SQLite locks, and another process could then delete the WAL under a
+    # live connection.
     if path.stat().st_size == 0:
         return None  # an empty file: treat as new
     conn = connect_read_only(path)
