@@ -20,6 +20,22 @@ kiosk secret over::
 ``?query`` when there is one). A timestamp more than 5 minutes off, a wrong signature or a
 nonce already seen from that kiosk gets 401. Use :func:`sign_request` to build the headers.
 
+Reply signing (the server proves it is the distributor)
+--------------------------------------------------------
+Once the server has identified the kiosk (its request signature checked), EVERY reply to
+that request, errors (4xx) included, carries ``X-Reply-Timestamp`` (unix seconds) and
+``X-Reply-Signature``: lowercase hex HMAC-SHA256 keyed with the same kiosk secret over::
+
+    REPLY \n STATUS \n REQUEST_NONCE \n REPLY_TIMESTAMP \n sha256_hex(REPLY_BODY)
+
+``REQUEST_NONCE`` is the ``X-Nonce`` of the request being answered, so a reply cannot be
+replayed to another request; the leading ``REPLY`` keeps a reply signature from ever being
+mistaken for a request signature. The kiosk checks every reply with :func:`verify_reply`
+before it reads the body: unsigned, wrongly signed or a reply timestamp more than 5 minutes
+off means "not the distributor" and nothing in it is used. Replies sent before the kiosk is
+identified (401 for missing headers or a wrong signature) cannot be signed; the kiosk treats
+them as a refusal that proves nothing. Build the headers with :func:`sign_reply`.
+
 Endpoints (request -> reply model)
 ----------------------------------
 - ``GET /v1/health`` (no auth) -> :class:`Health`
@@ -63,6 +79,8 @@ HEADER_TIMESTAMP = "X-Timestamp"
 HEADER_NONCE = "X-Nonce"
 HEADER_SIGNATURE = "X-Signature"
 AUTH_HEADERS = (HEADER_KIOSK_ID, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGNATURE)
+HEADER_REPLY_TIMESTAMP = "X-Reply-Timestamp"
+HEADER_REPLY_SIGNATURE = "X-Reply-Signature"
 MAX_CLOCK_SKEW_SECONDS = 300
 MAX_BATCH_ITEMS = 1000
 MAX_BODY_BYTES = 1 << 20
@@ -135,6 +153,47 @@ def verify_signature(
     """Constant-time check of ``signature`` against what ``secret`` would sign."""
     expected = compute_signature(secret, method, path_with_query, timestamp, nonce, body)
     return hmac.compare_digest(expected, (signature or "").strip().lower())
+
+
+def canonical_reply(status: int, nonce: str, timestamp: str, body: bytes) -> str:
+    """The exact text a reply signature covers (see "Reply signing" above)."""
+    return "\n".join(["REPLY", str(int(status)), nonce.lower(), timestamp, body_sha256(body)])
+
+
+def _reply_mac(secret: str, status: int, nonce: str, timestamp: str, body: bytes) -> str:
+    message = canonical_reply(status, nonce, timestamp, body)
+    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def sign_reply(
+    secret: str, status: int, nonce: str, body: bytes, *, timestamp: int | None = None
+) -> dict[str, str]:
+    """The two reply headers for the answer ``status``/``body`` to the request ``nonce``."""
+    ts = str(int(time.time()) if timestamp is None else int(timestamp))
+    return {HEADER_REPLY_TIMESTAMP: ts,
+            HEADER_REPLY_SIGNATURE: _reply_mac(secret, status, nonce, ts, body)}
+
+
+def verify_reply(
+    secret: str,
+    status: int,
+    nonce: str,
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    now: float | None = None,
+) -> str | None:
+    """``None`` when the reply is proven; else why not: ``unsigned``, ``bad_signature``
+    or ``stale`` (a correct signature whose timestamp is more than 5 minutes off)."""
+    if not timestamp or not signature:
+        return "unsigned"
+    expected = _reply_mac(secret, status, nonce, timestamp.strip(), body)
+    given = signature.strip().lower().encode("utf-8", "replace")
+    if not hmac.compare_digest(expected.encode("ascii"), given):
+        return "bad_signature"
+    if not timestamp_is_fresh(timestamp.strip(), now):
+        return "stale"
+    return None
 
 
 def timestamp_is_fresh(

@@ -1,5 +1,7 @@
 """Request authentication: HMAC-SHA256 over method, path, timestamp, nonce and body hash.
 
+The signature is checked before the timestamp so that, once the kiosk is known, even a
+"stale timestamp" refusal goes back signed (:mod:`distributor_server.api.reply_signing`).
 Nonces are stored per kiosk in the database with an expiry past the timestamp window, so a
 replay is refused even when the copy lands on another worker process.
 """
@@ -16,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
+from distributor_server.api.reply_signing import sign_replies_for
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.models import Kiosk, SeenNonce
@@ -72,20 +75,23 @@ async def authenticate(request: Request) -> int:
     except ValueError:
         raise ApiError(401, Code.UNAUTHORIZED, "X-Kiosk-Id must be a number.") from None
     timestamp = headers[wire.HEADER_TIMESTAMP]
-    if not wire.timestamp_is_fresh(timestamp):
-        raise ApiError(401, Code.STALE_TIMESTAMP,
-                       "X-Timestamp is more than 5 minutes off; check the kiosk's clock.")
     nonce = headers[wire.HEADER_NONCE]
     if not wire.nonce_is_well_formed(nonce):
         raise ApiError(401, Code.UNAUTHORIZED, "X-Nonce must be 16-64 hex characters.")
     body = await request.body()
     generation = await run_in_threadpool(_kiosk_generation, ctx, kiosk_id)
-    if generation is None or not wire.verify_signature(
-        ctx.secret_for(kiosk_id, generation), request.method, path_with_query(request),
+    secret = ctx.secret_for(kiosk_id, generation) if generation is not None else None
+    if secret is None or not wire.verify_signature(
+        secret, request.method, path_with_query(request),
         timestamp, nonce, body, headers[wire.HEADER_SIGNATURE],
     ):
         raise ApiError(401, Code.BAD_SIGNATURE,
                        "The signature does not match; check the kiosk id and secret.")
+    # The kiosk is identified: from here on every reply, refusals included, is signed.
+    sign_replies_for(request, secret, nonce)
+    if not wire.timestamp_is_fresh(timestamp):
+        raise ApiError(401, Code.STALE_TIMESTAMP,
+                       "X-Timestamp is more than 5 minutes off; check the kiosk's clock.")
     if not await run_in_threadpool(remember_nonce, ctx, kiosk_id, nonce):
         raise ApiError(401, Code.REPLAYED_NONCE, "This request was already received (nonce).")
     return kiosk_id

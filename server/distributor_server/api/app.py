@@ -12,6 +12,7 @@ from distributor_server import __version__
 from distributor_server.api import routes_kiosk, routes_public, routes_topups
 from distributor_server.api.errors import install_error_handlers
 from distributor_server.api.limits import BodyLimitMiddleware
+from distributor_server.api.reply_signing import ReplySigningMiddleware
 from distributor_server.context import ServerContext
 
 
@@ -31,5 +32,6 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
     app.include_router(routes_public.router)
     app.include_router(routes_kiosk.router)
     app.include_router(routes_topups.router)
+    app.add_middleware(ReplySigningMiddleware)  # inside the body cap: signs identified replies
     app.add_middleware(BodyLimitMiddleware, max_bytes=wire.MAX_BODY_BYTES)
     return app
