@@ -1,7 +1,8 @@
 """Sync commands: connect, sync, balance.
 
-Exit 0 when the distributor answered, 2 for bad input or refused credentials (one sentence,
-nothing saved), 3 when it could not be reached (data kept).
+Exit 0 when the distributor answered, 2 for bad input, refused credentials or a server that
+does not prove it is the distributor (one sentence, nothing saved), 3 when it could not be
+reached (data kept).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--url", required=True, help="server address, e.g. https://distributor:8000")
     p.add_argument("--kiosk-id", required=True, type=int)
     p.add_argument("--secret", required=True)
+    p.add_argument("--ca-file", metavar="PATH",
+                   help="the distributor's own CA certificate bundle (PEM) for https")
+    p.add_argument("--allow-lan-http", action="store_true",
+                   help="allow plain http:// to a private LAN IP address (e.g. 192.168.x.x)")
     p.set_defaults(handler=cmd_connect)
 
     p = subparsers.add_parser("sync", parents=[common],
@@ -48,23 +53,38 @@ def _unreachable(exc: Exception) -> CliError:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
+    """Save the connection only once BOTH directions are proven: the server accepted our
+    signed ping, and its reply carries the distributor's signature for that very ping."""
+    from pathlib import Path
+
     from kiosk_pos.demo import DEMO_FLAG
-    from kiosk_pos.sync.client import DistributorClient
-    from kiosk_pos.sync.config import SyncConfig, save_config
-    from kiosk_pos.sync.errors import SyncError
+    from kiosk_pos.i18n import tr
+    from kiosk_pos.sync.config import SyncConfig, address_problem, save_config
+    from kiosk_pos.sync.errors import DistributorNotProven, SyncError
 
     url = args.url.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise CliError(f"'{args.url}': use an address that starts with http:// or https://.")
+    problem = address_problem(url, allow_lan_http=args.allow_lan_http)
+    if problem:
+        raise CliError(problem)
+    ca_file = None
+    if args.ca_file:
+        ca_path = Path(args.ca_file).expanduser()
+        if not ca_path.is_file():
+            raise CliError(tr("sync.error.ca_file_missing", path=args.ca_file))
+        ca_file = str(ca_path.resolve())
+    cfg = SyncConfig(url, args.kiosk_id, args.secret, ca_file)
     kiosk = open_kiosk(args)
     try:
         try:
-            ping = DistributorClient(url, args.kiosk_id, args.secret, retries=1).ping()
+            ping = cfg.client(retries=1).ping()
+        except DistributorNotProven as exc:  # someone answered, but not our distributor
+            raise CliError(str(exc), EXIT_BAD_INPUT) from None
         except SyncError as exc:
             raise _unreachable(exc) from None
         if ping.kiosk_id != args.kiosk_id:
-            raise CliError(f"the server answered for kiosk {ping.kiosk_id}, not {args.kiosk_id}.")
-        save_config(kiosk, SyncConfig(url, args.kiosk_id, args.secret))
+            raise CliError(tr("sync.error.wrong_kiosk", got=ping.kiosk_id,
+                              expected=args.kiosk_id))
+        save_config(kiosk, cfg)
         kiosk.settings.set(DEMO_FLAG, False)
         print(f"connected: kiosk {args.kiosk_id} at {url}")
         return EXIT_OK
@@ -95,7 +115,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
             print(f"kiosk-pos: {result.error}", file=sys.stderr)
         if not result.online:
-            return EXIT_BAD_INPUT if result.error_kind == "rejected" else EXIT_UNREACHABLE
+            definite = result.error_kind in ("rejected", "unproven")
+            return EXIT_BAD_INPUT if definite else EXIT_UNREACHABLE
         return EXIT_OK
     finally:
         kiosk.close()

@@ -5,19 +5,31 @@ timestamp). Only calls that are safe to repeat are retried, with backoff: GETs, 
 submits, which are keyed by the sale's ``ref_id`` (a retry never makes a new ref_id, so the
 server answers "exists" instead of charging twice). Deposit tickets are not retried.
 
-Errors (see :mod:`kiosk_pos.sync.errors`): no definite answer -> ``DistributorUnreachable``;
-a definite 4xx -> ``DistributorRejected``; something that is not our protocol ->
-``MalformedReply``. The body of a request is built once and reused byte for byte on retry.
+Every reply to a signed request is checked against the distributor's reply signature
+(:func:`pulsa_protocol.wire.verify_reply`, bound to that request's nonce) BEFORE its body is
+read: a reply that is unsigned, wrongly signed or stale raises ``DistributorNotProven`` and
+nothing in it is used. Two unsigned replies are expected from the real server and mean no
+more than they can: a 401 (it cannot sign before it knows the kiosk; a refusal that proves
+nothing) and a 5xx/429 from whatever stands in front of it (no answer, try later).
+
+Errors (see :mod:`kiosk_pos.sync.errors`): no definite answer -> ``DistributorUnreachable``
+(with ``retry_after`` when a 429/503 said how long to wait: the caller backs off at least
+that long, and this client does not retry such a reply itself); a definite 4xx ->
+``DistributorRejected``; something that is not our protocol -> ``MalformedReply``. The body
+of a request is built once and reused byte for byte on retry. ``verify`` is requests' TLS
+check: on by default, or the path of the distributor's own CA bundle.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import threading
 import time
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -25,7 +37,12 @@ import requests
 from pulsa_protocol import wire
 from pydantic import BaseModel, ValidationError
 
-from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
+from kiosk_pos.sync.errors import (
+    DistributorNotProven,
+    DistributorRejected,
+    DistributorUnreachable,
+    MalformedReply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +51,27 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)
 # Statuses that are not a definite answer about the request: try again later.
 _RETRYABLE_4XX = frozenset({408, 425, 429})
+MAX_RETRY_AFTER = 3600.0  # an unsigned Retry-After may come from anyone: wait at most an hour
+
+
+def retry_after_seconds(response: requests.Response, now: float | None = None) -> float | None:
+    """The reply's ``Retry-After`` in seconds (delta or HTTP date), capped; None if absent."""
+    raw = (response.headers.get("Retry-After") or "").strip()
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        seconds = moment.timestamp() - (time.time() if now is None else now)
+    if not math.isfinite(seconds):
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _iso(moment: datetime) -> str:
@@ -55,6 +93,7 @@ class DistributorClient:
         session: requests.Session | None = None,
         retries: int = 2,
         backoff: float = 0.25,
+        verify: bool | str = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.kiosk_id = int(kiosk_id)
@@ -62,6 +101,7 @@ class DistributorClient:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        self.verify = verify
         self._shared_session = session
         self._local = threading.local()
 
@@ -88,7 +128,8 @@ class DistributorClient:
     def _send_once(
         self, method: str, path: str, params: dict[str, object] | None, body: bytes,
         signed: bool, read_timeout: float,
-    ) -> requests.Response:
+    ) -> tuple[requests.Response, str | None]:
+        """The reply, and the nonce the request was signed with (None when unsigned)."""
         url = self.base_url + wire.API_PREFIX + path
         if params:
             url += "?" + urlencode({k: str(v) for k, v in params.items()})
@@ -97,12 +138,15 @@ class DistributorClient:
             headers["Content-Type"] = "application/json"
         prepared = self.session.prepare_request(
             requests.Request(method, url, data=body or None, headers=headers))
+        nonce: str | None = None
         if signed:  # sign exactly what goes on the request line, with a fresh nonce
-            prepared.headers.update(wire.sign_request(
-                self.kiosk_id, self._secret, method, prepared.path_url, body))
+            auth = wire.sign_request(self.kiosk_id, self._secret, method, prepared.path_url, body)
+            nonce = auth[wire.HEADER_NONCE]
+            prepared.headers.update(auth)
         try:
-            return self.session.send(prepared, timeout=(self.timeout[0], read_timeout),
-                                     allow_redirects=False)
+            reply = self.session.send(prepared, timeout=(self.timeout[0], read_timeout),
+                                      allow_redirects=False, verify=self.verify)
+            return reply, nonce
         except requests.RequestException as exc:
             raise DistributorUnreachable(self.base_url, f"{type(exc).__name__}: {exc}") from exc
 
@@ -129,11 +173,13 @@ class DistributorClient:
                 delay = self.backoff * (2 ** (attempt - 1))
                 time.sleep(delay * (0.5 + random.random()))
             try:
-                response = self._send_once(method, path, params, body, signed,
-                                           read_timeout or self.timeout[1])
-                return self._parse(response, model)
+                response, nonce = self._send_once(method, path, params, body, signed,
+                                                  read_timeout or self.timeout[1])
+                return self._parse(response, model, nonce)
             except DistributorUnreachable as exc:
                 last = exc
+                if exc.retry_after is not None:
+                    break  # the server said when: the caller waits at least that long
                 log.info("%s %s: no answer (attempt %d/%d): %s", method, path, attempt + 1,
                          attempts, exc.detail)
             except DistributorRejected as exc:
@@ -146,11 +192,31 @@ class DistributorClient:
         assert last is not None
         raise last
 
-    def _parse(self, response: requests.Response, model: type[M]) -> M:
+    def _prove(self, response: requests.Response, nonce: str) -> None:
+        """Raise unless the reply is the distributor's answer to the request signed ``nonce``."""
+        status = response.status_code
+        reason = wire.verify_reply(
+            self._secret, status, nonce, response.content,
+            response.headers.get(wire.HEADER_REPLY_TIMESTAMP),
+            response.headers.get(wire.HEADER_REPLY_SIGNATURE))
+        if reason is None:
+            return
+        if reason == "unsigned" and status == 401:
+            # Refused before the server knew us: its words (code, message) prove nothing.
+            raise DistributorRejected(401, wire.ErrorCode.UNAUTHORIZED, "unsigned refusal")
+        if reason == "unsigned" and (status >= 500 or status in _RETRYABLE_4XX):
+            raise DistributorUnreachable(self.base_url, f"HTTP {status} (unsigned)",
+                                         retry_after_seconds(response))
+        log.warning("reply from %s not proven (%s, HTTP %s)", self.base_url, reason, status)
+        raise DistributorNotProven(self.base_url, reason, f"HTTP {status}")
+
+    def _parse(self, response: requests.Response, model: type[M], nonce: str | None) -> M:
+        if nonce is not None:
+            self._prove(response, nonce)
         status = response.status_code
         url = self.base_url
         if status >= 500 or status in _RETRYABLE_4XX:
-            raise DistributorUnreachable(url, f"HTTP {status}")
+            raise DistributorUnreachable(url, f"HTTP {status}", retry_after_seconds(response))
         try:
             data = response.json()
         except (ValueError, json.JSONDecodeError):

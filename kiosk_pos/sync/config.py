@@ -1,9 +1,17 @@
-"""Where the kiosk's distributor connection is kept: three settings in the kiosk's store."""
+"""Where the kiosk's distributor connection is kept (settings in the kiosk's store), and
+which distributor addresses are safe to keep.
+
+The secret signs every request and the sales travel with it, so the address must be
+``https://`` (certificates checked; ``ca_file`` for a distributor with its own CA), except
+this computer (loopback: the demo, a tunnel) or, when the owner says so, a private LAN IP.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
@@ -12,6 +20,10 @@ if TYPE_CHECKING:
 URL_KEY = "sync.url"
 KIOSK_ID_KEY = "sync.kiosk_id"
 SECRET_KEY = "sync.secret"
+CA_FILE_KEY = "sync.ca_file"
+# The private ranges a shop's own network uses (RFC 1918, and IPv6 unique local addresses).
+LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
 
 
 @dataclass(frozen=True)
@@ -19,11 +31,39 @@ class SyncConfig:
     url: str
     kiosk_id: int
     secret: str
+    ca_file: str | None = None  # the distributor's own CA bundle; None = the system's
 
     def client(self, **kwargs: object) -> DistributorClient:
         from kiosk_pos.sync.client import DistributorClient
 
+        kwargs.setdefault("verify", self.ca_file or True)
         return DistributorClient(self.url, self.kiosk_id, self.secret, **kwargs)  # type: ignore[arg-type]
+
+
+def address_problem(url: str, *, allow_lan_http: bool = False) -> str | None:
+    """None when ``url`` may carry the kiosk's secret and sales; else the sentence why not."""
+    from kiosk_pos.i18n import tr
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return tr("sync.error.bad_address", url=url)
+    if parts.scheme not in ("http", "https") or not host:
+        return tr("sync.error.bad_address", url=url)
+    if parts.scheme == "https":
+        return None
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if host.lower() == "localhost" or (ip is not None and ip.is_loopback):
+        return None
+    if allow_lan_http and ip is not None and any(ip in net for net in LAN_NETWORKS
+                                                  if net.version == ip.version):
+        return None
+    return tr("sync.error.https_required", url=url)
 
 
 def load_config(kiosk: Kiosk) -> SyncConfig | None:
@@ -32,13 +72,15 @@ def load_config(kiosk: Kiosk) -> SyncConfig | None:
     secret = kiosk.settings.get(SECRET_KEY)
     if not url or kiosk_id is None or not secret:
         return None
-    return SyncConfig(str(url), int(kiosk_id), str(secret))
+    ca_file = kiosk.settings.get(CA_FILE_KEY)
+    return SyncConfig(str(url), int(kiosk_id), str(secret), str(ca_file) if ca_file else None)
 
 
 def save_config(kiosk: Kiosk, cfg: SyncConfig) -> None:
-    kiosk.settings.set_many({URL_KEY: cfg.url.rstrip("/"),  # all three or none
+    kiosk.settings.set_many({URL_KEY: cfg.url.rstrip("/"),  # all of them or none
                              KIOSK_ID_KEY: int(cfg.kiosk_id),
-                             SECRET_KEY: cfg.secret})
+                             SECRET_KEY: cfg.secret,
+                             CA_FILE_KEY: cfg.ca_file})
 
 
 def client_for(kiosk: Kiosk) -> DistributorClient | None:

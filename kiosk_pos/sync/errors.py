@@ -5,6 +5,12 @@
 - :class:`DistributorRejected`: a definite 4xx answer from the server (``status``, ``code``).
 - :class:`MalformedReply`: the server answered something that is not our protocol (HTML, not
   JSON, wrong schema). Treated like an unknown outcome: keep the data and report it.
+- :class:`DistributorNotProven` (a kind of ``MalformedReply``): the reply does not carry the
+  distributor's signature for THIS request (unsigned, wrongly signed, or signed more than
+  5 minutes away from our clock). Someone other than the distributor may be answering:
+  nothing in the reply is used, queued top-ups stay queued, the clerk reads one sentence.
+  An unsigned 401 is the one unsigned reply that is expected (the server cannot sign before
+  it knows the kiosk); it is a ``DistributorRejected`` that proves nothing either way.
 
 Each carries a sentence for the clerk (``str(exc)``), made with :func:`tr`.
 """
@@ -19,10 +25,11 @@ class SyncError(Exception):
 
 
 class DistributorUnreachable(SyncError):
-    def __init__(self, url: str, detail: str = "") -> None:
+    def __init__(self, url: str, detail: str = "", retry_after: float | None = None) -> None:
         super().__init__(tr("sync.error.unreachable", url=url))
         self.url = url
         self.detail = detail
+        self.retry_after = retry_after  # seconds the server asked us to wait (429/503)
 
 
 class DistributorRejected(SyncError):
@@ -46,4 +53,16 @@ class MalformedReply(SyncError):
     def __init__(self, url: str, detail: str = "") -> None:
         super().__init__(tr("sync.error.malformed", url=url))
         self.url = url
+        self.detail = detail
+
+
+class DistributorNotProven(MalformedReply):
+    """The reply is not signed by the distributor for this request; ``reason`` says how:
+    ``unsigned``, ``bad_signature`` or ``stale`` (signed, but the clocks disagree)."""
+
+    def __init__(self, url: str, reason: str, detail: str = "") -> None:
+        key = "sync.error.not_proven_clock" if reason == "stale" else "sync.error.not_proven"
+        SyncError.__init__(self, tr(key, url=url))
+        self.url = url
+        self.reason = reason
         self.detail = detail

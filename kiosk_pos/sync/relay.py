@@ -9,8 +9,9 @@ Rules (see DESIGN.md, "Rules of the money"):
   deposit gets its refund row, and the clerk must give the customer's money back;
 - 409 ``ref_conflict`` (the server holds this ref_id with another product or number: a bug or
   tampering) keeps the row out of the normal flow, flagged in ``last_error``, loudly logged;
-- no answer (unreachable, timeout, 5xx, malformed reply) -> the row stays queued and is
-  retried later with the same ref_id; the server answers "exists" if it got it before.
+- no answer (unreachable, timeout, 5xx, malformed reply, or a reply not proven to be the
+  distributor's: ``DistributorNotProven``) -> the row stays queued and is retried later with
+  the same ref_id; the server answers "exists" if it got it before.
 One bad item never blocks the others. ``_IN_FLIGHT`` stops two relays in one process from
 pushing the same ref_id at once (the server's ref_id idempotency covers other processes).
 This module decides what a reply means; :mod:`kiosk_pos.core.outbox` records it and
@@ -31,7 +32,12 @@ from kiosk_pos.core.outbox import CONFLICT_MARK, Answer, Verdict, conflict_count
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.sync.client import DistributorClient
-from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, MalformedReply
+from kiosk_pos.sync.errors import (
+    DistributorNotProven,
+    DistributorRejected,
+    DistributorUnreachable,
+    MalformedReply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +136,8 @@ def relay_once(kiosk: Kiosk, client: DistributorClient, *, batch_size: int = DEF
             return result
         try:
             reply = client.submit_payloads([p for _r, p in good])
-        except (DistributorUnreachable, MalformedReply, DistributorRejected) as exc:
+        except (DistributorUnreachable, MalformedReply, DistributorNotProven,
+                DistributorRejected) as exc:  # no definite answer about any item: keep all
             result.error = exc
             result.kept += len(good)
             outbox.note_attempt(kiosk, [r for r, _p in good], f"{type(exc).__name__}: {exc}")

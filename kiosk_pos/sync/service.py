@@ -5,7 +5,10 @@ else every ``relay_interval`` seconds; exponential backoff while the server cann
 reached) and the PULL long-polls ``/v1/changes`` so statuses and ledger rows arrive near
 live. Selling never waits on either: a sale only writes locally. State goes out through
 ``kiosk.events``: ``SYNC_STATE`` {online, queue, last_sync, error, conflicts, drift},
-``TOPUP_CHANGED`` for every change applied and ``DEPOSIT_CHANGED``.
+``TOPUP_CHANGED`` for every change applied and ``DEPOSIT_CHANGED``. A reply that does not
+prove it comes from the distributor (``DistributorNotProven``) is also said once as a
+``NOTICE`` sentence for the clerk. A 429/503 with ``Retry-After`` holds that loop back at
+least that long (a saved sale does not cut the wait short).
 """
 
 from __future__ import annotations
@@ -23,14 +26,19 @@ from sqlalchemy import func, select
 
 from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.clock import utc_now
-from kiosk_pos.core.events import SALE_SAVED, SYNC_STATE
+from kiosk_pos.core.events import NOTICE, SALE_SAVED, SYNC_STATE
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.store.schema import topups
 from kiosk_pos.sync import pull as pull_mod
 from kiosk_pos.sync import relay
 from kiosk_pos.sync.client import DistributorClient
-from kiosk_pos.sync.errors import DistributorRejected, DistributorUnreachable, SyncError
+from kiosk_pos.sync.errors import (
+    DistributorNotProven,
+    DistributorRejected,
+    DistributorUnreachable,
+    SyncError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +59,25 @@ class SyncResult:
     prices: int | None = None  # products updated by the price sync (None if not run)
     reconciled: bool = False
     error: str | None = None
-    error_kind: str | None = None  # unreachable, malformed or rejected
+    error_kind: str | None = None  # unreachable, malformed, unproven or rejected
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def error_kind(error: Exception) -> str:
+    if isinstance(error, DistributorNotProven):
+        return "unproven"
+    if isinstance(error, DistributorUnreachable):
+        return "unreachable"
+    if isinstance(error, DistributorRejected):
+        return "rejected"
+    return "malformed"
+
+
+def retry_after(error: Exception | None) -> float:
+    """Seconds the server asked us to wait before the next try (0 when it did not say)."""
+    return float(getattr(error, "retry_after", None) or 0.0)
 
 
 def _count_open(kiosk: Kiosk) -> int:
@@ -92,8 +115,10 @@ class SyncService:
         self._cycle_lock = threading.Lock()
         self.online = False
         self.error: str | None = None
+        self.error_kind: str | None = None
         self.last_sync: datetime | None = None
         self._last_prices = 0.0
+        self._holds: dict[str, float] = {}  # thread name -> Retry-After seconds to honour
 
     # ------------------------------------------------------------------ state
 
@@ -103,7 +128,7 @@ class SyncService:
             drift = state.get(conn, state.DRIFT)
         last_sync = datetime.fromisoformat(last) if last else self.last_sync
         return {"online": self.online, "queue": self.kiosk.sales.queue_length(),
-                "last_sync": last_sync, "error": self.error,
+                "last_sync": last_sync, "error": self.error, "error_kind": self.error_kind,
                 "conflicts": relay.conflict_count(self.kiosk), "drift": drift}
 
     def _publish(self) -> None:
@@ -116,10 +141,13 @@ class SyncService:
         changed = (online, str(error) if error else None) != (self.online, self.error)
         self.online = online
         self.error = str(error) if error else None
+        self.error_kind = error_kind(error) if isinstance(error, Exception) else None
         if online and not error:
             self.last_sync = utc_now()
         if changed or online:
             self._publish()
+        if changed and isinstance(error, DistributorNotProven):
+            self.kiosk.events.trigger(NOTICE, str(error))
 
     # ------------------------------------------------------------------ one cycle
 
@@ -160,8 +188,7 @@ class SyncService:
             result.online = result.online and not isinstance(error, DistributorUnreachable)
         result.error = str(error) if error else None
         if error is not None:
-            result.error_kind = {DistributorUnreachable: "unreachable",
-                                 DistributorRejected: "rejected"}.get(type(error), "malformed")
+            result.error_kind = error_kind(error)
         self._mark(result.online, error)
         return result
 
@@ -232,6 +259,7 @@ class SyncService:
 
     def _loop(self, step: Callable[[], bool], idle: float) -> None:
         failures = 0
+        name = threading.current_thread().name
         while not self._stop.is_set():
             if step == self._relay_step:
                 self._wake.clear()  # a sale saved from here on wakes the next wait
@@ -243,7 +271,10 @@ class SyncService:
                 ok = False
             failures = 0 if ok else failures + 1
             delay = idle if ok else self._backoff(failures)
-            if delay:
+            hold = self._holds.pop(name, 0.0)
+            if hold > delay:  # the server said how long: no sale cuts this wait short
+                self._stop.wait(hold)
+            elif delay:
                 self._wake.wait(delay)
 
     def _relay_loop(self) -> None:
@@ -259,6 +290,7 @@ class SyncService:
             result = relay.relay_all(self.kiosk, self.client, batch_size=self.batch_size)
         if result.error is not None:
             self._mark(isinstance(result.error, DistributorRejected), result.error)
+            self._holds[threading.current_thread().name] = retry_after(result.error)
             return False
         self._mark(True)
         return True
@@ -269,7 +301,7 @@ class SyncService:
                                    keep_going=lambda: not self._stop.is_set())
         except SyncError as exc:
             self._mark(isinstance(exc, DistributorRejected), exc)
-            self._stop.wait(self._backoff(3))
+            self._stop.wait(max(self._backoff(3), retry_after(exc)))
             return True  # the wait above was the backoff
         if result.complete:
             self._mark(True)

@@ -28,7 +28,7 @@ def test_sync_survives_sigkill_loop(distributor, template_kiosk, tmp_path, recor
     shop = copy_shop(distributor, template_kiosk, tmp_path / "kiosk")
     rng = random.Random(1122)
     cmd = [sys.executable, "-m", "kiosk_pos", "sync", "--data-dir", str(shop.folder), "--json"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *sys.path]))  # this checkout
     killed = finished = sold = 0
     deadline = time.monotonic() + 90
     rounds = 0
