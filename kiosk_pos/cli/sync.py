@@ -60,7 +60,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
     from kiosk_pos.demo import DEMO_FLAG
     from kiosk_pos.i18n import tr
     from kiosk_pos.sync.config import SyncConfig, address_problem, save_config
-    from kiosk_pos.sync.errors import DistributorNotProven, SyncError
+    from kiosk_pos.sync.errors import DistributorNotProven, SyncError, UntrustedCertificate
 
     url = args.url.strip().rstrip("/")
     problem = address_problem(url, allow_lan_http=args.allow_lan_http)
@@ -77,7 +77,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
     try:
         try:
             ping = cfg.client(retries=1).ping()
-        except DistributorNotProven as exc:  # someone answered, but not our distributor
+        except (DistributorNotProven, UntrustedCertificate) as exc:  # not proven: refuse
             raise CliError(str(exc), EXIT_BAD_INPUT) from None
         except SyncError as exc:
             raise _unreachable(exc) from None

@@ -42,6 +42,7 @@ from kiosk_pos.sync.errors import (
     DistributorRejected,
     DistributorUnreachable,
     MalformedReply,
+    UntrustedCertificate,
 )
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ class DistributorClient:
             reply = self.session.send(prepared, timeout=(self.timeout[0], read_timeout),
                                       allow_redirects=False, verify=self.verify)
             return reply, nonce
+        except requests.exceptions.SSLError as exc:
+            raise UntrustedCertificate(self.base_url, str(exc)) from exc
         except requests.RequestException as exc:
             raise DistributorUnreachable(self.base_url, f"{type(exc).__name__}: {exc}") from exc
 

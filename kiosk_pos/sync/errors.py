@@ -32,6 +32,17 @@ class DistributorUnreachable(SyncError):
         self.retry_after = retry_after  # seconds the server asked us to wait (429/503)
 
 
+class UntrustedCertificate(DistributorUnreachable):
+    """https, but the server's certificate is not trusted (wrong host, unknown CA, expired).
+    Nothing was sent past the handshake; for a distributor with its own CA, ``--ca-file``."""
+
+    def __init__(self, url: str, detail: str = "") -> None:
+        SyncError.__init__(self, tr("sync.error.untrusted_certificate", url=url))
+        self.url = url
+        self.detail = detail
+        self.retry_after = None
+
+
 class DistributorRejected(SyncError):
     def __init__(self, status: int, code: str, message: str = "") -> None:
         if status == 401:

@@ -112,3 +112,14 @@ def test_an_unsigned_401_is_a_refusal_that_proves_nothing(shop, fakes):
         client.ping()
     assert err.value.status == 401 and err.value.code == "unauthorized"
     assert fake.count("GET", "/v1/ping") == 1  # not retried as a "replayed nonce"
+
+
+def test_the_sentences_in_english(shop, fakes):
+    from kiosk_pos.i18n import set_language
+
+    set_language("en")
+    fake = _fake(fakes)
+    with pytest.raises(DistributorNotProven) as err:
+        DistributorClient(fake.url, shop.cfg.kiosk_id, shop.cfg.secret).ping()
+    assert "not recognised as your distributor's" in str(err.value)
+    assert "top-ups stay queued" in str(err.value)

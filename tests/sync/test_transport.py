@@ -16,7 +16,7 @@ import pytest
 from kiosk_pos.cli import main
 from kiosk_pos.sync.client import DistributorClient
 from kiosk_pos.sync.config import SyncConfig, address_problem, load_config, save_config
-from kiosk_pos.sync.errors import DistributorUnreachable
+from kiosk_pos.sync.errors import DistributorUnreachable, UntrustedCertificate
 from kiosk_pos.sync.service import SyncService
 from tests.aids.waiting import wait_for
 from tests.sync.fake_distributor import FakeDistributor
@@ -103,10 +103,12 @@ def test_https_checks_the_certificate_and_ca_file_trusts_the_distributors_own(
     shop.kiosk.settings.set("sync.url", None)
     base = ["connect", "--data-dir", str(shop.folder), "--url", fake.url,
             "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret]
-    assert main(base) == 3  # the system does not know this CA: no answer is trusted
+    assert main(base) == 2  # the system does not know this CA: nothing is trusted
+    assert "--ca-file" in capsys.readouterr().err
     assert load_config(shop.kiosk) is None
+    with pytest.raises(UntrustedCertificate):  # and a sync with such a config keeps the data
+        DistributorClient(fake.url, shop.cfg.kiosk_id, shop.cfg.secret, retries=0).ping()
     assert fake.count("GET", "/v1/ping") == 0  # the request never left the TLS handshake
-    capsys.readouterr()
     assert main([*base, "--ca-file", str(ca_file)]) == 0
     saved = load_config(shop.kiosk)
     assert saved == SyncConfig(fake.url, shop.cfg.kiosk_id, shop.cfg.secret, str(ca_file))
