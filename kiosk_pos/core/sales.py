@@ -16,13 +16,13 @@ from sqlalchemy import func, select
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, db_text, local_date, utc_now
-from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError, PaymentError
+from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError
 from kiosk_pos.core.events import DEPOSIT_CHANGED, SALE_SAVED, EventBus
+from kiosk_pos.core.payments import settle
 from kiosk_pos.core.phone import validate_destination
 from kiosk_pos.core.records import (
     CartLine,
     Payment,
-    PaymentMethod,
     Product,
     SaleLineRecord,
     SaleRecord,
@@ -115,16 +115,7 @@ class SaleService:
             checked.append(_Line(product, line.qty, dest))
         return checked
 
-    @staticmethod
-    def settle(total: int, payment: Payment) -> tuple[int | None, int]:
-        """Cash given and change; refuses cash short of the total."""
-        if payment.method is not PaymentMethod.CASH:
-            return None, 0
-        given = total if payment.cash_given is None else payment.cash_given
-        if given < total:
-            raise PaymentError("error.cash_short", total=total, given=given,
-                               missing=total - given)
-        return given, given - total
+    settle = staticmethod(settle)  # cash given and change (kiosk_pos/core/payments.py)
 
     # -- selling --------------------------------------------------------------------------
     def sell(self, clerk: User, cart: Sequence[CartLine], payment: Payment) -> SaleRecord:
