@@ -107,6 +107,7 @@ class Database:
         self._raw: sqlite3.Connection | None = None
         self._raw_readers: list[sqlite3.Connection] = []  # idle plain reader connections
         self._readers_lock = threading.Lock()
+        self._closed = False
         self._forbidden_thread: int | None = None
         self.ui_thread_violations = 0  # counted even where a caller swallows the error
 
@@ -165,7 +166,11 @@ class Database:
             if conn.in_transaction:
                 conn.rollback()
             with self._readers_lock:
-                self._raw_readers.append(conn)
+                keep = not self._closed
+                if keep:
+                    self._raw_readers.append(conn)
+            if not keep:  # the database was closed while this read ran
+                conn.close()
 
     @contextmanager
     def write_raw(self) -> Iterator[sqlite3.Cursor]:
@@ -202,6 +207,7 @@ class Database:
             self._raw.close()
             self._raw = None
         with self._readers_lock:
+            self._closed = True
             readers, self._raw_readers = self._raw_readers, []
         for conn in readers:
             conn.close()
