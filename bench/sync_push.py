@@ -90,7 +90,7 @@ def make_kiosk(folder: Path, server: Any, n_sales: int, deposit: int = 0) -> tup
 
 def _synchronous(kiosk: Any, level: str) -> None:
     """Set the writer connection's fsync level (outside any transaction; one shared conn)."""
-    raw = kiosk.db._writer.raw_connection()  # noqa: SLF001 - bench seeding only
+    raw = kiosk.db._engine(0).raw_connection()  # noqa: SLF001 - bench seeding only
     try:
         raw.driver_connection.execute(f"PRAGMA synchronous={level}")
     finally:

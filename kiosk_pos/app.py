@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 EXIT_STORE_ERROR = 2
 EXIT_ALREADY_OPEN = 2
+# With this set, the self-test writes the names of the modules loaded at "ready" (one a line)
+# to the file it names: tests check that start-up did not import SQLAlchemy or Alembic.
+ENV_READY_MODULES = "KIOSK_POS_READY_MODULES"
 
 
 def _process_start() -> float:
@@ -125,5 +128,15 @@ def _self_test(app: QApplication, window: MainWindow, clerk: User, started: floa
         if time.perf_counter() - started > 30:
             break
     app.processEvents()
-    print(f"ready in {time.perf_counter() - started:.3f} s", flush=True)
+    elapsed = time.perf_counter() - started
+    _note_ready_modules()
+    print(f"ready in {elapsed:.3f} s", flush=True)
     return 0
+
+
+def _note_ready_modules() -> None:
+    import os
+
+    target = os.environ.get(ENV_READY_MODULES)
+    if target:
+        Path(target).write_text("\n".join(sorted(sys.modules)) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk_pos.core.events import NOTICE
-from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.kiosk import DB_FILENAME, Kiosk
 from kiosk_pos.errors import KioskError, StoreError
 from kiosk_pos.i18n import tr
 
@@ -38,9 +38,9 @@ Stop = Callable[[], None]
 
 def open_kiosk(data_dir: Path, *, demo: bool = False) -> Kiosk:
     """Open the kiosk in ``data_dir``; with ``demo`` and no database yet, create the demo."""
-    from kiosk_pos.core.setup import init_kiosk, is_initialised
+    if demo and not (Path(data_dir) / DB_FILENAME).exists():
+        from kiosk_pos.core.setup import init_kiosk  # creating a kiosk needs SQLAlchemy
 
-    if demo and not is_initialised(data_dir):
         return init_kiosk(data_dir, DEMO_KIOSK_NAME, DEMO_OWNER_PIN, demo=True)
     return Kiosk.open(data_dir)
 

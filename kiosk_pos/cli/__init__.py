@@ -13,15 +13,33 @@ from collections.abc import Callable, Sequence
 
 from kiosk_pos.cli.common import EXIT_BAD_INPUT, CliError, add_common
 
-# Modules that add sub-commands: each has register(subparsers, common).
-COMMAND_MODULES = (
-    "kiosk_pos.cli.shop",
-    "kiosk_pos.cli.gui",
-    "kiosk_pos.cli.sync",        # connect, sync, balance
-    "kiosk_pos.cli.reconcile",   # reconcile, prices, deposit-ticket
-    "kiosk_pos.cli.printing",    # receipt, print-test
-    "kiosk_pos.cli.backup",      # backup, restore
+# Every sub-command: (name, module that registers it, help). Grouped by module, in the
+# order ``--help`` lists them. A run imports only its command's module; the other commands
+# get a bare sub-parser carrying this help text, so ``--help`` still lists them all.
+# Each module has register(subparsers, common); tests/app/test_cli_lazy.py checks this
+# table against what the modules register.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("init", "kiosk_pos.cli.shop", "create a kiosk database"),
+    ("products", "kiosk_pos.cli.shop", "list the price list and goods"),
+    ("sell", "kiosk_pos.cli.shop", "record a one-line sale"),
+    ("history", "kiosk_pos.cli.shop", "a day's sales and their status"),
+    ("report", "kiosk_pos.cli.shop", "reports"),
+    ("gui", "kiosk_pos.cli.gui", "start the desktop app (default)"),
+    ("connect", "kiosk_pos.cli.sync", "connect this kiosk to its distributor's server"),
+    ("sync", "kiosk_pos.cli.sync", "send queued top-ups and fetch statuses, deposit and prices"),
+    ("balance", "kiosk_pos.cli.sync", "deposit balance: local cache and the distributor's"),
+    ("reconcile", "kiosk_pos.cli.reconcile",
+     "compare a day's top-ups and the deposit with the distributor"),
+    ("prices", "kiosk_pos.cli.reconcile", "distributor price list"),
+    ("deposit-ticket", "kiosk_pos.cli.reconcile",
+     "request a deposit ticket (unique amount to transfer)"),
+    ("receipt", "kiosk_pos.cli.printing", "show or save a sale's receipt"),
+    ("print-test", "kiosk_pos.cli.printing", "print a test page on the configured printer"),
+    ("printer", "kiosk_pos.cli.printing", "show or change printer settings"),
+    ("backup", "kiosk_pos.cli.backup", "back up the kiosk database (owner PIN), or --list"),
+    ("restore", "kiosk_pos.cli.backup", "replace the kiosk data with a backup (owner PIN)"),
 )
+COMMAND_MODULES = tuple(dict.fromkeys(module for _, module, _ in COMMANDS))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,21 +47,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}. See '{self.prog} --help'.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _present(module: str) -> bool:
+    """Whether a command module is part of this copy (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with ``command``'s module imported and registered in full; every other
+    command is a bare sub-parser with its help text (enough for ``--help`` and errors).
+    With ``command=None``, every module is imported and registered."""
     import importlib
 
     parser = _Parser(prog="kiosk-pos", description="Kasir konter pulsa / pulsa kiosk POS")
     common = _Parser(add_help=False)
     add_common(common)
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # an optional part not built in this copy
-            if exc.name != name:
-                raise
+    wanted = {module for name, module, _ in COMMANDS if command is None or name == command}
+    present = {module for module in COMMAND_MODULES if _present(module)}
+    for name, module, help_text in COMMANDS:
+        if module not in present or name in subparsers.choices:
             continue
-        module.register(subparsers, common)
+        if module in wanted:
+            importlib.import_module(module).register(subparsers, common)
+        else:
+            subparsers.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
@@ -51,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
         args_list.insert(0, "gui")
-    parser = build_parser()
+    parser = build_parser(args_list[0])
     args = parser.parse_args(args_list)
     handler: Callable[[argparse.Namespace], int] = args.handler
     from kiosk_pos.core.errors import KioskError

@@ -1,7 +1,9 @@
 """The price list and goods, held in memory for the sales screen, kept in the store.
 
 ``Catalog`` is an immutable index rebuilt when products change, so the screen's
-number -> operator -> product list step is a few dict look-ups.
+number -> operator -> product list step is a few dict look-ups. Loading it is on the
+start-up path, so it reads through plain sqlite3 (no SQLAlchemy); changing the catalogue
+imports SQLAlchemy when it is first needed.
 """
 
 from __future__ import annotations
@@ -9,15 +11,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-
-from sqlalchemy import Connection, select, update
+from sqlite3 import Cursor
+from typing import TYPE_CHECKING
 
 from kiosk_pos.core.clock import to_db, utc_now
 from kiosk_pos.core.errors import KioskError, UnknownProduct
 from kiosk_pos.core.phone import Operator, PrefixTable, looks_like_partial_phone
 from kiosk_pos.core.records import Product, ProductKind
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import operator_prefixes, operators, products, stock_movements
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+# The columns product_from_row reads, in the order product_from_tuple expects them.
+_PRODUCT_COLUMNS = "id, sku, name, kind, operator, nominal, cost, price, barcode, stock, active"
 
 # Brands whose products do not depend on the customer's number.
 NUMBER_FREE_KINDS = (ProductKind.PLN, ProductKind.EWALLET)
@@ -102,6 +109,14 @@ def product_from_row(row: object) -> Product:
     )
 
 
+def product_from_tuple(row: tuple) -> Product:
+    """A product from a plain sqlite3 row of ``_PRODUCT_COLUMNS``."""
+    id_, sku, name, kind, operator, nominal, cost, price, barcode, stock, active = row
+    return Product(id=id_, sku=sku, name=name, kind=ProductKind(kind), operator=operator,
+                   nominal=nominal, cost=cost, price=price, barcode=barcode, stock=stock,
+                   active=bool(active))
+
+
 class CatalogService:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -125,18 +140,23 @@ class CatalogService:
                 self._catalog.by_barcode[product.barcode] = product
 
     def load(self) -> Catalog:
-        with self._db.read() as conn:
-            rows = conn.execute(select(products)).all()
-            table = load_prefix_table(conn)
-        return Catalog((product_from_row(r) for r in rows), table)
+        with self._db.read_raw() as cur:
+            rows = cur.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products").fetchall()
+            table = read_prefix_table(cur)
+        return Catalog((product_from_tuple(r) for r in rows), table)
 
     def all_products(self) -> list[Product]:
-        with self._db.read() as conn:
-            rows = conn.execute(select(products).order_by(products.c.kind, products.c.sku)).all()
-        return [product_from_row(r) for r in rows]
+        with self._db.read_raw() as cur:
+            rows = cur.execute(
+                f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY kind, sku").fetchall()
+        return [product_from_tuple(r) for r in rows]
 
     def upsert(self, items: Iterable[Product]) -> int:
         """Insert or update products by SKU (price-list import, demo data)."""
+        from sqlalchemy import select, update
+
+        from kiosk_pos.store.schema import products
+
         count = 0
         now = to_db(utc_now())
         with self._db.write() as conn:
@@ -158,6 +178,10 @@ class CatalogService:
 
     def receive_stock(self, sku: str, qty: int, reason: str = "received") -> int:
         """Add (or with a negative qty, write off) goods; returns the new stock."""
+        from sqlalchemy import select, update
+
+        from kiosk_pos.store.schema import products, stock_movements
+
         with self._db.write() as conn:
             row = conn.execute(
                 select(products.c.id, products.c.stock, products.c.kind)
@@ -175,7 +199,19 @@ class CatalogService:
         return new_stock
 
 
+def read_prefix_table(cur: Cursor) -> PrefixTable:
+    """The operators and their prefixes, through a plain sqlite3 cursor."""
+    ops = [Operator(code, name, colour)
+           for code, name, colour in cur.execute("SELECT code, name, colour FROM operators")]
+    prefixes = dict(cur.execute("SELECT prefix, operator FROM operator_prefixes").fetchall())
+    return PrefixTable(ops, prefixes)
+
+
 def load_prefix_table(conn: Connection) -> PrefixTable:
+    from sqlalchemy import select
+
+    from kiosk_pos.store.schema import operator_prefixes, operators
+
     ops = [Operator(r.code, r.name, r.colour) for r in conn.execute(select(operators))]
     prefixes = {r.prefix: r.operator for r in conn.execute(select(operator_prefixes))}
     return PrefixTable(ops, prefixes)
@@ -183,6 +219,8 @@ def load_prefix_table(conn: Connection) -> PrefixTable:
 
 def store_prefix_table(conn: Connection, table: PrefixTable) -> None:
     """Replace the stored operators and prefixes (first run, or a sync that updates them)."""
+    from kiosk_pos.store.schema import operator_prefixes, operators
+
     conn.execute(operator_prefixes.delete())
     conn.execute(operators.delete())
     for op in table.operators.values():

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import Connection, select
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from kiosk_pos.core.clock import from_db, to_db, utc_now
 from kiosk_pos.core.events import DEPOSIT_CHANGED, EventBus
+from kiosk_pos.core.sale_reads import deposit_balance
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import deposit_ledger
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 REASON_OPENING = "opening"        # first balance (demo, or the first sync)
 REASON_TOPUP = "topup"            # an electronic line's cost, at sale time
@@ -34,12 +37,20 @@ class LedgerEntry:
     sale_id: int | None
 
 
-_BALANCE = select(deposit_ledger.c.balance_after).order_by(deposit_ledger.c.id.desc()).limit(1)
-_INSERT = deposit_ledger.insert()
+@cache
+def _statements() -> tuple[Any, Any]:
+    """(balance, insert), built on first use: reading the balance at start-up goes through
+    plain sqlite3, so this module does not import SQLAlchemy when it is imported."""
+    from sqlalchemy import select
+
+    from kiosk_pos.store.schema import deposit_ledger
+
+    return (select(deposit_ledger.c.balance_after).order_by(deposit_ledger.c.id.desc()).limit(1),
+            deposit_ledger.insert())
 
 
 def balance(conn: Connection) -> int:
-    return int(conn.execute(_BALANCE).scalar() or 0)
+    return int(conn.execute(_statements()[0]).scalar() or 0)
 
 
 def append(
@@ -48,7 +59,7 @@ def append(
 ) -> int:
     """Add a ledger row inside the caller's write transaction; returns the new balance."""
     new_balance = balance(conn) + amount
-    conn.execute(_INSERT, dict(
+    conn.execute(_statements()[1], dict(
         created_at=to_db(at or utc_now()), amount=amount, balance_after=new_balance,
         reason=reason, reference=reference, sale_id=sale_id, server_seq=server_seq,
     ))
@@ -61,10 +72,14 @@ class DepositService:
         self._events = events
 
     def balance(self) -> int:
-        with self._db.read() as conn:
-            return balance(conn)
+        with self._db.read_raw() as cur:
+            return deposit_balance(cur)
 
     def entries(self, limit: int = 200) -> list[LedgerEntry]:
+        from sqlalchemy import select
+
+        from kiosk_pos.store.schema import deposit_ledger
+
         with self._db.read() as conn:
             rows = conn.execute(
                 select(deposit_ledger).order_by(deposit_ledger.c.id.desc()).limit(limit)

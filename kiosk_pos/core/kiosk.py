@@ -1,30 +1,90 @@
 """The kiosk as one object: the services over one open database.
 
-The UI, the CLI, sync and printing all reach the domain through this.
+The UI, the CLI, sync and printing all reach the domain through this. Settings, the
+catalogue and the users are built at once (the first screen needs them; they read through
+plain sqlite3); every other service is built, and its module imported, on first use, so
+start-up does not import SQLAlchemy.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from kiosk_pos.core.backups import BackupService
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, local_date, utc_now
-from kiosk_pos.core.deposit import DepositService
 from kiosk_pos.core.events import EventBus
 from kiosk_pos.core.records import KioskInfo
-from kiosk_pos.core.reports import ReportService
-from kiosk_pos.core.sales import SaleService
 from kiosk_pos.core.settings import DEFAULT_TIMEZONE, KIOSK_TIMEZONE, Settings
 from kiosk_pos.core.users import UserService
 from kiosk_pos.store import Database, open_database
 
+if TYPE_CHECKING:
+    from kiosk_pos.core.backups import BackupService
+    from kiosk_pos.core.deposit import DepositService
+    from kiosk_pos.core.reports import ReportService
+    from kiosk_pos.core.sales import SaleService
+
 DB_FILENAME = "kiosk.db"
+
+T = TypeVar("T")
+
+
+class _OnFirstUse(Generic[T]):
+    """A service attribute built once, on first access (under the kiosk's lock, so two
+    threads never build two). Assigning the attribute replaces it, as for a plain one."""
+
+    def __init__(self, build: Callable[[Kiosk], T]) -> None:
+        self._build = build
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, kiosk: Kiosk | None, owner: type | None = None) -> Any:
+        if kiosk is None:
+            return self
+        with kiosk._build_lock:  # noqa: SLF001 - the descriptor is part of Kiosk
+            if self._name not in kiosk.__dict__:
+                kiosk.__dict__[self._name] = self._build(kiosk)
+        return kiosk.__dict__[self._name]
+
+
+def _deposit(kiosk: Kiosk) -> DepositService:
+    from kiosk_pos.core.deposit import DepositService
+
+    return DepositService(kiosk.db, kiosk.events)
+
+
+def _sales(kiosk: Kiosk) -> SaleService:
+    from kiosk_pos.core.sales import SaleService
+
+    return SaleService(kiosk.db, kiosk.catalog, kiosk.events, kiosk.timezone, kiosk.clock)
+
+
+def _backups(kiosk: Kiosk) -> BackupService:
+    from kiosk_pos.core.backups import BackupService
+
+    return BackupService(kiosk.db, kiosk.data_dir, kiosk.clock, kiosk.events)
+
+
+def _reports(kiosk: Kiosk) -> ReportService:
+    from kiosk_pos.core.reports import ReportService
+
+    return ReportService(kiosk.db, lambda: kiosk.catalog.catalog.prefixes, kiosk.timezone)
 
 
 class Kiosk:
+    deposit: _OnFirstUse[DepositService] = _OnFirstUse(_deposit)
+    sales: _OnFirstUse[SaleService] = _OnFirstUse(_sales)
+    backups: _OnFirstUse[BackupService] = _OnFirstUse(_backups)
+    reports: _OnFirstUse[ReportService] = _OnFirstUse(_reports)
+
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self._build_lock = threading.RLock()
         self.db = db
         self.data_dir = db.path.parent
         self.clock = clock
@@ -36,10 +96,6 @@ class Kiosk:
         self.info: KioskInfo = self.settings.kiosk_info()
         self.catalog = CatalogService(db)
         self.users = UserService(db)
-        self.deposit = DepositService(db, self.events)
-        self.sales = SaleService(db, self.catalog, self.events, self.timezone, clock)
-        self.backups = BackupService(db, self.data_dir, clock, self.events)
-        self.reports = ReportService(db, lambda: self.catalog.catalog.prefixes, self.timezone)
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = False, clock: Clock = utc_now) -> Kiosk:

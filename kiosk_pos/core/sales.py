@@ -11,18 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, db_text, local_date, utc_now
-from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError, PaymentError
+from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError
 from kiosk_pos.core.events import DEPOSIT_CHANGED, SALE_SAVED, EventBus
+from kiosk_pos.core.payments import settle
 from kiosk_pos.core.phone import validate_destination
 from kiosk_pos.core.records import (
     CartLine,
     Payment,
-    PaymentMethod,
     Product,
     SaleLineRecord,
     SaleRecord,
@@ -30,9 +28,14 @@ from kiosk_pos.core.records import (
     TopUpStatus,
     User,
 )
-from kiosk_pos.core.sale_queries import load_sales, recent_sale_ids
+from kiosk_pos.core.sale_reads import (
+    load_sales,
+    recent_sale_ids,
+    sale_id_for_ref,
+    sale_ids_for_day,
+    unsent_count,
+)
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import outbox, sale_lines, sales, topups
 
 MAX_QTY = 999
 
@@ -115,16 +118,7 @@ class SaleService:
             checked.append(_Line(product, line.qty, dest))
         return checked
 
-    @staticmethod
-    def settle(total: int, payment: Payment) -> tuple[int | None, int]:
-        """Cash given and change; refuses cash short of the total."""
-        if payment.method is not PaymentMethod.CASH:
-            return None, 0
-        given = total if payment.cash_given is None else payment.cash_given
-        if given < total:
-            raise PaymentError("error.cash_short", total=total, given=given,
-                               missing=total - given)
-        return given, given - total
+    settle = staticmethod(settle)  # cash given and change (kiosk_pos/core/payments.py)
 
     # -- selling --------------------------------------------------------------------------
     def sell(self, clerk: User, cart: Sequence[CartLine], payment: Payment) -> SaleRecord:
@@ -176,36 +170,31 @@ class SaleService:
             self._events.trigger(DEPOSIT_CHANGED, new_balance)
         return record
 
-    # -- reading --------------------------------------------------------------------------
+    # -- reading (plain sqlite3: the sales screen's first figures need no SQLAlchemy) ------
     def get(self, sale_id: int) -> SaleRecord:
-        with self._db.read() as conn:
-            found = load_sales(conn, [sale_id])
+        with self._db.read_raw() as cur:
+            found = load_sales(cur, [sale_id])
         if not found:
             raise KioskError("error.unknown_sale", sale_id=sale_id)
         return found[0]
 
     def by_ref_id(self, ref_id: str) -> SaleRecord | None:
         """The sale a top-up belongs to (for a refund notice about an older sale)."""
-        with self._db.read() as conn:
-            sale_id = conn.execute(
-                select(sale_lines.c.sale_id).join(topups, topups.c.sale_line_id == sale_lines.c.id)
-                .where(topups.c.ref_id == ref_id)).scalar()
-            found = load_sales(conn, [sale_id]) if sale_id is not None else []
+        with self._db.read_raw() as cur:
+            sale_id = sale_id_for_ref(cur, ref_id)
+            found = load_sales(cur, [sale_id]) if sale_id is not None else []
         return found[0] if found else None
 
     def for_day(self, day: date) -> list[SaleRecord]:
-        with self._db.read() as conn:
-            ids = list(conn.execute(select(sales.c.id).where(sales.c.business_date == day)
-                                    .order_by(sales.c.id)).scalars())
-            return load_sales(conn, ids)
+        with self._db.read_raw() as cur:
+            return load_sales(cur, sale_ids_for_day(cur, day))
 
     def recent(self, limit: int = 50) -> list[SaleRecord]:
         """Today's newest sales first (for the sales screen)."""
         today = local_date(self._clock(), self._timezone())
-        with self._db.read() as conn:
-            return load_sales(conn, recent_sale_ids(conn, today, limit))
+        with self._db.read_raw() as cur:
+            return load_sales(cur, recent_sale_ids(cur, today, limit))
 
     def queue_length(self) -> int:
-        with self._db.read() as conn:
-            return int(conn.execute(select(func.count()).select_from(outbox)
-                                    .where(outbox.c.sent_at.is_(None))).scalar() or 0)
+        with self._db.read_raw() as cur:
+            return unsent_count(cur)

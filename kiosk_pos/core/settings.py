@@ -1,17 +1,20 @@
-"""The kiosk's own settings, kept as JSON values in the store's ``settings`` table."""
+"""The kiosk's own settings, kept as JSON values in the store's ``settings`` table.
+
+Reading them is on the start-up path, so it goes through plain sqlite3 (no SQLAlchemy);
+writing imports SQLAlchemy when it is first needed.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
-
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert
+from typing import TYPE_CHECKING, Any
 
 from kiosk_pos.core.records import KioskInfo
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import settings as settings_table
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 KIOSK_NAME = "kiosk.name"
 KIOSK_ADDRESS = "kiosk.address"
@@ -26,11 +29,9 @@ class Settings:
         self._db = db
 
     def get(self, key: str, default: Any = None) -> Any:
-        with self._db.read() as conn:
-            raw = conn.execute(
-                select(settings_table.c.value).where(settings_table.c.key == key)
-            ).scalar()
-        return default if raw is None else json.loads(raw)
+        with self._db.read_raw() as cur:
+            row = cur.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
 
     def set(self, key: str, value: Any) -> None:
         with self._db.write() as conn:
@@ -43,8 +44,8 @@ class Settings:
                 put(conn, key, value)
 
     def kiosk_info(self) -> KioskInfo:
-        with self._db.read() as conn:
-            rows = {r.key: r.value for r in conn.execute(select(settings_table))}
+        with self._db.read_raw() as cur:
+            rows = dict(cur.execute("SELECT key, value FROM settings").fetchall())
         def val(key: str, default: str) -> str:
             return json.loads(rows[key]) if key in rows else default
         return KioskInfo(
@@ -56,6 +57,10 @@ class Settings:
 
 
 def put(conn: Connection, key: str, value: Any) -> None:
+    from sqlalchemy.dialects.sqlite import insert
+
+    from kiosk_pos.store.schema import settings as settings_table
+
     stmt = insert(settings_table).values(key=key, value=json.dumps(value))
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"],
                                             set_={"value": stmt.excluded.value}))

@@ -6,13 +6,13 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
-
 from kiosk_pos.core.clock import to_db, utc_now
 from kiosk_pos.core.errors import AuthError
 from kiosk_pos.core.records import Role, User
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import users
+
+# Listing users and checking a PIN happen at start-up and login: plain sqlite3, no SQLAlchemy.
+_ACTIVE = "SELECT id, name, role, pin_hash FROM users WHERE active = 1 ORDER BY id"
 
 # scrypt cost: ~50 ms per check on a counter PC, so guessing PINs offline is slow.
 _N, _R, _P = 2**14, 8, 1
@@ -53,6 +53,10 @@ class UserService:
             raise AuthError("error.user_name_required")
         if self._match(pin) is not None:
             raise AuthError("error.pin_taken")
+        from sqlalchemy import select
+
+        from kiosk_pos.store.schema import users
+
         with self._db.write() as conn:
             if conn.execute(select(users.c.id).where(users.c.name == name.strip())).first():
                 raise AuthError("error.user_exists", name=name.strip())
@@ -72,20 +76,14 @@ class UserService:
         return user
 
     def list(self) -> list[User]:
-        with self._db.read() as conn:
-            rows = conn.execute(
-                select(users.c.id, users.c.name, users.c.role)
-                .where(users.c.active.is_(True)).order_by(users.c.id)
-            ).all()
-        return [User(r.id, r.name, Role(r.role)) for r in rows]
+        with self._db.read_raw() as cur:
+            rows = cur.execute(_ACTIVE).fetchall()
+        return [User(user_id, name, Role(role)) for user_id, name, role, _pin in rows]
 
     def _match(self, pin: str) -> User | None:
-        with self._db.read() as conn:
-            rows = conn.execute(
-                select(users.c.id, users.c.name, users.c.role, users.c.pin_hash)
-                .where(users.c.active.is_(True))
-            ).all()
-        for row in rows:
-            if verify_pin(pin, row.pin_hash):
-                return User(row.id, row.name, Role(row.role))
+        with self._db.read_raw() as cur:
+            rows = cur.execute(_ACTIVE).fetchall()
+        for user_id, name, role, pin_hash in rows:
+            if verify_pin(pin, pin_hash):
+                return User(user_id, name, Role(role))
         return None

@@ -4,23 +4,29 @@ Every connection runs with WAL, ``synchronous=FULL``, foreign keys and a busy
 timeout. Writes go through :meth:`Database.write`, which holds the single writer
 lock and starts the transaction with ``BEGIN IMMEDIATE``; reads go through
 :meth:`Database.read` on their own connections beside the writer (WAL).
+
+SQLAlchemy is imported when the first :meth:`~Database.read` or :meth:`~Database.write`
+needs an engine, not before: importing it costs more than a bare Qt window takes to
+show. What the first screen needs reads through :meth:`Database.read_raw` (plain
+sqlite3), as the sale path writes through :meth:`Database.write_raw`.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.pool import StaticPool
+from typing import TYPE_CHECKING, Any
 
 from kiosk_pos.errors import StoreError
+from kiosk_pos.store.file_id import APPLICATION_ID
 from kiosk_pos.store.migrations import HEAD
-from kiosk_pos.store.schema import APPLICATION_ID
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (
@@ -35,18 +41,38 @@ PRAGMAS = (
 def _store_errors(path: Path) -> Iterator[None]:
     """A write the disk refused becomes a sentence for the clerk; the transaction is rolled
     back, so nothing half-written stays behind."""
-    from sqlalchemy.exc import OperationalError
-
     try:
         yield
-    except (sqlite3.OperationalError, OperationalError) as exc:
+    except Exception as exc:
+        if not _is_operational(exc):
+            raise
         text = str(getattr(exc, "orig", exc) or exc)
         if "locked" in text or "busy" in text:
             raise StoreError("error.db_busy", path=str(path)) from exc
         raise StoreError("error.db_write", path=str(path), detail=text.splitlines()[0]) from exc
 
 
+def _is_operational(exc: BaseException) -> bool:
+    """sqlite3's OperationalError, or SQLAlchemy's wrapping of it (if SQLAlchemy is loaded:
+    checking must not import it)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return True
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.OperationalError)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the store's pragmas, transactions begun explicitly."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
 def _make_engine(path: Path, *, begin: str, single: bool) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import StaticPool
+
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if single:
         kwargs["poolclass"] = StaticPool
@@ -75,10 +101,13 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._writer = _make_engine(path, begin="BEGIN IMMEDIATE", single=True)
-        self._reader = _make_engine(path, begin="BEGIN", single=False)
+        self._engines: tuple[Engine, Engine] | None = None  # (writer, reader), on first use
+        self._engine_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._raw: sqlite3.Connection | None = None
+        self._raw_readers: list[sqlite3.Connection] = []  # idle plain reader connections
+        self._readers_lock = threading.Lock()
+        self._closed = False
         self._forbidden_thread: int | None = None
         self.ui_thread_violations = 0  # counted even where a caller swallows the error
 
@@ -93,19 +122,55 @@ class Database:
             self.ui_thread_violations += 1
             raise UIThreadAccess("database access on the UI thread: start an operation instead")
 
+    def _engine(self, which: int) -> Engine:
+        """The SQLAlchemy writer (0) or reader (1) engine, both made (and SQLAlchemy
+        imported) on first use."""
+        if self._engines is None:
+            with self._engine_lock:
+                if self._engines is None:
+                    self._engines = (
+                        _make_engine(self.path, begin="BEGIN IMMEDIATE", single=True),
+                        _make_engine(self.path, begin="BEGIN", single=False),
+                    )
+        return self._engines[which]
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction at a time, committed (with fsync) when the block ends."""
         self._check_thread()
-        with self._write_lock, _store_errors(self.path), self._writer.begin() as conn:
+        with self._write_lock, _store_errors(self.path), self._engine(0).begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A consistent snapshot for reading, beside the writer."""
         self._check_thread()
-        with self._reader.connect() as conn, conn.begin():
+        with self._engine(1).connect() as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def read_raw(self) -> Iterator[sqlite3.Cursor]:
+        """Like :meth:`read`, on a plain sqlite3 cursor (one snapshot for the block): for
+        what the first screen needs, so start-up does not import SQLAlchemy."""
+        self._check_thread()
+        with self._readers_lock:
+            conn = self._raw_readers.pop() if self._raw_readers else None
+        if conn is None:
+            conn = _connect(self.path)
+        cur = conn.cursor()
+        try:
+            cur.execute("BEGIN")
+            yield cur
+        finally:
+            cur.close()
+            if conn.in_transaction:
+                conn.rollback()
+            with self._readers_lock:
+                keep = not self._closed
+                if keep:
+                    self._raw_readers.append(conn)
+            if not keep:  # the database was closed while this read ran
+                conn.close()
 
     @contextmanager
     def write_raw(self) -> Iterator[sqlite3.Cursor]:
@@ -115,10 +180,7 @@ class Database:
         self._check_thread()
         with self._write_lock, _store_errors(self.path):
             if self._raw is None:
-                self._raw = sqlite3.connect(self.path, isolation_level=None,
-                                            check_same_thread=False)
-                for pragma in PRAGMAS:
-                    self._raw.execute(pragma)
+                self._raw = _connect(self.path)
             cur = self._raw.cursor()
             cur.execute("BEGIN IMMEDIATE")
             try:
@@ -136,16 +198,23 @@ class Database:
         inspect_file(self.path, full=True)
 
     def pragma(self, name: str) -> Any:
-        self._check_thread()
-        with self._reader.connect() as conn:
-            return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+        with self.read_raw() as cur:
+            row = cur.execute(f"PRAGMA {name}").fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         if self._raw is not None:
             self._raw.close()
             self._raw = None
-        self._writer.dispose()
-        self._reader.dispose()
+        with self._readers_lock:
+            self._closed = True
+            readers, self._raw_readers = self._raw_readers, []
+        for conn in readers:
+            conn.close()
+        if self._engines is not None:
+            for engine in self._engines:
+                engine.dispose()
+            self._engines = None
 
 
 # Tables a clean open checks page by page: small, and needed to show the first screen.

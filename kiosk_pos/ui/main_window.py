@@ -33,17 +33,17 @@ from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus, User
 from kiosk_pos.core.settings import LANGUAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
-from kiosk_pos.ui.history import HistoryView
 from kiosk_pos.ui.login import LoginScreen
 from kiosk_pos.ui.notices import NoticeArea
 from kiosk_pos.ui.operations import QueryOp, WriteOp
-from kiosk_pos.ui.report_view import ReportView
 from kiosk_pos.ui.sales_screen import SalesScreen
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.history import HistoryView
+    from kiosk_pos.ui.report_view import ReportView
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +68,16 @@ class MainWindow(QMainWindow):
         self.login = LoginScreen(kiosk, self.tasks)
         self.login.logged_in.connect(self.start_session)
         self.sales = SalesScreen(kiosk, self.tasks)
-        self.history = HistoryView(kiosk, self.tasks)
-        self.history.reprint_requested.connect(self._reprint)
-        self.report = ReportView(kiosk, self.tasks)
+        # History and the report are built when first shown (or first reached from code):
+        # start-up builds only what the first screen needs.
+        self._history: HistoryView | None = None
+        self._report: ReportView | None = None
         self.notices = NoticeArea()
 
         self.nav: list[QPushButton] = []
         nav_group = QButtonGroup(self)
         nav_row = QHBoxLayout()
-        for i, _page in enumerate((self.sales, self.history, self.report)):
+        for i in range(3):
             button = QPushButton()
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         nav_row.addWidget(self.lock)
 
         self.pages = QStackedWidget()
-        for page in (self.sales, self.history, self.report):
+        for page in (self.sales, QWidget(), QWidget()):  # placeholders until first shown
             self.pages.addWidget(page)
         work = QWidget()
         work_layout = QVBoxLayout(work)
@@ -134,6 +135,36 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.retranslate()
         self.login.reset()
+
+    # -- pages built on first use ---------------------------------------------------------
+    @property
+    def history(self) -> HistoryView:
+        if self._history is None:
+            from kiosk_pos.ui.history import HistoryView
+
+            self._history = HistoryView(self.kiosk, self.tasks)
+            self._history.reprint_requested.connect(self._reprint)
+            self._place_page(1, self._history)
+        return self._history
+
+    @property
+    def report(self) -> ReportView:
+        if self._report is None:
+            from kiosk_pos.ui.report_view import ReportView
+
+            self._report = ReportView(self.kiosk, self.tasks)
+            self._place_page(2, self._report)
+        return self._report
+
+    def _place_page(self, index: int, page: QWidget) -> None:
+        """Put a newly built page where its placeholder stood, in today's language."""
+        placeholder = self.pages.widget(index)
+        current = self.pages.currentIndex()
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.pages.setCurrentIndex(current)
+        page.retranslate()
 
     # -- session ---------------------------------------------------------------------------
     def start_session(self, user: User) -> None:
@@ -200,8 +231,9 @@ class MainWindow(QMainWindow):
         self.lock.setText(tr("ui.nav.lock"))
         if self.tools_button is not None:
             self.tools_button.setText(tr("ui.nav.tools"))
-        for widget in (self.login, self.sales, self.history, self.report, self.status):
-            widget.retranslate()
+        for widget in (self.login, self.sales, self._history, self._report, self.status):
+            if widget is not None:  # a page not built yet is translated when it is
+                widget.retranslate()
 
     # -- events ----------------------------------------------------------------------------
     def _sale_saved(self, sale: SaleRecord) -> None:
@@ -213,7 +245,8 @@ class MainWindow(QMainWindow):
 
     def _topup_changed(self, topup: TopUpRecord) -> None:
         sale = self.sales.recent.update_topup(topup)
-        self.history.update_topup(topup)
+        if self._history is not None:  # not built yet: it reads fresh when first shown
+            self._history.update_topup(topup)
         if topup.status is not TopUpStatus.FAILED:
             return
         if sale is not None:

@@ -2,7 +2,8 @@
 
 Keys: F6 uang pas, F7 10.000, F8 20.000, F9 50.000, F10 100.000; Alt+T/Q/R pick the
 method (button mnemonics); Enter saves; Esc goes back to the products. The change
-comes from the core's ``SaleService.settle`` so the screen and the saved sale agree.
+comes from the core's ``settle`` (``core/payments.py``, which the sale uses too), so the
+screen and the saved sale agree.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.payments import settle
 from kiosk_pos.core.records import Payment, PaymentMethod
-from kiosk_pos.core.sales import SaleService
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
@@ -177,7 +178,7 @@ class PaymentPanel(QWidget):
         except ValueError:
             raise KioskError("error.amount_format", text=text) from None
         payment = Payment(PaymentMethod.CASH, given)
-        SaleService.settle(self._total, payment)  # cash short -> PaymentError sentence
+        settle(self._total, payment)  # cash short -> PaymentError sentence
         return payment
 
     def submit(self) -> None:
@@ -204,7 +205,7 @@ class PaymentPanel(QWidget):
     def _update_change(self, _text: str = "") -> None:
         try:
             payment = self.payment()
-            _given, change = SaleService.settle(self._total, payment)
+            _given, change = settle(self._total, payment)
         except KioskError:
             self.change.setText("-")
             return

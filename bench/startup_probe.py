@@ -1,0 +1,50 @@
+"""A tiny parent for one start-up measurement: ``python bench/startup_probe.py CMD...``.
+
+Runs CMD once and prints one JSON line: the wall time from spawn to the child's
+``ready in`` line and to its exit, the child's own ``ready in`` figure, its exit code, and
+its peak RSS from ``getrusage(RUSAGE_CHILDREN)``.
+
+Why a separate process: on Linux a child's ``ru_maxrss`` starts from the RSS of the
+process that spawned it (exec carries the old address space's high-water mark over), so
+measured from the benchmark runner, which has loaded the app and SQLAlchemy, every child
+looked as large as the runner. This parent imports only the standard library and spawns
+nothing else, so RUSAGE_CHILDREN is this one child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+
+READY = re.compile(r"ready in ([0-9.]+) s")
+
+
+def main(cmd: list[str]) -> int:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a real install runs from .pyc files
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env, text=True)
+    ready_wall = own = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        found = READY.search(line)
+        if found and ready_wall is None:
+            ready_wall = time.perf_counter() - start
+            own = float(found.group(1))
+    code = proc.wait()
+    exit_wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    print(json.dumps({"ready_wall": ready_wall, "exit_wall": exit_wall, "ready": own,
+                      "code": code, "peak_mib": peak * scale / 2**20}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

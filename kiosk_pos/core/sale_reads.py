@@ -1,0 +1,97 @@
+"""Reading sales back as records through a plain sqlite3 cursor: three queries for any
+number of sales. The sales screen's first figures (today's recent sales, the deposit, the
+queue) come from here, so logging in does not wait for SQLAlchemy to import.
+
+Columns are read in the formats SQLAlchemy's SQLite types store them: ``DateTime`` as
+``YYYY-MM-DD HH:MM:SS.ffffff`` (naive UTC), ``Date`` as ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from kiosk_pos.core.clock import from_db
+from kiosk_pos.core.records import (
+    PaymentMethod,
+    ProductKind,
+    SaleLineRecord,
+    SaleRecord,
+    TopUpRecord,
+    TopUpStatus,
+)
+
+_HEAD = ("SELECT s.id, s.created_at, s.business_date, s.clerk_id, u.name, s.payment_method, "
+         "s.total, s.cash_given, s.change FROM sales s JOIN users u ON u.id = s.clerk_id "
+         "WHERE s.id IN ({marks})")
+_LINES = ("SELECT id, sale_id, sku, name, kind, operator, qty, unit_price, unit_cost, "
+          "destination FROM sale_lines WHERE sale_id IN ({marks}) ORDER BY id")
+_TOPUPS = ("SELECT sale_line_id, ref_id, sku, destination, status, sn, message, cost, "
+           "updated_at FROM topups WHERE sale_line_id IN ({marks})")
+_RECENT = "SELECT id FROM sales WHERE business_date = ? ORDER BY id DESC LIMIT ?"
+_FOR_DAY = "SELECT id FROM sales WHERE business_date = ? ORDER BY id"
+_BY_REF = ("SELECT l.sale_id FROM sale_lines l JOIN topups t ON t.sale_line_id = l.id "
+           "WHERE t.ref_id = ?")
+_UNSENT = "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
+_BALANCE = "SELECT balance_after FROM deposit_ledger ORDER BY id DESC LIMIT 1"
+_CHUNK = 500  # SQLite's bound-parameter limit is 999 on old builds
+
+
+def _moment(text: str) -> datetime:
+    return from_db(datetime.fromisoformat(text))
+
+
+def _in(cur: sqlite3.Cursor, sql: str, ids: Sequence[int]) -> list[tuple]:
+    rows: list[tuple] = []
+    for i in range(0, len(ids), _CHUNK):
+        chunk = list(ids[i:i + _CHUNK])
+        rows.extend(cur.execute(sql.format(marks=",".join("?" * len(chunk))), chunk))
+    return rows
+
+
+def load_sales(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[SaleRecord]:
+    """Sales with their lines and top-ups, in the order of ``ids``."""
+    if not ids:
+        return []
+    head = {r[0]: r for r in _in(cur, _HEAD, ids)}
+    line_rows = _in(cur, _LINES, ids)
+    line_rows.sort(key=lambda r: r[0])
+    by_line = {r[0]: TopUpRecord(r[1], r[2], r[3], TopUpStatus(r[4]), r[5], r[6], r[7],
+                                 _moment(r[8]))
+               for r in _in(cur, _TOPUPS, [r[0] for r in line_rows])}
+    lines: dict[int, list[SaleLineRecord]] = defaultdict(list)
+    for line_id, sale_id, sku, name, kind, operator, qty, price, cost, dest in line_rows:
+        lines[sale_id].append(SaleLineRecord(line_id, sku, name, ProductKind(kind), operator,
+                                             qty, price, cost, dest, by_line.get(line_id)))
+    out = []
+    for sale_id in ids:
+        h = head.get(sale_id)
+        if h is None:
+            continue
+        out.append(SaleRecord(h[0], _moment(h[1]), date.fromisoformat(h[2]), h[3], h[4],
+                              PaymentMethod(h[5]), h[6], h[7], h[8], tuple(lines[h[0]])))
+    return out
+
+
+def recent_sale_ids(cur: sqlite3.Cursor, day: date, limit: int) -> list[int]:
+    return [r[0] for r in cur.execute(_RECENT, (day.isoformat(), limit))]
+
+
+def sale_ids_for_day(cur: sqlite3.Cursor, day: date) -> list[int]:
+    return [r[0] for r in cur.execute(_FOR_DAY, (day.isoformat(),))]
+
+
+def sale_id_for_ref(cur: sqlite3.Cursor, ref_id: str) -> int | None:
+    row = cur.execute(_BY_REF, (ref_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def unsent_count(cur: sqlite3.Cursor) -> int:
+    return int(cur.execute(_UNSENT).fetchone()[0] or 0)
+
+
+def deposit_balance(cur: sqlite3.Cursor) -> int:
+    row = cur.execute(_BALANCE).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,78 @@
+"""Start-up stays lean: the desktop app reaches its first screen without importing
+SQLAlchemy or Alembic, and a CLI command imports only its own module."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk_pos.app import ENV_READY_MODULES
+from kiosk_pos.cli import COMMAND_MODULES, COMMANDS, build_parser, main
+from kiosk_pos.core.records import CartLine, Payment
+from kiosk_pos.core.setup import init_kiosk
+
+HEAVY = ("sqlalchemy", "alembic")
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("KIOSK_POS_DATA_DIR", None)
+    return env
+
+
+def test_the_gui_is_ready_without_sqlalchemy_or_alembic(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    kiosk = init_kiosk(folder, "Konter Uji", "9999", demo=True)
+    clerk = kiosk.users.authenticate("1111")  # a sale today: the sales screen loads it
+    kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, "081234567890")], Payment())
+    kiosk.close()
+    listing = tmp_path / "modules.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk_pos", "gui", "--self-test", "--data-dir", str(folder)],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**_env(), ENV_READY_MODULES: str(listing)})
+    assert done.returncode == 0, done.stderr
+    assert "ready in" in done.stdout
+    loaded = set(listing.read_text(encoding="utf-8").split())
+    assert "kiosk_pos.ui.main_window" in loaded  # the listing was taken with the window up
+    heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
+    assert heavy == [], f"imported before the window was ready: {heavy[:5]}"
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
+    script = ("import sys; from kiosk_pos.cli import main; "
+              f"code = main(['history', '--data-dir', {str(folder)!r}]); "
+              "print(' '.join(m for m in sorted(sys.modules) if m.startswith('kiosk_pos.cli.'))); "
+              "sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL, env=_env())
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.strip().splitlines()[-1].split())
+    assert "kiosk_pos.cli.shop" in loaded
+    assert loaded.isdisjoint(set(COMMAND_MODULES) - {"kiosk_pos.cli.shop"}), loaded
+
+
+def _listed(parser) -> list[tuple[str, str | None]]:
+    action = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
+    return [(choice.dest, choice.help) for choice in action._choices_actions]  # noqa: SLF001
+
+
+def test_the_command_table_says_what_the_modules_register() -> None:
+    """The help shown without importing a module is the help the module itself gives."""
+    assert _listed(build_parser()) == [(name, help_text) for name, _, help_text in COMMANDS]
+    assert _listed(build_parser("sell")) == _listed(build_parser())
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    for name, _, help_text in COMMANDS:
+        assert name in out and help_text.split()[0] in out

@@ -1,0 +1,32 @@
+"""History and the report are built when first shown, and then work as if built at start."""
+
+from __future__ import annotations
+
+from kiosk_pos import i18n
+from kiosk_pos.core.records import CartLine, Payment
+from kiosk_pos.i18n import tr
+from tests.ui.helpers import TSEL_NUMBER
+
+
+def test_pages_are_built_on_first_show_and_then_work(qtbot, window, sales, kiosk, clerk):
+    assert window._history is None and window._report is None  # noqa: SLF001 - not yet built
+    sale = kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER)], Payment())
+    window.nav[1].click()
+    assert window.pages.currentWidget() is window.history
+    qtbot.waitUntil(lambda: [s.id for s in window.history.sales] == [sale.id], timeout=5000)
+    window.show_page(0)
+    assert window.pages.currentWidget() is window.sales
+    assert window.pages.count() == 3
+
+
+def test_a_page_built_after_a_language_change_speaks_it(qtbot, window, sales, kiosk, clerk):
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
+    window.set_language("en")
+    try:
+        window.show_page(2)
+        assert window.pages.currentWidget() is window.report
+        assert window.report.title.text() == tr("ui.report.title") == "Daily report"
+        qtbot.waitUntil(lambda: window.report.report is not None, timeout=5000)
+        assert window.report.figures["count"][1].text() == "1"
+    finally:
+        i18n.set_language(i18n.DEFAULT_LANGUAGE)
