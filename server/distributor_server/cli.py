@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pulsa_protocol.money import format_rupiah
+from pulsa_protocol.wire import MAX_KIOSK_ID, MAX_RUPIAH
 
 from distributor_server.config import Settings
 from distributor_server.context import ServerContext
@@ -26,14 +27,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _positive_int(text: str) -> int:
     cleaned = text.replace(".", "").replace(",", "").replace("_", "")
-    if not cleaned.isdigit() or int(cleaned) <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number of rupiah")
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 0 < int(cleaned) <= MAX_RUPIAH:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a positive whole number of rupiah up to {MAX_RUPIAH}")
     return int(cleaned)
 
 
 def _id(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_KIOSK_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number between 1 and {MAX_KIOSK_ID}")
     return int(text)
 
 
@@ -59,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
+    serve.add_argument("--docs", action="store_true",
+                       help="serve /docs and /openapi.json (keep off in production)")
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="manage kiosks")
     ksub = kiosk.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -100,9 +104,11 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.for_db(args.db, args.key_file,
                                upstream=getattr(args, "upstream", "simulator"))
     if args.command == "serve":
+        from dataclasses import replace
+
         from distributor_server.serve import serve
 
-        return serve(settings, args.host, args.port)
+        return serve(replace(settings, api_docs=args.docs), args.host, args.port)
     ctx = ServerContext(settings)
     try:
         if args.command == "kiosk" and args.action == "add":

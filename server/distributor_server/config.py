@@ -75,6 +75,8 @@ class Settings:
     bank_account: str = "1234567890"
     bank_holder: str = "PT Distributor Pulsa Demo"
     timezone: str = "Asia/Jakarta"
+    api_docs: bool = False
+    """Serve /docs and /openapi.json (off in production; the embedded demo turns it on)."""
     digiflazz: DigiflazzSettings = field(default_factory=DigiflazzSettings)
 
     @classmethod

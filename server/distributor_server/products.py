@@ -56,11 +56,13 @@ def _as_int(value: object, what: str, where: str) -> int:
         number = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise PriceListError(f"{where}: {what} must be whole rupiah, got {value!r}.")
         number = int(text)
     if number < 0:
         raise PriceListError(f"{where}: {what} cannot be negative.")
+    if number > wire.MAX_RUPIAH:
+        raise PriceListError(f"{where}: {what} is over {wire.MAX_RUPIAH} rupiah.")
     return number
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -41,8 +40,8 @@ async def get_balance(request: Request, kiosk_id: int = Depends(authenticate)) -
 @router.get("/ledger", response_model=wire.LedgerPage)
 async def get_ledger(
     request: Request,
-    start: datetime | None = Query(None, alias="from"),
-    end: datetime | None = Query(None, alias="to"),
+    start: wire.WireTime | None = Query(None, alias="from"),
+    end: wire.WireTime | None = Query(None, alias="to"),
     kiosk_id: int = Depends(authenticate),
 ) -> JSONResponse:
     """Ledger (mutasi) rows created in [from, to), and the current balance."""
@@ -70,7 +69,7 @@ def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int) ->
 @router.get("/changes", response_model=wire.ChangesPage)
 async def get_changes(
     request: Request,
-    cursor: int = Query(0, ge=0),
+    cursor: int = Query(0, ge=0, le=wire.MAX_SEQ),
     limit: int = Query(500, ge=1, le=1000),
     wait: float = Query(0, ge=0, le=wire.MAX_WAIT_SECONDS),
     kiosk_id: int = Depends(authenticate),
@@ -93,7 +92,8 @@ async def get_changes(
 
 @router.get("/prices", response_model=wire.PriceList)
 async def get_prices(
-    request: Request, since: int = Query(0, ge=0), _kiosk_id: int = Depends(authenticate)
+    request: Request, since: int = Query(0, ge=0, le=wire.MAX_SEQ),
+    _kiosk_id: int = Depends(authenticate),
 ) -> JSONResponse:
     """Products changed after version ``since`` and the current version."""
     return _json(await run_in_threadpool(prices_since, request.app.state.ctx.db, since))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pulsa_protocol import wire
@@ -62,8 +60,8 @@ async def read_topup(
 @router.get("/transactions", response_model=wire.TransactionList)
 async def transactions(
     request: Request,
-    start: datetime | None = Query(None, alias="from"),
-    end: datetime | None = Query(None, alias="to"),
+    start: wire.WireTime | None = Query(None, alias="from"),
+    end: wire.WireTime | None = Query(None, alias="to"),
     kiosk_id: int = Depends(authenticate),
 ) -> JSONResponse:
     """This kiosk's top-ups created in [from, to) for reconciling a day."""
