@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from pulsa_protocol.money import format_rupiah
@@ -91,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = psub.add_parser("import", parents=[common], help="import a CSV or JSON price list")
     imp.add_argument("file", type=Path)
     psub.add_parser("list", parents=[common], help="print the price list")
+
+    inc = sub.add_parser("incidents", parents=[common],
+                         help="what needs settling by hand (e.g. Sukses after a refund)")
+    isub = inc.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    isub.add_parser("list", parents=[common], help="list incidents, oldest first")
     return parser
 
 
@@ -99,7 +105,7 @@ def _print(args: argparse.Namespace, data: object, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from distributor_server import kiosks, products, tickets, topups
+    from distributor_server import incidents, kiosks, products, tickets, topups
 
     settings = Settings.for_db(args.db, args.key_file,
                                upstream=getattr(args, "upstream", "simulator"))
@@ -152,6 +158,12 @@ def run(args: argparse.Namespace) -> int:
             version, changed = products.import_products(ctx.db, rows)
             _print(args, {"version": version, "changed": changed},
                    f"{changed} product(s) changed; price list version {version}")
+        elif args.command == "incidents":
+            found = incidents.list_incidents(ctx)
+            _print(args, [asdict(i) for i in found], "\n".join(
+                f"{i.id:>5} {i.created_at:%Y-%m-%d %H:%M:%S} {i.kind:<22} kiosk {i.kiosk_id:<5}"
+                f" {format_rupiah(i.amount):>12} {i.ref_id}  {i.detail}" for i in found)
+                or "no incidents")
         elif args.command == "products":
             plist = products.prices_since(ctx.db, 0)
             _print(args, plist.model_dump(mode="json"), "\n".join(
