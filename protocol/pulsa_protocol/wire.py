@@ -222,6 +222,8 @@ class ErrorCode(StrEnum):
     REPLAYED_NONCE = "replayed_nonce"  # 401
     NOT_FOUND = "not_found"  # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
+    RATE_LIMITED = "rate_limited"  # 429, with Retry-After
+    UNAVAILABLE = "unavailable"  # 503, with Retry-After: busy or database unreachable
     INTERNAL = "internal"  # 500
 
 

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from pulsa_protocol.money import format_rupiah
 from pulsa_protocol.wire import MAX_KIOSK_ID, MAX_RUPIAH
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from distributor_server.config import Settings
 from distributor_server.context import ServerContext
+from distributor_server.db import CLI_POOL
 from distributor_server.upstream import UPSTREAM_NAMES
 
 
@@ -37,6 +42,12 @@ def _positive_int(text: str) -> int:
 def _id(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_KIOSK_ID:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number between 1 and {MAX_KIOSK_ID}")
+    return int(text)
+
+
+def _pool_size(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of connections (0-1000)")
     return int(text)
 
 
@@ -62,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
+    serve.add_argument("--db-pool-size", type=_pool_size, default=8,
+                       help="database connections kept open by this process (default 8)")
+    serve.add_argument("--db-pool-overflow", type=_pool_size, default=4,
+                       help="extra connections under load (default 4); keep the sum over all "
+                            "processes under PostgreSQL's max_connections")
     serve.add_argument("--docs", action="store_true",
                        help="serve /docs and /openapi.json (keep off in production)")
 
@@ -110,12 +126,14 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.for_db(args.db, args.key_file,
                                upstream=getattr(args, "upstream", "simulator"))
     if args.command == "serve":
-        from dataclasses import replace
-
         from distributor_server.serve import serve
 
-        return serve(replace(settings, api_docs=args.docs), args.host, args.port)
-    ctx = ServerContext(settings)
+        return serve(replace(settings, api_docs=args.docs, db_pool_size=max(1, args.db_pool_size),
+                             db_pool_overflow=args.db_pool_overflow), args.host, args.port)
+    # a desk command needs one connection; many of them at once must not exhaust PostgreSQL
+    ctx = ServerContext(replace(settings, db_pool_size=CLI_POOL.size,
+                                db_pool_overflow=CLI_POOL.overflow,
+                                db_pool_timeout=CLI_POOL.timeout))
     try:
         if args.command == "kiosk" and args.action == "add":
             c = kiosks.create_kiosk(ctx, args.name)
@@ -174,6 +192,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _database_sentence(url: str | None, exc: Exception) -> str:
+    """One sentence for a database that cannot be used, without the password."""
+    where = "the default SQLite file"
+    if url:
+        try:
+            where = make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return f"{url!r} is not a database URL; use postgresql+psycopg://... or sqlite:///file."
+    if isinstance(exc, PoolTimeout):
+        return f"The database at {where} is too busy; try again in a minute."
+    if isinstance(exc, (ArgumentError, NoSuchModuleError)):
+        return f"{where} is not a database URL; use postgresql+psycopg://... or sqlite:///file."
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0].rstrip(".")
+    return (f"Cannot use the database at {where} ({detail}); check --db and that the "
+            "database server is running.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from distributor_server.kiosk_keys import KeyFileError
     from distributor_server.kiosks import NotFound
@@ -181,9 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from distributor_server.tickets import TicketError
 
     args = build_parser().parse_args(argv)
+    # psycopg warns on stderr while cleaning up after an error we already handle
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         return run(args)
     except (NotFound, PriceListError, TicketError, KeyFileError, ValueError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"distributor-server: {message[:1].upper()}{message[1:]}.\n")
         return 2
+    except (OperationalError, PoolTimeout, ArgumentError, NoSuchModuleError) as exc:
+        sys.stderr.write(f"distributor-server: {_database_sentence(args.db, exc)}\n")
+        return 3

@@ -75,6 +75,10 @@ class Settings:
     bank_account: str = "1234567890"
     bank_holder: str = "PT Distributor Pulsa Demo"
     timezone: str = "Asia/Jakarta"
+    db_pool_size: int = 8
+    db_pool_overflow: int = 4
+    db_pool_timeout: float = 10.0
+    """Per process; see db.PoolLimits. Exhausted -> 503 with Retry-After."""
     api_docs: bool = False
     """Serve /docs and /openapi.json (off in production; the embedded demo turns it on)."""
     digiflazz: DigiflazzSettings = field(default_factory=DigiflazzSettings)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pulsa_protocol import wire
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
@@ -174,7 +175,10 @@ def import_demo_if_empty(db: Database) -> int:
     with db.read() as session:
         if session.scalar(select(func.count()).select_from(Product)):
             return 0
-    return import_products(db, demo_price_rows())[1]
+    try:
+        return import_products(db, demo_price_rows())[1]
+    except IntegrityError:  # another process started on the same fresh database and won
+        return 0
 
 
 def to_wire(product: Product) -> wire.Product:
