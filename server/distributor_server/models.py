@@ -168,3 +168,13 @@ class Incident(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     detail: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RateWindow(Base):
+    """Requests one kiosk made to one endpoint in the current fixed window (shared by processes)."""
+
+    __tablename__ = "rate_windows"
+    kiosk_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger)
+    count: Mapped[int] = mapped_column(Integer)

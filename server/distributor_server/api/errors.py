@@ -16,8 +16,10 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, errors: list | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, errors: list | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.code = code
         self.message = message
@@ -54,7 +56,9 @@ def _describe(errors: list[dict]) -> tuple[bool, str, list[dict]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.errors)
+        reply = error_response(exc.status, exc.code, exc.message, exc.errors)
+        reply.headers.update(exc.headers)
+        return reply
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
