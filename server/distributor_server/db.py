@@ -89,6 +89,21 @@ class Database:
             if self._write_lock is not None:
                 self._write_lock.release()
 
+    def pool_warning(self, processes: int = 4) -> str | None:
+        """A sentence when ``processes`` copies of this pool would not fit PostgreSQL's
+        ``max_connections`` (minus its reserved slots); None when they fit or on SQLite."""
+        if self.is_sqlite:
+            return None
+        with self.engine.connect() as conn:
+            limit = int(conn.exec_driver_sql("SHOW max_connections").scalar())
+            reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar())
+        usable = limit - reserved
+        if self.pool.total * processes <= usable:
+            return None
+        return (f"{processes} server processes with {self.pool.total} connections each would "
+                f"exceed PostgreSQL's {usable} usable connections; lower --db-pool-size/"
+                "--db-pool-overflow or raise max_connections.")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

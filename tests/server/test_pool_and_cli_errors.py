@@ -76,3 +76,20 @@ def test_parallel_desk_commands_on_a_fresh_database_never_crash(fresh_db, tmp_pa
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 2, err
         assert err == "distributor-server: There is no kiosk 1.\n"
+
+
+def test_pool_sizes_are_checked_against_max_connections(db):
+    from distributor_server.db import Database, PoolLimits
+
+    url, _key_file = db
+    default, greedy = Database(url), Database(url, PoolLimits(size=40, overflow=20))
+    try:
+        assert default.pool_warning() is None
+        warning = greedy.pool_warning()
+        if url.startswith("sqlite"):
+            assert warning is None
+        else:
+            assert warning is not None and "max_connections" in warning
+    finally:
+        default.dispose()
+        greedy.dispose()
