@@ -55,7 +55,8 @@ _CHILD = """
 import sys, time
 from distributor_server.embedded import start_embedded
 h = start_embedded(sys.argv[1], key_file=sys.argv[2], simulator_latency=0.0,
-                   simulator_pending_seconds=0.2, poll_base_seconds=0.05)
+                   simulator_pending_seconds=0.2, poll_base_seconds=0.05,
+                   rate_limits={"default": 0})
 print(h.url, flush=True)
 sys.stdin.read()
 h.stop()

@@ -26,7 +26,9 @@ N_TOPUPS = 10_000
 QUICK_TOPUPS = 2_000
 MAX_RATIO = 0.5
 PG_HOST, PG_PORT = "127.0.0.1", 5432
-FAST = {"simulator_latency": 0.0, "simulator_pending_seconds": 0.2, "poll_base_seconds": 0.05}
+# rate limits off: 10,000 pings from one kiosk measure throughput, not the abuse guard
+FAST = {"simulator_latency": 0.0, "simulator_pending_seconds": 0.2, "poll_base_seconds": 0.05,
+        "rate_limits": {"default": 0}}
 
 
 # ----------------------------------------------------------------------------- shared helpers

@@ -85,6 +85,11 @@ def default_prefix_table() -> PrefixTable:
     return PrefixTable.from_json(load_json(OPERATORS))
 
 
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: ``str.isdigit`` also accepts Arabic-Indic, fullwidth and other scripts' digits."""
+    return text.isascii() and text.isdigit()
+
+
 def clean_digits(raw: str) -> str:
     """Drop spaces, dashes, dots and brackets; keep a leading '+'."""
     return _SEPARATORS.sub("", raw.strip())
@@ -100,7 +105,7 @@ def normalise_phone(raw: str) -> str:
         text = text[1:]
         if not text.startswith("62"):
             raise DestinationError("error.phone_not_indonesian", number=raw.strip())
-    if not text.isdigit():
+    if not _ascii_digits(text):
         raise DestinationError("error.phone_not_digits", number=raw.strip())
     if text.startswith("62"):
         text = "0" + text[2:]
@@ -121,7 +126,7 @@ def looks_like_partial_phone(raw: str) -> str | None:
     text = clean_digits(raw)
     if text.startswith("+"):
         text = text[1:]
-    if not text.isdigit():
+    if not _ascii_digits(text):
         return None
     if text.startswith("62"):
         text = "0" + text[2:]
@@ -133,7 +138,7 @@ def looks_like_partial_phone(raw: str) -> str | None:
 def normalise_pln_id(raw: str) -> str:
     """An 11-digit meter number or a 12-digit customer id (ID pelanggan)."""
     text = clean_digits(raw)
-    if not text.isdigit() or len(text) not in (PLN_METER_DIGITS, PLN_CUSTOMER_DIGITS):
+    if not _ascii_digits(text) or len(text) not in (PLN_METER_DIGITS, PLN_CUSTOMER_DIGITS):
         raise DestinationError("error.pln_id", number=raw.strip())
     return text
 

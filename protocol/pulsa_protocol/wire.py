@@ -67,11 +67,11 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 API_PREFIX = "/v1"
 HEADER_KIOSK_ID = "X-Kiosk-Id"
@@ -87,9 +87,40 @@ MAX_BODY_BYTES = 1 << 20
 MAX_WAIT_SECONDS = 25
 NONCE_MIN_HEX = 16
 NONCE_MAX_HEX = 64
+MAX_KIOSK_ID = 2**31 - 1
+"""Kiosk ids are 32-bit; a larger ``X-Kiosk-Id`` is refused before any database look-up."""
+MAX_SEQ = 2**63 - 1
+"""Cursors and versions (``cursor``, ``since``) are 64-bit."""
+MAX_RUPIAH = 10**12
+"""No amount on the wire exceeds a trillion rupiah."""
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2200
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+"""Free text fields carry no control characters (NUL included)."""
 
 Rupiah = Annotated[int, Field(strict=True)]
 """Whole rupiah. Strict: floats and numeric strings are refused."""
+
+
+
+
+def _within_years(value: datetime) -> datetime:
+    """Refuse times that cannot be stored or converted to UTC (year 1, year 9999, ...)."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value.astimezone(UTC) if value.tzinfo is not None else value
+
+
+WireTime = Annotated[datetime, AfterValidator(_within_years)]
+"""A time a kiosk sends: between the years 2000 and 2200."""
+
+
+def kiosk_id_from_header(text: str) -> int | None:
+    """The kiosk id of an ``X-Kiosk-Id`` value: 1-10 ASCII digits up to MAX_KIOSK_ID, or None."""
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_KIOSK_ID else None
 
 
 # ----------------------------------------------------------------------------- signing
@@ -250,6 +281,8 @@ class ErrorCode(StrEnum):
     REPLAYED_NONCE = "replayed_nonce"  # 401
     NOT_FOUND = "not_found"  # 404
     METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
+    RATE_LIMITED = "rate_limited"  # 429, with Retry-After
+    UNAVAILABLE = "unavailable"  # 503, with Retry-After: busy or database unreachable
     INTERNAL = "internal"  # 500
 
 
@@ -298,12 +331,14 @@ RefId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9.
 class TopUpFields(_Model):
     """Body of ``PUT /v1/topups/{ref_id}``."""
 
-    sku: str = Field(min_length=1, max_length=40)
-    destination: str = Field(min_length=1, max_length=40)
+    sku: str = Field(min_length=1, max_length=40, pattern=TEXT_PATTERN)
+    destination: str = Field(min_length=1, max_length=40, pattern=TEXT_PATTERN,
+                             description="ASCII digits; spaces, dashes, dots, brackets, +62")
     expected_price: Rupiah | None = Field(
-        default=None, ge=0, description="the kiosk's cached cost; refused if the price is higher"
+        default=None, ge=0, le=MAX_RUPIAH,
+        description="the kiosk's cached cost; refused if the price is higher",
     )
-    created_at: datetime | None = Field(default=None, description="when the clerk made the sale")
+    created_at: WireTime | None = Field(default=None, description="when the clerk made the sale")
 
 
 class TopUpRequest(TopUpFields):

@@ -70,10 +70,10 @@ async def authenticate(request: Request) -> int:
     missing = [name for name in wire.AUTH_HEADERS if not headers.get(name)]
     if missing:
         raise ApiError(401, Code.UNAUTHORIZED, f"Missing header(s): {', '.join(missing)}.")
-    try:
-        kiosk_id = int(headers[wire.HEADER_KIOSK_ID])
-    except ValueError:
-        raise ApiError(401, Code.UNAUTHORIZED, "X-Kiosk-Id must be a number.") from None
+    kiosk_id = wire.kiosk_id_from_header(headers[wire.HEADER_KIOSK_ID])
+    if kiosk_id is None:
+        raise ApiError(401, Code.UNAUTHORIZED,
+                       f"X-Kiosk-Id must be a number from 1 to {wire.MAX_KIOSK_ID}.")
     timestamp = headers[wire.HEADER_TIMESTAMP]
     nonce = headers[wire.HEADER_NONCE]
     if not wire.nonce_is_well_formed(nonce):

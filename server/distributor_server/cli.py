@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from pulsa_protocol.money import format_rupiah
+from pulsa_protocol.wire import MAX_KIOSK_ID, MAX_RUPIAH
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from distributor_server.config import Settings
 from distributor_server.context import ServerContext
+from distributor_server.db import CLI_POOL
 from distributor_server.upstream import UPSTREAM_NAMES
 
 
@@ -26,14 +33,21 @@ class _Parser(argparse.ArgumentParser):
 
 def _positive_int(text: str) -> int:
     cleaned = text.replace(".", "").replace(",", "").replace("_", "")
-    if not cleaned.isdigit() or int(cleaned) <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number of rupiah")
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 0 < int(cleaned) <= MAX_RUPIAH:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a positive whole number of rupiah up to {MAX_RUPIAH}")
     return int(cleaned)
 
 
 def _id(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_KIOSK_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number between 1 and {MAX_KIOSK_ID}")
+    return int(text)
+
+
+def _pool_size(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of connections (0-1000)")
     return int(text)
 
 
@@ -59,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
+    serve.add_argument("--db-pool-size", type=_pool_size, default=8,
+                       help="database connections kept open by this process (default 8)")
+    serve.add_argument("--db-pool-overflow", type=_pool_size, default=4,
+                       help="extra connections under load (default 4); keep the sum over all "
+                            "processes under PostgreSQL's max_connections")
+    serve.add_argument("--docs", action="store_true",
+                       help="serve /docs and /openapi.json (keep off in production)")
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="manage kiosks")
     ksub = kiosk.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -87,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = psub.add_parser("import", parents=[common], help="import a CSV or JSON price list")
     imp.add_argument("file", type=Path)
     psub.add_parser("list", parents=[common], help="print the price list")
+
+    inc = sub.add_parser("incidents", parents=[common],
+                         help="what needs settling by hand (e.g. Sukses after a refund)")
+    isub = inc.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    isub.add_parser("list", parents=[common], help="list incidents, oldest first")
     return parser
 
 
@@ -95,15 +121,19 @@ def _print(args: argparse.Namespace, data: object, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from distributor_server import kiosks, products, tickets, topups
+    from distributor_server import incidents, kiosks, products, tickets, topups
 
     settings = Settings.for_db(args.db, args.key_file,
                                upstream=getattr(args, "upstream", "simulator"))
     if args.command == "serve":
         from distributor_server.serve import serve
 
-        return serve(settings, args.host, args.port)
-    ctx = ServerContext(settings)
+        return serve(replace(settings, api_docs=args.docs, db_pool_size=max(1, args.db_pool_size),
+                             db_pool_overflow=args.db_pool_overflow), args.host, args.port)
+    # a desk command needs one connection; many of them at once must not exhaust PostgreSQL
+    ctx = ServerContext(replace(settings, db_pool_size=CLI_POOL.size,
+                                db_pool_overflow=CLI_POOL.overflow,
+                                db_pool_timeout=CLI_POOL.timeout))
     try:
         if args.command == "kiosk" and args.action == "add":
             c = kiosks.create_kiosk(ctx, args.name)
@@ -146,6 +176,12 @@ def run(args: argparse.Namespace) -> int:
             version, changed = products.import_products(ctx.db, rows)
             _print(args, {"version": version, "changed": changed},
                    f"{changed} product(s) changed; price list version {version}")
+        elif args.command == "incidents":
+            found = incidents.list_incidents(ctx)
+            _print(args, [asdict(i) for i in found], "\n".join(
+                f"{i.id:>5} {i.created_at:%Y-%m-%d %H:%M:%S} {i.kind:<22} kiosk {i.kiosk_id:<5}"
+                f" {format_rupiah(i.amount):>12} {i.ref_id}  {i.detail}" for i in found)
+                or "no incidents")
         elif args.command == "products":
             plist = products.prices_since(ctx.db, 0)
             _print(args, plist.model_dump(mode="json"), "\n".join(
@@ -156,6 +192,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _database_sentence(url: str | None, exc: Exception) -> str:
+    """One sentence for a database that cannot be used, without the password."""
+    where = "the default SQLite file"
+    if url:
+        try:
+            where = make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return f"{url!r} is not a database URL; use postgresql+psycopg://... or sqlite:///file."
+    if isinstance(exc, PoolTimeout):
+        return f"The database at {where} is too busy; try again in a minute."
+    if isinstance(exc, (ArgumentError, NoSuchModuleError)):
+        return f"{where} is not a database URL; use postgresql+psycopg://... or sqlite:///file."
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0].rstrip(".")
+    return (f"Cannot use the database at {where} ({detail}); check --db and that the "
+            "database server is running.")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from distributor_server.kiosk_keys import KeyFileError
     from distributor_server.kiosks import NotFound
@@ -163,9 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from distributor_server.tickets import TicketError
 
     args = build_parser().parse_args(argv)
+    # psycopg warns on stderr while cleaning up after an error we already handle
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         return run(args)
     except (NotFound, PriceListError, TicketError, KeyFileError, ValueError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"distributor-server: {message[:1].upper()}{message[1:]}.\n")
         return 2
+    except (OperationalError, PoolTimeout, ArgumentError, NoSuchModuleError) as exc:
+        sys.stderr.write(f"distributor-server: {_database_sentence(args.db, exc)}\n")
+        return 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,10 @@ class DigiflazzSettings:
         )
 
 
+DEFAULT_RATE_LIMITS = {"default": 1200, "topups": 1200, "changes": 600,
+                       "deposit-tickets": 30}
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str
@@ -75,6 +80,16 @@ class Settings:
     bank_account: str = "1234567890"
     bank_holder: str = "PT Distributor Pulsa Demo"
     timezone: str = "Asia/Jakarta"
+    db_pool_size: int = 8
+    db_pool_overflow: int = 4
+    db_pool_timeout: float = 10.0
+    """Per process; see db.PoolLimits. Exhausted -> 503 with Retry-After."""
+    rate_limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    """Requests per kiosk per minute by endpoint bucket ("default" for the rest; 0 = off)."""
+    max_open_tickets: int = 10
+    """Open deposit tickets one kiosk may hold, so no kiosk can take an amount's 999 codes."""
+    api_docs: bool = False
+    """Serve /docs and /openapi.json (off in production; the embedded demo turns it on)."""
     digiflazz: DigiflazzSettings = field(default_factory=DigiflazzSettings)
 
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from distributor_server.config import Settings
-from distributor_server.db import Database
+from distributor_server.db import Database, PoolLimits
 from distributor_server.feed import FeedNotifier
 from distributor_server.kiosk_keys import kiosk_secret, load_or_create_master_key
 from distributor_server.migrate import migrate
@@ -13,7 +13,8 @@ from distributor_server.upstream import Upstream, make_upstream
 class ServerContext:
     def __init__(self, settings: Settings, upstream: Upstream | None = None) -> None:
         self.settings = settings
-        self.db = Database(settings.db_url)
+        self.db = Database(settings.db_url, PoolLimits(
+            settings.db_pool_size, settings.db_pool_overflow, settings.db_pool_timeout))
         migrate(self.db)
         self.master_key = load_or_create_master_key(settings.key_file)
         self.notifier = FeedNotifier()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,24 +25,48 @@ _SQLITE_LOCKS: dict[str, threading.RLock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
 
 
+@dataclass(frozen=True)
+class PoolLimits:
+    """Connections one process may hold. Keep (processes x total) under PostgreSQL's
+    ``max_connections`` (100 by default): the default 8 + 4 lets several server processes and
+    desk commands share one database. ``timeout``: seconds a request waits for a connection
+    before it is answered 503 with Retry-After."""
+
+    size: int = 8
+    overflow: int = 4
+    timeout: float = 10.0
+
+    @property
+    def total(self) -> int:
+        return self.size + self.overflow
+
+
+CLI_POOL = PoolLimits(size=1, overflow=1, timeout=30.0)
+
+
 class Database:
     """One engine plus read/write session factories."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool: PoolLimits | None = None) -> None:
+        pool = pool or PoolLimits()
+        self.pool = pool
+        sizing = {"pool_size": pool.size, "max_overflow": pool.overflow,
+                  "pool_timeout": pool.timeout}
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
                 raise ValueError("use a SQLite file, not an in-memory database")
             self.engine = create_engine(
-                url, connect_args={"timeout": 30, "check_same_thread": False}
+                url, connect_args={"timeout": 30, "check_same_thread": False}, **sizing
             )
             _install_sqlite_pragmas(self.engine)
             with _SQLITE_LOCKS_GUARD:
                 self._write_lock = _SQLITE_LOCKS.setdefault(url, threading.RLock())
             self._write_engine = self.engine.execution_options(sqlite_immediate=True)
         else:
-            self.engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            self.engine = create_engine(url, pool_pre_ping=True,
+                                        connect_args={"connect_timeout": 10}, **sizing)
             self._write_lock = None
             self._write_engine = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -63,6 +88,21 @@ class Database:
         finally:
             if self._write_lock is not None:
                 self._write_lock.release()
+
+    def pool_warning(self, processes: int = 4) -> str | None:
+        """A sentence when ``processes`` copies of this pool would not fit PostgreSQL's
+        ``max_connections`` (minus its reserved slots); None when they fit or on SQLite."""
+        if self.is_sqlite:
+            return None
+        with self.engine.connect() as conn:
+            limit = int(conn.exec_driver_sql("SHOW max_connections").scalar())
+            reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar())
+        usable = limit - reserved
+        if self.pool.total * processes <= usable:
+            return None
+        return (f"{processes} server processes with {self.pool.total} connections each would "
+                f"exceed PostgreSQL's {usable} usable connections; lower --db-pool-size/"
+                "--db-pool-overflow or raise max_connections.")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -68,6 +68,7 @@ def start_embedded(
     **settings: object,
 ) -> EmbeddedServer:
     """Migrate ``db_url``, start uvicorn in a daemon thread and wait until it accepts."""
+    settings.setdefault("api_docs", True)  # the demo and the tests read /openapi.json
     custom = upstream if isinstance(upstream, Upstream) else None
     name = custom.name if custom is not None else str(upstream)
     ctx = ServerContext(Settings.for_db(db_url, key_file, upstream=name, **settings), custom)

@@ -27,7 +27,10 @@ def migrate(db: Database, load_demo: bool = True) -> None:
         fresh = current_revision(db) is None
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with db.engine.begin() as conn:
+        # SQLite: BEGIN IMMEDIATE, so concurrent first starts queue on the write lock instead
+        # of failing to upgrade a read transaction ("database is locked")
+        engine = db.engine.execution_options(sqlite_immediate=True) if db.is_sqlite else db.engine
+        with engine.begin() as conn:
             if not db.is_sqlite:
                 # one migrator at a time across processes
                 conn.execute(text("SELECT pg_advisory_xact_lock(715517)"))

@@ -148,3 +148,33 @@ class SeenNonce(Base):
     kiosk_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Incident(Base):
+    """Something the distributor must look at by hand, e.g. money lost upstream.
+
+    ``success_after_refund``: the supplier said Sukses after we refunded the kiosk, so the
+    supplier delivered and charged us while the kiosk kept its money.
+    """
+
+    __tablename__ = "incidents"
+    __table_args__ = (UniqueConstraint("kind", "topup_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    topup_id: Mapped[int] = mapped_column(ForeignKey("topups.id"))
+    ref_id: Mapped[str] = mapped_column(String(64))
+    upstream_ref_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RateWindow(Base):
+    """Requests one kiosk made to one endpoint in the current fixed window (shared by processes)."""
+
+    __tablename__ = "rate_windows"
+    kiosk_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger)
+    count: Mapped[int] = mapped_column(Integer)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pulsa_protocol import wire
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
@@ -56,11 +57,13 @@ def _as_int(value: object, what: str, where: str) -> int:
         number = value
     else:
         text = str(value).strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise PriceListError(f"{where}: {what} must be whole rupiah, got {value!r}.")
         number = int(text)
     if number < 0:
         raise PriceListError(f"{where}: {what} cannot be negative.")
+    if number > wire.MAX_RUPIAH:
+        raise PriceListError(f"{where}: {what} is over {wire.MAX_RUPIAH} rupiah.")
     return number
 
 
@@ -172,7 +175,10 @@ def import_demo_if_empty(db: Database) -> int:
     with db.read() as session:
         if session.scalar(select(func.count()).select_from(Product)):
             return 0
-    return import_products(db, demo_price_rows())[1]
+    try:
+        return import_products(db, demo_price_rows())[1]
+    except IntegrityError:  # another process started on the same fresh database and won
+        return 0
 
 
 def to_wire(product: Product) -> wire.Product:

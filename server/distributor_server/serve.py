@@ -21,6 +21,9 @@ def serve(settings: Settings, host: str, port: int) -> int:
             raise ValueError("set DIGIFLAZZ_USERNAME and DIGIFLAZZ_API_KEY to use --upstream "
                              "digiflazz")
     ctx = ServerContext(settings)
+    warning = ctx.db.pool_warning()
+    if warning:
+        logging.getLogger(__name__).warning(warning)
     try:
         uvicorn.run(create_app(ctx), host=host, port=port, timeout_graceful_shutdown=5)
     finally:

@@ -1,9 +1,11 @@
 """Deposit tickets: the kiosk asks to top up its deposit by bank transfer.
 
-The requested amount is made unique by adding a code of 1-999 rupiah that no other open
-ticket for the same transfer amount uses, so the distributor can match the bank mutation to
-the ticket by amount alone. A ticket expires at the end of the distributor's local day. The
-distributor confirms it (CLI ``deposit confirm``), which credits the amount transferred.
+A kiosk may hold at most ``max_open_tickets`` (10) open tickets, so no kiosk can take the
+codes of an amount that every other kiosk needs. The requested amount is made unique by
+adding a code of 1-999 rupiah that no other open ticket for the same transfer amount uses,
+so the distributor can match the bank mutation to the ticket by amount alone. A ticket
+expires at the end of the distributor's local day. The distributor confirms it (CLI
+``deposit confirm``), which credits the amount transferred.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import secrets
 
 from pulsa_protocol import wire
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from distributor_server.clock import end_of_local_day, utcnow
 from distributor_server.context import ServerContext
@@ -24,6 +26,10 @@ MAX_CODE = 999
 
 
 class TicketError(ValueError):
+    pass
+
+
+class TooManyOpenTickets(TicketError):
     pass
 
 
@@ -53,6 +59,14 @@ def create_ticket(ctx: ServerContext, kiosk_id: int, amount: int) -> wire.Deposi
         from distributor_server.products import bump_counter
 
         bump_counter(session, "deposit_tickets")
+        cap = ctx.settings.max_open_tickets
+        mine = session.scalar(select(func.count()).select_from(DepositTicket).where(
+            DepositTicket.kiosk_id == kiosk_id, DepositTicket.status == "open",
+            DepositTicket.expires_at > now))
+        if mine >= cap:
+            raise TooManyOpenTickets(
+                f"this kiosk already has {mine} open deposit tickets; transfer one of them "
+                "or wait until they expire at the end of the day.")
         taken = set(session.scalars(
             select(DepositTicket.amount_to_transfer).where(
                 DepositTicket.status == "open", DepositTicket.expires_at > now,

@@ -23,6 +23,7 @@ from distributor_server.context import ServerContext
 from distributor_server.db import lock_kiosk
 from distributor_server.destinations import DestinationError, check_destination
 from distributor_server.feed import post_ledger, record_topup, topup_to_wire
+from distributor_server.incidents import record_success_after_refund
 from distributor_server.models import Kiosk, Product, TopUp
 from distributor_server.upstream import UpstreamResult
 
@@ -165,7 +166,10 @@ def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> b
         if result.reference and not tx.upstream_reference:
             tx.upstream_reference = result.reference[:120]
         if tx.status != wire.TopUpStatus.PENDING:
-            if result.status not in (wire.TopUpStatus.PENDING, tx.status):
+            if (tx.status == wire.TopUpStatus.FAILED
+                    and result.status == wire.TopUpStatus.SUCCESS):
+                record_success_after_refund(session, tx, result.sn or "")
+            elif result.status not in (wire.TopUpStatus.PENDING, tx.status):
                 log.warning("top-up %s is %s but upstream now says %s; kept as is",
                             tx.upstream_ref_id, tx.status, result.status.value)
             return False

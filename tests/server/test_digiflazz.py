@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -120,3 +121,28 @@ def test_rc_mapping_and_signature_helper():
     assert not verify_callback_signature("s", raw + b" ", sig)
     assert not verify_callback_signature("s", raw, None)
     assert not verify_callback_signature("", raw, sig)
+
+
+def test_sukses_after_refund_raises_one_incident_for_the_distributor(df, fake, db, capsys):
+    from distributor_server.cli import main
+
+    handle, client = df
+    ref = submit(client, "2")
+    assert wait_final(client, ref)["status"] == "failed"
+    assert client.balance() == 100_000
+    ups = upstream_ref(handle, client, ref)
+    late = fake.reply(ups, "081234567892", "TSEL10", "Sukses", "00", "SN-LATE-1")
+    for _ in range(2):  # Digiflazz repeats callbacks; one incident, not two
+        assert fake.send_callback(late).status_code == 200
+    assert client.get(f"/v1/topups/{ref}").json()["status"] == "failed"
+    assert client.balance() == 100_000
+    url, key_file = db
+    capsys.readouterr()
+    assert main(["--db", url, "--key-file", str(key_file), "incidents", "list", "--json"]) == 0
+    listed = [i for i in json.loads(capsys.readouterr().out) if i["ref_id"] == ref]
+    assert len(listed) == 1
+    assert listed[0]["kind"] == "success_after_refund"
+    assert listed[0]["amount"] == PRICE and listed[0]["kiosk_id"] == client.kiosk_id
+    assert "SN-LATE-1" in listed[0]["detail"]
+    assert main(["--db", url, "--key-file", str(key_file), "incidents", "list"]) == 0
+    assert ref in capsys.readouterr().out

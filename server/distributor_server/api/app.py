@@ -23,9 +23,12 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
             ctx.start_worker()
         yield
 
+    docs = ctx.settings.api_docs
     app = FastAPI(
         title="Pulsa distributor server", version=__version__, lifespan=lifespan,
         description="Kiosk sync API. Schemas and signing: pulsa_protocol/wire.py.",
+        openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,
+        redoc_url=None,
     )
     app.state.ctx = ctx
     install_error_handlers(app)

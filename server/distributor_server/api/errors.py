@@ -8,14 +8,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pulsa_protocol.wire import ErrorCode
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, errors: list | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, errors: list | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.code = code
         self.message = message
@@ -28,6 +32,12 @@ def error_response(status: int, code: str, message: str, errors: list | None = N
     if errors:
         body["errors"] = errors
     return JSONResponse(status_code=status, content=body)
+
+
+def _busy(message: str, retry_after: int = 2) -> JSONResponse:
+    reply = error_response(503, ErrorCode.UNAVAILABLE, message)
+    reply.headers["Retry-After"] = str(retry_after)
+    return reply
 
 
 def _describe(errors: list[dict]) -> tuple[bool, str, list[dict]]:
@@ -46,7 +56,9 @@ def _describe(errors: list[dict]) -> tuple[bool, str, list[dict]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.errors)
+        reply = error_response(exc.status, exc.code, exc.message, exc.errors)
+        reply.headers.update(exc.headers)
+        return reply
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -61,6 +73,16 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
             exc.status_code, ErrorCode.INVALID_REQUEST)
         return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(_request: Request, _exc: PoolTimeout) -> JSONResponse:
+        log.warning("database pool exhausted; answered 503")
+        return _busy("The server is busy; try again in a few seconds.")
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0])
+        return _busy("The server cannot reach its database; try again in a minute.", 30)
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> JSONResponse:

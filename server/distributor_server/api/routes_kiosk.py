@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -13,13 +12,18 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
-from distributor_server.auth import authenticate
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.kiosks import balance, ledger
 from distributor_server.models import Change
 from distributor_server.products import prices_since
-from distributor_server.tickets import TicketError, create_ticket, list_tickets
+from distributor_server.rate_limit import limited
+from distributor_server.tickets import (
+    TicketError,
+    TooManyOpenTickets,
+    create_ticket,
+    list_tickets,
+)
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["kiosk"])
 
@@ -29,21 +33,23 @@ def _json(model: object, status: int = 200) -> JSONResponse:
 
 
 @router.get("/ping", response_model=wire.Ping)
-async def ping(kiosk_id: int = Depends(authenticate)) -> JSONResponse:
+async def ping(kiosk_id: int = Depends(limited("ping"))) -> JSONResponse:
     return _json(wire.Ping(kiosk_id=kiosk_id, server_time=utcnow()))
 
 
 @router.get("/balance", response_model=wire.Balance)
-async def get_balance(request: Request, kiosk_id: int = Depends(authenticate)) -> JSONResponse:
+async def get_balance(
+    request: Request, kiosk_id: int = Depends(limited("balance"))
+) -> JSONResponse:
     return _json(await run_in_threadpool(balance, request.app.state.ctx, kiosk_id))
 
 
 @router.get("/ledger", response_model=wire.LedgerPage)
 async def get_ledger(
     request: Request,
-    start: datetime | None = Query(None, alias="from"),
-    end: datetime | None = Query(None, alias="to"),
-    kiosk_id: int = Depends(authenticate),
+    start: wire.WireTime | None = Query(None, alias="from"),
+    end: wire.WireTime | None = Query(None, alias="to"),
+    kiosk_id: int = Depends(limited("ledger")),
 ) -> JSONResponse:
     """Ledger (mutasi) rows created in [from, to), and the current balance."""
     return _json(await run_in_threadpool(ledger, request.app.state.ctx, kiosk_id, start, end))
@@ -70,10 +76,10 @@ def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int) ->
 @router.get("/changes", response_model=wire.ChangesPage)
 async def get_changes(
     request: Request,
-    cursor: int = Query(0, ge=0),
+    cursor: int = Query(0, ge=0, le=wire.MAX_SEQ),
     limit: int = Query(500, ge=1, le=1000),
     wait: float = Query(0, ge=0, le=wire.MAX_WAIT_SECONDS),
-    kiosk_id: int = Depends(authenticate),
+    kiosk_id: int = Depends(limited("changes")),
 ) -> JSONResponse:
     """Feed rows with seq > cursor; with ``wait`` long-poll until there is one."""
     ctx: ServerContext = request.app.state.ctx
@@ -93,7 +99,8 @@ async def get_changes(
 
 @router.get("/prices", response_model=wire.PriceList)
 async def get_prices(
-    request: Request, since: int = Query(0, ge=0), _kiosk_id: int = Depends(authenticate)
+    request: Request, since: int = Query(0, ge=0, le=wire.MAX_SEQ),
+    _kiosk_id: int = Depends(limited("prices")),
 ) -> JSONResponse:
     """Products changed after version ``since`` and the current version."""
     return _json(await run_in_threadpool(prices_since, request.app.state.ctx.db, since))
@@ -101,18 +108,23 @@ async def get_prices(
 
 @router.post("/deposit-tickets", response_model=wire.DepositTicket, status_code=201)
 async def post_ticket(
-    request: Request, body: wire.DepositTicketRequest, kiosk_id: int = Depends(authenticate)
+    request: Request, body: wire.DepositTicketRequest,
+    kiosk_id: int = Depends(limited("deposit-tickets")),
 ) -> JSONResponse:
     """Ask to add deposit by bank transfer: transfer exactly ``amount_to_transfer``."""
     try:
         ticket = await run_in_threadpool(create_ticket, request.app.state.ctx, kiosk_id,
                                          body.amount)
+    except TooManyOpenTickets as exc:
+        raise ApiError(409, "too_many_open_tickets", str(exc)) from None
     except TicketError as exc:
         raise ApiError(409, "no_unique_code", str(exc)) from None
     return _json(ticket, 201)
 
 
 @router.get("/deposit-tickets", response_model=wire.DepositTicketList)
-async def get_tickets(request: Request, kiosk_id: int = Depends(authenticate)) -> JSONResponse:
+async def get_tickets(
+    request: Request, kiosk_id: int = Depends(limited("deposit-tickets-list"))
+) -> JSONResponse:
     tickets = await run_in_threadpool(list_tickets, request.app.state.ctx, kiosk_id)
     return _json(wire.DepositTicketList(tickets=tickets))

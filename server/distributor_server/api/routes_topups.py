@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pulsa_protocol import wire
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
-from distributor_server.auth import authenticate
+from distributor_server.rate_limit import limited
 from distributor_server.topups import get_topup, list_topups, submit_topups
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["topups"])
@@ -28,7 +26,7 @@ def _json(model: object, status: int = 200) -> JSONResponse:
 )
 async def put_topup(
     request: Request, body: wire.TopUpFields, ref_id: str = REF_PATH,
-    kiosk_id: int = Depends(authenticate),
+    kiosk_id: int = Depends(limited("topups")),
 ) -> JSONResponse:
     """Submit one top-up; idempotent by ref_id (200 when it already existed)."""
     item = wire.TopUpRequest(ref_id=ref_id, **body.model_dump())
@@ -41,7 +39,7 @@ async def put_topup(
 
 @router.post("/topups", response_model=wire.TopUpBatchResponse)
 async def post_topups(
-    request: Request, body: wire.TopUpBatchRequest, kiosk_id: int = Depends(authenticate)
+    request: Request, body: wire.TopUpBatchRequest, kiosk_id: int = Depends(limited("topups"))
 ) -> JSONResponse:
     """Submit up to 1000 top-ups; one result per item, in order, each with its own code."""
     batch = await run_in_threadpool(submit_topups, request.app.state.ctx, kiosk_id, body.items)
@@ -51,7 +49,7 @@ async def post_topups(
 @router.get("/topups/{ref_id}", response_model=wire.TopUp,
             responses={404: {"model": wire.ErrorBody}})
 async def read_topup(
-    request: Request, ref_id: str = REF_PATH, kiosk_id: int = Depends(authenticate)
+    request: Request, ref_id: str = REF_PATH, kiosk_id: int = Depends(limited("topup-status"))
 ) -> JSONResponse:
     topup = await run_in_threadpool(get_topup, request.app.state.ctx, kiosk_id, ref_id)
     if topup is None:
@@ -62,9 +60,9 @@ async def read_topup(
 @router.get("/transactions", response_model=wire.TransactionList)
 async def transactions(
     request: Request,
-    start: datetime | None = Query(None, alias="from"),
-    end: datetime | None = Query(None, alias="to"),
-    kiosk_id: int = Depends(authenticate),
+    start: wire.WireTime | None = Query(None, alias="from"),
+    end: wire.WireTime | None = Query(None, alias="to"),
+    kiosk_id: int = Depends(limited("transactions")),
 ) -> JSONResponse:
     """This kiosk's top-ups created in [from, to) for reconciling a day."""
     rows = await run_in_threadpool(list_topups, request.app.state.ctx, kiosk_id, start, end)
