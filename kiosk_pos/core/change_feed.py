@@ -105,16 +105,23 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
     """Apply the changes after the stored cursor and store the new one, in one transaction.
 
     ``last``: the feed has nothing more; the balance is then checked against the
-    distributor's (aligned once on the first sync) and the sync time noted.
+    distributor's (aligned once on the first sync) and the sync time noted. The check is
+    measured in a read transaction after the page's commit, beside the writer, so a sale
+    never waits for it; only its small result is written.
     """
     out = PageOutcome()
     with kiosk.db.write() as conn:
         old_balance = deposit.balance(conn)
         _apply_changes(conn, changes, next_cursor, out)
-        if last:
-            out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True)
-            state.put(conn, state.LAST_SYNC, utc_now().isoformat())
         out.balance = deposit.balance(conn)
+    if last:
+        with kiosk.db.read() as conn:
+            measured = ledger_mirror.measure(conn)
+        with kiosk.db.write() as conn:
+            out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True,
+                                                                 measured=measured)
+            state.put(conn, state.LAST_SYNC, utc_now().isoformat())
+            out.balance = deposit.balance(conn)
     announce(kiosk.events, out.status_changes,
              out.balance if out.balance != old_balance else None)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from kiosk_pos.core.clock import from_db, to_db, utc_now
 from kiosk_pos.core.events import DEPOSIT_CHANGED, EventBus
@@ -34,7 +34,9 @@ class LedgerEntry:
     sale_id: int | None
 
 
-_BALANCE = select(deposit_ledger.c.balance_after).order_by(deposit_ledger.c.id.desc()).limit(1)
+# the newest row by its key: a look-up the query plan shows as one (not a scan)
+_BALANCE = select(deposit_ledger.c.balance_after).where(
+    deposit_ledger.c.id == select(func.max(deposit_ledger.c.id)).scalar_subquery())
 _INSERT = deposit_ledger.insert()
 
 
