@@ -110,10 +110,15 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
     never waits for it; only its small result is written.
     """
     out = PageOutcome()
-    with kiosk.db.write() as conn:
-        old_balance = deposit.balance(conn)
-        _apply_changes(conn, changes, next_cursor, out)
-        out.balance = deposit.balance(conn)
+    if changes:
+        with kiosk.db.write() as conn:
+            old_balance = deposit.balance(conn)
+            _apply_changes(conn, changes, next_cursor, out)
+            out.balance = deposit.balance(conn)
+    else:  # the empty long-poll (every 15 s): nothing to write but the check's result
+        with kiosk.db.read() as conn:
+            old_balance = out.balance = deposit.balance(conn)
+            out.cursor = int(state.get(conn, state.CHANGES_CURSOR, 0))
     if last:
         with kiosk.db.read() as conn:
             measured = ledger_mirror.measure(conn)
