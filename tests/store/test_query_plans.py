@@ -49,8 +49,8 @@ def statement_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[S
 
     def connect(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
         conn = real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
-        if Path(str(database)).name == "kiosk.db" and str(database).startswith(
-                str(tmp_path)):
+        name = str(database)  # a path, or a file: URI for a read-only connection
+        if str(tmp_path) in name and "kiosk.db" in name:
             conn.set_trace_callback(log.trace)
         return conn
 
