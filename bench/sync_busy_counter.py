@@ -99,6 +99,9 @@ def _mark_mirrored(folder: Path) -> None:
     try:
         with conn:
             conn.execute("UPDATE deposit_ledger SET server_seq = -id WHERE server_seq IS NULL")
+        # a million updated rows sit in the WAL: fold them into the file, or every later read
+        # pays for searching a huge WAL index (the kiosk's own commits are small)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
 
