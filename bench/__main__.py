@@ -20,6 +20,7 @@ from bench import (
     print_render,
     sale_commit,
     startup,
+    sync_busy_counter,
     sync_load,
     sync_push,
     sync_reconcile,
@@ -43,7 +44,7 @@ class _RowsBench:
 BENCHES: dict[str, ModuleType | _RowsBench] = {
     m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
                         print_autoprint, _RowsBench(sync_push), _RowsBench(sync_reconcile),
-                        _RowsBench(sync_load), backup_during_sale)
+                        _RowsBench(sync_load), sync_busy_counter, backup_during_sale)
 }
 
 

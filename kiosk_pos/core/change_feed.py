@@ -105,16 +105,28 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
     """Apply the changes after the stored cursor and store the new one, in one transaction.
 
     ``last``: the feed has nothing more; the balance is then checked against the
-    distributor's (aligned once on the first sync) and the sync time noted.
+    distributor's (aligned once on the first sync) and the sync time noted. The check is
+    measured in a read transaction after the page's commit, beside the writer, so a sale
+    never waits for it; only its small result is written.
     """
     out = PageOutcome()
-    with kiosk.db.write() as conn:
-        old_balance = deposit.balance(conn)
-        _apply_changes(conn, changes, next_cursor, out)
-        if last:
-            out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True)
+    if changes:
+        with kiosk.db.write() as conn:
+            old_balance = deposit.balance(conn)
+            _apply_changes(conn, changes, next_cursor, out)
+            out.balance = deposit.balance(conn)
+    else:  # the empty long-poll (every 15 s): nothing to write but the check's result
+        with kiosk.db.read() as conn:
+            old_balance = out.balance = deposit.balance(conn)
+            out.cursor = int(state.get(conn, state.CHANGES_CURSOR, 0))
+    if last:
+        with kiosk.db.read() as conn:
+            measured = ledger_mirror.measure(conn)
+        with kiosk.db.write() as conn:
+            out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True,
+                                                                 measured=measured)
             state.put(conn, state.LAST_SYNC, utc_now().isoformat())
-        out.balance = deposit.balance(conn)
+            out.balance = deposit.balance(conn)
     announce(kiosk.events, out.status_changes,
              out.balance if out.balance != old_balance else None)
     return out

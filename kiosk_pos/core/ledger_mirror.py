@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, bindparam, exists, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, text, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core import sync_state as state
@@ -34,11 +34,12 @@ _LOCAL_TOPUP = (select(topups.c.cost, sale_lines.c.sale_id, topups.c.status)
                 .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
                 .where(topups.c.ref_id == bindparam("ref")))
 _MIRRORED = select(deposit_ledger.c.id).where(deposit_ledger.c.server_seq == bindparam("seq"))
-_CANDIDATE = (select(deposit_ledger.c.id, deposit_ledger.c.amount)
-              .where(deposit_ledger.c.reference == bindparam("ref"),
-                     deposit_ledger.c.reason == bindparam("reason"),
-                     deposit_ledger.c.server_seq.is_(None))
-              .order_by(deposit_ledger.c.id).limit(1))
+# SQLite takes "server_seq IS NULL" as an equality on server_seq's UNIQUE index and walks
+# every unmatched row (the whole history of a kiosk that never synced): these look-ups name
+# the partial index that holds only the unmatched rows, keyed by what is looked up.
+UNMATCHED = "deposit_ledger INDEXED BY ix_deposit_ledger_unmatched"
+_CANDIDATE = text(f"SELECT id, amount FROM {UNMATCHED} WHERE reason = :reason "
+                  "AND reference = :ref AND server_seq IS NULL ORDER BY id LIMIT 1")
 _LINK = (update(deposit_ledger).where(deposit_ledger.c.id == bindparam("lid"))
          .values(server_seq=bindparam("seq")))
 
@@ -109,13 +110,22 @@ def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -
 
 
 def unaccepted_cost(conn: Connection) -> int:
-    """Cost of local top-ups (not failed) whose debit the server's ledger has not shown yet."""
-    debited = exists().where(and_(deposit_ledger.c.reference == topups.c.ref_id,
-                                  deposit_ledger.c.reason == deposit.REASON_TOPUP,
-                                  deposit_ledger.c.server_seq.is_not(None)))
-    return int(conn.execute(
-        select(func.coalesce(func.sum(topups.c.cost), 0))
-        .where(topups.c.status != TopUpStatus.FAILED.value, ~debited)).scalar() or 0)
+    """Cost of local top-ups (not failed) whose debit the server's ledger has not shown yet.
+
+    Bounded by what is still pending: it starts from the local debit rows the server has not
+    matched (``ix_deposit_ledger_unmatched``), never from the whole top-up history. Every
+    top-up writes its debit at sale time, so a top-up without a matched debit has one there.
+    """
+    return int(conn.execute(_UNACCEPTED, {"topup": deposit.REASON_TOPUP,
+                                          "failed": TopUpStatus.FAILED.value}).scalar() or 0)
+
+
+_UNACCEPTED = text(
+    "SELECT coalesce(sum(t.cost), 0) FROM topups AS t WHERE t.ref_id IN ("
+    f"  SELECT reference FROM {UNMATCHED} WHERE reason = :topup AND server_seq IS NULL)"
+    " AND t.status != :failed AND NOT EXISTS ("
+    "  SELECT 1 FROM deposit_ledger AS d WHERE d.reference = t.ref_id"
+    "  AND d.reason = :topup AND d.server_seq IS NOT NULL)")
 
 
 def expected_local_balance(conn: Connection) -> int | None:
@@ -126,18 +136,58 @@ def expected_local_balance(conn: Connection) -> int | None:
     return int(server_balance) - unaccepted_cost(conn)
 
 
-def check_balance(conn: Connection, *, align: bool) -> tuple[int, int]:
+def _drift(conn: Connection) -> int:
+    expected = expected_local_balance(conn)
+    if expected is None:
+        expected = 0 - unaccepted_cost(conn)  # the server has no ledger row for us yet
+    return deposit.balance(conn) - expected
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceMeasure:
+    """The drift measured in a read snapshot, and where that snapshot stood."""
+
+    drift: int
+    changes_cursor: int
+    last_row_id: int
+
+
+_LAST_ROW = select(func.max(deposit_ledger.c.id))
+# Rows a sale or a local status change writes: each moves the balance and the unaccepted
+# cost by the same amount, so they leave the drift as it was.
+_SINCE = (select(deposit_ledger.c.reason, deposit_ledger.c.server_seq)
+          .where(deposit_ledger.c.id > bindparam("after")))
+_NEUTRAL = {deposit.REASON_TOPUP, deposit.REASON_TOPUP_REFUND}
+
+
+def measure(conn: Connection) -> BalanceMeasure:
+    """Measure the drift in a READ transaction, beside the writer (the slow part)."""
+    return BalanceMeasure(_drift(conn), int(state.get(conn, state.CHANGES_CURSOR, 0)),
+                          int(conn.execute(_LAST_ROW).scalar() or 0))
+
+
+def _still_holds(conn: Connection, m: BalanceMeasure) -> bool:
+    if int(state.get(conn, state.CHANGES_CURSOR, 0)) != m.changes_cursor:
+        return False
+    return all(r.reason in _NEUTRAL and r.server_seq is None
+               for r in conn.execute(_SINCE, {"after": m.last_row_id}))
+
+
+def check_balance(conn: Connection, *, align: bool,
+                  measured: BalanceMeasure | None = None) -> tuple[int, int]:
     """Compare local with expected; returns (drift before, adjust written).
+
+    ``measured``: the drift taken in a read snapshot just before this write transaction;
+    it is used when nothing since then can have moved the drift (else it is measured again
+    here).
 
     On the kiosk's first complete pull (``align`` and not yet aligned), a difference is the
     local opening balance (a demo or hand-entered figure) differing from the deposit the
     distributor really holds: ONE ``adjust`` row with reference ``sync:opening`` aligns it.
     Afterwards a difference is only reported (``sync_state.drift``), never hidden.
     """
-    expected = expected_local_balance(conn)
-    if expected is None:
-        expected = 0 - unaccepted_cost(conn)  # the server has no ledger row for us yet
-    drift = deposit.balance(conn) - expected
+    drift = (measured.drift if measured is not None and _still_holds(conn, measured)
+             else _drift(conn))
     written = 0
     if align and not state.get(conn, state.ALIGNED, False):
         if drift:

@@ -42,7 +42,9 @@ MAX_QTY = 999
 # The sale path writes through the DBAPI cursor: SQLAlchemy's per-statement overhead
 # (~65 us each) cost more than the fsync itself. Column formats match SQLAlchemy's
 # SQLite types (tests read every row back through SQLAlchemy).
-_SQL_BALANCE = "SELECT balance_after FROM deposit_ledger ORDER BY id DESC LIMIT 1"
+# the newest row by its key (a look-up, not a scan)
+_SQL_BALANCE = ("SELECT balance_after FROM deposit_ledger "
+                "WHERE id = (SELECT max(id) FROM deposit_ledger)")
 _SQL_STOCK = "SELECT stock FROM products WHERE id = ?"
 _SQL_SALE = ("INSERT INTO sales (created_at, business_date, clerk_id, payment_method, total, "
              "cash_given, change) VALUES (?, ?, ?, ?, ?, ?, ?)")

@@ -117,6 +117,7 @@ topups = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Index("ix_topups_status", "status"),
+    Index("ix_topups_created_at", "created_at"),
 )
 
 topup_events = Table(
@@ -155,6 +156,11 @@ deposit_ledger = Table(
     Column("reference", String(64)),
     Column("sale_id", Integer, ForeignKey("sales.id")),
     Column("server_seq", Integer, unique=True),
+    Index("ix_deposit_ledger_reference", "reference"),
+    # rows the distributor has not shown yet: the mirror's candidates, the unaccepted cost
+    Index("ix_deposit_ledger_unmatched", "reason", "reference",
+          sqlite_where=text("server_seq IS NULL")),
+    Index("ix_deposit_ledger_created_at", "created_at"),
 )
 
 stock_movements = Table(

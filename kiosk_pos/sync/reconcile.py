@@ -17,7 +17,9 @@ Then the two balances are compared and every difference is explained by ledger r
 the kiosk has without a counterpart at the distributor (e.g. a queued top-up not accepted
 yet), rows the distributor has that the kiosk lacks (a confirmed deposit ticket not yet
 pulled), and pairs whose amounts differ (:mod:`kiosk_pos.sync.balance_explain`). What no
-row explains is ``unexplained``.
+row explains is ``unexplained``. Both ledgers are read from the day's window on (plus the
+kiosk's rows the distributor has not shown yet): older rows are matched on both sides by the
+ledger mirror, so the cost does not grow with the kiosk's history.
 
 This module asks the distributor and decides; :mod:`kiosk_pos.core.reconciliation` writes
 the fixes in one transaction and announces them.
@@ -31,9 +33,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol import wire
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
-from kiosk_pos.core import deposit, reconciliation
+from kiosk_pos.core import deposit, ledger_mirror, reconciliation
 from kiosk_pos.core.clock import day_bounds_utc, to_db, utc_now
 from kiosk_pos.core.reconciliation import TopUpFix
 from kiosk_pos.core.records import TopUpStatus
@@ -47,10 +49,9 @@ if TYPE_CHECKING:
     from kiosk_pos.sync.client import DistributorClient
 
 SKEW_MARGIN = timedelta(minutes=15)
-LEDGER_START = datetime(2000, 1, 1, tzinfo=UTC)
 LOOKUP_LIMIT = 2000  # single look-ups for local top-ups outside the server's window
 
-__all__ = ["LEDGER_START", "SKEW_MARGIN", "BalanceDifference", "Reconciliation",
+__all__ = ["SKEW_MARGIN", "BalanceDifference", "Reconciliation",
            "TopUpFinding", "explain_balances", "local_topups", "reconcile_day"]
 
 
@@ -244,12 +245,27 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
     return reconciliation.apply_fixes(kiosk, fixes, unknown)
 
 
-def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation) -> None:
-    page = client.ledger(LEDGER_START, utc_now() + timedelta(days=1))
+def _local_ledger(conn: Connection, since: datetime) -> list[tuple[Any, ...]]:
+    """The local ledger rows the comparison needs, each read by an index: the window's rows
+    and the top-up rows the distributor has not shown yet (from any day). Older rows are
+    matched on both sides already (the mirror's invariant), so they explain nothing."""
+    cols = (deposit_ledger.c.id, deposit_ledger.c.amount, deposit_ledger.c.reason,
+            deposit_ledger.c.reference, deposit_ledger.c.server_seq)
+    recent = conn.execute(select(*cols).where(deposit_ledger.c.created_at >= to_db(since)))
+    pending = conn.execute(text(
+        f"SELECT id, amount, reason, reference, server_seq FROM {ledger_mirror.UNMATCHED} "
+        "WHERE reason IN (:topup, :refund) AND server_seq IS NULL"),
+        {"topup": deposit.REASON_TOPUP, "refund": deposit.REASON_TOPUP_REFUND})
+    rows = {r.id: tuple(r)[1:] for r in (*recent, *pending)}
+    return [rows[i] for i in sorted(rows)]
+
+
+def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
+                      margin: timedelta) -> None:
+    since = result.start - margin  # the day's window, both ends: never the whole history
+    page = client.ledger(since, utc_now() + timedelta(days=1))
     with kiosk.db.read() as conn:
-        local_rows = [tuple(r) for r in conn.execute(
-            select(deposit_ledger.c.amount, deposit_ledger.c.reason, deposit_ledger.c.reference,
-                   deposit_ledger.c.server_seq).order_by(deposit_ledger.c.id))]
+        local_rows = _local_ledger(conn, since)
         local_balance = deposit.balance(conn)
         waiting = {r for (r,) in conn.execute(
             select(topups.c.ref_id).where(topups.c.status == TopUpStatus.QUEUED.value))}
@@ -274,7 +290,7 @@ def reconcile_day(kiosk: Kiosk, client: DistributorClient, day: date | None = No
     start, end = day_bounds_utc(day, kiosk.timezone())
     result = Reconciliation(day, start, end)
     _compare_topups(kiosk, client, result, margin)
-    _compare_balances(kiosk, client, result)
+    _compare_balances(kiosk, client, result, margin)
     result.finished_at = utc_now()
     summary = {"date": day.isoformat(), "ok": result.ok, "counts": result.counts(),
                "local_balance": result.local_balance, "server_balance": result.server_balance,

@@ -58,7 +58,11 @@ class Kiosk(Base):
 
 class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
-    __table_args__ = (UniqueConstraint("kiosk_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "seq"),
+        # one kiosk's rows of one day (GET /v1/ledger?from=&to=), not every kiosk's day
+        Index("ix_ledger_entries_kiosk_created", "kiosk_id", "created_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
     seq: Mapped[int] = mapped_column(BigInteger)

@@ -143,7 +143,9 @@ def list_topups(ctx: ServerContext, kiosk_id: int, start: object = None, end: ob
             query = query.where(TopUp.created_at >= start)
         if end is not None:
             query = query.where(TopUp.created_at < end)
-        return [topup_to_wire(t) for t in session.scalars(query.order_by(TopUp.id))]
+        # in the order of ix_topups_kiosk_created, so the day is read off that index
+        query = query.order_by(TopUp.created_at, TopUp.id)
+        return [topup_to_wire(t) for t in session.scalars(query)]
 
 
 def next_delay(ctx: ServerContext, attempts: int, retry_after: float | None) -> float:
