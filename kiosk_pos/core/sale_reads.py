@@ -35,7 +35,8 @@ _FOR_DAY = "SELECT id FROM sales WHERE business_date = ? ORDER BY id"
 _BY_REF = ("SELECT l.sale_id FROM sale_lines l JOIN topups t ON t.sale_line_id = l.id "
            "WHERE t.ref_id = ?")
 _UNSENT = "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
-_BALANCE = "SELECT balance_after FROM deposit_ledger ORDER BY id DESC LIMIT 1"
+_BALANCE = ("SELECT balance_after FROM deposit_ledger "
+            "WHERE id = (SELECT max(id) FROM deposit_ledger)")  # a look-up, not a scan
 _CHUNK = 500  # SQLite's bound-parameter limit is 999 on old builds
 
 

@@ -4,16 +4,16 @@
 ``(kiosk_id, seq)`` (every row of the kiosk) and ``created_at`` (every kiosk's rows of the
 window). ``(kiosk_id, created_at)`` bounds it to the rows it returns.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
