@@ -22,7 +22,7 @@ from sqlalchemy import (
     text,
 )
 
-APPLICATION_ID = 0x4B505053  # "KPPS": marks a file as a kiosk_pos database
+from kiosk_pos.store.file_id import APPLICATION_ID  # noqa: F401 - declared once, in file_id
 
 metadata = MetaData()
 

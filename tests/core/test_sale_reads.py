@@ -7,8 +7,6 @@ from kiosk_pos.core import deposit, sale_queries
 from kiosk_pos.core.catalog import load_prefix_table, product_from_row
 from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
 from kiosk_pos.core.settings import KIOSK_NAME
-from kiosk_pos.store.file_id import APPLICATION_ID
-from kiosk_pos.store.schema import APPLICATION_ID as SCHEMA_APPLICATION_ID
 
 
 def _sell_a_mix(kiosk, clerk) -> None:
@@ -54,7 +52,3 @@ def test_catalogue_settings_and_users_read_raw_equal_the_sqlalchemy_reading(kios
     assert kiosk.settings.get(KIOSK_NAME) == kiosk.settings.kiosk_info().name == "Konter Uji"
     assert KIOSK_NAME in names
     assert [u.name for u in kiosk.users.list()] == active
-
-
-def test_the_file_id_is_the_schemas():
-    assert APPLICATION_ID == SCHEMA_APPLICATION_ID
