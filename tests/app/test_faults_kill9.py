@@ -81,6 +81,7 @@ class Campaign:
     has_backup: bool = False
     cli_kinds: tuple[str, ...] = CLI_KINDS
     trace: list[str] = field(default_factory=list)
+    exhausted: bool = False  # the demo deposit and the goods ran out: nothing left to sell
 
     def fail(self, text: str) -> None:
         self.problems.append(text)
@@ -107,7 +108,7 @@ class Driver:
         self.name = f"driver round {round_no}"
         self.stderr_path = c.logs / f"driver-{round_no}.err"
         args = [sys.executable, "-m", "tests.aids.app_driver", "--data-dir", str(c.data_dir),
-                "--seed", str(c.rng.randrange(2**31)), "--pace", "0.05"]
+                "--seed", str(c.rng.randrange(2**31)), "--pace", "0.1"]
         if c.gui:
             args.append("--gui")
         with open(self.stderr_path, "wb") as err:
@@ -118,6 +119,7 @@ class Driver:
         self.reader.start()
         self.saved = 0
         self.ready = False
+        self.idle = False  # it found nothing it could still sell
         self.unlinked: set[str] = set()
         self.refused = 0  # carts the core refused (stock, deposit) or nothing left to sell
         self.services_up: float | None = None
@@ -151,6 +153,8 @@ class Driver:
             self.ready = True
         if parts and parts[0] in ("REFUSED", "IDLE"):
             self.refused += 1
+        if parts and parts[0] == "IDLE":
+            self.idle = True
         if parts and parts[0] == "STARTED":
             self.services_up = at
         if not parts or parts[0] != "SAVED":
@@ -406,6 +410,9 @@ def run_round(c: Campaign, round_no: int) -> None:
             if driver.ready and now >= next_fd_check:
                 driver.check_fds()
                 next_fd_check = now + 0.25
+            if driver.idle and driver.first_saved is None:
+                c.exhausted = True  # a long campaign sold the demo shop empty: stop here
+                break
             if not alive or now > deadline:
                 pytest.fail(f"{c.header()}\n{driver.name} ended by itself or is stuck "
                             f"(exit {driver.proc.poll()}, {driver.saved} sales, ready "
@@ -443,7 +450,7 @@ def run_campaign(tmp_path: Path, *, gui: bool, rounds: int, budget: float) -> Ca
         if round_no and time.monotonic() - started > budget:
             break
         run_round(c, round_no)
-        if c.problems:
+        if c.problems or c.exhausted:
             break
     print("\n" + "\n".join(c.trace))
     print(f"{c.header()}; cli runs {c.cli_runs}; fd checks {c.fd_checks}; "
