@@ -30,11 +30,12 @@ from kiosk_pos.core.records import (
     TopUpStatus,
     User,
 )
-from kiosk_pos.core.sale_queries import load_sales, recent_sale_ids
+from kiosk_pos.core.sale_queries import DayPage, day_page, load_sales, recent_sale_ids
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import outbox, sale_lines, sales, topups
 
 MAX_QTY = 999
+HISTORY_PAGE = 200  # sales per page of a day's history
 
 # The sale path writes through the DBAPI cursor: SQLAlchemy's per-statement overhead
 # (~65 us each) cost more than the fsync itself. Column formats match SQLAlchemy's
@@ -198,6 +199,14 @@ class SaleService:
             ids = list(conn.execute(select(sales.c.id).where(sales.c.business_date == day)
                                     .order_by(sales.c.id)).scalars())
             return load_sales(conn, ids)
+
+    def day_page(self, day: date, before_id: int | None = None, limit: int = HISTORY_PAGE,
+                 with_totals: bool = True) -> DayPage:
+        """The day's sales newest first, ``limit`` at a time (``before_id``: the oldest
+        already shown), with the day's count and total from one aggregate (in the same
+        read, so they agree with the page) unless ``with_totals`` is False."""
+        with self._db.read() as conn:
+            return day_page(conn, day, before_id, limit, with_totals)
 
     def recent(self, limit: int = 50) -> list[SaleRecord]:
         """Today's newest sales first (for the sales screen)."""
