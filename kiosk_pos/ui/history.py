@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
 from kiosk_pos.core.sale_queries import DayPage
+from kiosk_pos.core.sales import HISTORY_PAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel
 from kiosk_pos.ui.operations import QueryOp
@@ -59,6 +60,7 @@ class HistoryView(QWidget):
         self._tasks = tasks
         self.receipt_width = 58  # the printer's paper, set by the window once known
         self._zone = ZoneInfo(kiosk.timezone())
+        self.page_size = HISTORY_PAGE  # sales per read: the newest first, more on scrolling
         self._loading: date | None = None  # the day being loaded
         self._arrived: list[SaleRecord] = []  # sales announced while it loads
         self.title = label("", "large")
@@ -180,8 +182,9 @@ class HistoryView(QWidget):
         """Load the day's newest page and its count and total off the GUI thread."""
         day = self.selected_day()
         self._loading, self._arrived = day, []
-        QueryOp(self, lambda: self._kiosk.sales.day_page(day)).success(self._loaded).run(
-            self._tasks)
+        size = self.page_size
+        QueryOp(self, lambda: self._kiosk.sales.day_page(day, limit=size)).success(
+            self._loaded).run(self._tasks)
 
     def _loaded(self, page: DayPage) -> None:
         if page.day != self.selected_day():
@@ -202,9 +205,11 @@ class HistoryView(QWidget):
         day = self.model.day
         if day is None:
             return
-        QueryOp(self, lambda: self._kiosk.sales.day_page(day, before_id, with_totals=False)
-                ).success(self._older_loaded).failure(lambda _f: self.model.fetch_failed()
-                                                      ).run(self._tasks)
+        size = self.page_size
+        QueryOp(self, lambda: self._kiosk.sales.day_page(day, before_id, size,
+                                                          with_totals=False)
+                ).success(self._older_loaded).failure(
+                    lambda _f: self.model.fetch_failed()).run(self._tasks)
 
     def _older_loaded(self, page: DayPage) -> None:
         self.model.append_page(page.day, page.sales, page.more)
