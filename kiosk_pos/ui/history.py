@@ -79,7 +79,7 @@ class HistoryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(False)  # two lines per row (name, number), each elided
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         rows = self.table.verticalHeader()
         rows.setVisible(False)
@@ -87,7 +87,8 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # sized once, see _size_columns
         header.setSectionResizeMode(ITEMS, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_detail())
+        # A method, not a lambda: Qt drops it when this screen goes, before its children.
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail_title = label("", "large")
         self.detail = QTableWidget(0, 4)
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -148,21 +149,30 @@ class HistoryView(QWidget):
         self._show_detail()
 
     def _size_columns(self) -> None:
-        """Widths from the font and the widest text a column can hold, set once per load or
+        """Widths from the font and the widest text each column holds, set once per load or
         language (never measured per cell: a status change must not relayout the table)."""
+        sales = self.model.sales
+        self._fit({
+            TIME: ["00:00"],
+            ID: [str(max([999, *(s.id for s in sales[:1])]))],
+            TOTAL: [format_rupiah(max([99_999, *(s.total for s in sales)]))],
+            STATUS: [tr(f"status.{s}") for s in STATUSES],
+        }, shrink=True)
         metrics = self.table.fontMetrics()
-        pad = 2 * metrics.horizontalAdvance("M")
-        newest = self.model.sales[0].id if self.model.sales else 0
-        widest = {
-            TIME: ["00:00", tr("ui.recent.time")],
-            ID: [str(max(newest, 99_999)), "#"],
-            TOTAL: [format_rupiah(9_999_999), tr("ui.recent.total")],
-            STATUS: [tr(f"status.{s}") for s in STATUSES] + [tr("ui.recent.status")],
-        }
+        self.table.verticalHeader().setDefaultSectionSize(2 * metrics.lineSpacing() + 8)
+
+    def _fit(self, widest: dict[int, list[str]], shrink: bool = False) -> None:
+        """Each column as wide as its widest text and its title (wider only, unless
+        ``shrink``): a few font measurements, whatever the rows."""
+        cells, titles = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        pad = 12  # the cell's margins, as Qt's own fit-to-contents leaves
         header = self.table.horizontalHeader()
         for col, texts in widest.items():
-            header.resizeSection(col, max(metrics.horizontalAdvance(t) for t in texts) + pad)
-        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 16)  # touch size
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(titles.horizontalAdvance(title),
+                        *(cells.horizontalAdvance(t) for t in texts)) + pad
+            if shrink or width > header.sectionSize(col):
+                header.resizeSection(col, width)
 
     def show_today(self) -> None:
         today = self._kiosk.today()
@@ -220,6 +230,7 @@ class HistoryView(QWidget):
         if self._loading is not None:
             self._arrived.append(sale)
         elif self.model.add_sale(sale):
+            self._fit({ID: [str(sale.id)], TOTAL: [format_rupiah(sale.total)]})
             self._show_summary()
 
     def update_topup(self, topup: TopUpRecord) -> None:
@@ -230,6 +241,9 @@ class HistoryView(QWidget):
             self._show_detail()
 
     def _after_reset(self) -> None:
+        self._show_detail()
+
+    def _current_changed(self, _current: object, _previous: object) -> None:
         self._show_detail()
 
     def _show_summary(self) -> None:

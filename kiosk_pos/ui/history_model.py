@@ -180,7 +180,9 @@ class HistoryModel(QAbstractTableModel):
             return sale.created_at.astimezone(self._zone).strftime("%H:%M")
         if col == ID:
             return str(sale.id)
-        if col == ITEMS:  # one line per row keeps every row one height; the detail lists all
+        if col == ITEMS:  # rows keep one height (two lines, wrapped); the detail lists all
+            if len(sale.lines) == 1:  # the number on the second line, as the detail shows it
+                return line_label(sale.lines[0], "\n")
             return ", ".join(line_label(line) for line in sale.lines)
         if col == TOTAL:
             return format_rupiah(sale.total)
