@@ -71,10 +71,11 @@ class HistoryView(QWidget):
         self.today_button = QPushButton()
         self.today_button.clicked.connect(self.show_today)
         self.summary = label("", "caption")
-        self.model = HistoryModel(kiosk.timezone(), self)
+        self.table = QTableView()
+        # The table owns its model: Qt deletes it after the view that asks it for data.
+        self.model = HistoryModel(kiosk.timezone(), self.table)
         self.model.more_wanted.connect(self._fetch_older)
         self.model.modelReset.connect(self._after_reset)
-        self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

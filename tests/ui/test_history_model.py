@@ -18,6 +18,17 @@ def _texts(model, col: int) -> list[str]:
     return [model.data(model.index(row, col)) for row in range(model.rowCount())]
 
 
+def _all_fetched(model) -> bool:
+    """Scroll to the end as a clerk would (the view may also fetch by itself while its
+    viewport is not full); True once no older page remains."""
+    if model.fetching:
+        return False
+    if model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        return False
+    return True
+
+
 def _open_history(qtbot, window) -> None:
     with qtbot.waitSignal(window.history.loaded, timeout=5000):
         window.show_page(1)
@@ -67,7 +78,8 @@ def test_older_sales_load_a_page_at_a_time_off_the_gui_thread(qtbot, window, sal
     sold = [kiosk.sales.sell(clerk, [pulsa()], cash()) for _ in range(7)]
     history, model = window.history, window.history.model
     history.page_size = 3
-    at_load = []
+    at_load, pages = [], []
+    history.page_loaded.connect(lambda: pages.append(model.rowCount()))
     history.loaded.connect(lambda: at_load.append((model.rowCount(), history.summary.text())))
     kiosk.db.forbid_thread(threading.get_ident())
     try:
@@ -75,12 +87,10 @@ def test_older_sales_load_a_page_at_a_time_off_the_gui_thread(qtbot, window, sal
         rows, summary = at_load[-1]
         assert rows == 3  # the newest page only
         assert summary.startswith("7 transaksi")  # the day's count, not the rows loaded
-        qtbot.waitUntil(lambda: not model.fetching, timeout=3000)  # the view may fill itself
-        while model.canFetchMore(QModelIndex()):
-            with qtbot.waitSignal(history.page_loaded, timeout=3000):
-                model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: _all_fetched(model), timeout=5000)
         assert kiosk.db.ui_thread_violations == 0
     finally:
         kiosk.db.forbid_thread(None)
+    assert pages == [6, 7]  # two more pages, each one operation
     assert _texts(model, ID) == [str(s.id) for s in reversed(sold)]
     assert history.summary.text().startswith("7 transaksi")
