@@ -16,6 +16,7 @@ from bench import (
     backup_during_sale,
     catalog_lookup,
     daily_report,
+    history_update,
     print_autoprint,
     print_render,
     sale_commit,
@@ -44,7 +45,8 @@ class _RowsBench:
 BENCHES: dict[str, ModuleType | _RowsBench] = {
     m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
                         print_autoprint, _RowsBench(sync_push), _RowsBench(sync_reconcile),
-                        _RowsBench(sync_load), sync_busy_counter, backup_during_sale)
+                        _RowsBench(sync_load), sync_busy_counter, backup_during_sale,
+                        history_update)
 }
 
 

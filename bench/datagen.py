@@ -133,8 +133,12 @@ def _setup(folder: Path) -> tuple[list[int], dict[ProductKind, list[Product]]]:
 
 def generate(folder: Path, n_sales: int) -> int:
     """Create the kiosk in ``folder`` and add ``n_sales`` sales ending on END_DATE."""
+    return generate_days(folder, list(_day_plan(n_sales)))
+
+
+def generate_days(folder: Path, plan: list[tuple[date, int]]) -> int:
+    """Create the kiosk in ``folder`` with ``plan``'s (day, sales that day), oldest first."""
     clerks, by_kind = _setup(folder)
-    plan = list(_day_plan(n_sales))
     conn = sqlite3.connect(folder / DB_FILENAME, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=OFF")

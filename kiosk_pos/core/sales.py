@@ -28,6 +28,7 @@ from kiosk_pos.core.records import (
     TopUpStatus,
     User,
 )
+from kiosk_pos.core.sale_queries import DayPage, day_page
 from kiosk_pos.core.sale_reads import (
     load_sales,
     recent_sale_ids,
@@ -38,6 +39,7 @@ from kiosk_pos.core.sale_reads import (
 from kiosk_pos.store import Database
 
 MAX_QTY = 999
+HISTORY_PAGE = 200  # sales per page of a day's history
 
 # The sale path writes through the DBAPI cursor: SQLAlchemy's per-statement overhead
 # (~65 us each) cost more than the fsync itself. Column formats match SQLAlchemy's
@@ -190,6 +192,14 @@ class SaleService:
     def for_day(self, day: date) -> list[SaleRecord]:
         with self._db.read_raw() as cur:
             return load_sales(cur, sale_ids_for_day(cur, day))
+
+    def day_page(self, day: date, before_id: int | None = None, limit: int = HISTORY_PAGE,
+                 with_totals: bool = True) -> DayPage:
+        """The day's sales newest first, ``limit`` at a time (``before_id``: the oldest
+        already shown), with the day's count and total from one aggregate (in the same
+        read, so they agree with the page) unless ``with_totals`` is False."""
+        with self._db.read() as conn:
+            return day_page(conn, day, before_id, limit, with_totals)
 
     def recent(self, limit: int = 50) -> list[SaleRecord]:
         """Today's newest sales first (for the sales screen)."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,8 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import SaleRecord, TopUpRecord
+from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
+from kiosk_pos.core.sale_queries import DayPage
+from kiosk_pos.core.sales import HISTORY_PAGE
 from kiosk_pos.i18n import tr
+from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager
@@ -39,9 +43,16 @@ def _right(text: str) -> QTableWidgetItem:
     return item
 
 
+STATUSES = [*(s.value for s in TopUpStatus), "done"]
+
+
 class HistoryView(QWidget):
+    """A day's sales in a model-backed table: the newest page first, older pages as the
+    clerk scrolls; a status change or a new sale touches one row."""
+
     reprint_requested = Signal(int)  # sale id
     loaded = Signal()
+    page_loaded = Signal()  # an older page arrived (after a scroll)
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +60,9 @@ class HistoryView(QWidget):
         self._tasks = tasks
         self.receipt_width = 58  # the printer's paper, set by the window once known
         self._zone = ZoneInfo(kiosk.timezone())
-        self.sales: list[SaleRecord] = []
+        self.page_size = HISTORY_PAGE  # sales per read: the newest first, more on scrolling
+        self._loading: date | None = None  # the day being loaded
+        self._arrived: list[SaleRecord] = []  # sales announced while it loads
         self.title = label("", "large")
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
@@ -58,16 +71,25 @@ class HistoryView(QWidget):
         self.today_button = QPushButton()
         self.today_button.clicked.connect(self.show_today)
         self.summary = label("", "caption")
-        self.table = QTableWidget(0, 5)
+        self.table = QTableView()
+        # The table owns its model: Qt deletes it after the view that asks it for data.
+        self.model = HistoryModel(kiosk.timezone(), self.table)
+        self.model.more_wanted.connect(self._fetch_older)
+        self.model.modelReset.connect(self._after_reset)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setWordWrap(False)  # two lines per row (name, number), each elided
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height, never measured
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.currentCellChanged.connect(lambda *_a: self._show_detail())
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # sized once, see _size_columns
+        header.setSectionResizeMode(ITEMS, QHeaderView.ResizeMode.Stretch)
+        # A method, not a lambda: Qt drops it when this screen goes, before its children.
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.detail_title = label("", "large")
         self.detail = QTableWidget(0, 4)
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -109,18 +131,49 @@ class HistoryView(QWidget):
         layout.addWidget(split, 1)
         self.retranslate()
 
+    @property
+    def sales(self) -> list[SaleRecord]:
+        """The sales loaded so far, newest first."""
+        return self.model.sales
+
     def retranslate(self) -> None:
         self.title.setText(tr("ui.history.title"))
         self.today_button.setText(tr("ui.history.today"))
-        self.table.setHorizontalHeaderLabels([
-            tr("ui.recent.time"), "#", tr("ui.recent.item"), tr("ui.recent.total"),
-            tr("ui.recent.status")])
         self.detail.setHorizontalHeaderLabels([
             tr("ui.recent.item"), tr("ui.cart.qty"), tr("ui.cart.amount"),
             tr("ui.recent.status")])
         self.reprint.setText(tr("ui.history.reprint"))
         self.view_receipt.setText(tr("ui.history.view_receipt"))
-        self._render()
+        self.model.retranslate()
+        self._size_columns()
+        self._show_summary()
+        self._show_detail()
+
+    def _size_columns(self) -> None:
+        """Widths from the font and the widest text each column holds, set once per load or
+        language (never measured per cell: a status change must not relayout the table)."""
+        sales = self.model.sales
+        self._fit({
+            TIME: ["00:00"],
+            ID: [str(max([999, *(s.id for s in sales[:1])]))],
+            TOTAL: [format_rupiah(max([99_999, *(s.total for s in sales)]))],
+            STATUS: [tr(f"status.{s}") for s in STATUSES],
+        }, shrink=True)
+        metrics = self.table.fontMetrics()
+        self.table.verticalHeader().setDefaultSectionSize(2 * metrics.lineSpacing() + 8)
+
+    def _fit(self, widest: dict[int, list[str]], shrink: bool = False) -> None:
+        """Each column as wide as its widest text and its title (wider only, unless
+        ``shrink``): a few font measurements, whatever the rows."""
+        cells, titles = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
+        pad = 12  # the cell's margins, as Qt's own fit-to-contents leaves
+        header = self.table.horizontalHeader()
+        for col, texts in widest.items():
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(titles.horizontalAdvance(title),
+                        *(cells.horizontalAdvance(t) for t in texts)) + pad
+            if shrink or width > header.sectionSize(col):
+                header.resizeSection(col, width)
 
     def show_today(self) -> None:
         today = self._kiosk.today()
@@ -137,48 +190,69 @@ class HistoryView(QWidget):
         return self.day.date().toPython()  # type: ignore[return-value]
 
     def refresh(self) -> None:
-        """Load the day off the GUI thread (a read beside the writer)."""
+        """Load the day's newest page and its count and total off the GUI thread."""
         day = self.selected_day()
-        QueryOp(self, lambda: self._kiosk.sales.for_day(day)).success(
-            lambda sales: self._loaded(day, sales)).run(self._tasks)
+        self._loading, self._arrived = day, []
+        size = self.page_size
+        QueryOp(self, lambda: self._kiosk.sales.day_page(day, limit=size)).success(
+            self._loaded).run(self._tasks)
 
-    def update_topup(self, topup: TopUpRecord) -> None:
-        for i, sale in enumerate(self.sales):
-            updated = with_topup(sale, topup)
-            if updated is not None:
-                self.sales[i] = updated
-                self._render()
-                return
-
-    def _loaded(self, day: date, sales: list[SaleRecord]) -> None:
-        if day != self.selected_day():
+    def _loaded(self, page: DayPage) -> None:
+        if page.day != self.selected_day():
             return  # the clerk picked another day meanwhile
-        self.sales = list(reversed(sales))
-        self._render()
+        row_before = self.table.currentIndex().row()
+        arrived, self._loading, self._arrived = self._arrived, None, []
+        self.model.reset(page.day, page.sales, page.count, page.total, page.more)
+        for sale in sorted(arrived, key=lambda s: s.id):  # announced while loading
+            self.model.add_sale(sale)
+        self._size_columns()
+        if self.model.sales:
+            self.table.selectRow(max(0, min(row_before, len(self.model.sales) - 1)))
+        self._show_summary()
         self.loaded.emit()
 
-    def _render(self) -> None:
-        row_before = self.table.currentRow()
-        self.table.setRowCount(len(self.sales))
-        for row, sale in enumerate(self.sales):
-            stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M")
-            items = "\n".join(line_label(line) for line in sale.lines)
-            status = QTableWidgetItem(tr(f"status.{sale.status}"))
-            status.setForeground(status_colour(sale.status))
-            for col, item in enumerate([QTableWidgetItem(stamp), _right(str(sale.id)),
-                                        QTableWidgetItem(items), _right(format_rupiah(sale.total)),
-                                        status]):
-                self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
-        total = sum(s.total for s in self.sales)
-        self.summary.setText(tr("ui.history.summary", count=len(self.sales), total=total))
-        if self.sales:
-            self.table.selectRow(max(0, min(row_before, len(self.sales) - 1)))
+    def _fetch_older(self, before_id: int) -> None:
+        """The view scrolled near the end: the page before ``before_id``, off the GUI thread."""
+        day = self.model.day
+        if day is None:
+            return
+        size = self.page_size
+        QueryOp(self, lambda: self._kiosk.sales.day_page(day, before_id, size,
+                                                          with_totals=False)
+                ).success(self._older_loaded).failure(
+                    lambda _f: self.model.fetch_failed()).run(self._tasks)
+
+    def _older_loaded(self, page: DayPage) -> None:
+        self.model.append_page(page.day, page.sales, page.more)
+        self.page_loaded.emit()
+
+    def add_sale(self, sale: SaleRecord) -> None:
+        """A sale just saved: one row at the top if it belongs to the day shown."""
+        if self._loading is not None:
+            self._arrived.append(sale)
+        elif self.model.add_sale(sale):
+            self._fit({ID: [str(sale.id)], TOTAL: [format_rupiah(sale.total)]})
+            self._show_summary()
+
+    def update_topup(self, topup: TopUpRecord) -> None:
+        """A top-up's new status: its sale's row repaints, and its detail if selected."""
+        self._arrived = [with_topup(sale, topup) or sale for sale in self._arrived]
+        row = self.model.update_topup(topup)
+        if row is not None and row == self.table.currentIndex().row():
+            self._show_detail()
+
+    def _after_reset(self) -> None:
         self._show_detail()
 
+    def _current_changed(self, _current: object, _previous: object) -> None:
+        self._show_detail()
+
+    def _show_summary(self) -> None:
+        self.summary.setText(tr("ui.history.summary", count=self.model.count,
+                                total=self.model.total))
+
     def current_sale(self) -> SaleRecord | None:
-        row = self.table.currentRow()
-        return self.sales[row] if 0 <= row < len(self.sales) else None
+        return self.model.sale_at(self.table.currentIndex().row())
 
     def _show_detail(self) -> None:
         sale = self.current_sale()

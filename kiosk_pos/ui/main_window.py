@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         """The core's one announcement of a saved sale (from this screen, the CLI's
         process does not reach here): list it, and count the queue afresh."""
         self.sales.recent.add_sale(sale)
+        self.history.add_sale(sale)
         QueryOp(self, self.kiosk.sales.queue_length).success(self.status.set_queue
                                                              ).run(self.tasks)
 

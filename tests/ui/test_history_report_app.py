@@ -17,7 +17,7 @@ def test_history_shows_the_day_and_reprints(qtbot, window, sales, kiosk, clerk):
                                     CartLine("SP-XL", 2)], Payment(cash_given=50_000))
     window.show_page(1)
     qtbot.waitUntil(lambda: len(window.history.sales) == 1, timeout=5000)
-    assert window.history.table.item(0, 1).text() == str(sale.id)
+    assert window.history.model.data(window.history.model.index(0, 1)) == str(sale.id)
     assert "Rp46.000" in window.history.summary.text()
     assert window.history.detail.rowCount() == 2
     assert "Tunai Rp50.000, kembalian Rp4.000" in window.history.detail_info.text()

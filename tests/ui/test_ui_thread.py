@@ -47,7 +47,7 @@ def test_login_sale_history_report_and_language_stay_off_the_gui_thread(qtbot, g
 
     with qtbot.waitSignal(window.history.loaded, timeout=5000):
         window.show_page(1)
-    assert window.history.table.item(0, 1).text() == str(sale.id)
+    assert window.history.model.data(window.history.model.index(0, 1)) == str(sale.id)
     window.show_page(2)
     qtbot.waitUntil(lambda: window.report.figures["count"][1].text() == "1", timeout=5000)
     window.language.setCurrentIndex(i18n.LANGUAGES.index("en"))
