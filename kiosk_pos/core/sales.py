@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
@@ -28,7 +29,6 @@ from kiosk_pos.core.records import (
     TopUpStatus,
     User,
 )
-from kiosk_pos.core.sale_queries import DayPage, day_page
 from kiosk_pos.core.sale_reads import (
     load_sales,
     recent_sale_ids,
@@ -37,6 +37,9 @@ from kiosk_pos.core.sale_reads import (
     unsent_count,
 )
 from kiosk_pos.store import Database
+
+if TYPE_CHECKING:  # the History page's SQLAlchemy queries load when it first asks
+    from kiosk_pos.core.sale_queries import DayPage
 
 MAX_QTY = 999
 HISTORY_PAGE = 200  # sales per page of a day's history
@@ -198,6 +201,8 @@ class SaleService:
         """The day's sales newest first, ``limit`` at a time (``before_id``: the oldest
         already shown), with the day's count and total from one aggregate (in the same
         read, so they agree with the page) unless ``with_totals`` is False."""
+        from kiosk_pos.core.sale_queries import day_page
+
         with self._db.read() as conn:
             return day_page(conn, day, before_id, limit, with_totals)
 
