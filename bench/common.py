@@ -145,3 +145,14 @@ def machine() -> dict[str, str]:
 
 def free_disk_gib(path: Path) -> float:
     return shutil.disk_usage(path).free / 2**30
+
+
+def stop_server_child(child: subprocess.Popen) -> None:
+    """End a benchmark's server process: close its stdin (its signal to stop), then wait
+    for it, and kill it if it does not go within 30 s."""
+    if child.stdin:
+        child.stdin.close()
+    try:
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()

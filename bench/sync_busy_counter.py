@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import datagen
-from bench.common import DATA_DIR, Result, ratio_result, say
+from bench.common import DATA_DIR, Result, ratio_result, say, stop_server_child
 
 NAME = "sync_busy_counter"
 SIZES = (datagen.SMALL, datagen.LARGE)
@@ -71,12 +71,7 @@ def _server(folder: Path, kiosks: int) -> Iterator[tuple[str, list[Any]]]:
             raise RuntimeError("the distributor server did not start")
         yield url, creds
     finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        stop_server_child(child)
 
 
 def _copy(n_sales: int) -> Path:

@@ -22,6 +22,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.common import stop_server_child
 from bench.sync_push import pg_database, print_rows, row
 
 NAME = "sync_load"
@@ -136,12 +137,7 @@ def run(db_url: str, folder: Path, kiosks: int, seconds: float) -> dict[str, Any
                 "p50": flat[len(flat) // 2] if flat else float("nan"),
                 "p99": flat[min(len(flat) - 1, int(len(flat) * 0.99))] if flat else float("nan")}
     finally:
-        if child.stdin:
-            child.stdin.close()
-        try:
-            child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        stop_server_child(child)
 
 
 def main(quick: bool = False) -> list[dict[str, Any]]:
