@@ -305,7 +305,9 @@ class SyncService:
             return True  # the wait above was the backoff
         if result.complete:
             self._mark(True)
-            if result.drift:
+            if result.aligned:  # the first sync: the opening figure takes the distributor's
+                log.info("opening deposit aligned with the distributor (%+d)", result.aligned)
+            elif result.drift:
                 log.warning("local deposit differs from the distributor by %s", result.drift)
         now = time.monotonic()
         if self.prices_every and now - self._last_prices > self.prices_every:

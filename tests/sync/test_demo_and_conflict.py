@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from pulsa_protocol import wire
@@ -14,7 +15,8 @@ from tests.aids.distributor import copy_kiosk, local_topups
 from tests.aids.waiting import wait_for
 
 
-def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path):
+def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk_pos.sync.service")
     kiosk = copy_kiosk(template_kiosk, tmp_path / "kiosk")
     _, stop = start_demo_distributor(kiosk, tmp_path / "data", poll_wait=1)
     try:
@@ -32,6 +34,8 @@ def test_demo_distributor_connects_credits_and_syncs(template_kiosk, tmp_path):
         wait_for(lambda: kiosk.deposit.balance() == cfg.client().balance().balance, 10,
                    what="the demo balance to be mirrored")
         assert cfg.client().balance().balance == 5_000_000 - 10_350
+        # the demo's opening figure agrees with its own distributor: no alarm on first start
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     finally:
         stop()
     _, stop = start_demo_distributor(kiosk, tmp_path / "data", poll_wait=1)  # a second start
