@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml protocol/pyproject.toml server/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run demo-reset test bench lint screenshots clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,8 +15,15 @@ $(STAMP): $(BIN)/python pyproject.toml protocol/pyproject.toml server/pyproject.
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The window needs Qt's xcb libraries and a display: desktop_check installs the libraries
+# (as root with apt-get) or names them all in one sentence.
 run: $(STAMP)
+	$(BIN)/python -m tools.desktop_check
 	$(BIN)/kiosk-pos gui --demo
+
+demo-reset: $(STAMP)
+	$(BIN)/python -m tools.desktop_check
+	$(BIN)/kiosk-pos gui --demo --reset
 
 test: $(STAMP)
 	$(BIN)/ruff check kiosk_pos protocol server tests bench tools
