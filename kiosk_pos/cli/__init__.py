@@ -31,6 +31,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("reconcile", "kiosk_pos.cli.reconcile",
      "compare a day's top-ups and the deposit with the distributor"),
     ("prices", "kiosk_pos.cli.reconcile", "distributor price list"),
+    ("deposit", "kiosk_pos.cli.deposit",
+     "the deposit: when it runs out, how much to top it up"),
     ("deposit-ticket", "kiosk_pos.cli.reconcile",
      "request a deposit ticket (unique amount to transfer)"),
     ("receipt", "kiosk_pos.cli.printing", "show or save a sale's receipt"),
