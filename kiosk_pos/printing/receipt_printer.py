@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk_pos.core.events import SALE_SAVED
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord
 from kiosk_pos.printing.queue import JobStatus, PrintQueue, print_job_for
@@ -31,10 +30,12 @@ class ReceiptPrinter:
         self.settings = load_settings(kiosk)
         self._kiosk_info = kiosk.settings.kiosk_info()
 
-    def attach(self) -> Callable[[], None]:
-        """Print every saved sale when auto-print is on; returns a detach callable."""
-        self.kiosk.events.register(SALE_SAVED, self._on_sale_saved)
-        return lambda: self.kiosk.events.unregister(SALE_SAVED, self._on_sale_saved)
+    def attach(self, **options: object) -> Callable[[], None]:
+        """Print saved sales by themselves when auto-print is on, once they carry the
+        top-up's result (:mod:`kiosk_pos.printing.auto_print`); returns a detach callable."""
+        from kiosk_pos.printing.auto_print import AutoPrint
+
+        return AutoPrint(self, **options).attach()  # type: ignore[arg-type]
 
     def reload(self) -> None:
         self.settings = load_settings(self.kiosk)
@@ -66,7 +67,3 @@ class ReceiptPrinter:
 
     def close(self) -> None:
         self.queue.close()
-
-    def _on_sale_saved(self, sale: SaleRecord) -> None:
-        if self.settings.auto_print:
-            self.print_sale(sale)

@@ -35,6 +35,7 @@ class PrinterSettings:
     status_check: bool = True  # ask a LAN printer for paper status before printing
     paper_width: int = 58
     auto_print: bool = True
+    result_wait: float = 15.0  # seconds a receipt waits for its top-ups' result
     copies: int = 1
     open_drawer_on_cash: bool = True
     logo_path: str = ""
