@@ -136,8 +136,14 @@ def looks_like_partial_phone(raw: str) -> str | None:
 
 
 def normalise_pln_id(raw: str) -> str:
-    """An 11-digit meter number or a 12-digit customer id (ID pelanggan)."""
+    """An 11-digit meter number or a 12-digit customer id (ID pelanggan).
+
+    A phone number (08..., 628..., +62...) is refused even when its length would fit: a
+    token sold to the customer's phone number is money spent on someone else's meter, or on
+    none. Meter numbers and customer ids never start with 0 or with 62 followed by 8."""
     text = clean_digits(raw)
+    if text.startswith(("+", "08", "628")):
+        raise DestinationError("error.pln_phone", number=raw.strip())
     if not _ascii_digits(text) or len(text) not in (PLN_METER_DIGITS, PLN_CUSTOMER_DIGITS):
         raise DestinationError("error.pln_id", number=raw.strip())
     return text

@@ -21,6 +21,8 @@ from pulsa_protocol.wire import ErrorCode
 
 _SENTENCES = {
     "error.pln_id": "{raw!r} is not a PLN meter number (11 digits) or customer id (12 digits).",
+    "error.pln_phone": "{raw!r} is a phone number, not a PLN meter number (11 digits) or "
+                       "customer id (12 digits).",
     "error.phone_unknown_operator": "{number} does not start with a known operator prefix.",
     "error.destination_required": "A destination is required for this product.",
 }

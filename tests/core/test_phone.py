@@ -75,6 +75,15 @@ def test_bad_pln_ids(raw):
     assert err.value.key == "error.pln_id"
 
 
+@pytest.mark.parametrize("raw", ["0812-3456-7890", "081234567890", "+62 812 3456 789",
+                                 "62812345678", "08123456789"])
+def test_a_phone_number_is_never_a_pln_id(raw):
+    """Twelve digits of a phone number fit a customer id's length: refused all the same."""
+    with pytest.raises(InvalidDestination) as err:
+        validate_destination(ProductKind.PLN, "pln", raw)
+    assert err.value.key == "error.pln_phone" and "nomor HP" in err.value.message
+
+
 def test_ewallet_takes_any_operator_number():
     assert validate_destination(ProductKind.EWALLET, "dana", "+62 856 1234 5678") == "085612345678"
 

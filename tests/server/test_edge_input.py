@@ -68,6 +68,14 @@ def test_protocol_destinations_accept_ascii_digits_only(raw):
         normalise_pln_id(raw)
 
 
+def test_a_pln_token_for_a_phone_number_is_refused_and_not_debited(make_kiosk):
+    k = make_kiosk(deposit=50_000)
+    reply = k.put_topup(uuid.uuid4().hex, "PLN20", "081234567890")
+    assert reply.status_code == 422, reply.text
+    assert "phone number" in reply.text
+    assert k.balance() == 50_000
+
+
 def test_deep_json_is_400(make_kiosk):
     k = make_kiosk(deposit=50_000)
     deep = b'{"items": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
