@@ -92,7 +92,8 @@ def _kiosk(path: str, printer: SlowPrinter) -> tuple[Kiosk, ReceiptPrinter]:
     kiosk.deposit.credit(10**12, reference="bench")
     save_settings(kiosk, PrinterSettings(
         connection=ConnectionType.NETWORK, host="127.0.0.1", port=printer.port,
-        timeout=TIMEOUT, paper_width=58, auto_print=True))
+        timeout=TIMEOUT, paper_width=58, auto_print=True),
+        kiosk.users.authenticate(DEMO_OWNER_PIN))
     receipts = ReceiptPrinter(kiosk)
     receipts.attach()
     return kiosk, receipts
