@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from kiosk_pos.core.records import User
 
 
-def add_pin(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
-    parser.add_argument("--pin", required=required, help="the owner's PIN")
+def add_pin(parser: argparse.ArgumentParser) -> None:
+    """``--pin``; a command missing it when it needs it gets :func:`acting_owner`'s sentence
+    (in the kiosk's language, unlike argparse's)."""
+    parser.add_argument("--pin", help="the owner's PIN")
 
 
 def acting_owner(kiosk: Kiosk, pin: str | None, permission: Permission) -> User:

@@ -31,7 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("prices", parents=[common], help="distributor price list")
     sub = p.add_subparsers(dest="prices", required=True, parser_class=type(p))
     s = sub.add_parser("sync", parents=[common], help="pull price changes and reprice")
-    add_pin(s, required=True)
+    add_pin(s)
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=cmd_prices_sync)
     r = sub.add_parser("rules", parents=[common], help="show the markup rules")

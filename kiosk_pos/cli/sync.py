@@ -31,7 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="the distributor's own CA certificate bundle (PEM) for https")
     p.add_argument("--allow-lan-http", action="store_true",
                    help="allow plain http:// to a private LAN IP address (e.g. 192.168.x.x)")
-    add_pin(p, required=True)
+    add_pin(p)
     p.set_defaults(handler=cmd_connect)
 
     p = subparsers.add_parser("sync", parents=[common],
