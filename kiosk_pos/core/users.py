@@ -1,10 +1,11 @@
 """Owner and clerks, identified at the counter by a PIN hashed with scrypt.
 
 A PIN has few digits, so each guess must be slow: scrypt at :data:`PRODUCTION_COST` takes
->= 100 ms on a counter PC (``python -m bench pin_hash`` prints it), with 32 MiB of memory
-so a GPU gains little. The cost is stored in each hash (``scrypt$N$r$p$salt$digest``): old
-hashes keep verifying, and one made at another cost is re-made at the current cost on the
-next good login (one write, on the thread that checked the PIN, never the UI's).
+>= 100 ms on a counter PC (``python -m bench pin_hash`` prints it) and 32 MiB of memory
+per guess, which limits how many guesses a GPU runs at once. The cost is stored in each
+hash (``scrypt$N$r$p$salt$digest``): old hashes keep verifying, and one made at another
+cost is re-made at the current cost on the next good login (one write, on the thread that
+checked the PIN, never the UI's).
 """
 
 from __future__ import annotations
@@ -41,9 +42,8 @@ class ScryptCost:
         return 128 * self.r * (self.n + self.p + 2) + (1 << 20)
 
 
-# Twice the memory and time of the 2**14 used before (~50 ms on a counter PC, so ~100 ms;
-# ~200 ms on the 2-core machine bench/pin_hash.py ran on): all 10,000 4-digit PINs cost
-# over 16 minutes offline instead of 33 s.
+# Twice the memory and time of the 2**14 used before: ~100 ms a guess where 2**14 took
+# ~50 ms, ~225 ms on the 2-core machine bench/pin_hash.py ran on (docs/benchmarks.md).
 PRODUCTION_COST = ScryptCost(n=2**15, r=8, p=1)
 # The cost new hashes get. Only the test suite lowers it, through one fixture
 # (tests/conftest.py ``cheap_pin_hashing``); tests/core/test_pin_cost.py checks production.
