@@ -93,7 +93,8 @@ def _kiosk(path: str, printer: SlowPrinter) -> tuple[Kiosk, ReceiptPrinter]:
     save_settings(kiosk, PrinterSettings(
         connection=ConnectionType.NETWORK, host="127.0.0.1", port=printer.port,
         timeout=TIMEOUT, paper_width=58, auto_print=True,
-        result_wait=0.0))  # no sync here: print each top-up's receipt at once (PENDING)
+        result_wait=0.0),  # no sync here: print each top-up's receipt at once (PENDING)
+        kiosk.users.authenticate(DEMO_OWNER_PIN))
     receipts = ReceiptPrinter(kiosk)
     receipts.attach()
     return kiosk, receipts

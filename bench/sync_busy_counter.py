@@ -142,7 +142,7 @@ def _p99(values: list[float]) -> float:
 def _measure(n_sales: int, url: str, creds: Any, rounds: int, batch: int) -> dict[str, Any]:
     from kiosk_pos.core.kiosk import Kiosk
     from kiosk_pos.core.records import CartLine, Payment
-    from kiosk_pos.core.setup import DEMO_CLERK
+    from kiosk_pos.core.setup import DEMO_CLERK, DEMO_OWNER_PIN
     from kiosk_pos.sync.client import DistributorClient
     from kiosk_pos.sync.config import SyncConfig, save_config
     from kiosk_pos.sync.pull import pull
@@ -155,7 +155,8 @@ def _measure(n_sales: int, url: str, creds: Any, rounds: int, batch: int) -> dic
     try:
         kiosk = Kiosk.open(folder)
         try:
-            save_config(kiosk, SyncConfig(url, creds.kiosk_id, creds.secret))
+            save_config(kiosk, SyncConfig(url, creds.kiosk_id, creds.secret),
+                        kiosk.users.authenticate(DEMO_OWNER_PIN))
             t0 = time.perf_counter()
             pull(kiosk, client)
             out["first_sync"] = time.perf_counter() - t0

@@ -15,8 +15,9 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk_pos.core.connection import ReconnectNeeded
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.sync.config import SyncConfig, load_config, save_config
+from kiosk_pos.sync.config import SyncConfig, load_config, save_demo_config
 from kiosk_pos.sync.errors import DistributorRejected
 from kiosk_pos.sync.service import SyncService
 
@@ -31,8 +32,14 @@ Stop = Callable[[], None]
 
 def start_demo_distributor(kiosk: Kiosk, data_dir: Path, **service_options: float
                            ) -> tuple[SyncService, Stop]:
-    cfg = load_config(kiosk)
-    if cfg is not None and not kiosk.settings.get(DEMO_FLAG, False):
+    demo = kiosk.settings.get(DEMO_FLAG, False)
+    try:
+        cfg = load_config(kiosk)
+    except ReconnectNeeded:
+        if not demo:
+            raise  # a real distributor's secret is missing: the owner connects again
+        cfg = None  # the demo account's secret is gone: make a new demo account
+    if cfg is not None and not demo:
         service = SyncService(kiosk, cfg.client(), **service_options)  # a real distributor
         service.start()
         return service, service.stop
@@ -65,13 +72,13 @@ def _demo_account(kiosk: Kiosk, server: object, cfg: SyncConfig | None) -> SyncC
         moved = SyncConfig(url, cfg.kiosk_id, cfg.secret)
         try:
             moved.client(timeout=(2.0, 5.0), retries=0).ping()
-            save_config(kiosk, moved)
+            save_demo_config(kiosk, moved)
             return moved
         except DistributorRejected:  # the demo database was deleted: start over
             log.info("demo distributor does not know kiosk %s; creating it again", cfg.kiosk_id)
     creds = server.create_kiosk(kiosk.settings.kiosk_info().name)  # type: ignore[attr-defined]
     server.credit_deposit(creds.kiosk_id, DEMO_CREDIT, reference="demo")  # type: ignore[attr-defined]
     new = SyncConfig(url, creds.kiosk_id, creds.secret)
-    save_config(kiosk, new)
+    save_demo_config(kiosk, new)
     kiosk.settings.set(DEMO_FLAG, True)
     return new

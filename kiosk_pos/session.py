@@ -133,9 +133,11 @@ class AppSession:
 
     def _guard(self, what: str, step: Callable[[], None]) -> None:
         """Run one start-up step; its failure is a notice, never the end of the counter."""
+        from kiosk_pos.core.connection import ReconnectNeeded
+
         try:
             step()
-        except StoreError as exc:
+        except (StoreError, ReconnectNeeded) as exc:  # their sentence says what to do
             self.notice(exc.message)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a sentence
             log.exception("%s could not start", what)

@@ -8,10 +8,19 @@ database engine) are in tests/server/conftest.py.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("KIOSK_POS_DATA_DIR", None)
+# Secrets never reach the developer's keyring or config folder: keyring's "fail" backend
+# leaves the kiosk its encrypted-file store, whose key file lives in a folder of this run
+# (set in the environment, so the CLI runs in subprocesses do the same).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ["KIOSK_POS_CONFIG_DIR"] = tempfile.mkdtemp(prefix="kiosk-pos-keys-")
+atexit.register(shutil.rmtree, os.environ["KIOSK_POS_CONFIG_DIR"], True)
 
 from collections.abc import Iterator  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
@@ -19,6 +28,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from kiosk_pos.core import users  # noqa: E402
 from kiosk_pos.core.kiosk import Kiosk  # noqa: E402
 from kiosk_pos.core.records import User  # noqa: E402
 from kiosk_pos.core.setup import init_kiosk  # noqa: E402
@@ -27,6 +37,20 @@ from kiosk_pos.printing.queue import PrintQueue  # noqa: E402
 from tests.aids.cart import FixedClock  # noqa: E402
 
 pytest_plugins = ("tests.aids.distributor",)
+
+
+# What PIN hashes cost in the suite: a thousandth of production's (see cheap_pin_hashing).
+CHEAP_PIN_COST = users.ScryptCost(n=2**5, r=8, p=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_pin_hashing() -> Iterator[users.ScryptCost]:
+    """The one place the suite lowers the PIN hash cost, so the hundreds of kiosks it makes
+    and logs into stay fast (in this process; a CLI run in a subprocess hashes at full
+    cost). tests/core/test_pin_cost.py checks the production cost itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "PIN_COST", CHEAP_PIN_COST)
+        yield CHEAP_PIN_COST
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk_pos.cli.common import EXIT_OK, EXIT_UNREACHABLE, CliError, open_kiosk, print_json
+from kiosk_pos.cli.owner import acting_owner, add_pin
 
 PRINT_WAIT_SECONDS = 30.0
 
@@ -39,6 +40,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--width", type=int, choices=(58, 80))
     p.add_argument("--auto-print", choices=("on", "off"))
     p.add_argument("--copies", type=int)
+    add_pin(p)  # needed to change a setting, not to show them
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_printer)
 
@@ -78,6 +80,7 @@ def cmd_print_test(args: argparse.Namespace) -> int:
 def cmd_printer(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from kiosk_pos.core.permissions import Permission
     from kiosk_pos.printing.receipt_printer import load_settings, save_settings
     from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
 
@@ -93,8 +96,9 @@ def cmd_printer(args: argparse.Namespace) -> int:
     if args.auto_print:
         changes["auto_print"] = args.auto_print == "on"
     if changes:
+        owner = acting_owner(kiosk, args.pin, Permission.MANAGE_PRINTER)
         settings = PrinterSettings.from_dict(replace(settings, **changes).to_dict())
-        save_settings(kiosk, settings)
+        save_settings(kiosk, settings, owner)
     if args.json:
         print_json(settings.to_dict())
     else:

@@ -17,6 +17,8 @@ from kiosk_pos.cli.common import (
     parse_date,
     print_json,
 )
+from kiosk_pos.cli.owner import acting_owner, add_pin
+from kiosk_pos.core.permissions import Permission
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -29,6 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("prices", parents=[common], help="distributor price list")
     sub = p.add_subparsers(dest="prices", required=True, parser_class=type(p))
     s = sub.add_parser("sync", parents=[common], help="pull price changes and reprice")
+    add_pin(s)
     s.add_argument("--json", action="store_true")
     s.set_defaults(handler=cmd_prices_sync)
     r = sub.add_parser("rules", parents=[common], help="show the markup rules")
@@ -40,19 +43,24 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--amount", help="amount to deposit, e.g. 500000 or 500rb")
     group.add_argument("--list", action="store_true", help="list the kiosk's tickets")
+    add_pin(p)  # needed to request a ticket, not to list them
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_deposit_ticket)
 
 
 def _with_client(args: argparse.Namespace, not_connected_key: str,
-                 work: Callable[[Any, Any], int]) -> int:
-    """Open the kiosk and its distributor client, run ``work``, map sync errors to exits."""
+                 work: Callable[[Any, Any], int], owner_for: Permission | None = None) -> int:
+    """Open the kiosk and its distributor client, run ``work``, map sync errors to exits.
+    With ``owner_for``, ``--pin`` must be of someone allowed that (``args.owner``), asked
+    before anything is sent."""
     from kiosk_pos.i18n import tr
     from kiosk_pos.sync.config import client_for
     from kiosk_pos.sync.errors import DistributorUnreachable, MalformedReply, SyncError
 
     kiosk = open_kiosk(args)
     try:
+        if owner_for is not None:
+            args.owner = acting_owner(kiosk, args.pin, owner_for)
         client = client_for(kiosk)
         if client is None:
             raise CliError(tr(not_connected_key))
@@ -107,7 +115,7 @@ def cmd_prices_sync(args: argparse.Namespace) -> int:
         from kiosk_pos.i18n import tr
         from kiosk_pos.sync.prices import pull_prices
 
-        result = pull_prices(kiosk, client)
+        result = pull_prices(kiosk, client, args.owner)
         if args.json:
             print_json(result.to_json())
         else:
@@ -115,7 +123,8 @@ def cmd_prices_sync(args: argparse.Namespace) -> int:
                      updated=len(result.updated), hidden=len(result.hidden)))
         return EXIT_OK
 
-    return _with_client(args, "reconcile.error.not_connected", work)
+    return _with_client(args, "reconcile.error.not_connected", work,
+                        owner_for=Permission.UPDATE_PRICES)
 
 
 def cmd_prices_rules(args: argparse.Namespace) -> int:
@@ -159,7 +168,7 @@ def cmd_deposit_ticket(args: argparse.Namespace) -> int:
                          requested=t.amount_requested, amount=t.amount_to_transfer,
                          status=tr("ticket.status." + t.status)))
             return EXIT_OK
-        ticket = request_ticket(kiosk, client, amount)
+        ticket = request_ticket(kiosk, client, amount, args.owner)
         if args.json:
             print_json(ticket_json(ticket))
         else:
@@ -168,7 +177,8 @@ def cmd_deposit_ticket(args: argparse.Namespace) -> int:
                      holder=ticket.bank_holder, time=_local(ticket.expires_at, tz)))
         return EXIT_OK
 
-    return _with_client(args, "ticket.error.not_connected", work)
+    return _with_client(args, "ticket.error.not_connected", work,
+                        owner_for=None if args.list else Permission.REQUEST_DEPOSIT)
 
 
 def _local(moment: Any, tz: str) -> str:

@@ -18,6 +18,7 @@ from kiosk_pos.cli.common import (
     open_kiosk,
     print_json,
 )
+from kiosk_pos.cli.owner import acting_owner, add_pin
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -30,6 +31,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="the distributor's own CA certificate bundle (PEM) for https")
     p.add_argument("--allow-lan-http", action="store_true",
                    help="allow plain http:// to a private LAN IP address (e.g. 192.168.x.x)")
+    add_pin(p)
     p.set_defaults(handler=cmd_connect)
 
     p = subparsers.add_parser("sync", parents=[common],
@@ -57,6 +59,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
     signed ping, and its reply carries the distributor's signature for that very ping."""
     from pathlib import Path
 
+    from kiosk_pos.core.permissions import Permission
     from kiosk_pos.demo import DEMO_FLAG
     from kiosk_pos.i18n import tr
     from kiosk_pos.sync.config import SyncConfig, address_problem, save_config
@@ -75,6 +78,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
     cfg = SyncConfig(url, args.kiosk_id, args.secret, ca_file)
     kiosk = open_kiosk(args)
     try:
+        owner = acting_owner(kiosk, args.pin, Permission.MANAGE_CONNECTION)
         try:
             ping = cfg.client(retries=1).ping()
         except (DistributorNotProven, UntrustedCertificate) as exc:  # not proven: refuse
@@ -84,7 +88,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
         if ping.kiosk_id != args.kiosk_id:
             raise CliError(tr("sync.error.wrong_kiosk", got=ping.kiosk_id,
                               expected=args.kiosk_id))
-        save_config(kiosk, cfg)
+        save_config(kiosk, cfg, owner)
         kiosk.settings.set(DEMO_FLAG, False)
         print(f"connected: kiosk {args.kiosk_id} at {url}")
         return EXIT_OK

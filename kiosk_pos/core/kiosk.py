@@ -24,6 +24,7 @@ from kiosk_pos.store import Database, open_database
 
 if TYPE_CHECKING:
     from kiosk_pos.core.backups import BackupService
+    from kiosk_pos.core.credentials import SecretStore
     from kiosk_pos.core.deposit import DepositService
     from kiosk_pos.core.reports import ReportService
     from kiosk_pos.core.sales import SaleService
@@ -77,11 +78,19 @@ def _reports(kiosk: Kiosk) -> ReportService:
     return ReportService(kiosk.db, lambda: kiosk.catalog.catalog.prefixes, kiosk.timezone)
 
 
+def _secrets(kiosk: Kiosk) -> SecretStore:
+    from kiosk_pos.core.credentials import store_for
+
+    return store_for(kiosk.data_dir)
+
+
 class Kiosk:
     deposit: _OnFirstUse[DepositService] = _OnFirstUse(_deposit)
     sales: _OnFirstUse[SaleService] = _OnFirstUse(_sales)
     backups: _OnFirstUse[BackupService] = _OnFirstUse(_backups)
     reports: _OnFirstUse[ReportService] = _OnFirstUse(_reports)
+    # the distributor's secret: outside the database (OS keyring or an encrypted file)
+    secrets: _OnFirstUse[SecretStore] = _OnFirstUse(_secrets)
 
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self._build_lock = threading.RLock()

@@ -19,8 +19,10 @@ class Permission(StrEnum):
     REPRINT = "reprint"
     VIEW_REPORTS = "view_reports"
     MANAGE_BACKUPS = "manage_backups"      # make a backup on demand, restore one
-    MANAGE_PRINTER = "manage_printer"
-    MANAGE_CONNECTION = "manage_connection"  # connect, deposit tickets, prices
+    MANAGE_PRINTER = "manage_printer"      # change the printer settings
+    MANAGE_CONNECTION = "manage_connection"  # connect to a distributor (where money goes)
+    REQUEST_DEPOSIT = "request_deposit"    # ask the distributor for a deposit ticket
+    UPDATE_PRICES = "update_prices"        # pull the distributor's price list and reprice
     RECONCILE = "reconcile"
 
 

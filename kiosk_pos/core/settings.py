@@ -43,6 +43,19 @@ class Settings:
             for key, value in values.items():
                 put(conn, key, value)
 
+    def delete(self, key: str) -> None:
+        """Remove ``key``, its old bytes overwritten in the file (``secure_delete``): for a
+        value that must not linger in the database, such as a moved-out secret."""
+        with self._db.write_raw() as cur:
+            if cur.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone() is None:
+                return
+            was = cur.execute("PRAGMA secure_delete").fetchone()[0]
+            cur.execute("PRAGMA secure_delete = ON")
+            try:
+                cur.execute("DELETE FROM settings WHERE key = ?", (key,))
+            finally:
+                cur.execute(f"PRAGMA secure_delete = {int(was)}")
+
     def kiosk_info(self) -> KioskInfo:
         with self._db.read_raw() as cur:
             rows = dict(cur.execute("SELECT key, value FROM settings").fetchall())

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import SaleRecord
+from kiosk_pos.core.permissions import Permission, require
+from kiosk_pos.core.records import SaleRecord, User
 from kiosk_pos.printing.queue import JobStatus, PrintQueue, print_job_for
 from kiosk_pos.printing.receipts import receipt_from_sale, test_page_document
 from kiosk_pos.printing.settings import PrinterSettings
@@ -19,7 +20,9 @@ def load_settings(kiosk: Kiosk) -> PrinterSettings:
     return PrinterSettings.from_dict(kiosk.settings.get(SETTINGS_KEY))
 
 
-def save_settings(kiosk: Kiosk, settings: PrinterSettings) -> None:
+def save_settings(kiosk: Kiosk, settings: PrinterSettings, user: User | None) -> None:
+    """Keep the printer settings: the owner's (they decide what the drawer and receipts do)."""
+    require(user, Permission.MANAGE_PRINTER)
     kiosk.settings.set(SETTINGS_KEY, settings.to_dict())
 
 

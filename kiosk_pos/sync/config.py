@@ -1,5 +1,6 @@
-"""Where the kiosk's distributor connection is kept (settings in the kiosk's store), and
-which distributor addresses are safe to keep.
+"""The kiosk's distributor connection as the sync layer uses it (kept by the core's
+:mod:`kiosk_pos.core.connection`: the address in the settings, the secret outside the
+database), and which distributor addresses are safe to keep.
 
 The secret signs every request and the sales travel with it, so the address must be
 ``https://`` (certificates checked; ``ca_file`` for a distributor with its own CA), except
@@ -9,18 +10,17 @@ this computer (loopback: the demo, a tunnel) or, when the owner says so, a priva
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from kiosk_pos.core import connection
+
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
+    from kiosk_pos.core.records import User
     from kiosk_pos.sync.client import DistributorClient
 
-URL_KEY = "sync.url"
-KIOSK_ID_KEY = "sync.kiosk_id"
-SECRET_KEY = "sync.secret"
-CA_FILE_KEY = "sync.ca_file"
 # The private ranges a shop's own network uses (RFC 1918, and IPv6 unique local addresses).
 LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
@@ -30,7 +30,7 @@ LAN_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
 class SyncConfig:
     url: str
     kiosk_id: int
-    secret: str
+    secret: str = field(repr=False)
     ca_file: str | None = None  # the distributor's own CA bundle; None = the system's
 
     def client(self, **kwargs: object) -> DistributorClient:
@@ -67,20 +67,26 @@ def address_problem(url: str, *, allow_lan_http: bool = False) -> str | None:
 
 
 def load_config(kiosk: Kiosk) -> SyncConfig | None:
-    url = kiosk.settings.get(URL_KEY)
-    kiosk_id = kiosk.settings.get(KIOSK_ID_KEY)
-    secret = kiosk.settings.get(SECRET_KEY)
-    if not url or kiosk_id is None or not secret:
+    """The saved connection, or None when never connected; raises
+    :class:`~kiosk_pos.core.connection.ReconnectNeeded` when this computer has no secret."""
+    kept = connection.load(kiosk)
+    if kept is None:
         return None
-    ca_file = kiosk.settings.get(CA_FILE_KEY)
-    return SyncConfig(str(url), int(kiosk_id), str(secret), str(ca_file) if ca_file else None)
+    return SyncConfig(kept.url, kept.kiosk_id, kept.secret, kept.ca_file)
 
 
-def save_config(kiosk: Kiosk, cfg: SyncConfig) -> None:
-    kiosk.settings.set_many({URL_KEY: cfg.url.rstrip("/"),  # all of them or none
-                             KIOSK_ID_KEY: int(cfg.kiosk_id),
-                             SECRET_KEY: cfg.secret,
-                             CA_FILE_KEY: cfg.ca_file})
+def _kept(cfg: SyncConfig) -> connection.Connection:
+    return connection.Connection(cfg.url, cfg.kiosk_id, cfg.secret, cfg.ca_file)
+
+
+def save_config(kiosk: Kiosk, cfg: SyncConfig, user: User | None) -> None:
+    """Keep ``cfg`` (the owner only: it decides where the money goes)."""
+    connection.save(kiosk, user, _kept(cfg))
+
+
+def save_demo_config(kiosk: Kiosk, cfg: SyncConfig) -> None:
+    """The app's own demo distributor (kiosk_pos/demo.py)."""
+    connection.save_demo(kiosk, _kept(cfg))
 
 
 def client_for(kiosk: Kiosk) -> DistributorClient | None:

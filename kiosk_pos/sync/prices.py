@@ -9,18 +9,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiosk_pos.core.permissions import Permission, require
 from kiosk_pos.core.price_list import PriceSyncResult, apply_price_list, saved_version
 from kiosk_pos.sync import convert
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
+    from kiosk_pos.core.records import User
     from kiosk_pos.sync.client import DistributorClient
 
 __all__ = ["PriceSyncResult", "pull_prices", "sync_prices"]
 
 
-def pull_prices(kiosk: Kiosk, client: DistributorClient) -> PriceSyncResult:
-    """One price-list sync; the detailed result (for the CLI and the UI)."""
+def pull_prices(kiosk: Kiosk, client: DistributorClient, user: User | None
+                ) -> PriceSyncResult:
+    """One price-list sync a person asked for (the owner's: it reprices the shop); the
+    detailed result (for the CLI and the UI)."""
+    require(user, Permission.UPDATE_PRICES)
+    return _pull(kiosk, client)
+
+
+def _pull(kiosk: Kiosk, client: DistributorClient) -> PriceSyncResult:
     since = saved_version(kiosk)
     price_list = client.prices(since=since)
     if price_list.version < since:  # the distributor's list was rebuilt: start over
@@ -31,5 +40,6 @@ def pull_prices(kiosk: Kiosk, client: DistributorClient) -> PriceSyncResult:
 
 
 def sync_prices(kiosk: Kiosk, client: DistributorClient) -> int:
-    """Pull the price list changes since the saved version; returns how many products changed."""
-    return pull_prices(kiosk, client).changed
+    """The sync service's own pull of the price list changes since the saved version (no
+    person acts); returns how many products changed."""
+    return _pull(kiosk, client).changed

@@ -15,9 +15,11 @@ from pulsa_protocol.money import parse_rupiah
 
 from kiosk_pos.core import deposit_tickets
 from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.permissions import Permission, require
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
+    from kiosk_pos.core.records import User
     from kiosk_pos.sync.client import DistributorClient
 
 MIN_AMOUNT = 10_000
@@ -48,9 +50,11 @@ def _remember(kiosk: Kiosk, tickets: list[wire.DepositTicket]) -> None:
     deposit_tickets.remember(kiosk, [ticket_json(t) for t in tickets])
 
 
-def request_ticket(kiosk: Kiosk, client: DistributorClient, amount: int | str
-                   ) -> wire.DepositTicket:
-    """Ask for a ticket of ``amount`` rupiah; the reply holds the unique amount to transfer."""
+def request_ticket(kiosk: Kiosk, client: DistributorClient, amount: int | str,
+                   user: User | None) -> wire.DepositTicket:
+    """Ask for a ticket of ``amount`` rupiah; the reply holds the unique amount to transfer.
+    The owner's: a ticket tells someone to send money to a bank account."""
+    require(user, Permission.REQUEST_DEPOSIT)
     ticket = client.create_deposit_ticket(check_amount(amount))
     _remember(kiosk, [ticket])
     return ticket

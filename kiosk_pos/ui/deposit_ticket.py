@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.permissions import Permission, allowed
+from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import NetworkOp, OpFailure, QueryOp
 from kiosk_pos.ui.tasks import TaskManager
@@ -52,11 +54,14 @@ class DepositTicketDialog(QDialog):
     failed = Signal(str)
 
     def __init__(self, kiosk: Kiosk, client_factory: ClientFactory = no_client,
-                 parent: QWidget | None = None, *, tasks: TaskManager | None = None) -> None:
+                 parent: QWidget | None = None, *, tasks: TaskManager | None = None,
+                 user: User | None = None) -> None:
         """``client_factory`` gives the running sync service's client (None when the
-        kiosk is not connected); the dialog never builds a client of its own."""
+        kiosk is not connected); the dialog never builds a client of its own. ``user`` is
+        who is logged in: only the owner sees the request part (the core refuses others)."""
         super().__init__(parent)
         self._kiosk = kiosk
+        self._user = user
         self._client_factory = client_factory
         self._tasks = tasks or TaskManager(self)
         self._tz = ZoneInfo(kiosk.timezone())
@@ -94,6 +99,15 @@ class DepositTicketDialog(QDialog):
             quick.addWidget(button, i // 3, i % 3)
             self.quick_buttons.append(button)
         layout.addLayout(quick)
+        self.owner_only = QLabel(tr("error.owner_only",
+                                    action=tr(f"permission.{Permission.REQUEST_DEPOSIT.value}")))
+        self.owner_only.setObjectName("caption")
+        self.owner_only.setWordWrap(True)
+        layout.addWidget(self.owner_only)
+        may_request = allowed(self._user, Permission.REQUEST_DEPOSIT)
+        self.owner_only.setVisible(not may_request)
+        for widget in (self.amount, self.request_button, *self.quick_buttons):
+            widget.setVisible(may_request)
         self.error = QLabel("")
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -160,7 +174,8 @@ class DepositTicketDialog(QDialog):
             self._on_failed(tr("ticket.error.not_connected"))
             return
         self._set_busy(True)
-        NetworkOp(self, lambda: request_ticket(self._kiosk, client, amount)).success(
+        user = self._user
+        NetworkOp(self, lambda: request_ticket(self._kiosk, client, amount, user)).success(
             self._on_ticket).failure(lambda f: self._on_failed(f.message)).run(self._tasks)
 
     def refresh(self) -> None:

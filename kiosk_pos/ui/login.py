@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.operations import OpFailure, QueryOp
+from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import TOUCH_PX, label
 
@@ -98,10 +98,11 @@ class LoginScreen(QWidget):
         self.pin.setFocus()
 
     def submit(self) -> None:
-        """Check the PIN off the UI thread (the slow hash must not freeze the screen)."""
+        """Check the PIN off the UI thread (the slow hash must not freeze the screen). A
+        write: a PIN hashed at an old cost is re-hashed on a good login."""
         pin = self.pin.text()
         self.pin.setEnabled(False)
-        QueryOp(self, lambda: self._kiosk.users.authenticate(pin)).success(
+        WriteOp(self, lambda: self._kiosk.users.authenticate(pin)).success(
             self._accepted).failure(self._refused).run(self._tasks)
 
     def _accepted(self, user: User) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.records import KioskInfo
+from kiosk_pos.i18n import tr
 from kiosk_pos.printing import connections
 from kiosk_pos.printing.escpos_render import drawer_kick_bytes
 from kiosk_pos.printing.queue import JobState, JobStatus, PrintJob, PrintQueue, print_job_for
@@ -91,8 +92,11 @@ class PrinterSettingsWidget(QWidget):
         save: Callable[[dict], None],
         detect: Detector | None = None,
         tasks: TaskManager | None = None,
+        can_save: bool = True,
         parent: QWidget | None = None,
     ) -> None:
+        """``can_save`` is False for someone the core would refuse (a clerk): the settings
+        are shown, and Save is hidden."""
         super().__init__(parent)
         self._tasks = tasks or TaskManager(self)
         self._queue = queue
@@ -112,8 +116,12 @@ class PrinterSettingsWidget(QWidget):
             log.warning("printer settings not readable: %s", exc)
             stored, problem = PrinterSettings(), pt("ui.load_failed")
         self.set_settings(stored)
+        self.save_button.setVisible(can_save)
         if problem:
             self._show(problem, error=True)
+        elif not can_save:
+            self._show(tr("error.owner_only", action=tr("permission.manage_printer")),
+                       error=False)
 
     # -- building ------------------------------------------------------------
     def _build(self) -> None:

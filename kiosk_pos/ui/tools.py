@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
+from kiosk_pos.core.permissions import Permission, allowed
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
@@ -60,22 +61,24 @@ class ToolDialogs:
             lambda failure: self._notice(failure.message)).run(self._tasks)
 
     def _show_printer_settings(self, stored: dict | None) -> QDialog:
-        from kiosk_pos.printing.receipt_printer import SETTINGS_KEY
+        from kiosk_pos.printing.receipt_printer import save_settings
+        from kiosk_pos.printing.settings import PrinterSettings
         from kiosk_pos.ui.printer_settings import PrinterSettingsWidget
 
-        printer, kiosk = self._session.printer, self._session.kiosk
+        printer, kiosk, user = self._session.printer, self._session.kiosk, self._user()
         assert printer is not None
 
         def save(data: dict) -> None:
             def write() -> None:
-                kiosk.settings.set(SETTINGS_KEY, data)
+                save_settings(kiosk, PrinterSettings.from_dict(data), user)
                 printer.reload()
 
             WriteOp(self._window, write).failure(
                 lambda failure: self._notice(failure.message)).run(self._tasks)
 
         widget = PrinterSettingsWidget(printer.queue, kiosk.info, load=lambda: stored, save=save,
-                                       tasks=self._tasks)
+                                       tasks=self._tasks,
+                                       can_save=allowed(user, Permission.MANAGE_PRINTER))
         widget.saved.connect(lambda s: self._paper_width_changed(s.paper_width))
         dialog = self._dialog(tr("ui.app.menu_printer"), widget)
         dialog.open()
@@ -86,7 +89,7 @@ class ToolDialogs:
         from kiosk_pos.ui.deposit_ticket import DepositTicketDialog
 
         dialog = DepositTicketDialog(self._session.kiosk, self.client, parent=self._window,
-                                     tasks=self._tasks)
+                                     tasks=self._tasks, user=self._user())
         dialog.open()
         return dialog
 

@@ -116,12 +116,13 @@ def prepare(data_dir: Path) -> object:
     """Open (or create) the demo kiosk, with receipts going to a file printer."""
     from kiosk_pos.printing.receipt_printer import load_settings, save_settings
     from kiosk_pos.printing.settings import ConnectionType, PrinterSettings
-    from kiosk_pos.session import AppSession
+    from kiosk_pos.session import DEMO_OWNER_PIN, AppSession
 
     session = AppSession.open(data_dir, demo=True)
     if not load_settings(session.kiosk).configured:
         save_settings(session.kiosk, PrinterSettings(
-            connection=ConnectionType.FILE, file_path=str(data_dir / "receipts.prn")))
+            connection=ConnectionType.FILE, file_path=str(data_dir / "receipts.prn")),
+            session.kiosk.users.authenticate(DEMO_OWNER_PIN))
     return session
 
 

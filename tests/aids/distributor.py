@@ -71,6 +71,7 @@ class CopiedShop:
         self.cfg = cfg
         self.folder = folder
         self.clerk: User = kiosk.users.authenticate("1111")
+        self.owner: User = kiosk.users.authenticate("9999")
 
     def direct(self) -> DistributorClient:
         """A client straight to the server (no proxy), for checking."""
@@ -92,7 +93,7 @@ def copy_shop(server: EmbeddedServer, template: Path, folder: Path, *, url: str 
     if credit:
         server.credit_deposit(creds.kiosk_id, credit)
     cfg = SyncConfig(url or server.url, creds.kiosk_id, creds.secret)
-    save_config(kiosk, cfg)
+    save_config(kiosk, cfg, kiosk.users.authenticate("9999"))
     return CopiedShop(kiosk, cfg, folder)
 
 
@@ -113,6 +114,10 @@ class Shop:
     kiosk_id: int
     data_dir: Path
     server: EmbeddedServer
+
+    @property
+    def owner(self) -> User:
+        return self.kiosk.users.authenticate("9999")
 
     def sell(self, sku: str = "TSEL10", to: str = "081234567890") -> SaleRecord:
         clerk = self.kiosk.users.authenticate("1111")
@@ -143,7 +148,8 @@ def make_shop(distributor: EmbeddedServer, tmp_path: Path) -> Iterator[Callable[
         if deposit:
             distributor.credit_deposit(creds.kiosk_id, deposit)
         if connect:
-            save_config(kiosk, SyncConfig(distributor.url, creds.kiosk_id, creds.secret))
+            save_config(kiosk, SyncConfig(distributor.url, creds.kiosk_id, creds.secret),
+                        kiosk.users.authenticate("9999"))
         client = DistributorClient(distributor.url, creds.kiosk_id, creds.secret)
         shop = Shop(kiosk, client, creds.kiosk_id, folder, distributor)
         shops.append(shop)

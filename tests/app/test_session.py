@@ -52,7 +52,8 @@ def test_demo_top_ups_complete_and_fail_as_the_simulator_says(qtbot, session):
 def test_a_dead_printer_tells_the_clerk_and_the_sale_stays(qtbot, session):
     kiosk, window, run = session
     save_settings(kiosk, PrinterSettings(connection=ConnectionType.NETWORK, host="127.0.0.1",
-                                         port=closed_port(), timeout=1.0))
+                                         port=closed_port(), timeout=1.0),
+                  kiosk.users.authenticate("9999"))
     run.printer.reload()
     # auto-print comes from the core's saved-sale event, not from the screen
     sale = kiosk.sales.sell(kiosk.users.authenticate("1111"), [CartLine("ACC-TG", 1)],

@@ -16,7 +16,7 @@ from tests.aids.fake_printer import FakeNetworkPrinter, closed_port
 def use_lan_printer(kiosk, port, **extra):
     extra.setdefault("timeout", 1.0)
     save_settings(kiosk, PrinterSettings(connection=ConnectionType.NETWORK, host="127.0.0.1",
-                                         port=port, **extra))
+                                         port=port, **extra), kiosk.users.authenticate("9999"))
 
 
 def printed(data: bytes) -> list[str]:
@@ -124,12 +124,12 @@ def test_cli_print_test_exit_codes(kiosk, capsys):
     assert main(["print-test", "--data-dir", d]) == 2  # no printer set up
     assert "kiosk-pos printer" in capsys.readouterr().err
     assert main(["printer", "--connection", "network", "--host", "127.0.0.1", "--port",
-                 str(closed_port()), "--data-dir", d]) == 0
+                 str(closed_port()), "--pin", "9999", "--data-dir", d]) == 0
     capsys.readouterr()
     assert main(["print-test", "--data-dir", d]) == 3
     assert "Printer" in capsys.readouterr().err
     with FakeNetworkPrinter() as printer:
-        assert main(["printer", "--port", str(printer.port), "--data-dir", d]) == 0
+        assert main(["printer", "--port", str(printer.port), "--pin", "9999", "--data-dir", d]) == 0
         assert main(["print-test", "--data-dir", d]) == 0
         assert printer.wait_for_jobs(1, timeout=10)
 

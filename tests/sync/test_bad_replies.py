@@ -65,7 +65,7 @@ def fake_server() -> Iterator[str]:
 
 def test_unreachable_server_keeps_the_sale_and_cli_exits_3(shop, capsys):
     save_config(shop.kiosk, SyncConfig(f"http://127.0.0.1:{closed_port()}", shop.cfg.kiosk_id,
-                                       shop.cfg.secret))
+                                       shop.cfg.secret), shop.owner)
     ref = shop.sell("081234567890")
     result = SyncService(shop.kiosk, load_config(shop.kiosk).client(retries=0)).sync_once()
     assert not result.online and result.queue == 1 and result.pushed == 0
@@ -77,7 +77,7 @@ def test_unreachable_server_keeps_the_sale_and_cli_exits_3(shop, capsys):
     assert local_topups(shop.kiosk)[ref][0] == "queued"
     assert shop.kiosk.sales.queue_length() == 1
     # the server comes back: the same sale goes through, once
-    save_config(shop.kiosk, shop.cfg)
+    save_config(shop.kiosk, shop.cfg, shop.owner)
     assert main(["sync", "--data-dir", str(shop.folder)]) == 0
     assert assert_consistent(shop)["server_topups"] == 1
 
@@ -104,14 +104,16 @@ def test_wrong_secret_is_a_sentence_and_connect_saves_nothing(shop, capsys):
     folder = str(shop.folder)
     shop.kiosk.settings.set("sync.url", None)
     code = main(["connect", "--data-dir", folder, "--url", shop.cfg.url,
-                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", "0" * 64])
+                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", "0" * 64, "--pin", "9999"])
     assert code == 2 and "kunci rahasia" in capsys.readouterr().err
     assert load_config(shop.kiosk) is None
     code = main(["connect", "--data-dir", folder, "--url", f"http://127.0.0.1:{closed_port()}",
-                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret])
+                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret,
+                 "--pin", "9999"])
     assert code == 3 and load_config(shop.kiosk) is None
     code = main(["connect", "--data-dir", folder, "--url", shop.cfg.url,
-                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret])
+                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret,
+                 "--pin", "9999"])
     assert code == 0 and load_config(shop.kiosk) == shop.cfg
 
 
@@ -139,6 +141,6 @@ def test_refused_topup_fails_locally_with_the_servers_sentence(distributor, temp
 
 
 def test_cli_sync_with_a_wrong_secret_exits_2(shop, capsys):
-    save_config(shop.kiosk, SyncConfig(shop.cfg.url, shop.cfg.kiosk_id, "f" * 64))
+    save_config(shop.kiosk, SyncConfig(shop.cfg.url, shop.cfg.kiosk_id, "f" * 64), shop.owner)
     assert main(["sync", "--data-dir", str(shop.folder)]) == 2
     assert "kunci rahasia" in capsys.readouterr().err

@@ -41,7 +41,8 @@ def _fake(fakes: list[FakeDistributor], **options: object) -> FakeDistributor:
 
 def _connect(shop, url: str, secret: str | None = None) -> int:
     return main(["connect", "--data-dir", str(shop.folder), "--url", url,
-                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", secret or shop.cfg.secret])
+                 "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", secret or shop.cfg.secret,
+                 "--pin", "9999"])
 
 
 @pytest.mark.parametrize("signer", ["unsigned", "wrong secret"])
@@ -60,7 +61,7 @@ def test_connect_refuses_a_server_that_cannot_prove_it_is_the_distributor(
 @pytest.mark.parametrize("signer", ["unsigned", "wrong secret"])
 def test_a_fake_distributor_cannot_fail_a_sale_or_show_a_balance(shop, fakes, signer):
     fake = _fake(fakes, secret=None if signer == "unsigned" else "f" * 64)
-    save_config(shop.kiosk, SyncConfig(fake.url, shop.cfg.kiosk_id, shop.cfg.secret))
+    save_config(shop.kiosk, SyncConfig(fake.url, shop.cfg.kiosk_id, shop.cfg.secret), shop.owner)
     notices: list[str] = []
     shop.kiosk.events.register(NOTICE, notices.append)
     ref = shop.sell("081234567890")
@@ -78,7 +79,7 @@ def test_a_fake_distributor_cannot_fail_a_sale_or_show_a_balance(shop, fakes, si
     with pytest.raises(DistributorNotProven):
         load_config(shop.kiosk).client(retries=0).balance()
     # back to the real distributor: the same sale goes through, once
-    save_config(shop.kiosk, shop.cfg)
+    save_config(shop.kiosk, shop.cfg, shop.owner)
     assert main(["sync", "--data-dir", str(shop.folder)]) == 0
     assert assert_consistent(shop)["server_topups"] == 1
 

@@ -29,7 +29,7 @@ def test_first_sync_takes_costs_and_reprices(make_shop) -> None:
     shop = make_shop()
     goods_before = [p for p in shop.kiosk.catalog.all_products()
                     if p.kind is ProductKind.PHYSICAL]
-    result = pull_prices(shop.kiosk, shop.client)
+    result = pull_prices(shop.kiosk, shop.client, shop.owner)
     assert result.version_before == 0 and result.version >= 1
     assert saved_version(shop.kiosk) == result.version
     tsel10 = _row(shop, "TSEL10")
@@ -53,7 +53,7 @@ def test_only_changes_since_saved_version(make_shop, distributor) -> None:
         ProductRow(b, "XL Data 2GB", "data", "xl", 0, 21_100),
         ProductRow(c, "PLN 20rb", "pln", "pln", 20_000, 20_150),
     ])
-    first = pull_prices(shop.kiosk, shop.client)
+    first = pull_prices(shop.kiosk, shop.client, shop.owner)
     assert sorted(first.added) == sorted([a, b, c]) and not first.updated
     assert _row(shop, a).price == 9_000  # 7.300 + 1.500 = 8.800 -> 9.000
     assert _row(shop, b).price == 23_500  # data +2.000
@@ -66,7 +66,7 @@ def test_only_changes_since_saved_version(make_shop, distributor) -> None:
     ])[0]
     pulled = shop.client.prices(since=first.version)
     assert sorted(p.sku for p in pulled.products) == sorted([a, b])  # c did not change
-    second = pull_prices(shop.kiosk, shop.client)
+    second = pull_prices(shop.kiosk, shop.client, shop.owner)
     assert second.updated == [a] and second.hidden == [b] and not second.added
     assert second.version == version == saved_version(shop.kiosk)
     assert (_row(shop, a).cost, _row(shop, a).price) == (7_600, 9_500)
@@ -82,7 +82,7 @@ def test_physical_goods_are_never_touched(make_shop, distributor) -> None:
     before = _row(shop, "SP-TSEL")
     import_products(distributor.ctx.db, [ProductRow("SP-TSEL", "Kartu perdana?", "pulsa",
                                                "telkomsel", 0, 1_000)])
-    result = pull_prices(shop.kiosk, shop.client)
+    result = pull_prices(shop.kiosk, shop.client, shop.owner)
     assert result.skipped_physical == ["SP-TSEL"] and result.changed == 0
     after = _row(shop, "SP-TSEL")
     assert (after.kind, after.cost, after.price, after.stock) == (

@@ -17,7 +17,7 @@ from kiosk_pos.sync.tickets import cached_tickets, check_amount, list_tickets, r
 
 def test_ticket_shows_unique_amount_and_confirm_credits(make_shop, distributor) -> None:
     shop = make_shop()
-    ticket = request_ticket(shop.kiosk, shop.client, "500rb")
+    ticket = request_ticket(shop.kiosk, shop.client, "500rb", shop.owner)
     assert ticket.amount_requested == 500_000
     assert 500_001 <= ticket.amount_to_transfer <= 500_999
     assert ticket.amount_to_transfer == 500_000 + ticket.unique_code
@@ -37,7 +37,7 @@ def test_ticket_shows_unique_amount_and_confirm_credits(make_shop, distributor) 
 def test_ticket_shows_in_local_ledger_after_a_sync(make_shop, distributor) -> None:
     service = pytest.importorskip("kiosk_pos.sync.service")
     shop = make_shop()
-    ticket = request_ticket(shop.kiosk, shop.client, 200_000)
+    ticket = request_ticket(shop.kiosk, shop.client, 200_000, shop.owner)
     confirm_ticket(distributor.ctx, ticket.id)
     sync = service.SyncService(shop.kiosk, shop.client) if hasattr(
         service, "SyncService") else None
@@ -84,14 +84,15 @@ def test_cli_reconcile_json(make_shop, capsys) -> None:
 
 def test_cli_prices_and_tickets(make_shop, capsys) -> None:
     shop = make_shop()
-    code, out, _ = run(capsys, shop, "prices", "sync", "--json")
+    code, out, _ = run(capsys, shop, "prices", "sync", "--pin", "9999", "--json")
     assert code == 0 and json.loads(out)["version"] >= 1
     code, out, _ = run(capsys, shop, "prices", "rules")
     assert code == 0 and "pulsa" in out and "Rp500" in out
-    code, out, _ = run(capsys, shop, "deposit-ticket", "--amount", "100000", "--json")
+    code, out, _ = run(capsys, shop, "deposit-ticket", "--amount", "100000", "--pin", "9999",
+                          "--json")
     ticket = json.loads(out)
     assert code == 0 and ticket["amount_to_transfer"] > 100_000
-    code, out, _ = run(capsys, shop, "deposit-ticket", "--amount", "250000")
+    code, out, _ = run(capsys, shop, "deposit-ticket", "--amount", "250000", "--pin", "9999")
     assert code == 0 and "TEPAT" in out
     code, out, _ = run(capsys, shop, "deposit-ticket", "--list", "--json")
     assert [t["id"] for t in json.loads(out)][-1] == ticket["id"]
@@ -107,8 +108,9 @@ def _dead_url() -> str:
 
 def test_cli_unreachable_exits_3(make_shop, capsys) -> None:
     shop = make_shop()
-    save_config(shop.kiosk, SyncConfig(_dead_url(), shop.kiosk_id, "x" * 64))
-    for args in (["reconcile"], ["prices", "sync"], ["deposit-ticket", "--amount", "50000"]):
+    save_config(shop.kiosk, SyncConfig(_dead_url(), shop.kiosk_id, "x" * 64), shop.owner)
+    for args in (["reconcile"], ["prices", "sync", "--pin", "9999"],
+                 ["deposit-ticket", "--amount", "50000", "--pin", "9999"]):
         code, out, err = run(capsys, shop, *args)
         assert code == 3, (args, err)
         assert err.count("\n") == 1 and "tidak bisa dihubungi" in err

@@ -56,7 +56,7 @@ def test_connect_refuses_plain_http_off_this_computer_and_saves_nothing(shop, ca
     folder = str(shop.folder)
     shop.kiosk.settings.set("sync.url", None)
     base = ["connect", "--data-dir", folder, "--kiosk-id", str(shop.cfg.kiosk_id),
-            "--secret", shop.cfg.secret]
+            "--secret", shop.cfg.secret, "--pin", "9999"]
     for url in ("http://8.8.8.8:8000", "http://192.168.1.50:8000"):
         assert main([*base, "--url", url]) == 2
         err = capsys.readouterr().err
@@ -102,7 +102,7 @@ def test_https_checks_the_certificate_and_ca_file_trusts_the_distributors_own(
     fakes.append(fake)
     shop.kiosk.settings.set("sync.url", None)
     base = ["connect", "--data-dir", str(shop.folder), "--url", fake.url,
-            "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret]
+            "--kiosk-id", str(shop.cfg.kiosk_id), "--secret", shop.cfg.secret, "--pin", "9999"]
     assert main(base) == 2  # the system does not know this CA: nothing is trusted
     assert "--ca-file" in capsys.readouterr().err
     assert load_config(shop.kiosk) is None
@@ -140,7 +140,7 @@ def test_retry_after_http_date_is_understood(shop, fakes):
 def test_the_sync_service_waits_as_long_as_the_server_asks(shop, fakes):
     fake = FakeDistributor(status=429, retry_after="30", secret=shop.cfg.secret)
     fakes.append(fake)
-    save_config(shop.kiosk, SyncConfig(fake.url, shop.cfg.kiosk_id, shop.cfg.secret))
+    save_config(shop.kiosk, SyncConfig(fake.url, shop.cfg.kiosk_id, shop.cfg.secret), shop.owner)
     shop.sell("081234567890")
     service = SyncService(shop.kiosk, load_config(shop.kiosk).client(retries=0),
                           relay_interval=0.05, max_backoff=0.1, poll_wait=0)

@@ -85,7 +85,7 @@ def test_reconcile_screen_not_connected_and_unreachable(qtbot, themed, make_shop
 
 def test_ticket_dialog_shows_the_unique_amount(qtbot, themed, make_shop, distributor) -> None:
     shop = make_shop()
-    dialog = DepositTicketDialog(shop.kiosk, lambda: shop.client)
+    dialog = DepositTicketDialog(shop.kiosk, lambda: shop.client, user=shop.owner)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.panel.isVisible()
@@ -112,7 +112,7 @@ def test_ticket_dialog_shows_the_unique_amount(qtbot, themed, make_shop, distrib
 
 def test_ticket_dialog_bad_amount_is_a_sentence(qtbot, themed, make_shop) -> None:
     shop = make_shop()
-    dialog = DepositTicketDialog(shop.kiosk, lambda: shop.client)
+    dialog = DepositTicketDialog(shop.kiosk, lambda: shop.client, user=shop.owner)
     qtbot.addWidget(dialog)
     dialog.show()
     for text, words in (("seratus", "bukan jumlah uang"), ("5000", "Rp10.000")):
