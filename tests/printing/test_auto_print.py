@@ -52,7 +52,8 @@ class ManualTimers:
 def counter(shop) -> Iterator[tuple]:
     printer = FakeNetworkPrinter().start()
     save_settings(shop.kiosk, PrinterSettings(connection=ConnectionType.NETWORK,
-                                              host="127.0.0.1", port=printer.port, timeout=2.0))
+                                              host="127.0.0.1", port=printer.port, timeout=2.0),
+                  shop.kiosk.users.authenticate("9999"))
     receipts = ReceiptPrinter(shop.kiosk)
     timers = ManualTimers()
     detach = receipts.attach(timer=timers)
