@@ -120,7 +120,7 @@ def _print_and_wait(printer: Any, *, sale_id: int | None = None, copy: bool = Fa
 
 
 def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror}.") from None
+    """The file whole (0600) or, with a sentence naming it, nothing at all."""
+    from kiosk_pos.files import write_export
+
+    write_export(path, data)
