@@ -44,7 +44,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
-    from kiosk_pos.printing import receipt_from_sale, render_escpos, render_text
+    from kiosk_pos.printing import receipt_from_sale, render_text
     from kiosk_pos.printing.receipt_printer import ReceiptPrinter, load_settings
 
     kiosk = open_kiosk(args)
@@ -55,6 +55,8 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     if args.print:
         return _print_and_wait(ReceiptPrinter(kiosk), sale_id=sale.id, copy=args.copy)
     if args.escpos:
+        from kiosk_pos.printing import render_escpos  # not for a PDF: see printing/__init__
+
         data = render_escpos(document, width)
         if args.escpos == "-":
             sys.stdout.buffer.write(data)
