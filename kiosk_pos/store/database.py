@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 from kiosk_pos.errors import StoreError
 from kiosk_pos.files import secure_database
 from kiosk_pos.store.damage import DamagedDatabase, DamageState, damaged_error, is_damage
-from kiosk_pos.store.failures import is_read_only, store_errors, unwritable_place
+from kiosk_pos.store.failures import (
+    disk_full,
+    is_full,
+    is_read_only,
+    store_errors,
+    unwritable_place,
+)
 from kiosk_pos.store.file_id import APPLICATION_ID
 from kiosk_pos.store.migrations import HEAD
 
@@ -257,6 +263,8 @@ def _refusal(exc: sqlite3.Error, path: Path) -> StoreError:
     """Why an existing file could not be checked, in words that are true for it."""
     if is_damage(exc):
         return damaged_error(path, detail=str(exc).splitlines()[0])
+    if is_full(exc, path):
+        return disk_full(path)
     if is_read_only(exc):
         return StoreError("error.cannot_write", folder=str(unwritable_place(path)))
     return StoreError("error.db_corrupt", path=str(path), detail=str(exc).splitlines()[0])

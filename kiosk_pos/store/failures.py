@@ -9,6 +9,7 @@ says what to do; the transaction it interrupted was rolled back.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,8 @@ SQLITE_LOCKED = 6
 SQLITE_READONLY = 8
 SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
+SQLITE_IOERR = 10
+NEARLY_FULL = 1 << 20  # bytes free under which an I/O error is taken for a full disk
 
 
 def _code(err: BaseException) -> int | None:
@@ -57,9 +60,22 @@ def is_read_only(exc: BaseException) -> bool:
     return "readonly" in text or "unable to open" in text
 
 
-def is_full(exc: BaseException) -> bool:
+def is_full(exc: BaseException, path: Path) -> bool:
+    """SQLITE_FULL, or an I/O error (SQLite cannot even size its -shm file) on a disk with
+    next to no room left."""
     err = sqlite_error(exc)
-    return _code(err) == SQLITE_FULL or "disk is full" in str(err)
+    if _code(err) == SQLITE_FULL or "disk is full" in str(err):
+        return True
+    if _code(err) != SQLITE_IOERR and "disk I/O error" not in str(err):
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
+def disk_full(path: Path) -> StoreError:
+    return StoreError("error.disk_full", path=str(path), folder=str(path.parent))
 
 
 def storage_refusal(exc: BaseException, path: Path) -> StoreError | None:
@@ -70,8 +86,8 @@ def storage_refusal(exc: BaseException, path: Path) -> StoreError | None:
     text = str(err)
     if _code(err) in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
         return StoreError("error.db_busy", path=str(path))
-    if is_full(exc):
-        return StoreError("error.disk_full", path=str(path), folder=str(path.parent))
+    if is_full(exc, path):
+        return disk_full(path)
     if is_read_only(exc):
         return StoreError("error.cannot_write", folder=str(unwritable_place(path)))
     return StoreError("error.db_write", path=str(path), detail=text.splitlines()[0])

@@ -149,3 +149,57 @@ def test_a_read_only_data_folder_is_cannot_write_not_damage(tmp_path, command):
         assert "rusak" not in sentence and ".bak" not in sentence
     finally:
         os.chmod(folder, 0o700)
+
+
+SELL_ON_A_FULL_DISK = r'''
+import os, sys
+from pathlib import Path
+from kiosk_pos.cli import main
+folder = Path(sys.argv[1]) / "data"
+assert main(["init", "--kiosk-name", "Konter Uji", "--owner-pin", "9999", "--demo",
+             "--data-dir", str(folder)]) == 0
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.core.records import CartLine, Payment
+from kiosk_pos.errors import StoreError
+open_kiosk = Kiosk.open(folder)  # open before the disk fills: the write itself meets it
+clerk = open_kiosk.users.authenticate("1111")
+open_kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], Payment())
+fd = os.open(Path(sys.argv[1]) / "filler", os.O_WRONLY | os.O_CREAT)
+try:
+    while True:  # take every byte left on the little disk
+        os.write(fd, b"\0" * 4096)
+except OSError:
+    pass
+os.close(fd)
+try:
+    open_kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)] * 40, Payment())
+except StoreError as exc:
+    print(exc.message)
+sys.exit(main(["sell", "--sku", "ACC-TG", "--pin", "1111", "--data-dir", str(folder)]))
+'''
+
+
+@posix_only
+def test_a_sale_on_a_full_disk_says_the_disk_is_full(tmp_path):
+    """A real ENOSPC, on a 1 MiB tmpfs in a mount namespace of the child's own (unshare -r
+    maps an unprivileged user to root inside it; skipped where namespaces are off)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare(1) is not installed")
+    root = [] if os.geteuid() == 0 else ["-r"]
+    probe = subprocess.run(["unshare", *root, "--mount", "true"], capture_output=True,
+                           check=False)
+    if probe.returncode != 0:
+        pytest.skip("mount namespaces are not available here")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), str(ROOT / "protocol"), str(ROOT / "server")]), "PYTHONDONTWRITEBYTECODE": "1"}
+    mount = 'mount -t tmpfs -o size=1m none "$0" && exec "$@"'
+    result = subprocess.run(
+        ["unshare", *root, "--mount", "sh", "-c", mount, str(disk), sys.executable, "-c",
+         SELL_ON_A_FULL_DISK, str(disk)], capture_output=True, text=True, env=env,
+        timeout=120, check=False)
+    assert result.returncode == 2, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("kiosk-pos: Disk penuh") and "rusak" not in last, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Disk penuh"), result.stdout  # an open kiosk
