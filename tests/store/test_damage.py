@@ -146,3 +146,16 @@ def test_without_a_good_backup_the_sentence_says_to_keep_the_file(capsys, damage
                           "--data-dir", str(folder))
     assert code == 2
     assert "tidak ada cadangan yang baik" in one_sentence(err)
+
+
+def test_the_restore_the_sentence_names_brings_the_counter_back(capsys, damaged):
+    """What the owner is told to do works on the damaged file: restore the named backup,
+    and the next sale is saved (the damaged file is kept aside, not deleted)."""
+    folder, backup = damaged
+    code, _out, err = run(capsys, "restore", str(backup), "--pin", "9999", "--yes",
+                          "--data-dir", str(folder))
+    assert code == 0, err
+    code, out, err = run(capsys, "sell", "--sku", "ACC-TG", "--pin", "1111", "--json",
+                         "--data-dir", str(folder))
+    assert code == 0, err
+    assert any("before-restore" in p.name for p in backup.parent.iterdir())
