@@ -78,6 +78,17 @@ def secure_database(path: Path) -> None:
         make_private(path.with_name(name))
 
 
+def secure_copies(folder: Path, pattern: str) -> None:
+    """Make ``folder`` (if it exists) 0700 and the files in it matching ``pattern`` 0600:
+    the backups a release before this one left readable to all."""
+    if not POSIX or not folder.is_dir():
+        return
+    private_folder(folder)
+    for path in folder.glob(pattern):
+        if path.is_file():
+            make_private(path)
+
+
 def temp_name(target: Path) -> Path:
     """A name beside ``target`` (same folder, so the rename is atomic) no one else uses."""
     return target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")

@@ -22,8 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk_pos.errors import StoreError
-from kiosk_pos.files import secure_database
-from kiosk_pos.store.damage import DamagedDatabase, DamageState, damaged_error, is_damage
+from kiosk_pos.files import secure_copies, secure_database
+from kiosk_pos.store.damage import (
+    BACKUP_DIRNAME,
+    DamagedDatabase,
+    DamageState,
+    damaged_error,
+    is_damage,
+)
 from kiosk_pos.store.failures import (
     disk_full,
     is_full,
@@ -337,6 +343,8 @@ def open_database(path: Path, *, create: bool = False) -> Database:
         raise StoreError("error.db_newer", path=str(path), revision=revision)
     try:
         secure_database(path)
+        secure_copies(path.parent / BACKUP_DIRNAME, "*.db")
+        secure_copies(path.parent, f"{path.name}.bak-*")  # copies from before a migration
     except OSError:  # not the file's owner: leave the modes as they are
         log.warning("could not make %s private", path, exc_info=True)
     db = Database(path, checked=full)

@@ -65,11 +65,16 @@ def test_the_database_backups_and_exports_are_private(tmp_path, open_umask):
 @posix_only
 def test_opening_makes_an_older_shop_private_by_path(tmp_path):
     folder = tmp_path / "data"
-    init_kiosk(folder, "Konter Uji", "9999").close()
-    os.chmod(folder, 0o755)
-    os.chmod(folder / DB_FILENAME, 0o644)  # as releases before this one left them
+    kiosk = init_kiosk(folder, "Konter Uji", "9999")
+    backup = kiosk.backups.automatic_backup("daily")
+    kiosk.close()
+    assert backup is not None
+    for path, loose in ((folder, 0o755), (folder / DB_FILENAME, 0o644),
+                        (backup.path.parent, 0o755), (backup.path, 0o644)):
+        os.chmod(path, loose)  # as releases before this one left them
     Kiosk.open(folder).close()
     assert mode(folder) == 0o700 and mode(folder / DB_FILENAME) == 0o600
+    assert mode(backup.path.parent) == 0o700 and mode(backup.path) == 0o600
 
 
 def cli(args: list[str], *, limit: int | None = None,
