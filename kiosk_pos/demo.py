@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kiosk_pos.core.connection import ReconnectNeeded
 from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.files import secure_database
 from kiosk_pos.sync.config import SyncConfig, load_config, save_demo_config
 from kiosk_pos.sync.errors import DistributorRejected
 from kiosk_pos.sync.service import SyncService
@@ -50,6 +51,7 @@ def start_demo_distributor(kiosk: Kiosk, data_dir: Path, **service_options: floa
     data_dir.mkdir(parents=True, exist_ok=True)
     server = start_embedded(f"sqlite:///{data_dir / DEMO_DB}", host="127.0.0.1", port=0,
                             upstream="simulator")
+    secure_database(data_dir / DEMO_DB)  # it holds the demo kiosk's secret: 0600, by path
     try:
         cfg = _demo_account(kiosk, server, cfg)
     except Exception:

@@ -21,6 +21,7 @@ from kiosk_pos.core.events import NOTICE
 from kiosk_pos.core.kiosk import DB_FILENAME, Kiosk
 from kiosk_pos.errors import KioskError, StoreError
 from kiosk_pos.i18n import tr
+from kiosk_pos.store.damage import DamagedDatabase
 
 if TYPE_CHECKING:
     from kiosk_pos.printing.queue import JobStatus
@@ -137,6 +138,8 @@ class AppSession:
 
         try:
             step()
+        except DamagedDatabase:
+            pass  # already announced once, as DATABASE_DAMAGED, by the kiosk
         except (StoreError, ReconnectNeeded) as exc:  # their sentence says what to do
             self.notice(exc.message)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a sentence
@@ -186,6 +189,8 @@ class AppSession:
         """``daily`` writes one only when today has none yet; ``exit`` always writes one."""
         try:
             self.kiosk.backups.automatic_backup(reason)
+        except DamagedDatabase:
+            pass  # a copy of a damaged file would not be a good backup; already announced
         except KioskError as exc:
             self.notice(exc.message)
         except Exception:  # noqa: BLE001 - a failed backup never takes the counter down

@@ -46,7 +46,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
-    from kiosk_pos.printing import receipt_from_sale, render_escpos, render_text
+    from kiosk_pos.printing import receipt_from_sale, render_text
     from kiosk_pos.printing.receipt_printer import ReceiptPrinter, load_settings
 
     kiosk = open_kiosk(args)
@@ -57,6 +57,8 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     if args.print:
         return _print_and_wait(ReceiptPrinter(kiosk), sale_id=sale.id, copy=args.copy)
     if args.escpos:
+        from kiosk_pos.printing import render_escpos  # not for a PDF: see printing/__init__
+
         data = render_escpos(document, width)
         if args.escpos == "-":
             sys.stdout.buffer.write(data)
@@ -124,7 +126,7 @@ def _print_and_wait(printer: Any, *, sale_id: int | None = None, copy: bool = Fa
 
 
 def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror}.") from None
+    """The file whole (0600) or, with a sentence naming it, nothing at all."""
+    from kiosk_pos.files import write_export
+
+    write_export(path, data)

@@ -22,12 +22,15 @@ from kiosk_pos.core.events import BACKUP_DONE, EventBus
 from kiosk_pos.core.permissions import Permission, require
 from kiosk_pos.core.records import User
 from kiosk_pos.core.settings import DEFAULT_TIMEZONE, KIOSK_TIMEZONE, Settings
+from kiosk_pos.errors import StoreError
+from kiosk_pos.files import private_folder
 from kiosk_pos.store import Database
 from kiosk_pos.store.backup import BackupInfo, inspect_backup, restore_backup, write_backup
+from kiosk_pos.store.damage import BACKUP_DIRNAME, damaged_error, is_damage
 
-__all__ = ["BackupInfo", "BackupService", "to_delete", "AUTOMATIC", "BEFORE_RESTORE"]
+__all__ = ["BACKUP_DIRNAME", "BackupInfo", "BackupService", "to_delete", "AUTOMATIC",
+           "BEFORE_RESTORE"]
 
-BACKUP_DIRNAME = "backups"
 AUTOMATIC = ("daily", "exit")
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
@@ -97,8 +100,15 @@ class BackupService:
     def _write(self, folder: Path, reason: str) -> BackupInfo:
         if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", reason):
             raise ValueError(f"backup reason {reason!r}: lower-case words and dashes only")
+        if folder == self.folder:  # the app's own folder is private (0700 on POSIX)
+            private_folder(folder)
         target, now = self._target(folder, reason)
-        write_backup(self.db.path, target, taken_at=now)
+        try:
+            write_backup(self.db.path, target, taken_at=now)
+        except StoreError as exc:
+            if exc.__cause__ is not None and is_damage(exc.__cause__):
+                raise self.db.damage.found(exc.__cause__) from exc
+            raise
         info = inspect_backup(target, check=False)
         self.events.trigger(BACKUP_DONE, info)
         return info
@@ -115,11 +125,27 @@ class BackupService:
         written: the caller shows it, the sale data is untouched."""
         if reason not in AUTOMATIC:
             raise ValueError(f"automatic backup reason must be one of {AUTOMATIC}")
+        self.db.damage.check_write()  # a copy of a damaged file must not thin out good ones
         if reason == "daily" and not self.daily_due():
             return None
         info = self._write(self.folder, reason)
+        self._check_copy(info.path)
         self.apply_retention()
         return info
+
+    def _check_copy(self, path: Path) -> None:
+        """Check an automatic copy page by page before older ones are thinned out: a copy
+        that fails shows the live file is damaged (it was copied page for page). The bad
+        copy is deleted and the database enters its damaged state."""
+        try:
+            inspect_backup(path, check=True)
+        except StoreError as exc:
+            if exc.key != "error.backup_damaged":
+                raise
+            path.unlink(missing_ok=True)
+            raise self.db.damage.found(
+                error=damaged_error(self.db.path, detail=str(exc.params.get("detail", "")))
+            ) from exc
 
     def _ours(self) -> list[tuple[Path, datetime, str]]:
         if not self.folder.is_dir():

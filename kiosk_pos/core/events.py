@@ -21,6 +21,7 @@ CATALOG_CHANGED = "catalog_changed"    # ()
 SYNC_STATE = "sync_state"              # (dict) online, queue length, last sync...
 NOTICE = "notice"                      # (str) a sentence for the clerk from a background service
 BACKUP_DONE = "backup_done"            # (BackupInfo)
+DATABASE_DAMAGED = "database_damaged"  # (str) the sentence: all writing stopped, call the owner
 
 
 class EventBus:

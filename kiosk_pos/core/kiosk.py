@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, local_date, utc_now
-from kiosk_pos.core.events import EventBus
+from kiosk_pos.core.events import DATABASE_DAMAGED, EventBus
 from kiosk_pos.core.records import KioskInfo
 from kiosk_pos.core.settings import DEFAULT_TIMEZONE, KIOSK_TIMEZONE, Settings
 from kiosk_pos.core.users import UserService
@@ -98,6 +98,8 @@ class Kiosk:
         self.data_dir = db.path.parent
         self.clock = clock
         self.events = EventBus()
+        # Damage met anywhere (a sale, history, sync, the full check) is announced once.
+        db.damage.listen(lambda error: self.events.trigger(DATABASE_DAMAGED, error.message))
         self.settings = Settings(db)
         self._timezone = self.settings.get(KIOSK_TIMEZONE, DEFAULT_TIMEZONE)
         # The shop's name and address for titles and receipts, read once: screens show it

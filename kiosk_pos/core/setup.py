@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from pulsa_protocol.data import DEMO_CATALOG, load_json
-from sqlalchemy import func, select
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import store_prefix_table
@@ -16,7 +15,9 @@ from kiosk_pos.core.phone import default_prefix_table
 from kiosk_pos.core.records import Product, ProductKind, Role
 from kiosk_pos.core.settings import KIOSK_ADDRESS, KIOSK_FOOTER, KIOSK_NAME, put
 from kiosk_pos.core.users import check_pin_format
-from kiosk_pos.store.schema import users
+from kiosk_pos.store import Database
+from kiosk_pos.store.create import create_database
+from kiosk_pos.store.damage import damaged_error
 
 DEMO_CLERK = ("kasir", "1111")
 DEMO_OWNER_PIN = "9999"
@@ -37,24 +38,34 @@ def is_initialised(data_dir: Path) -> bool:
 
 def init_kiosk(data_dir: Path, kiosk_name: str, owner_pin: str, *, demo: bool = False,
                address: str = "") -> Kiosk:
-    """Create the kiosk database in ``data_dir`` (refuses if one is already there)."""
+    """Create the kiosk database in ``data_dir`` (refuses if one is already there, an empty
+    one included: that is a damaged shop, never a new one). The file is filled completely
+    under a temporary name and renamed into place, so a failure leaves nothing."""
     if not kiosk_name.strip():
         raise KioskError("error.kiosk_name_required")
     check_pin_format(owner_pin)
-    if is_initialised(data_dir):
-        raise KioskError("error.already_initialised", path=str(Path(data_dir) / DB_FILENAME))
-    kiosk = Kiosk.open(data_dir, create=True)
-    with kiosk.db.write() as conn:
-        if conn.execute(select(func.count()).select_from(users)).scalar():
-            raise KioskError("error.already_initialised", path=str(kiosk.db.path))
-        put(conn, KIOSK_NAME, kiosk_name.strip())
-        put(conn, KIOSK_ADDRESS, address or ("Jl. Merdeka No. 1, Bandung" if demo else ""))
-        put(conn, KIOSK_FOOTER, "Semoga berkah, sampai jumpa lagi")
-        store_prefix_table(conn, default_prefix_table())
-    kiosk.users.add("Pemilik", Role.OWNER, owner_pin)
-    if demo:
-        add_demo_data(kiosk)
-    return kiosk
+    path = Path(data_dir) / DB_FILENAME
+    if path.exists():
+        if path.stat().st_size == 0:
+            raise damaged_error(path, empty=True)
+        raise KioskError("error.already_initialised", path=str(path))
+
+    def fill(db: Database) -> None:
+        kiosk = Kiosk(db)
+        with kiosk.db.write() as conn:
+            put(conn, KIOSK_NAME, kiosk_name.strip())
+            put(conn, KIOSK_ADDRESS, address or ("Jl. Merdeka No. 1, Bandung" if demo else ""))
+            put(conn, KIOSK_FOOTER, "Semoga berkah, sampai jumpa lagi")
+            store_prefix_table(conn, default_prefix_table())
+        kiosk.users.add("Pemilik", Role.OWNER, owner_pin)
+        if demo:
+            add_demo_data(kiosk)
+
+    try:
+        create_database(path, fill)
+    except FileExistsError:
+        raise KioskError("error.already_initialised", path=str(path)) from None
+    return Kiosk.open(data_dir)
 
 
 def add_demo_data(kiosk: Kiosk) -> None:

@@ -32,7 +32,6 @@ from kiosk_pos.printing.document import (
     TextBlock,
     TotalBlock,
 )
-from kiosk_pos.printing.escpos_render import drawer_kick_bytes, render_escpos
 from kiosk_pos.printing.receipts import (
     PAPER_COLUMNS,
     format_pln_token,
@@ -43,6 +42,10 @@ from kiosk_pos.printing.receipts import (
 from kiosk_pos.printing.text_render import columns_for, render_text
 
 _LAZY = {
+    # python-escpos writes a capabilities cache file when imported: a PDF or a report on a
+    # full disk must not fail on it, so ESC/POS loads only when bytes are rendered
+    "render_escpos": "kiosk_pos.printing.escpos_render",
+    "drawer_kick_bytes": "kiosk_pos.printing.escpos_render",
     "render_pdf": "kiosk_pos.printing.pdf_render",
     "PrinterSettings": "kiosk_pos.printing.settings",
     "ConnectionType": "kiosk_pos.printing.settings",
@@ -70,6 +73,6 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "PAPER_COLUMNS", "Align", "Block", "CutBlock", "FeedBlock", "ItemBlock", "KeyValueBlock",
     "QrBlock", "ReceiptDocument", "SeparatorBlock", "TextBlock", "TotalBlock", "columns_for",
-    "drawer_kick_bytes", "format_pln_token", "receipt_from_deposit_ticket", "receipt_from_sale",
-    "render_escpos", "render_text", "test_page_document", *_LAZY,
+    "format_pln_token", "receipt_from_deposit_ticket", "receipt_from_sale",
+    "render_text", "test_page_document", *_LAZY,
 ]

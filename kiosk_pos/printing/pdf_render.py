@@ -107,5 +107,7 @@ def render_pdf(
     canvas.save()
     data = buffer.getvalue()
     if path is not None:
-        Path(path).write_bytes(data)
+        from kiosk_pos.files import write_export
+
+        write_export(path, data)  # 0600, whole or absent
     return data

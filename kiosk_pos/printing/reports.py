@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from kiosk_pos.core.records import Breakdown, DailyReport, KioskInfo
+from kiosk_pos.files import build_export
 from kiosk_pos.printing.fonts import SANS, SANS_BOLD, register_fonts
 from kiosk_pos.printing.receipts import format_datetime, local_time
 from kiosk_pos.printing.texts import pt
@@ -102,11 +103,15 @@ def _build(path: str | Path, story: list[Any], kiosk: KioskInfo, title: str,
            now: datetime | None) -> None:
     printed = pt("report.printed_at",
                  when=format_datetime(local_time(now or datetime.now(UTC), kiosk.timezone)))
-    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=16 * mm, bottomMargin=16 * mm, title=title,
-                            author="kiosk-pos", invariant=1)
-    decor = _page_decor(kiosk, title, printed)
-    doc.build(story, onFirstPage=decor, onLaterPages=decor)
+
+    def write(tmp: Path) -> None:
+        doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+                                topMargin=16 * mm, bottomMargin=16 * mm, title=title,
+                                author="kiosk-pos", invariant=1)
+        decor = _page_decor(kiosk, title, printed)
+        doc.build(story, onFirstPage=decor, onLaterPages=decor)
+
+    build_export(path, write)  # 0600, whole or absent: a full disk leaves no partial PDF
 
 
 def _breakdown_table(rows: Sequence[Breakdown], first: str) -> Table:

@@ -20,9 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk_pos.errors import StoreError
+from kiosk_pos.files import private_umask
 from kiosk_pos.store.database import BUSY_TIMEOUT_MS, _known_revision, connect_read_only
+from kiosk_pos.store.file_id import APPLICATION_ID
 from kiosk_pos.store.migrations import HEAD
-from kiosk_pos.store.schema import APPLICATION_ID
 
 TAKEN_AT_KEY = "backup.taken_at"
 KIOSK_NAME_KEY = "kiosk.name"
@@ -73,9 +74,10 @@ def write_backup(source: Path | sqlite3.Connection, target: Path, *,
     own = not isinstance(source, sqlite3.Connection)
     src = _source(Path(source)) if own else source  # type: ignore[arg-type]
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.unlink(missing_ok=True)
-        dst = sqlite3.connect(tmp)
+        with private_umask():  # a new folder, and the copy, private from the start
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            dst = sqlite3.connect(tmp)
         try:
             src.backup(dst)  # one step: a single read snapshot of the source
             dst.execute("PRAGMA journal_mode=DELETE")

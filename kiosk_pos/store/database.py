@@ -13,8 +13,8 @@ sqlite3), as the sale path writes through :meth:`Database.write_raw`.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,11 +22,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk_pos.errors import StoreError
+from kiosk_pos.files import secure_copies, secure_database
+from kiosk_pos.store.damage import (
+    BACKUP_DIRNAME,
+    DamagedDatabase,
+    DamageState,
+    damaged_error,
+    is_damage,
+)
+from kiosk_pos.store.failures import (
+    disk_full,
+    is_full,
+    is_read_only,
+    store_errors,
+    unwritable_place,
+)
 from kiosk_pos.store.file_id import APPLICATION_ID
 from kiosk_pos.store.migrations import HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = (
@@ -35,30 +52,6 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
-
-
-@contextmanager
-def _store_errors(path: Path) -> Iterator[None]:
-    """A write the disk refused becomes a sentence for the clerk; the transaction is rolled
-    back, so nothing half-written stays behind."""
-    try:
-        yield
-    except Exception as exc:
-        if not _is_operational(exc):
-            raise
-        text = str(getattr(exc, "orig", exc) or exc)
-        if "locked" in text or "busy" in text:
-            raise StoreError("error.db_busy", path=str(path)) from exc
-        raise StoreError("error.db_write", path=str(path), detail=text.splitlines()[0]) from exc
-
-
-def _is_operational(exc: BaseException) -> bool:
-    """sqlite3's OperationalError, or SQLAlchemy's wrapping of it (if SQLAlchemy is loaded:
-    checking must not import it)."""
-    if isinstance(exc, sqlite3.OperationalError):
-        return True
-    sa_exc = sys.modules.get("sqlalchemy.exc")
-    return sa_exc is not None and isinstance(exc, sa_exc.OperationalError)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -97,10 +90,18 @@ class UIThreadAccess(AssertionError):
 
 
 class Database:
-    """An open kiosk database: one writer connection, pooled reader connections."""
+    """An open kiosk database: one writer connection, pooled reader connections.
 
-    def __init__(self, path: Path) -> None:
+    The first write of a run waits for one full check of the file (the check the app
+    starts in the background at once, or its own), so nothing is written into a file
+    damaged at rest; damage met at any time after that stops all writing (``damage``).
+    """
+
+    def __init__(self, path: Path, *, checked: bool = False) -> None:
         self.path = path
+        self.damage = DamageState(path)
+        self._checked = checked  # the whole file passed a full check in this run
+        self._check_lock = threading.Lock()
         self._engines: tuple[Engine, Engine] | None = None  # (writer, reader), on first use
         self._engine_lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -137,15 +138,17 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction at a time, committed (with fsync) when the block ends."""
-        self._check_thread()
-        with self._write_lock, _store_errors(self.path), self._engine(0).begin() as conn:
+        self._before_write()
+        with (self._write_lock, store_errors(self.path, self.damage, writing=True),
+              self._engine(0).begin() as conn):
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A consistent snapshot for reading, beside the writer."""
         self._check_thread()
-        with self._engine(1).connect() as conn, conn.begin():
+        with (store_errors(self.path, self.damage, writing=False),
+              self._engine(1).connect() as conn, conn.begin()):
             yield conn
 
     @contextmanager
@@ -159,8 +162,9 @@ class Database:
             conn = _connect(self.path)
         cur = conn.cursor()
         try:
-            cur.execute("BEGIN")
-            yield cur
+            with store_errors(self.path, self.damage, writing=False):
+                cur.execute("BEGIN")
+                yield cur
         finally:
             cur.close()
             if conn.in_transaction:
@@ -177,8 +181,8 @@ class Database:
         """Like :meth:`write`, on a plain sqlite3 cursor: for the sale path, where
         SQLAlchemy's transaction bookkeeping cost a third of the fsync. Same writer lock and
         pragmas; its own connection, so no pool can reset it under an open transaction."""
-        self._check_thread()
-        with self._write_lock, _store_errors(self.path):
+        self._before_write()
+        with self._write_lock, store_errors(self.path, self.damage, writing=True):
             if self._raw is None:
                 self._raw = _connect(self.path)
             cur = self._raw.cursor()
@@ -193,9 +197,30 @@ class Database:
             finally:
                 cur.close()
 
+    def _before_write(self) -> None:
+        self._check_thread()
+        self.damage.check_write()
+        if not self._checked:
+            with self._check_lock:
+                if not self._checked:  # the background check may have just finished
+                    self._full_check()
+
     def verify(self) -> None:
-        """Check every page (slow on a big file: run it off the UI thread). Raises StoreError."""
-        inspect_file(self.path, full=True)
+        """Check every page (slow on a big file: run it off the UI thread). Damage found
+        puts the database into the damaged state; raises its StoreError."""
+        with self._check_lock:
+            self._full_check()
+
+    def _full_check(self) -> None:
+        self.damage.check_write()
+        if not self.path.exists():  # made here by SQLite itself (tests build stores so)
+            self._checked = True
+            return
+        try:
+            inspect_file(self.path, full=True)
+        except DamagedDatabase as exc:
+            raise self.damage.found(error=exc) from exc
+        self._checked = True
 
     def pragma(self, name: str) -> Any:
         with self.read_raw() as cur:
@@ -237,31 +262,37 @@ def connect_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connect
     try:
         return sqlite3.connect(uri, uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise StoreError("error.db_corrupt", path=str(path), detail=str(exc)) from exc
+        raise StoreError("error.cannot_read", path=str(path), detail=str(exc)) from exc
+
+
+def _refusal(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Why an existing file could not be checked, in words that are true for it."""
+    if is_damage(exc):
+        return damaged_error(path, detail=str(exc).splitlines()[0])
+    if is_full(exc, path):
+        return disk_full(path)
+    if is_read_only(exc):
+        return StoreError("error.cannot_write", folder=str(unwritable_place(path)))
+    return StoreError("error.db_corrupt", path=str(path), detail=str(exc).splitlines()[0])
 
 
 def inspect_file(path: Path, *, full: bool = False) -> str | None:
     """Check an existing file before anything writes to it; return its schema revision.
 
-    Raises StoreError (naming the file and what to do) for a file that is not a
-    SQLite database, is damaged, or belongs to another program. Opens read-only,
-    so the file is never modified here. ``full`` checks every page (time grows
-    with the file); otherwise the schema and the start-up tables are checked.
+    Raises StoreError (naming the file and what to do) for a file that is empty, not a
+    SQLite database, damaged (:class:`DamagedDatabase`), in a folder this app may not
+    write to, or belongs to another program. Opens read-only, so the file is never
+    modified here. ``full`` checks every page (time grows with the file); otherwise the
+    schema and the start-up tables are checked.
     """
     # Never read the file through a Python file handle: closing that descriptor would drop
     # this process's SQLite locks, and another process could then delete the WAL under a
     # live connection.
-    if path.stat().st_size == 0:
-        return None  # an empty file: treat as new
+    if path.stat().st_size == 0:  # a creation cut short, or a file wiped: never a new shop
+        raise damaged_error(path, empty=True)
     conn = connect_read_only(path)
     try:
-        try:
-            conn.execute("PRAGMA schema_version").fetchone()  # reads the header
-        except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc):
-                raise StoreError("error.db_not_sqlite", path=str(path)) from exc
-            raise
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]  # reads the header
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if app_id != APPLICATION_ID:
             if tables:
@@ -272,8 +303,8 @@ def inspect_file(path: Path, *, full: bool = False) -> str | None:
             return None
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise StoreError("error.db_corrupt", path=str(path), detail=str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise _refusal(exc, path) from exc
     finally:
         conn.close()
 
@@ -284,30 +315,43 @@ def _quick_check(conn: sqlite3.Connection, path: Path, tables: list[str] | None)
         sql = "PRAGMA quick_check" if table is None else f'PRAGMA quick_check("{table}")'
         result = conn.execute(sql).fetchone()[0]
         if result != "ok":
-            raise StoreError("error.db_corrupt", path=str(path), detail=result)
+            raise damaged_error(path, detail=result)
 
 
 def open_database(path: Path, *, create: bool = False) -> Database:
     """Open (and if needed create or migrate) the kiosk database at ``path``.
 
-    A file that exists but cannot be trusted is refused and left untouched. Before a
-    migration changes an existing database, a backup copy is written beside it.
+    A file that exists but cannot be trusted (an empty one included) is refused and left
+    untouched. A new file is made whole under a temporary name and renamed into place
+    (:mod:`kiosk_pos.store.create`). Before a migration changes an existing database, a
+    backup copy is written beside it. The folder and files are made private on POSIX.
     """
     path = Path(path)
-    if not path.exists() and not create:
-        raise StoreError("error.db_missing", path=str(path))
-    exists = path.exists() and path.stat().st_size > 0  # an empty file is a new database
-    revision = inspect_file(path, full=was_shut_down_uncleanly(path)) if exists else None
-    if exists and revision != HEAD:
+    if not path.exists():
+        if not create:
+            raise StoreError("error.db_missing", path=str(path))
+        from kiosk_pos.store.create import create_database
+
+        create_database(path)
+        return Database(path, checked=True)
+    full = was_shut_down_uncleanly(path)
+    revision = inspect_file(path, full=full)
+    if revision != HEAD and not full:
         inspect_file(path, full=True)  # never migrate a damaged file
+        full = True
     if revision is not None and revision != HEAD and not _known_revision(revision):
         raise StoreError("error.db_newer", path=str(path), revision=revision)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    try:
+        secure_database(path)
+        secure_copies(path.parent / BACKUP_DIRNAME, "*.db")
+        secure_copies(path.parent, f"{path.name}.bak-*")  # copies from before a migration
+    except OSError:  # not the file's owner: leave the modes as they are
+        log.warning("could not make %s private", path, exc_info=True)
+    db = Database(path, checked=full)
     if revision != HEAD:
         from kiosk_pos.store.migrate import backup_database, upgrade
 
-        backup = backup_database(path, revision) if exists else None
+        backup = backup_database(path, revision)
         try:
             upgrade(db)
         except Exception as exc:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from alembic import command
 from alembic.config import Config
 
+from kiosk_pos.files import make_private, private_umask
+
 if TYPE_CHECKING:
     from kiosk_pos.store.database import Database
 
@@ -29,13 +31,15 @@ def backup_database(path: Path, revision: str | None) -> Path:
     target = path.with_name(f"{path.name}.bak-{revision or 'none'}-{stamp}")
     src = sqlite3.connect(path)
     try:
-        dst = sqlite3.connect(target)
+        with private_umask():
+            dst = sqlite3.connect(target)
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
+    make_private(target)
     return target
 
 

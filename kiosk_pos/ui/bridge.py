@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk_pos.core.events import (
     CATALOG_CHANGED,
+    DATABASE_DAMAGED,
     DEPOSIT_CHANGED,
     NOTICE,
     SALE_SAVED,
@@ -38,6 +39,8 @@ class EventBridge(QObject):
             SYNC_STATE: lambda state: self.sync_state.emit(dict(state)),
             CATALOG_CHANGED: lambda *_args: self.catalog_changed.emit(),
             NOTICE: lambda sentence: self.notice.emit(str(sentence)),
+            # all writing stopped: the clerk reads why, and whom to call, as a notice
+            DATABASE_DAMAGED: lambda sentence: self.notice.emit(str(sentence)),
         }
         for name, callback in self._callbacks.items():
             events.register(name, callback)

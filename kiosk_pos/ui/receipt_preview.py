@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk_pos.errors import KioskError
 from kiosk_pos.printing.connections import PrinterError
 from kiosk_pos.printing.document import ReceiptDocument
 from kiosk_pos.printing.text_render import columns_for, render_text
@@ -46,6 +47,8 @@ def monospace_family() -> str:
 def problem_sentence(exc: Exception) -> str:
     if isinstance(exc, PrinterError):
         return exc.sentence
+    if isinstance(exc, KioskError):  # e.g. a PDF the full disk refused: it names the file
+        return exc.message
     return pt("error.unexpected", detail=str(exc) or type(exc).__name__)
 
 

@@ -39,13 +39,16 @@ def test_writes_begin_immediate(tmp_path):
         other.close()
 
 
-def test_migration_from_an_empty_file(tmp_path):
+def test_an_empty_file_is_a_damaged_shop_never_a_new_one(tmp_path):
+    """A 0-byte kiosk.db (a creation cut short, a wiped file) is refused and left as it is:
+    rebuilding it would open an empty shop with no owner."""
     path = tmp_path / "k.db"
     path.touch()
-    db = open_database(path)
-    with db.read() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
-        assert conn.execute(select(users)).all() == []
+    with pytest.raises(StoreError) as err:
+        open_database(path)
+    assert err.value.key == "error.db_empty_no_backup" and str(path) in err.value.message
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.db"]
 
 
 def test_head_constant_matches_alembic(tmp_path):

@@ -84,4 +84,4 @@ def test_run_gui_refuses_a_broken_database_with_a_sentence(qapp, tmp_path: Path,
     (data / "kiosk.db").write_bytes(b"this is not a database at all")
     assert run_gui(data, self_test=True) == 2
     err = capsys.readouterr().err
-    assert "bukan database kasir" in err and "Traceback" not in err
+    assert "rusak" in err and "pemilik toko" in err and "Traceback" not in err
