@@ -25,7 +25,7 @@ from datetime import date
 from kiosk_pos.i18n import LANGUAGES, set_language, tr
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER: a larger sale id cannot even be looked up
-FIRST_DAY = date(2000, 1, 1)
+FIRST_DAY = date(2000, 1, 1)   # within the wire's EARLIEST_YEAR..LATEST_YEAR (2000-2200)
 LAST_DAY = date(2099, 12, 31)
 MAX_TEXT = 200      # a name, a PIN, an address, a product code, a host
 MAX_PATH = 4096     # a file or folder name
@@ -122,10 +122,13 @@ def day(text: str) -> date:
     return value
 
 
-def text(limit: int = MAX_TEXT) -> Callable[[str], str]:
-    """Free text up to ``limit`` characters, without control characters or undecodable bytes."""
+def text(limit: int = MAX_TEXT, *, empty: bool = True) -> Callable[[str], str]:
+    """Free text up to ``limit`` characters, without control characters or undecodable bytes
+    (and not blank, with ``empty=False``)."""
 
     def convert(value: str) -> str:
+        if not empty and not value.strip():
+            raise _refuse("cli.error.empty")
         if any(_unsafe(c) for c in value):
             raise _refuse("cli.error.text_chars", text=shown(value))
         if len(value) > limit:
@@ -136,8 +139,9 @@ def text(limit: int = MAX_TEXT) -> Callable[[str], str]:
     return convert
 
 
-path = text(MAX_PATH)
-"""A file or folder name (checked like text: a NUL byte cannot name a file)."""
+path = text(MAX_PATH, empty=False)
+"""A file or folder name: not blank (``--data-dir "$UNSET"`` must not mean the default
+folder), and no NUL byte, which cannot name a file."""
 
 
 def early_language(argv: Sequence[str]) -> None:

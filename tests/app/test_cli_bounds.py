@@ -53,6 +53,8 @@ def refused(shop: CopiedShop, *argv: str) -> Outcome:
     (["init", "--kiosk-name", "Konter\x00", "--owner-pin", "1234"], ["--kiosk-name"]),
     (["init", "--kiosk-name", "Konter \udcff", "--owner-pin", "1234"], ["--kiosk-name"]),
     (["report", "daily", "--pdf", "laporan\x00.pdf"], ["--pdf"]),
+    (["report", "daily", "--pdf", ""], ["--pdf", "kosong"]),
+    (["products", "--data-dir", ""], ["--data-dir", "kosong"]),
 ])
 def test_bad_values_are_one_sentence(shop: CopiedShop, argv: list[str], words: list[str]
                                      ) -> None:
@@ -113,3 +115,17 @@ def test_argparse_errors_are_sentences_that_say_what_to_do(shop: CopiedShop, arg
     err = refused(shop, *argv, "--lang", "en").err
     assert english in err, err
     assert err.rstrip().endswith(".")
+
+
+def test_every_cli_sentence_is_in_both_languages() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    used = set(re.findall(r"\"(cli\.error\.[a-z_]+)\"", (root / "kiosk_pos" / "cli" / "args.py")
+                          .read_text()))
+    assert len(used) > 10
+    for lang in ("id", "en"):
+        catalogue = json.loads((root / "resources" / "locale" / f"cli.{lang}.json").read_text())
+        assert used <= set(catalogue), (lang, used - set(catalogue))
