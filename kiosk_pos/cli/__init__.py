@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from kiosk_pos.cli.args import early_language, usage_sentence
 from kiosk_pos.cli.common import EXIT_BAD_INPUT, CliError, add_common
 
 # Every sub-command: (name, module that registers it, help). Grouped by module, in the
@@ -45,8 +46,8 @@ COMMAND_MODULES = tuple(dict.fromkeys(module for _, module, _ in COMMANDS))
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one sentence, exit 2
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}. See '{self.prog} --help'.\n")
+    def error(self, message: str) -> None:  # one sentence, exit 2, nothing done
+        self.exit(EXIT_BAD_INPUT, usage_sentence(self.prog, message) + "\n")
 
 
 def _present(module: str) -> bool:
@@ -82,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
         args_list.insert(0, "gui")
+    early_language(args_list)
     parser = build_parser(args_list[0])
     args = parser.parse_args(args_list)
     handler: Callable[[argparse.Namespace], int] = args.handler

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from kiosk_pos.cli.args import path, text
 from kiosk_pos.cli.common import EXIT_OK, CliError, data_dir, open_kiosk, print_json
 from kiosk_pos.i18n import tr
 
@@ -22,16 +23,17 @@ YES = {"ya", "y", "yes"}
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("backup", parents=[common],
                               help="back up the kiosk database (owner PIN), or --list")
-    p.add_argument("--to", metavar="DIR", help="folder to write to (default: DATA_DIR/backups)")
-    p.add_argument("--pin", help="the owner's PIN")
+    p.add_argument("--to", metavar="DIR", type=path,
+                   help="folder to write to (default: DATA_DIR/backups)")
+    p.add_argument("--pin", type=text(32), help="the owner's PIN")
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_backup)
 
     p = subparsers.add_parser("restore", parents=[common],
                               help="replace the kiosk data with a backup (owner PIN)")
-    p.add_argument("file", metavar="FILE", help="the backup file")
-    p.add_argument("--pin", required=True, help="the owner's PIN")
+    p.add_argument("file", metavar="FILE", type=path, help="the backup file")
+    p.add_argument("--pin", required=True, type=text(32), help="the owner's PIN")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_restore)

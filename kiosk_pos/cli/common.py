@@ -1,15 +1,17 @@
-"""Options every command takes, and turning CLI text into domain values."""
+"""Options every command takes, exit codes, opening the kiosk, printing JSON.
+
+Values are typed and bounded while parsing: see :mod:`kiosk_pos.cli.args`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk_pos.i18n import LANGUAGES, tr
+from kiosk_pos.cli.args import path
+from kiosk_pos.i18n import LANGUAGES
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -23,7 +25,7 @@ class CliError(Exception):
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", metavar="DIR",
+    parser.add_argument("--data-dir", metavar="DIR", type=path,
                         help="kiosk data folder (default: $KIOSK_POS_DATA_DIR or the OS data dir)")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of messages (id or en)")
 
@@ -43,24 +45,6 @@ def open_kiosk(args: argparse.Namespace):  # noqa: ANN201 - Kiosk, imported lazi
     if not args.lang:
         set_language(kiosk.settings.get(LANGUAGE, "id"))
     return kiosk
-
-
-def parse_date(text: str | None, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CliError(tr("error.date_format", text=text)) from None
-
-
-def parse_amount(text: str) -> int:
-    from pulsa_protocol.money import parse_rupiah
-
-    try:
-        return parse_rupiah(text)
-    except ValueError:
-        raise CliError(tr("error.amount_format", text=text)) from None
 
 
 def print_json(data: Any) -> None:

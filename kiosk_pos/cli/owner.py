@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 def add_pin(parser: argparse.ArgumentParser) -> None:
     """``--pin``; a command missing it when it needs it gets :func:`acting_owner`'s sentence
     (in the kiosk's language, unlike argparse's)."""
-    parser.add_argument("--pin", help="the owner's PIN")
+    from kiosk_pos.cli.args import text
+
+    parser.add_argument("--pin", type=text(32), help="the owner's PIN")
 
 
 def acting_owner(kiosk: Kiosk, pin: str | None, permission: Permission) -> User:

@@ -7,21 +7,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk_pos.cli.args import MAX_TEXT, path, record_id, seconds, text, whole
 from kiosk_pos.cli.common import EXIT_OK, EXIT_UNREACHABLE, CliError, open_kiosk, print_json
 from kiosk_pos.cli.owner import acting_owner, add_pin
+from kiosk_pos.printing.settings import BAUDRATES, MAX_COPIES, PAPER_WIDTHS, PORTS, TIMEOUTS
 
 PRINT_WAIT_SECONDS = 30.0
+WIDTH = whole(1, 999)  # then one of PAPER_WIDTHS
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("receipt", parents=[common], help="show or save a sale's receipt")
-    p.add_argument("sale_id", type=int)
+    p.add_argument("sale_id", type=record_id)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--text", action="store_true", help="plain text to stdout (default)")
-    out.add_argument("--escpos", metavar="FILE", help="ESC/POS bytes to FILE ('-' for stdout)")
-    out.add_argument("--pdf", metavar="FILE", help="a PDF on a 58/80 mm roll")
+    out.add_argument("--escpos", metavar="FILE", type=path,
+                     help="ESC/POS bytes to FILE ('-' for stdout)")
+    out.add_argument("--pdf", metavar="FILE", type=path, help="a PDF on a 58/80 mm roll")
     out.add_argument("--print", action="store_true", help="send it to the configured printer")
-    p.add_argument("--width", type=int, choices=(58, 80), help="paper width (default: setting)")
+    p.add_argument("--width", type=WIDTH, choices=PAPER_WIDTHS,
+                   help="paper width (default: setting)")
     p.add_argument("--copy", action="store_true", help="mark it as a copy (SALINAN)")
     p.set_defaults(handler=cmd_receipt)
 
@@ -32,14 +37,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("printer", parents=[common], help="show or change printer settings")
     p.add_argument("--connection", choices=("none", "network", "usb", "serial", "cups",
                                              "windows", "file"))
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
-    p.add_argument("--queue-name")
-    p.add_argument("--serial-port")
-    p.add_argument("--file-path")
-    p.add_argument("--width", type=int, choices=(58, 80))
+    p.add_argument("--host", type=text(253), help="LAN printer's address")
+    p.add_argument("--port", type=whole(*PORTS), help="LAN printer's port (usually 9100)")
+    p.add_argument("--queue-name", type=text(MAX_TEXT))
+    p.add_argument("--serial-port", type=path)
+    p.add_argument("--baudrate", type=whole(*BAUDRATES), help="serial speed, e.g. 9600")
+    p.add_argument("--file-path", type=path)
+    p.add_argument("--timeout", type=seconds(*TIMEOUTS),
+                   help=f"seconds to wait for the printer ({TIMEOUTS[0]:g}-{TIMEOUTS[1]:g})")
+    p.add_argument("--width", type=WIDTH, choices=PAPER_WIDTHS)
     p.add_argument("--auto-print", choices=("on", "off"))
-    p.add_argument("--copies", type=int)
+    p.add_argument("--copies", type=whole(1, MAX_COPIES))
     add_pin(p)  # needed to change a setting, not to show them
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_printer)
@@ -91,7 +99,8 @@ def cmd_printer(args: argparse.Namespace) -> int:
     changes: dict[str, Any] = {}
     for field, value in (("connection", args.connection), ("host", args.host),
                          ("port", args.port), ("queue_name", args.queue_name),
-                         ("serial_port", args.serial_port), ("file_path", args.file_path),
+                         ("serial_port", args.serial_port), ("baudrate", args.baudrate),
+                         ("file_path", args.file_path), ("timeout", args.timeout),
                          ("paper_width", args.width), ("copies", args.copies)):
         if value is not None:
             changes[field] = ConnectionType(value) if field == "connection" else value

@@ -9,14 +9,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from kiosk_pos.cli.common import (
-    EXIT_OK,
-    EXIT_UNREACHABLE,
-    CliError,
-    open_kiosk,
-    parse_date,
-    print_json,
-)
+from kiosk_pos.cli.args import day, rupiah
+from kiosk_pos.cli.common import EXIT_OK, EXIT_UNREACHABLE, CliError, open_kiosk, print_json
 from kiosk_pos.cli.owner import acting_owner, add_pin
 from kiosk_pos.core.permissions import Permission
 
@@ -24,7 +18,7 @@ from kiosk_pos.core.permissions import Permission
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("reconcile", parents=[common],
                               help="compare a day's top-ups and the deposit with the distributor")
-    p.add_argument("--date", help="local day YYYY-MM-DD (default: today)")
+    p.add_argument("--date", type=day, help="local day YYYY-MM-DD (default: today)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_reconcile)
 
@@ -41,7 +35,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("deposit-ticket", parents=[common],
                               help="request a deposit ticket (unique amount to transfer)")
     group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--amount", help="amount to deposit, e.g. 500000 or 500rb")
+    group.add_argument("--amount", type=rupiah, help="amount to deposit, e.g. 500000 or 500rb")
     group.add_argument("--list", action="store_true", help="list the kiosk's tickets")
     add_pin(p)  # needed to request a ticket, not to list them
     p.add_argument("--json", action="store_true")
@@ -83,13 +77,13 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         from kiosk_pos.i18n import tr
         from kiosk_pos.sync.reconcile import reconcile_day
 
-        day = parse_date(args.date, kiosk.today())
-        result = reconcile_day(kiosk, client, day)
+        when = args.date or kiosk.today()
+        result = reconcile_day(kiosk, client, when)
         if args.json:
             print_json(result.to_json())
             return EXIT_OK
         c = result.counts()
-        print(tr("reconcile.cli.summary", date=day.isoformat(), matched=c["matched"],
+        print(tr("reconcile.cli.summary", date=when.isoformat(), matched=c["matched"],
                  resolved=c["resolved"], missing=c["missing_on_server"],
                  unknown=c["unknown_locally"], price=c["price_mismatch"]))
         print(tr("reconcile.cli.balances", local=result.local_balance,
@@ -105,8 +99,6 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         print(tr("reconcile.all_ok" if result.ok else "reconcile.not_ok"))
         return EXIT_OK
 
-    if args.date:
-        parse_date(args.date, None)  # a bad date is bad input, even when not connected
     return _with_client(args, "reconcile.error.not_connected", work)
 
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk_pos.cli.common import (
-    EXIT_OK,
-    CliError,
-    data_dir,
-    open_kiosk,
-    parse_amount,
-    parse_date,
-    print_json,
-)
+from kiosk_pos.cli.args import MAX_TEXT, day, path, rupiah, text, whole
+from kiosk_pos.cli.common import EXIT_OK, CliError, data_dir, open_kiosk, print_json
+from kiosk_pos.core.records import MAX_QTY
+
+NAME = text(80)
+PIN = text(32)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("init", parents=[common], help="create a kiosk database")
-    p.add_argument("--kiosk-name", required=True)
-    p.add_argument("--owner-pin", required=True)
-    p.add_argument("--address", default="")
+    p.add_argument("--kiosk-name", required=True, type=NAME)
+    p.add_argument("--owner-pin", required=True, type=PIN)
+    p.add_argument("--address", default="", type=text(MAX_TEXT))
     p.add_argument("--demo", action="store_true", help="add the demo catalogue, clerk and deposit")
     p.set_defaults(handler=cmd_init)
 
@@ -29,30 +26,30 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_products)
 
     p = subparsers.add_parser("sell", parents=[common], help="record a one-line sale")
-    p.add_argument("--sku", required=True)
-    p.add_argument("--to", default="", help="destination: phone number or PLN id")
-    p.add_argument("--qty", type=int, default=1)
-    p.add_argument("--cash", help="cash given (default: exact money)")
+    p.add_argument("--sku", required=True, type=text(40))
+    p.add_argument("--to", default="", type=text(40), help="destination: phone number or PLN id")
+    p.add_argument("--qty", type=whole(1, MAX_QTY), default=1)
+    p.add_argument("--cash", type=rupiah, help="cash given (default: exact money)")
     p.add_argument("--method", choices=("cash", "qris", "transfer"), default="cash")
-    p.add_argument("--pin", required=True, help="the clerk's PIN")
+    p.add_argument("--pin", required=True, type=PIN, help="the clerk's PIN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sell)
 
     p = subparsers.add_parser("history", parents=[common], help="a day's sales and their status")
-    p.add_argument("--date")
+    p.add_argument("--date", type=day, help="local day YYYY-MM-DD (default: today)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_history)
 
     p = subparsers.add_parser("report", parents=[common], help="reports")
     sub = p.add_subparsers(dest="report", required=True, parser_class=type(p))
     d = sub.add_parser("daily", parents=[common], help="daily totals, cost and profit")
-    d.add_argument("--date")
+    d.add_argument("--date", type=day, help="local day YYYY-MM-DD (default: today)")
     d.add_argument("--json", action="store_true")
-    d.add_argument("--pdf", metavar="FILE", help="write the A4 report to FILE")
+    d.add_argument("--pdf", metavar="FILE", type=path, help="write the A4 report to FILE")
     d.set_defaults(handler=cmd_report_daily)
     st = sub.add_parser("stock", parents=[common], help="goods on the shelf, cost and value")
     st.add_argument("--json", action="store_true")
-    st.add_argument("--pdf", metavar="FILE", help="write the A4 stock list to FILE")
+    st.add_argument("--pdf", metavar="FILE", type=path, help="write the A4 stock list to FILE")
     st.set_defaults(handler=cmd_report_stock)
 
 
@@ -86,7 +83,7 @@ def cmd_sell(args: argparse.Namespace) -> int:
     from kiosk_pos.cli.output import sale_json, sale_text
     from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
 
-    cash = parse_amount(args.cash) if args.cash is not None else None
+    cash: int | None = args.cash
     if cash is not None and args.method != "cash":
         raise CliError("--cash only goes with --method cash.")
     kiosk = open_kiosk(args)
@@ -101,7 +98,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from kiosk_pos.cli.output import sale_json, sale_text
 
     kiosk = open_kiosk(args)
-    sales = kiosk.sales.for_day(parse_date(args.date, kiosk.today()))
+    sales = kiosk.sales.for_day(args.date or kiosk.today())
     if args.json:
         print_json([sale_json(s) for s in sales])
     else:
@@ -114,7 +111,7 @@ def cmd_report_daily(args: argparse.Namespace) -> int:
     from kiosk_pos.cli.output import report_json, report_text
 
     kiosk = open_kiosk(args)
-    report = kiosk.reports.daily(parse_date(args.date, kiosk.today()))
+    report = kiosk.reports.daily(args.date or kiosk.today())
     if args.pdf:
         from kiosk_pos.printing.reports import daily_report_pdf
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pulsa_protocol.wire import MAX_KIOSK_ID
+
+from kiosk_pos.cli.args import path, seconds, text, whole
 from kiosk_pos.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -20,14 +23,17 @@ from kiosk_pos.cli.common import (
 )
 from kiosk_pos.cli.owner import acting_owner, add_pin
 
+SYNC_TIMEOUT = seconds(1.0, 600.0)
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("connect", parents=[common],
                               help="connect this kiosk to its distributor's server")
-    p.add_argument("--url", required=True, help="server address, e.g. https://distributor:8000")
-    p.add_argument("--kiosk-id", required=True, type=int)
-    p.add_argument("--secret", required=True)
-    p.add_argument("--ca-file", metavar="PATH",
+    p.add_argument("--url", required=True, type=text(2000),
+                   help="server address, e.g. https://distributor:8000")
+    p.add_argument("--kiosk-id", required=True, type=whole(1, MAX_KIOSK_ID))
+    p.add_argument("--secret", required=True, type=text(500))
+    p.add_argument("--ca-file", metavar="PATH", type=path,
                    help="the distributor's own CA certificate bundle (PEM) for https")
     p.add_argument("--allow-lan-http", action="store_true",
                    help="allow plain http:// to a private LAN IP address (e.g. 192.168.x.x)")
@@ -37,7 +43,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("sync", parents=[common],
                               help="send queued top-ups and fetch statuses, deposit and prices")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--timeout", type=float, default=10.0, help="read timeout in seconds")
+    p.add_argument("--timeout", type=SYNC_TIMEOUT, default=10.0,
+                   help="read timeout in seconds (1-600, default 10)")
     p.set_defaults(handler=cmd_sync)
 
     p = subparsers.add_parser("balance", parents=[common],

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+MAX_QTY = 999  # units of one product on one sale line (the sales service refuses more)
+
 
 class ProductKind(StrEnum):
     PULSA = "pulsa"

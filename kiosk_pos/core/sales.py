@@ -20,6 +20,7 @@ from kiosk_pos.core.events import DEPOSIT_CHANGED, SALE_SAVED, EventBus
 from kiosk_pos.core.payments import settle
 from kiosk_pos.core.phone import validate_destination
 from kiosk_pos.core.records import (
+    MAX_QTY,
     CartLine,
     Payment,
     Product,
@@ -41,7 +42,6 @@ from kiosk_pos.store import Database
 if TYPE_CHECKING:  # the History page's SQLAlchemy queries load when it first asks
     from kiosk_pos.core.sale_queries import DayPage
 
-MAX_QTY = 999
 HISTORY_PAGE = 200  # sales per page of a day's history
 
 # The sale path writes through the DBAPI cursor: SQLAlchemy's per-statement overhead

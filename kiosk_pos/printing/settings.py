@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
 PAPER_WIDTHS = (58, 80)
 MAX_COPIES = 5
+PORTS = (1, 65535)               # a TCP port
+BAUDRATES = (300, 921_600)       # what serial printers and adapters offer
+TIMEOUTS = (0.2, 60.0)           # seconds
 
 
 class ConnectionType(StrEnum):
@@ -81,7 +85,10 @@ class PrinterSettings:
         settings = cls(**values)
         width = settings.paper_width if settings.paper_width in PAPER_WIDTHS else 58
         copies = min(MAX_COPIES, max(1, settings.copies))
-        timeout = min(60.0, max(0.2, settings.timeout))
-        port = settings.port if 0 < settings.port < 65536 else 9100
+        timeout = min(TIMEOUTS[1], max(TIMEOUTS[0], settings.timeout)) \
+            if math.isfinite(settings.timeout) else defaults.timeout
+        port = settings.port if PORTS[0] <= settings.port <= PORTS[1] else defaults.port
+        baud = settings.baudrate if BAUDRATES[0] <= settings.baudrate <= BAUDRATES[1] \
+            else defaults.baudrate
         return cls(**{**asdict(settings), "paper_width": width, "copies": copies,
-                      "timeout": timeout, "port": port})
+                      "timeout": timeout, "port": port, "baudrate": baud})

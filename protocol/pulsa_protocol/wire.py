@@ -36,6 +36,28 @@ off means "not the distributor" and nothing in it is used. Replies sent before t
 identified (401 for missing headers or a wrong signature) cannot be signed; the kiosk treats
 them as a refusal that proves nothing. Build the headers with :func:`sign_reply`.
 
+Try later: 429 and 503 with Retry-After
+---------------------------------------
+Two replies say "not now" rather than "no"; neither did anything, so the same request
+(same ``ref_id``, same body) may be sent again once the wait is over:
+
+- ``429`` :class:`ErrorBody` with ``code`` ``rate_limited``: this kiosk sent more requests to
+  that endpoint than its per-minute budget (counted per kiosk and per endpoint in a one
+  minute window, shared by every server process; the distributor sets the budgets, about
+  20 a second for top-ups and the default, 10 a second for ``/v1/changes``, 30 a minute for
+  creating deposit tickets). It comes after authentication, so it is signed like any reply.
+- ``503`` :class:`ErrorBody` with ``code`` ``unavailable``: the server is busy (its database
+  connections are all in use) or cannot reach its database. It may come before the kiosk is
+  identified, and a proxy in front of the server may send its own 502/503/504, so it can be
+  unsigned: an unsigned 5xx or 429 proves nothing and only means "no answer, try later".
+
+Both carry ``Retry-After``: whole seconds to wait (``HEADER_RETRY_AFTER``; the server sends
+delta-seconds, at least 1; 2 when busy, 30 when its database is down, up to 60 for a rate
+limit). A client waits at least that long before it sends to that endpoint again, and does
+not retry sooner on its own; it treats the reply as "no definite answer" (a queued top-up
+stays queued). As an unsigned header may come from anyone, a client caps the wait it honours
+(the kiosk caps it at an hour) and also accepts the HTTP-date form.
+
 Endpoints (request -> reply model)
 ----------------------------------
 - ``GET /v1/health`` (no auth) -> :class:`Health`
@@ -81,6 +103,10 @@ HEADER_SIGNATURE = "X-Signature"
 AUTH_HEADERS = (HEADER_KIOSK_ID, HEADER_TIMESTAMP, HEADER_NONCE, HEADER_SIGNATURE)
 HEADER_REPLY_TIMESTAMP = "X-Reply-Timestamp"
 HEADER_REPLY_SIGNATURE = "X-Reply-Signature"
+HEADER_RETRY_AFTER = "Retry-After"
+"""On 429 ``rate_limited`` and 503 ``unavailable``: seconds to wait before trying again."""
+RETRY_LATER_STATUSES = (429, 503)
+"""Replies that mean "not now" (nothing was done); see the module docstring."""
 MAX_CLOCK_SKEW_SECONDS = 300
 MAX_BATCH_ITEMS = 1000
 MAX_BODY_BYTES = 1 << 20

@@ -1,6 +1,9 @@
 """``distributor-server``: serve, and the distributor's desk work (kiosks, deposits, prices).
 
-Bad input exits with status 2 and one sentence on stderr.
+Bad input exits with status 2 and one sentence on stderr; a database that cannot be used,
+3. Every value is typed and bounded while parsing (numbers of ASCII digits within the
+protocol's limits, text within its column and free of control characters, a port a socket
+can bind), so nothing out of range reaches the database or the network.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -24,38 +27,85 @@ from distributor_server.context import ServerContext
 from distributor_server.db import CLI_POOL
 from distributor_server.upstream import UPSTREAM_NAMES
 
+NAME_LENGTH = 120  # models: Kiosk.name, LedgerEntry.reference
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one sentence, exit 2
-        sys.stderr.write(f"distributor-server: {message}.\n")
+        sys.stderr.write(f"distributor-server: {_shown(message.rstrip('.'), 400)}. "
+                         f"See '{self.prog} --help'.\n")
         raise SystemExit(2)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` fit for a one-line message: short, control characters and bad bytes as ?."""
+    safe = "".join("?" if _unsafe(c) else c for c in text[:limit])
+    return safe + ("..." if len(text) > limit else "")
+
+
+def _unsafe(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char) in ("Cc", "Cs")  # control; undecodable byte
+
+
+def _text(limit: int, *, empty: bool = True) -> Callable[[str], str]:
+    """Text up to ``limit`` characters (a column's size), without control characters."""
+
+    def convert(text: str) -> str:
+        if any(_unsafe(c) for c in text):
+            raise argparse.ArgumentTypeError(
+                f"{_shown(text)!r} holds control characters or unreadable bytes; "
+                "type it with ordinary characters")
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(
+                f"{_shown(text)!r} is longer than {limit} characters; shorten it")
+        if not empty and not text.strip():
+            raise argparse.ArgumentTypeError("an empty value cannot be used here; give one")
+        return text
+
+    return convert
+
+
+def _path(text: str) -> Path:
+    return Path(_text(4096, empty=False)(text))
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{_shown(text)!r} is not a TCP port (1-65535)")
+    return int(text)
 
 
 def _positive_int(text: str) -> int:
     cleaned = text.replace(".", "").replace(",", "").replace("_", "")
-    if not (cleaned.isascii() and cleaned.isdigit()) or not 0 < int(cleaned) <= MAX_RUPIAH:
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 30 \
+            or not 0 < int(cleaned) <= MAX_RUPIAH:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a positive whole number of rupiah up to {MAX_RUPIAH}")
+            f"{_shown(text)!r} is not a positive whole number of rupiah up to {MAX_RUPIAH}")
     return int(cleaned)
 
 
 def _id(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_KIOSK_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number between 1 and {MAX_KIOSK_ID}")
+    if not (text.isascii() and text.isdigit()) or len(text) > 30 \
+            or not 0 < int(text) <= MAX_KIOSK_ID:
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)!r} is not a number between 1 and {MAX_KIOSK_ID}")
     return int(text)
 
 
 def _pool_size(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 1000:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of connections (0-1000)")
+    if not (text.isascii() and text.isdigit()) or len(text) > 30 or not 0 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)!r} is not a number of connections (0-1000)")
     return int(text)
 
 
 def _add_common(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", default=default,
+    parser.add_argument("--db", default=default, type=_text(2000, empty=False),
                         help="database URL (default: SQLite in the user data dir)")
-    parser.add_argument("--key-file", type=Path, default=default,
+    parser.add_argument("--key-file", type=_path, default=default,
                         help="master key file (see kiosk_keys.py)")
     parser.add_argument("--json", action="store_true", default=False if top else default,
                         help="print data as JSON")
@@ -70,8 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", default="127.0.0.1", type=_text(253, empty=False))
+    serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
     serve.add_argument("--db-pool-size", type=_pool_size, default=8,
                        help="database connections kept open by this process (default 8)")
@@ -84,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk = sub.add_parser("kiosk", parents=[common], help="manage kiosks")
     ksub = kiosk.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = ksub.add_parser("add", parents=[common], help="create a kiosk; prints id and secret")
-    add.add_argument("--name", required=True)
+    add.add_argument("--name", required=True, type=_text(NAME_LENGTH))
     ksub.add_parser("list", parents=[common], help="list kiosks and balances")
     rot = ksub.add_parser("rotate-secret", parents=[common], help="issue a new secret")
     rot.add_argument("--kiosk", type=_id, required=True)
@@ -94,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     credit = dsub.add_parser("credit", parents=[common], help="credit a kiosk's deposit")
     credit.add_argument("--kiosk", type=_id, required=True)
     credit.add_argument("--amount", type=_positive_int, required=True)
-    credit.add_argument("--reference", default="")
+    credit.add_argument("--reference", default="", type=_text(NAME_LENGTH))
     confirm = dsub.add_parser("confirm", parents=[common], help="confirm a deposit ticket")
     confirm.add_argument("ticket", type=_id)
 
@@ -106,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     prod = sub.add_parser("products", parents=[common], help="the price list")
     psub = prod.add_subparsers(dest="action", required=True, parser_class=_Parser)
     imp = psub.add_parser("import", parents=[common], help="import a CSV or JSON price list")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=_path)
     psub.add_parser("list", parents=[common], help="print the price list")
 
     inc = sub.add_parser("incidents", parents=[common],
@@ -223,6 +273,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (NotFound, PriceListError, TicketError, KeyFileError, ValueError) as exc:
         message = str(exc).rstrip(".")
         sys.stderr.write(f"distributor-server: {message[:1].upper()}{message[1:]}.\n")
+        return 2
+    except OSError as exc:  # the key file (or another file named on the command line)
+        where = exc.filename if exc.filename is not None else args.key_file
+        sys.stderr.write(f"distributor-server: Cannot use the file {_shown(str(where), 200)} "
+                         f"({exc.strerror or exc}); check --key-file and the folder's "
+                         "permissions.\n")
         return 2
     except (OperationalError, PoolTimeout, ArgumentError, NoSuchModuleError) as exc:
         sys.stderr.write(f"distributor-server: {_database_sentence(args.db, exc)}\n")

@@ -6,6 +6,14 @@ adding a code of 1-999 rupiah that no other open ticket for the same transfer am
 so the distributor can match the bank mutation to the ticket by amount alone. A ticket
 expires at the end of the distributor's local day. The distributor confirms it (CLI
 ``deposit confirm``), which credits the amount transferred.
+
+The codes are spread per kiosk: the code space is cut into windows as wide as the cap, and
+each kiosk draws first from its own window (:func:`home_codes`; kiosk ids 1-99 get 99
+disjoint windows, then they wrap). So kiosks asking for the same amount do not collide, a
+kiosk's codes do not depend on what other kiosks hold, and one kiosk, capped at its window's
+width, cannot use up another's. Only when every code of its window is taken for that amount
+(a kiosk sharing the window, or open tickets for a nearby amount) does a kiosk draw any
+other free code.
 """
 
 from __future__ import annotations
@@ -31,6 +39,15 @@ class TicketError(ValueError):
 
 class TooManyOpenTickets(TicketError):
     pass
+
+
+def home_codes(kiosk_id: int, per_kiosk: int) -> range:
+    """The unique codes ``kiosk_id`` draws first: its own window of ``per_kiosk`` codes (the
+    open-ticket cap), so kiosks 1..MAX_CODE // per_kiosk never share one."""
+    width = max(1, min(per_kiosk, MAX_CODE))
+    windows = MAX_CODE // width
+    start = (kiosk_id - 1) % windows * width + 1
+    return range(start, start + width)
 
 
 def ticket_status(ticket: DepositTicket) -> str:
@@ -74,13 +91,14 @@ def create_ticket(ctx: ServerContext, kiosk_id: int, amount: int) -> wire.Deposi
                 DepositTicket.amount_to_transfer <= amount + MAX_CODE,
             )
         ))
-        free = [code for code in range(1, MAX_CODE + 1) if amount + code not in taken]
+        home = [code for code in home_codes(kiosk_id, cap) if amount + code not in taken]
+        free = home or [code for code in range(1, MAX_CODE + 1) if amount + code not in taken]
         if not free:
             raise TicketError(
                 "every unique code for this amount is in use today; request a slightly "
                 "different amount."
             )
-        code = free[secrets.randbelow(len(free))]
+        code = free[0] if home else free[secrets.randbelow(len(free))]
         ticket = DepositTicket(
             kiosk_id=kiosk_id, amount_requested=amount, unique_code=code,
             amount_to_transfer=amount + code, status="open",

@@ -60,7 +60,10 @@ def test_bad_ticket_amount_is_a_sentence(amount: object, words: str) -> None:
 
 
 def run(capsys: pytest.CaptureFixture, shop, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "--data-dir", str(shop.data_dir)])
+    try:
+        code = main([*args, "--data-dir", str(shop.data_dir)])
+    except SystemExit as stop:  # refused while parsing (argparse exits)
+        code = int(stop.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
 
