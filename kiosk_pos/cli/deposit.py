@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk_pos.cli.common import CliError, open_kiosk, print_json
+from kiosk_pos.cli.args import whole
+from kiosk_pos.cli.common import open_kiosk, print_json
 
 MAX_DAYS = 60
 
@@ -16,25 +17,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="deposit_command", required=True)
     f = sub.add_parser("forecast", parents=[common],
                        help="when the deposit runs out, from the last 28 days of sales")
-    f.add_argument("--days", default="7", metavar="N",
+    f.add_argument("--days", type=whole(1, MAX_DAYS), default=7, metavar="N",
                    help=f"suggest a top-up that lasts N days (1-{MAX_DAYS}, default 7)")
     f.add_argument("--json", action="store_true", help="machine-readable output")
     f.set_defaults(handler=cmd_forecast)
 
 
-def _days(text: str) -> int:
-    from kiosk_pos.i18n import tr
-
-    days = int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else 0
-    if not 1 <= days <= MAX_DAYS:
-        raise CliError(tr("forecast.days_range", max=MAX_DAYS))
-    return days
-
-
 def cmd_forecast(args: argparse.Namespace) -> int:
     from kiosk_pos.core.deposit_forecast import deposit_forecast, describe
 
-    days = _days(args.days)
+    days = args.days
     kiosk = open_kiosk(args)
     try:
         timezone = kiosk.settings.kiosk_info().timezone
