@@ -9,8 +9,9 @@ and a PLN receipt then lacks the token, the one thing the customer came for. So:
 - if that takes longer than the printer's ``result_wait`` seconds, the receipt prints then,
   showing PENDING, and prints again by itself when the last top-up turns final (a customer
   waiting for a PLN token gets it); a sale is followed for ``FOLLOW_FOR`` seconds at most;
-- with auto-print on and no printer set up, every sale says so once (a NOTICE), instead of
-  a receipt silently not printed.
+- with auto-print on and no printer set up, the first sale of the run says so (a NOTICE
+  naming the receipt and where to set a printer) instead of a receipt silently not
+  printed; later sales stay quiet until a printer is set up and lost again.
 
 Events arrive on the thread that made them (the sale's, the sync's); the deadlines run on
 timer threads; one lock guards the held sales. Receipts are read from the store after the
@@ -69,6 +70,7 @@ class AutoPrint:
         self._lock = threading.Lock()
         self._held: dict[int, _Held] = {}
         self._sale_of: dict[str, int] = {}
+        self._told_no_printer = False
 
     def attach(self) -> Callable[[], None]:
         events = self._kiosk.events
@@ -97,8 +99,11 @@ class AutoPrint:
         if not settings.auto_print:
             return
         if not settings.configured:
-            self._kiosk.events.trigger(NOTICE, tr("ui.app.no_printer_auto", id=sale.id))
+            if not self._told_no_printer:
+                self._told_no_printer = True
+                self._kiosk.events.trigger(NOTICE, tr("ui.app.no_printer_auto", id=sale.id))
             return
+        self._told_no_printer = False
         waiting = {t.ref_id for t in sale.topups if t.status not in FINAL}
         if not waiting:
             self._printer.print_sale(sale)

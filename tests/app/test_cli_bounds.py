@@ -84,7 +84,8 @@ def test_printer_values_in_range_are_saved(shop: CopiedShop) -> None:
 
     done = run_cli(main, ["printer", "--connection", "serial", "--serial-port", "/dev/ttyS0",
                           "--baudrate", "19200", "--timeout", "2.5", "--copies", "2",
-                          "--width", "80", "--json", "--data-dir", str(shop.folder)])
+                          "--width", "80", "--pin", "9999", "--json",
+                          "--data-dir", str(shop.folder)])
     assert done.code == 0, done.err
     saved = json.loads(done.out)
     assert (saved["baudrate"], saved["timeout"], saved["copies"], saved["paper_width"]) == (

@@ -64,7 +64,8 @@ def setup(distributor: EmbeddedServer, template_kiosk: Path,
     kiosk = Kiosk.open(template)
     creds = distributor.create_kiosk("Konter Fuzz")
     distributor.credit_deposit(creds.kiosk_id, 50_000_000)
-    save_config(kiosk, SyncConfig(distributor.url, creds.kiosk_id, creds.secret))
+    save_config(kiosk, SyncConfig(distributor.url, creds.kiosk_id, creds.secret),
+                kiosk.users.authenticate("9999"))
     clerk = kiosk.users.authenticate("1111")
     sale = kiosk.sales.sell(clerk, [CartLine("ACC-CBL", 1, "")], Payment())
     kiosk.close()

@@ -119,5 +119,7 @@ def test_auto_print_without_a_printer_says_so(kiosk):
     sale = kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], Payment(cash_given=50_000))
     assert notices == [f"Struk #{sale.id} tidak tercetak: belum ada printer. Atur di Alat → "
                        "Printer, lalu cetak ulang dari Riwayat."]
+    kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], Payment(cash_given=50_000))
+    assert len(notices) == 1  # said once, not at every sale of a shop without a printer
     detach()
     receipts.close()
