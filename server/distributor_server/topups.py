@@ -18,6 +18,7 @@ from pulsa_protocol.money import format_rupiah
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor_server.claims import Claim, finish_call
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.db import lock_kiosk
@@ -154,8 +155,12 @@ def next_delay(ctx: ServerContext, attempts: int, retry_after: float | None) -> 
     return max(delay, retry_after or 0.0)
 
 
-def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> bool:
-    """Record an upstream outcome; True when the top-up became final now."""
+def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult,
+                 claim: Claim | None = None, answered: bool = True) -> bool:
+    """Record an upstream outcome; True when the top-up became final now.
+
+    ``claim``: the sender's claim this call was made under (None for a supplier callback);
+    ``answered`` False when the supplier could not be reached (the call decided nothing)."""
     with ctx.db.read() as session:
         kiosk_id = session.scalar(select(TopUp.kiosk_id).where(TopUp.id == topup_id))
     if kiosk_id is None:
@@ -165,6 +170,9 @@ def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> b
         tx = session.scalars(
             select(TopUp).where(TopUp.id == topup_id).with_for_update()
         ).one()
+        now = utcnow()
+        leased = tx.lease_until is not None and tx.lease_until > now
+        held = claim is not None and finish_call(session, tx, claim, result, answered, now)
         if result.reference and not tx.upstream_reference:
             tx.upstream_reference = result.reference[:120]
         if tx.status != wire.TopUpStatus.PENDING:
@@ -175,16 +183,18 @@ def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> b
                 log.warning("top-up %s is %s but upstream now says %s; kept as is",
                             tx.upstream_ref_id, tx.status, result.status.value)
             return False
-        now = utcnow()
         if result.status == wire.TopUpStatus.PENDING:
-            tx.attempts += 1
-            delay = next_delay(ctx, tx.attempts, result.retry_after)
-            tx.next_check_at = now + timedelta(seconds=delay)
+            if held or not leased:  # never pull a call forward under another sender's lease
+                tx.attempts += 1
+                delay = next_delay(ctx, tx.attempts, result.retry_after)
+                tx.next_check_at = now + timedelta(seconds=delay)
             return False
         tx.status = result.status.value
         tx.sn = (result.sn or "")[:120]
         tx.message = result.message or ""
         tx.next_check_at = None
+        tx.claimed_by = None
+        tx.lease_until = None
         tx.updated_at = now
         if result.status == wire.TopUpStatus.FAILED:
             post_ledger(session, kiosk, tx.price, wire.LedgerReason.REFUND.value, tx.ref_id)
