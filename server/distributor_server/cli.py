@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db-pool-overflow", type=_pool_size, default=4,
                        help="extra connections under load (default 4); keep the sum over all "
                             "processes under PostgreSQL's max_connections")
+    serve.add_argument("--workers", type=_pool_size, default=1,
+                       help="API processes sharing the port (default 1); each holds its own "
+                            "database pool (see docs/deploy.md for the sizes)")
     serve.add_argument("--no-sender", action="store_true",
                        help="send nothing upstream from this process; leave it to "
                             "`distributor-server worker` processes")
@@ -144,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(replace(settings, api_docs=args.docs, db_pool_size=max(1, args.db_pool_size),
                              db_pool_overflow=args.db_pool_overflow), args.host, args.port,
-                     sender=not args.no_sender)
+                     sender=not args.no_sender, workers=max(1, args.workers))
     if args.command == "worker":
         return _worker(settings, args)
     # a desk command needs one connection; many of them at once must not exhaust PostgreSQL

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from distributor_server.models import Kiosk
+from distributor_server.notify import install_commit_notify
 
 _SQLITE_LOCKS: dict[str, threading.RLock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
@@ -71,6 +72,8 @@ class Database:
             self._write_engine = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
+        if not self.is_sqlite:
+            install_commit_notify(self._writer)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
 from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
+from distributor_server.notify import FEED, notify_on_commit
 
 
 class FeedNotifier:
@@ -50,6 +51,7 @@ def ledger_to_wire(entry: LedgerEntry) -> wire.LedgerEntry:
 
 def append_change(session: Session, kiosk: Kiosk, kind: str, payload: str) -> Change:
     kiosk.change_seq += 1
+    notify_on_commit(session, FEED, str(kiosk.id))
     change = Change(
         kiosk_id=kiosk.id, seq=kiosk.change_seq, kind=kind, payload=payload,
         created_at=utcnow(),

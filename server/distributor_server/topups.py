@@ -26,6 +26,7 @@ from distributor_server.destinations import DestinationError, check_destination
 from distributor_server.feed import post_ledger, record_topup, topup_to_wire
 from distributor_server.incidents import record_success_after_refund
 from distributor_server.models import Kiosk, Product, TopUp
+from distributor_server.notify import DUE, notify_on_commit
 from distributor_server.upstream import UpstreamResult
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ def _submit_one(
     existing[item.ref_id] = tx
     post_ledger(session, kiosk, -price, wire.LedgerReason.TOPUP.value, item.ref_id)
     record_topup(session, kiosk, tx)
+    notify_on_commit(session, DUE)
     return _result(item.ref_id, Code.CREATED, "Accepted; waiting for the operator.", tx)
 
 

@@ -106,11 +106,9 @@ def run_worker(ctx: ServerContext) -> int:
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_args: done.set())
-    worker = UpstreamWorker(ctx)
-    worker.start()
-    log.info("upstream sender %s started (%d threads)", sender_name(), worker._threads)
-    try:
-        done.wait()
-    finally:
-        worker.stop()
-    return 0
+    ctx.start_listener()  # PostgreSQL: API processes wake this sender when top-ups arrive
+    ctx.start_worker()
+    log.info("upstream sender %s started (%d threads)", sender_name(),
+             ctx.settings.worker_threads)
+    done.wait()
+    return 0  # the caller's ctx.close() stops the sender after the calls in flight

@@ -89,8 +89,10 @@ async def get_changes(
         page = await run_in_threadpool(fetch_changes, ctx, kiosk_id, cursor, limit)
         if page.changes or time.monotonic() >= deadline:
             return _json(page)
-        # re-query on a local notification at once, and every second for other workers
-        recheck = min(deadline, time.monotonic() + 1.0)
+        # re-query at once on a notification; re-read anyway every second when changes made
+        # by other processes cannot reach this one (SQLite, or the LISTEN connection is down)
+        every = 15.0 if ctx.hears_other_processes else 1.0
+        recheck = min(deadline, time.monotonic() + every)
         while time.monotonic() < recheck and ctx.notifier.tick(kiosk_id) == tick:
             if await request.is_disconnected():
                 return _json(page)
