@@ -12,16 +12,19 @@ deferred ``BEGIN`` and run beside the writer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from distributor_server.models import Kiosk
 from distributor_server.notify import install_commit_notify
 
+T = TypeVar("T")
 _SQLITE_LOCKS: dict[str, threading.RLock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
 
@@ -66,7 +69,9 @@ class Database:
                 self._write_lock = _SQLITE_LOCKS.setdefault(url, threading.RLock())
             self._write_engine = self.engine.execution_options(sqlite_immediate=True)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True,
+            # no pre-ping (a round trip on every checkout): a connection found dead is
+            # invalidated by SQLAlchemy and the hot paths retry once (see retrying)
+            self.engine = create_engine(url, pool_pre_ping=False, pool_recycle=1800,
                                         connect_args={"connect_timeout": 10}, **sizing)
             self._write_lock = None
             self._write_engine = self.engine
@@ -91,6 +96,18 @@ class Database:
         finally:
             if self._write_lock is not None:
                 self._write_lock.release()
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (one whole transaction); run it once more when the connection
+        turned out dead (a PostgreSQL restart, an idle connection dropped by a firewall).
+        SQLAlchemy then invalidates the pool, so the second try gets a fresh connection.
+        Only for idempotent work: a submit is idempotent by ref_id."""
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            return work()
 
     def pool_warning(self, processes: int = 4) -> str | None:
         """A sentence when ``processes`` copies of this pool would not fit PostgreSQL's

@@ -18,6 +18,7 @@ from pulsa_protocol.money import format_rupiah
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor_server.auth import Admission, SignedRequest, admit_in
 from distributor_server.claims import Claim, finish_call
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
@@ -50,27 +51,55 @@ def submit_topups(
     ctx: ServerContext, kiosk_id: int, items: list[wire.TopUpRequest]
 ) -> wire.TopUpBatchResponse:
     """Submit items in order in one transaction; one result per item."""
-    created = False
     with ctx.db.write() as session:
         kiosk = lock_kiosk(session, kiosk_id)
         if kiosk is None:
             raise LookupError(f"there is no kiosk {kiosk_id}")
-        refs = {item.ref_id for item in items}
-        existing = {tx.ref_id: tx for tx in session.scalars(
-            select(TopUp).where(TopUp.kiosk_id == kiosk_id, TopUp.ref_id.in_(refs))
-        )}
-        skus = {item.sku.strip().upper() for item in items}
-        products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
-        results = []
-        for item in items:
-            result = _submit_one(ctx, session, kiosk, item, existing, products)
-            created = created or result.code == Code.CREATED
-            results.append(result)
-        balance = kiosk.balance
+        batch, created = submit_in(ctx, session, kiosk, items)
     if created:
         ctx.changed(kiosk_id)
         ctx.wake_worker()
-    return wire.TopUpBatchResponse(results=results, balance=balance)
+    return batch
+
+
+def submit_signed(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
+                  ) -> tuple[Admission, wire.TopUpBatchResponse | None]:
+    """The hot path: admit the signed request and submit its items in ONE transaction
+    (kiosk row locked, signature, nonce, rate budget, top-ups, ledger and feed rows, one
+    commit); retried once on a dead connection (the submit is idempotent by ref_id)."""
+
+    def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+        with ctx.db.write() as session:
+            kiosk = lock_kiosk(session, req.kiosk_id)
+            admission = admit_in(ctx, session, req, "topups", kiosk, looked_up=True)
+            if admission.refusal is not None or kiosk is None:
+                return admission, None, False
+            batch, created = submit_in(ctx, session, kiosk, items)
+        return admission, batch, created
+
+    admission, batch, created = ctx.db.retrying(once)
+    if created:
+        ctx.changed(req.kiosk_id)
+        ctx.wake_worker()
+    return admission, batch
+
+
+def submit_in(ctx: ServerContext, session: Session, kiosk: Kiosk,
+              items: list[wire.TopUpRequest]) -> tuple[wire.TopUpBatchResponse, bool]:
+    """Submit ``items`` under the locked ``kiosk``; (results, whether any was created)."""
+    refs = {item.ref_id for item in items}
+    existing = {tx.ref_id: tx for tx in session.scalars(
+        select(TopUp).where(TopUp.kiosk_id == kiosk.id, TopUp.ref_id.in_(refs))
+    )}
+    skus = {item.sku.strip().upper() for item in items}
+    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    results = []
+    created = False
+    for item in items:
+        result = _submit_one(ctx, session, kiosk, item, existing, products)
+        created = created or result.code == Code.CREATED
+        results.append(result)
+    return wire.TopUpBatchResponse(results=results, balance=kiosk.balance), created
 
 
 def _submit_one(

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
+from distributor_server.auth import limited
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.kiosks import balance, ledger
 from distributor_server.models import Change
 from distributor_server.products import prices_since
-from distributor_server.rate_limit import limited
 from distributor_server.tickets import (
     TicketError,
     TooManyOpenTickets,
