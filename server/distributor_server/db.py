@@ -31,10 +31,9 @@ _SQLITE_LOCKS_GUARD = threading.Lock()
 
 @dataclass(frozen=True)
 class PoolLimits:
-    """Connections one process may hold. Keep (processes x total) under PostgreSQL's
-    ``max_connections`` (100 by default): the default 8 + 4 lets several server processes and
-    desk commands share one database. ``timeout``: seconds a request waits for a connection
-    before it is answered 503 with Retry-After."""
+    """Connections one process may hold; :func:`connections_needed` adds up a deployment's.
+    ``timeout``: seconds a request waits for a connection before it is answered 503 with
+    Retry-After (the pool is exhausted: the kiosk tries again later)."""
 
     size: int = 8
     overflow: int = 4
@@ -46,6 +45,24 @@ class PoolLimits:
 
 
 CLI_POOL = PoolLimits(size=1, overflow=1, timeout=30.0)
+LISTEN_CONNECTIONS = 1
+"""Each API and worker process also holds one LISTEN connection (PostgreSQL only)."""
+
+
+def connections_needed(api_processes: int, api_pool: PoolLimits, workers: int = 0,
+                       worker_threads: int = 8, desk_commands: int = 5) -> int:
+    """The most connections a deployment opens to PostgreSQL; keep it at most
+    ``max_connections - superuser_reserved_connections`` (docs/deploy.md):
+
+        N x (pool size + overflow + 1)      API processes (serve --workers N, or N units)
+      + M x (threads + 1 + 1)               workers (their pool is threads + 1)
+      + D x 2                               desk commands running at once (CLI_POOL)
+
+    The defaults, 2 API processes of 8 + 4, 2 workers of 8 threads and 5 desk commands,
+    need 2 x 13 + 2 x 10 + 10 = 56 of PostgreSQL's default 97 usable."""
+    return (api_processes * (api_pool.total + LISTEN_CONNECTIONS)
+            + workers * (worker_threads + 1 + LISTEN_CONNECTIONS)
+            + desk_commands * CLI_POOL.total)
 
 
 class Database:
@@ -118,11 +135,12 @@ class Database:
             limit = int(conn.exec_driver_sql("SHOW max_connections").scalar())
             reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar())
         usable = limit - reserved
-        if self.pool.total * processes <= usable:
+        each = self.pool.total + LISTEN_CONNECTIONS
+        if connections_needed(processes, self.pool, desk_commands=0) <= usable:
             return None
-        return (f"{processes} server processes with {self.pool.total} connections each would "
+        return (f"{processes} server processes with {each} connections each would "
                 f"exceed PostgreSQL's {usable} usable connections; lower --db-pool-size/"
-                "--db-pool-overflow or raise max_connections.")
+                "--db-pool-overflow or raise max_connections (see docs/deploy.md).")
 
     def dispose(self) -> None:
         self.engine.dispose()
