@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy.engine import make_url
 
 from distributor_server.config import Settings
@@ -53,7 +55,10 @@ class ServerContext:
         """PostgreSQL: hear other processes' feed changes and due top-ups (LISTEN/NOTIFY)."""
         if self.db.is_sqlite or self._listener is not None:
             return
-        url = make_url(self.settings.db_url).set(drivername="postgresql")
+        # behind PgBouncer in transaction mode LISTEN needs a session: DISTRIBUTOR_LISTEN_DB
+        # names PostgreSQL itself (docs/deploy.md)
+        url = make_url(os.environ.get("DISTRIBUTOR_LISTEN_DB") or self.settings.db_url)
+        url = url.set(drivername="postgresql")
         self._listener = Listener(url.render_as_string(hide_password=False),
                                   self.notifier.bump, self.wake_worker)
         self._listener.start()
