@@ -118,3 +118,30 @@ def test_a_deposit_from_another_process_wakes_the_long_poll(pg_ctx):
         assert [(e["reason"], e["amount"]) for e in ledger] == [("deposit", 75_000)]
     finally:
         cluster.close()
+
+
+def test_a_long_poll_whose_kiosk_hung_up_stops_waiting(pg_url, pg_key_file):
+    """A kiosk that closes the connection (a restart, a lost line) leaves no waiter
+    behind; on PostgreSQL the feed is otherwise re-read only every 15 s."""
+    from distributor_server.embedded import start_embedded
+    from pulsa_protocol import wire
+
+    with start_embedded(pg_url, key_file=pg_key_file) as server:
+        creds = server.create_kiosk("Konter Putus")
+        notifier = server.ctx.notifier
+        wait_for(lambda: server.ctx.hears_other_processes, timeout=10,
+                 what="the LISTEN connection")
+        kiosk = KioskClient(server.url, creds.kiosk_id, creds.secret)
+        cursor = kiosk.get("/v1/changes").json()["next_cursor"]
+        path = f"/v1/changes?cursor={cursor}&wait=25"
+        headers = wire.sign_request(creds.kiosk_id, creds.secret, "GET", path, b"")
+        host, port = server.url.removeprefix("http://").split(":")
+        conn = socket.create_connection((host, int(port)))
+        request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        conn.sendall(request.encode())
+        wait_for(lambda: notifier.waiting(creds.kiosk_id) == 1, timeout=10,
+                 what="the long poll to wait")
+        conn.close()
+        wait_for(lambda: notifier.waiting(creds.kiosk_id) == 0, timeout=10,
+                 what="the hung-up long poll to stop waiting")

@@ -93,10 +93,21 @@ async def get_changes(
         # by other processes cannot reach this one (SQLite, or the LISTEN connection is down)
         every = 15.0 if ctx.hears_other_processes else 1.0
         recheck = min(deadline, time.monotonic() + every)
-        while time.monotonic() < recheck and ctx.notifier.tick(kiosk_id) == tick:
-            if await request.is_disconnected():
-                return _json(page)
-            await asyncio.sleep(0.05)
+        if await _gone_while_waiting(request, ctx, kiosk_id, tick, recheck - time.monotonic()):
+            return _json(page)
+
+
+async def _gone_while_waiting(request: Request, ctx: ServerContext, kiosk_id: int, tick: int,
+                              timeout: float) -> bool:
+    """Wait for the kiosk's feed to change, the timeout, or the client to hang up (True)."""
+    changed = asyncio.ensure_future(ctx.notifier.changed_since(kiosk_id, tick, timeout))
+    hangup = asyncio.ensure_future(request.receive())  # the body is read: next is disconnect
+    try:
+        await asyncio.wait({changed, hangup}, return_when=asyncio.FIRST_COMPLETED)
+        return hangup.done() and hangup.result().get("type") == "http.disconnect"
+    finally:
+        for task in (changed, hangup):
+            task.cancel()
 
 
 @router.get("/prices", response_model=wire.PriceList)
