@@ -46,26 +46,42 @@ def sender_name() -> str:
 @dataclass(frozen=True)
 class Claim:
     topup_id: int
-    call_id: int
+    call_id: int | None
+    """The timeline row written at claim time (PostgreSQL); None on SQLite, where the row
+    is written with the outcome (:func:`finish_call`)."""
     kind: str
     who: str
-    lease_until: datetime
+    lease_until: datetime | None
     upstream_ref_id: str
     sku: str
     destination: str
+    started_at: datetime
 
 
-def claim_due(ctx: ServerContext, who: str, limit: int) -> list[Claim]:
-    """Claim up to ``limit`` due top-ups for ``who``; each comes with its timeline row."""
+def claim_due(ctx: ServerContext, who: str, limit: int,
+              in_flight: frozenset[int] = frozenset()) -> list[Claim]:
+    """Claim up to ``limit`` due top-ups for ``who``; each comes with its timeline row.
+
+    SQLite (one process, one writer shared with every kiosk request): no claim write at
+    all. The sender is the only one, so skipping the rows ``in_flight`` in this process is
+    claim enough, and the call's timeline row is written with its outcome, in the same
+    transaction as before there were claims. ``distributor-server worker`` refuses SQLite.
+    """
     if limit <= 0:
         return []
     now = utcnow()
     lease_until = now + timedelta(seconds=ctx.settings.lease_seconds)
+    due = (TopUp.status == TopUpStatus.PENDING.value, TopUp.next_check_at <= now)
+    if ctx.db.is_sqlite:
+        return _due_in_process(ctx, who, limit, due, in_flight, now)
+    # an idle poll is a plain read: no row locks
+    with ctx.db.read() as session:
+        if session.scalar(select(TopUp.id).where(*due).limit(1)) is None:
+            return []
     with ctx.db.write() as session:
         rows = session.execute(
             select(TopUp.id, TopUp.upstream_ref_id, TopUp.sku, TopUp.destination)
-            .where(TopUp.status == TopUpStatus.PENDING.value, TopUp.next_check_at <= now)
-            .order_by(TopUp.next_check_at).limit(limit)
+            .where(*due).order_by(TopUp.next_check_at).limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
         if not rows:
@@ -83,16 +99,39 @@ def claim_due(ctx: ServerContext, who: str, limit: int) -> list[Claim]:
         session.add_all(calls)
         session.flush()
         return [Claim(row.id, call.id, call.kind, who, lease_until, row.upstream_ref_id, row.sku,
-                      row.destination) for row, call in zip(rows, calls, strict=True)]
+                      row.destination, now) for row, call in zip(rows, calls, strict=True)]
+
+
+def _due_in_process(ctx: ServerContext, who: str, limit: int, due: tuple,
+                    in_flight: frozenset[int], now: datetime) -> list[Claim]:
+    with ctx.db.read() as session:
+        query = select(TopUp.id, TopUp.upstream_ref_id, TopUp.sku, TopUp.destination).where(*due)
+        if in_flight:
+            query = query.where(TopUp.id.not_in(in_flight))
+        rows = session.execute(query.order_by(TopUp.next_check_at).limit(limit)).all()
+        if not rows:
+            return []
+        answered = set(session.scalars(
+            select(UpstreamCall.topup_id).where(
+                UpstreamCall.topup_id.in_([row.id for row in rows]),
+                UpstreamCall.outcome.in_(ANSWERED)).distinct()))
+    return [Claim(row.id, None, "check" if row.id in answered else "send", who, None,
+                  row.upstream_ref_id, row.sku, row.destination, now) for row in rows]
 
 
 def finish_call(session: Session, tx: TopUp, claim: Claim, result: UpstreamResult,
                 answered: bool, now: datetime) -> bool:
     """Complete the claim's timeline row; True while the claim still holds the top-up
     (then it is released). False when the lease ended and another sender took it over."""
+    outcome = result.status.value if answered else UNAVAILABLE
+    message = (result.message or "")[:500]
+    if claim.call_id is None:  # SQLite: the row is written now, with its outcome
+        session.add(UpstreamCall(topup_id=claim.topup_id, kind=claim.kind, who=claim.who,
+                                 started_at=claim.started_at, finished_at=now,
+                                 outcome=outcome, message=message))
+        return False
     session.execute(update(UpstreamCall).where(UpstreamCall.id == claim.call_id).values(
-        finished_at=now, outcome=result.status.value if answered else UNAVAILABLE,
-        message=(result.message or "")[:500]))
+        finished_at=now, outcome=outcome, message=message))
     if tx.claimed_by != claim.who or tx.lease_until != claim.lease_until:
         return False
     tx.claimed_by = None

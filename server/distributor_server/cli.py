@@ -225,6 +225,9 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     threads = max(1, args.threads)
     if not 1 <= args.lease_seconds <= 3600:
         raise ValueError("--lease-seconds must be between 1 and 3600")
+    if settings.db_url.startswith("sqlite"):
+        raise ValueError("the worker command needs PostgreSQL (--db postgresql+psycopg://...); "
+                         "with SQLite, serve sends upstream itself")
     settings = replace(with_upstream_settings(settings), worker_threads=threads,
                        lease_seconds=args.lease_seconds, db_pool_size=threads + 1,
                        db_pool_overflow=0)

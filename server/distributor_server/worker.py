@@ -63,11 +63,13 @@ class UpstreamWorker:
     def _dispatch_due(self) -> bool:
         """Claim what the free threads can take; True when they took all they could."""
         with self._lock:
-            free = self._threads - len(self._inflight)
+            in_flight = frozenset(self._inflight)
+        free = self._threads - len(in_flight)
         if free <= 0:
             self._wake.wait(timeout=0.05)  # a thread frees up soon; claim no more meanwhile
+            self._wake.clear()
             return True
-        claims = claim_due(self.ctx, sender_name(), free)
+        claims = claim_due(self.ctx, sender_name(), free, in_flight)
         for claim in claims:
             with self._lock:
                 self._inflight.add(claim.topup_id)
