@@ -4,7 +4,8 @@ A sender (the in-process one of ``serve``, or any number of ``distributor-server
 processes on any number of machines) claims due rows in one short transaction:
 
 - ``SELECT ... FOR UPDATE SKIP LOCKED`` on pending top-ups whose ``next_check_at`` is due:
-  two senders never pick the same row at the same moment (SQLite: the single writer);
+  two senders never pick the same row at the same moment (SQLite has one process and one
+  sender, which skips its own rows in flight and writes no claim: see :func:`claim_due`);
 - the claim sets ``claimed_by`` (host:pid), ``lease_until`` and moves ``next_check_at`` to
   the lease's end, so the row is not due again while the lease runs;
 - an ``upstream_calls`` row records the call before it is made.
