@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip >/dev/null
 
 $(STAMP): $(BIN)/python pyproject.toml protocol/pyproject.toml server/pyproject.toml
-	$(BIN)/pip install -e ./protocol -e './server[postgres]' -e '.[demo,test]'
+	$(BIN)/pip install -e ./protocol -e './server[postgres,bench]' -e '.[demo,test]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -21,6 +21,7 @@ from bench import (
     print_autoprint,
     print_render,
     sale_commit,
+    server_submit,
     startup,
     sync_busy_counter,
     sync_load,
@@ -47,7 +48,7 @@ BENCHES: dict[str, ModuleType | _RowsBench] = {
     m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
                         print_autoprint, _RowsBench(sync_push), _RowsBench(sync_reconcile),
                         _RowsBench(sync_load), sync_busy_counter, backup_during_sale,
-                        history_update, pin_hash)
+                        history_update, pin_hash, server_submit)
 }
 
 

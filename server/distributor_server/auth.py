@@ -1,20 +1,29 @@
 """Request authentication: HMAC-SHA256 over method, path, timestamp, nonce and body hash.
 
+A signed request is admitted in ONE database transaction (:func:`admit_in`): read the kiosk
+(its secret generation), verify the signature, check the timestamp, store the nonce
+(``INSERT ... ON CONFLICT DO UPDATE ... WHERE expired RETURNING``: no row back means a
+replay) and count the request against its rate budget. The top-up submit runs its own work
+in that same transaction (:mod:`distributor_server.submit`), so a submit commits once.
+
 The signature is checked before the timestamp so that, once the kiosk is known, even a
 "stale timestamp" refusal goes back signed (:mod:`distributor_server.api.reply_signing`).
 Nonces are stored per kiosk in the database with an expiry past the timestamp window, so a
-replay is refused even when the copy lands on another worker process.
+replay is refused even when the copy lands on another worker process. A refusal after the
+nonce is stored (replay, rate limit) still commits, so the nonce cannot be used again.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
 from pulsa_protocol import wire
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
@@ -22,6 +31,8 @@ from distributor_server.api.reply_signing import sign_replies_for
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.models import Kiosk, SeenNonce
+from distributor_server.rate_limit import count_in, per_minute
+from distributor_server.upserts import insert_for
 
 Code = wire.ErrorCode
 
@@ -33,39 +44,31 @@ def path_with_query(request: Request) -> str:
     return f"{text}?{query.decode('latin-1')}" if query else text
 
 
-def _kiosk_generation(ctx: ServerContext, kiosk_id: int) -> int | None:
-    with ctx.db.read() as session:
-        row = session.execute(
-            select(Kiosk.secret_generation, Kiosk.active).where(Kiosk.id == kiosk_id)
-        ).one_or_none()
-    return row.secret_generation if row is not None and row.active else None
+@dataclass(frozen=True)
+class SignedRequest:
+    """What the signature covers, read from the request without touching the database."""
+
+    kiosk_id: int
+    method: str
+    path: str
+    timestamp: str
+    nonce: str
+    signature: str
+    body: bytes
 
 
-def remember_nonce(ctx: ServerContext, kiosk_id: int, nonce: str) -> bool:
-    """False when this kiosk already used ``nonce`` inside the window."""
-    now = utcnow()
-    try:
-        with ctx.db.write() as session:
-            if random.random() < 0.01:
-                session.execute(delete(SeenNonce).where(SeenNonce.expires_at < now))
-            seen = session.get(SeenNonce, (kiosk_id, nonce.lower()))
-            if seen is not None and seen.expires_at >= now:
-                return False
-            if seen is not None:
-                session.delete(seen)
-                session.flush()
-            session.add(SeenNonce(
-                kiosk_id=kiosk_id, nonce=nonce.lower(),
-                expires_at=now + timedelta(seconds=2 * wire.MAX_CLOCK_SKEW_SECONDS + 60),
-            ))
-    except IntegrityError:
-        return False
-    return True
+@dataclass(frozen=True)
+class Admission:
+    """The outcome of :func:`admit_in`: ``secret`` once the kiosk is identified (so the
+    reply is signed), and ``refusal`` when the request must not proceed."""
+
+    kiosk_id: int
+    secret: str | None
+    refusal: ApiError | None = None
 
 
-async def authenticate(request: Request) -> int:
-    """FastAPI dependency: the id of the kiosk that signed this request, or 401."""
-    ctx: ServerContext = request.app.state.ctx
+async def read_signed(request: Request) -> SignedRequest:
+    """The auth headers and body, or 401 (unsigned: no kiosk is identified yet)."""
     headers = request.headers
     missing = [name for name in wire.AUTH_HEADERS if not headers.get(name)]
     if missing:
@@ -74,24 +77,126 @@ async def authenticate(request: Request) -> int:
     if kiosk_id is None:
         raise ApiError(401, Code.UNAUTHORIZED,
                        f"X-Kiosk-Id must be a number from 1 to {wire.MAX_KIOSK_ID}.")
-    timestamp = headers[wire.HEADER_TIMESTAMP]
     nonce = headers[wire.HEADER_NONCE]
     if not wire.nonce_is_well_formed(nonce):
         raise ApiError(401, Code.UNAUTHORIZED, "X-Nonce must be 16-64 hex characters.")
-    body = await request.body()
-    generation = await run_in_threadpool(_kiosk_generation, ctx, kiosk_id)
-    secret = ctx.secret_for(kiosk_id, generation) if generation is not None else None
+    return SignedRequest(kiosk_id, request.method, path_with_query(request),
+                         headers[wire.HEADER_TIMESTAMP], nonce, headers[wire.HEADER_SIGNATURE],
+                         await request.body())
+
+
+def store_nonce(session: Session, kiosk_id: int, nonce: str) -> bool:
+    """False when this kiosk already used ``nonce`` inside the window (one statement)."""
+    now = utcnow()
+    if random.random() < 0.01:
+        session.execute(delete(SeenNonce).where(SeenNonce.expires_at < now))
+    table = SeenNonce.__table__
+    expires = now + timedelta(seconds=2 * wire.MAX_CLOCK_SKEW_SECONDS + 60)
+    stmt = insert_for(session)(table).values(kiosk_id=kiosk_id, nonce=nonce.lower(),
+                                             expires_at=expires)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.kiosk_id, table.c.nonce],
+        set_={"expires_at": stmt.excluded.expires_at},
+        where=table.c.expires_at < now,  # an expired copy may be reused; a live one not
+    ).returning(table.c.kiosk_id)
+    return session.execute(stmt).first() is not None
+
+
+def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: str | None,
+             kiosk: Kiosk | None = None, *, looked_up: bool = False) -> Admission:
+    """Identify, verify and count ``req`` inside ``session``. ``kiosk``: the row when the
+    caller already read it (``looked_up`` True, None for no such kiosk)."""
+    if not looked_up:
+        row = session.execute(select(Kiosk.secret_generation, Kiosk.active)
+                              .where(Kiosk.id == req.kiosk_id)).one_or_none()
+        generation = row.secret_generation if row is not None and row.active else None
+    else:
+        generation = kiosk.secret_generation if kiosk is not None and kiosk.active else None
+    secret = ctx.secret_for(req.kiosk_id, generation) if generation is not None else None
     if secret is None or not wire.verify_signature(
-        secret, request.method, path_with_query(request),
-        timestamp, nonce, body, headers[wire.HEADER_SIGNATURE],
+        secret, req.method, req.path, req.timestamp, req.nonce, req.body, req.signature,
     ):
-        raise ApiError(401, Code.BAD_SIGNATURE,
-                       "The signature does not match; check the kiosk id and secret.")
-    # The kiosk is identified: from here on every reply, refusals included, is signed.
-    sign_replies_for(request, secret, nonce)
-    if not wire.timestamp_is_fresh(timestamp):
-        raise ApiError(401, Code.STALE_TIMESTAMP,
-                       "X-Timestamp is more than 5 minutes off; check the kiosk's clock.")
-    if not await run_in_threadpool(remember_nonce, ctx, kiosk_id, nonce):
-        raise ApiError(401, Code.REPLAYED_NONCE, "This request was already received (nonce).")
-    return kiosk_id
+        return Admission(req.kiosk_id, None, ApiError(
+            401, Code.BAD_SIGNATURE, "The signature does not match; check the kiosk id and "
+            "secret."))
+    if not wire.timestamp_is_fresh(req.timestamp):
+        return Admission(req.kiosk_id, secret, ApiError(
+            401, Code.STALE_TIMESTAMP,
+            "X-Timestamp is more than 5 minutes off; check the kiosk's clock."))
+    if not store_nonce(session, req.kiosk_id, req.nonce):
+        return Admission(req.kiosk_id, secret, ApiError(
+            401, Code.REPLAYED_NONCE, "This request was already received (nonce)."))
+    budget = per_minute(ctx, bucket) if bucket else 0
+    if budget > 0:
+        wait = count_in(session, req.kiosk_id, bucket or "", budget)
+        if wait:
+            return Admission(req.kiosk_id, secret, ApiError(
+                429, Code.RATE_LIMITED, f"Too many requests to {bucket} ({budget} a minute); "
+                f"try again in {wait} seconds.", headers={"Retry-After": str(wait)}))
+    return Admission(req.kiosk_id, secret)
+
+
+def admit(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admission:
+    """:func:`admit_in` in a transaction of its own (retried once on a dead connection)."""
+
+    def once() -> Admission:
+        with ctx.db.write() as session:
+            return admit_in(ctx, session, req, bucket)
+
+    return ctx.db.retrying(once)
+
+
+def settle(request: Request, req: SignedRequest, admission: Admission) -> int:
+    """Sign the reply from here on when the kiosk is identified; raise its refusal if any."""
+    if admission.secret is not None:
+        sign_replies_for(request, admission.secret, req.nonce)
+    if admission.refusal is not None:
+        raise admission.refusal
+    return admission.kiosk_id
+
+
+_PENDING = "pulsa.signed_request"  # (request, bucket) read but not yet admitted
+
+
+def signed(bucket: str) -> Callable[[Request], Awaitable[SignedRequest]]:
+    """A dependency for routes that admit the request inside their own transaction (the
+    top-up submit): the signed parts only, no database. Should the body then fail
+    validation, :func:`admit_unparsed` admits it so the 422 still goes back signed."""
+
+    async def dependency(request: Request) -> SignedRequest:
+        req = await read_signed(request)
+        request.scope[_PENDING] = (req, bucket)
+        return req
+
+    return dependency
+
+
+async def admit_unparsed(request: Request) -> ApiError | None:
+    """For a body that failed validation on a :func:`signed` route: admit the request
+    (signing the reply); its refusal (401, 429) when it is not admitted."""
+    pending = request.scope.pop(_PENDING, None)
+    if pending is None:
+        return None
+    req, bucket = pending
+    admission = await run_in_threadpool(admit, request.app.state.ctx, req, bucket)
+    try:
+        settle(request, req, admission)
+    except ApiError as refusal:
+        return refusal
+    return None
+
+
+def limited(bucket: str | None) -> Callable[[Request], Awaitable[int]]:
+    """A dependency: the id of the kiosk that signed this request, once it is admitted
+    (401 or, over ``bucket``'s budget, 429 with Retry-After)."""
+
+    async def dependency(request: Request) -> int:
+        req = await read_signed(request)
+        admission = await run_in_threadpool(admit, request.app.state.ctx, req, bucket)
+        return settle(request, req, admission)
+
+    return dependency
+
+
+authenticate = limited(None)
+"""FastAPI dependency: the id of the kiosk that signed this request, or 401."""

@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db-pool-overflow", type=_pool_size, default=4,
                        help="extra connections under load (default 4); keep the sum over all "
                             "processes under PostgreSQL's max_connections")
+    serve.add_argument("--workers", type=_pool_size, default=1,
+                       help="API processes sharing the port (default 1); each holds its own "
+                            "database pool (see docs/deploy.md for the sizes)")
+    serve.add_argument("--no-sender", action="store_true",
+                       help="send nothing upstream from this process; leave it to "
+                            "`distributor-server worker` processes")
     serve.add_argument("--docs", action="store_true",
                        help="serve /docs and /openapi.json (keep off in production)")
 
@@ -153,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     trx = sub.add_parser("transactions", parents=[common], help="a kiosk's top-ups")
     trx.add_argument("--kiosk", type=_id, required=True)
 
+    work = sub.add_parser("worker", parents=[common],
+                          help="send pending top-ups upstream (run any number of these)")
+    work.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
+    work.add_argument("--threads", type=_pool_size, default=8,
+                      help="upstream calls in flight at once (default 8); the process holds "
+                           "threads + 1 database connections")
+    work.add_argument("--lease-seconds", type=float, default=90.0,
+                      help="how long a claimed top-up stays with this process before another "
+                           "may call again (default 90; above the slowest upstream call)")
+
     prod = sub.add_parser("products", parents=[common], help="the price list")
     psub = prod.add_subparsers(dest="action", required=True, parser_class=_Parser)
     imp = psub.add_parser("import", parents=[common], help="import a CSV or JSON price list")
@@ -172,6 +188,7 @@ def _print(args: argparse.Namespace, data: object, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from distributor_server import incidents, kiosks, products, tickets, topups
+    from distributor_server.claims import call_counts
 
     settings = Settings.for_db(args.db, args.key_file,
                                upstream=getattr(args, "upstream", "simulator"))
@@ -179,7 +196,10 @@ def run(args: argparse.Namespace) -> int:
         from distributor_server.serve import serve
 
         return serve(replace(settings, api_docs=args.docs, db_pool_size=max(1, args.db_pool_size),
-                             db_pool_overflow=args.db_pool_overflow), args.host, args.port)
+                             db_pool_overflow=args.db_pool_overflow), args.host, args.port,
+                     sender=not args.no_sender, workers=max(1, args.workers))
+    if args.command == "worker":
+        return _worker(settings, args)
     # a desk command needs one connection; many of them at once must not exhaust PostgreSQL
     ctx = ServerContext(replace(settings, db_pool_size=CLI_POOL.size,
                                 db_pool_overflow=CLI_POOL.overflow,
@@ -218,9 +238,13 @@ def run(args: argparse.Namespace) -> int:
         elif args.command == "transactions":
             kiosks.balance(ctx, args.kiosk)  # NotFound for an unknown kiosk
             rows = topups.list_topups(ctx, args.kiosk)
-            _print(args, [r.model_dump(mode="json") for r in rows], "\n".join(
-                f"{r.ref_id:<38} {r.status.value:<8} {format_rupiah(r.price):>12} "
-                f"{r.sku:<10} {r.destination:<14} {r.sn}" for r in rows) or "no top-ups")
+            calls = call_counts(ctx, args.kiosk)
+            data = [{**r.model_dump(mode="json"), "sends": calls.get(r.ref_id, (0, 0))[0],
+                     "checks": calls.get(r.ref_id, (0, 0))[1]} for r in rows]
+            _print(args, data, "\n".join(
+                f"{r['ref_id']:<38} {r['status']:<8} {format_rupiah(r['price']):>12} "
+                f"{r['sku']:<10} {r['destination']:<14} sends {r['sends']} checks "
+                f"{r['checks']}  {r['sn']}" for r in data) or "no top-ups")
         elif args.command == "products" and args.action == "import":
             rows = products.load_price_file(args.file)
             version, changed = products.import_products(ctx.db, rows)
@@ -240,6 +264,28 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from distributor_server.serve import with_upstream_settings
+    from distributor_server.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    threads = max(1, args.threads)
+    if not 1 <= args.lease_seconds <= 3600:
+        raise ValueError("--lease-seconds must be between 1 and 3600")
+    if settings.db_url.startswith("sqlite"):
+        raise ValueError("the worker command needs PostgreSQL (--db postgresql+psycopg://...); "
+                         "with SQLite, serve sends upstream itself")
+    settings = replace(with_upstream_settings(settings), worker_threads=threads,
+                       lease_seconds=args.lease_seconds, db_pool_size=threads + 1,
+                       db_pool_overflow=0)
+    ctx = ServerContext(settings)
+    try:
+        return run_worker(ctx)
+    finally:
+        ctx.close()
 
 
 def _database_sentence(url: str | None, exc: Exception) -> str:

@@ -76,6 +76,9 @@ class Settings:
     poll_base_seconds: float = 1.0
     poll_max_seconds: float = 60.0
     worker_threads: int = 8
+    lease_seconds: float = 90.0
+    """How long a sender holds a claimed top-up; longer than the slowest upstream call
+    (Digiflazz times out at 30 s), since another sender may call again once it ends."""
     bank_name: str = "BCA"
     bank_account: str = "1234567890"
     bank_holder: str = "PT Distributor Pulsa Demo"

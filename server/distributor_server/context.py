@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
+from sqlalchemy.engine import make_url
+
 from distributor_server.config import Settings
 from distributor_server.db import Database, PoolLimits
 from distributor_server.feed import FeedNotifier
 from distributor_server.kiosk_keys import kiosk_secret, load_or_create_master_key
 from distributor_server.migrate import migrate
+from distributor_server.notify import Listener
 from distributor_server.upstream import Upstream, make_upstream
 
 
@@ -20,6 +25,7 @@ class ServerContext:
         self.notifier = FeedNotifier()
         self._upstream = upstream
         self._worker = None
+        self._listener: Listener | None = None
 
     @property
     def upstream(self) -> Upstream:
@@ -45,7 +51,27 @@ class ServerContext:
             self._worker = UpstreamWorker(self)
             self._worker.start()
 
+    def start_listener(self) -> None:
+        """PostgreSQL: hear other processes' feed changes and due top-ups (LISTEN/NOTIFY)."""
+        if self.db.is_sqlite or self._listener is not None:
+            return
+        # behind PgBouncer in transaction mode LISTEN needs a session: DISTRIBUTOR_LISTEN_DB
+        # names PostgreSQL itself (docs/deploy.md)
+        url = make_url(os.environ.get("DISTRIBUTOR_LISTEN_DB") or self.settings.db_url)
+        url = url.set(drivername="postgresql")
+        self._listener = Listener(url.render_as_string(hide_password=False),
+                                  self.notifier.bump, self.wake_worker)
+        self._listener.start()
+
+    @property
+    def hears_other_processes(self) -> bool:
+        """True while feed changes made by other processes wake this one at once."""
+        return self._listener is not None and self._listener.connected.is_set()
+
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         if self._worker is not None:
             self._worker.stop()
             self._worker = None

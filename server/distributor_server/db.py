@@ -12,25 +12,28 @@ deferred ``BEGIN`` and run beside the writer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from distributor_server.models import Kiosk
+from distributor_server.notify import install_commit_notify
 
+T = TypeVar("T")
 _SQLITE_LOCKS: dict[str, threading.RLock] = {}
 _SQLITE_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True)
 class PoolLimits:
-    """Connections one process may hold. Keep (processes x total) under PostgreSQL's
-    ``max_connections`` (100 by default): the default 8 + 4 lets several server processes and
-    desk commands share one database. ``timeout``: seconds a request waits for a connection
-    before it is answered 503 with Retry-After."""
+    """Connections one process may hold; :func:`connections_needed` adds up a deployment's.
+    ``timeout``: seconds a request waits for a connection before it is answered 503 with
+    Retry-After (the pool is exhausted: the kiosk tries again later)."""
 
     size: int = 8
     overflow: int = 4
@@ -42,6 +45,24 @@ class PoolLimits:
 
 
 CLI_POOL = PoolLimits(size=1, overflow=1, timeout=30.0)
+LISTEN_CONNECTIONS = 1
+"""Each API and worker process also holds one LISTEN connection (PostgreSQL only)."""
+
+
+def connections_needed(api_processes: int, api_pool: PoolLimits, workers: int = 0,
+                       worker_threads: int = 8, desk_commands: int = 5) -> int:
+    """The most connections a deployment opens to PostgreSQL; keep it at most
+    ``max_connections - superuser_reserved_connections`` (docs/deploy.md):
+
+        N x (pool size + overflow + 1)      API processes (serve --workers N, or N units)
+      + M x (threads + 1 + 1)               workers (their pool is threads + 1)
+      + D x 2                               desk commands running at once (CLI_POOL)
+
+    The defaults, 2 API processes of 8 + 4, 2 workers of 8 threads and 5 desk commands,
+    need 2 x 13 + 2 x 10 + 10 = 56 of PostgreSQL's default 97 usable."""
+    return (api_processes * (api_pool.total + LISTEN_CONNECTIONS)
+            + workers * (worker_threads + 1 + LISTEN_CONNECTIONS)
+            + desk_commands * CLI_POOL.total)
 
 
 class Database:
@@ -65,12 +86,16 @@ class Database:
                 self._write_lock = _SQLITE_LOCKS.setdefault(url, threading.RLock())
             self._write_engine = self.engine.execution_options(sqlite_immediate=True)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True,
+            # no pre-ping (a round trip on every checkout): a connection found dead is
+            # invalidated by SQLAlchemy and the hot paths retry once (see retrying)
+            self.engine = create_engine(url, pool_pre_ping=False, pool_recycle=1800,
                                         connect_args={"connect_timeout": 10}, **sizing)
             self._write_lock = None
             self._write_engine = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
+        if not self.is_sqlite:
+            install_commit_notify(self._writer)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -89,6 +114,18 @@ class Database:
             if self._write_lock is not None:
                 self._write_lock.release()
 
+    def retrying(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (one whole transaction); run it once more when the connection
+        turned out dead (a PostgreSQL restart, an idle connection dropped by a firewall).
+        SQLAlchemy then invalidates the pool, so the second try gets a fresh connection.
+        Only for idempotent work: a submit is idempotent by ref_id."""
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            return work()
+
     def pool_warning(self, processes: int = 4) -> str | None:
         """A sentence when ``processes`` copies of this pool would not fit PostgreSQL's
         ``max_connections`` (minus its reserved slots); None when they fit or on SQLite."""
@@ -98,11 +135,12 @@ class Database:
             limit = int(conn.exec_driver_sql("SHOW max_connections").scalar())
             reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar())
         usable = limit - reserved
-        if self.pool.total * processes <= usable:
+        each = self.pool.total + LISTEN_CONNECTIONS
+        if connections_needed(processes, self.pool, desk_commands=0) <= usable:
             return None
-        return (f"{processes} server processes with {self.pool.total} connections each would "
+        return (f"{processes} server processes with {each} connections each would "
                 f"exceed PostgreSQL's {usable} usable connections; lower --db-pool-size/"
-                "--db-pool-overflow or raise max_connections.")
+                "--db-pool-overflow or raise max_connections (see docs/deploy.md).")
 
     def dispose(self) -> None:
         self.engine.dispose()

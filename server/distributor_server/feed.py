@@ -6,6 +6,7 @@ order per kiosk: a cursor can never skip a row that commits late.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import defaultdict
 
@@ -14,22 +15,58 @@ from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
 from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
+from distributor_server.notify import FEED, notify_on_commit
 
 
 class FeedNotifier:
-    """In-process 'something changed for kiosk N' counters that long-polls watch cheaply."""
+    """In-process 'something changed for kiosk N' counters, and the long polls waiting on
+    them: a bump (from any thread) wakes exactly the waiters of that kiosk, so an idle long
+    poll costs no CPU until its kiosk changes or its re-read falls due."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ticks: dict[int, int] = defaultdict(int)
+        self._waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
 
     def bump(self, kiosk_id: int) -> None:
         with self._lock:
             self._ticks[kiosk_id] += 1
+            waiters = list(self._waiters.get(kiosk_id, ()))
+        for loop, event in waiters:
+            try:
+                loop.call_soon_threadsafe(event.set)
+            except RuntimeError:  # that loop has closed; its waiter is gone
+                pass
 
     def tick(self, kiosk_id: int) -> int:
         with self._lock:
             return self._ticks[kiosk_id]
+
+    def waiting(self, kiosk_id: int) -> int:
+        """How many long polls of ``kiosk_id`` wait in this process now."""
+        with self._lock:
+            return len(self._waiters.get(kiosk_id, ()))
+
+    async def changed_since(self, kiosk_id: int, tick: int, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for a bump of ``kiosk_id`` after ``tick``; True if so."""
+        event = asyncio.Event()
+        key = (asyncio.get_running_loop(), event)
+        with self._lock:
+            if self._ticks[kiosk_id] != tick:
+                return True
+            self._waiters.setdefault(kiosk_id, set()).add(key)
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            with self._lock:
+                waiting = self._waiters.get(kiosk_id)
+                if waiting is not None:
+                    waiting.discard(key)
+                    if not waiting:
+                        del self._waiters[kiosk_id]
 
 
 def topup_to_wire(tx: TopUp) -> wire.TopUp:
@@ -50,6 +87,7 @@ def ledger_to_wire(entry: LedgerEntry) -> wire.LedgerEntry:
 
 def append_change(session: Session, kiosk: Kiosk, kind: str, payload: str) -> Change:
     kiosk.change_seq += 1
+    notify_on_commit(session, FEED, str(kiosk.id))
     change = Change(
         kiosk_id=kiosk.id, seq=kiosk.change_seq, kind=kind, payload=payload,
         created_at=utcnow(),

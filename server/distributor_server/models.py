@@ -98,6 +98,24 @@ class TopUp(Base):
     kiosk_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class UpstreamCall(Base):
+    """One call to the supplier for a top-up: a ``send`` (the supplier may not know the
+    ref_id yet) or a ``check`` (it answered before). Written before the call by the sender
+    that claimed it (``who`` = host:pid); ``outcome`` stays "" if that sender died mid-call."""
+
+    __tablename__ = "upstream_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topup_id: Mapped[int] = mapped_column(ForeignKey("topups.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    who: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
 
 
 class Change(Base):

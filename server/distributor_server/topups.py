@@ -18,6 +18,8 @@ from pulsa_protocol.money import format_rupiah
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor_server.auth import Admission, SignedRequest, admit_in
+from distributor_server.claims import Claim, finish_call
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.db import lock_kiosk
@@ -25,6 +27,7 @@ from distributor_server.destinations import DestinationError, check_destination
 from distributor_server.feed import post_ledger, record_topup, topup_to_wire
 from distributor_server.incidents import record_success_after_refund
 from distributor_server.models import Kiosk, Product, TopUp
+from distributor_server.notify import DUE, notify_on_commit
 from distributor_server.upstream import UpstreamResult
 
 log = logging.getLogger(__name__)
@@ -48,27 +51,55 @@ def submit_topups(
     ctx: ServerContext, kiosk_id: int, items: list[wire.TopUpRequest]
 ) -> wire.TopUpBatchResponse:
     """Submit items in order in one transaction; one result per item."""
-    created = False
     with ctx.db.write() as session:
         kiosk = lock_kiosk(session, kiosk_id)
         if kiosk is None:
             raise LookupError(f"there is no kiosk {kiosk_id}")
-        refs = {item.ref_id for item in items}
-        existing = {tx.ref_id: tx for tx in session.scalars(
-            select(TopUp).where(TopUp.kiosk_id == kiosk_id, TopUp.ref_id.in_(refs))
-        )}
-        skus = {item.sku.strip().upper() for item in items}
-        products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
-        results = []
-        for item in items:
-            result = _submit_one(ctx, session, kiosk, item, existing, products)
-            created = created or result.code == Code.CREATED
-            results.append(result)
-        balance = kiosk.balance
+        batch, created = submit_in(ctx, session, kiosk, items)
     if created:
         ctx.changed(kiosk_id)
         ctx.wake_worker()
-    return wire.TopUpBatchResponse(results=results, balance=balance)
+    return batch
+
+
+def submit_signed(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
+                  ) -> tuple[Admission, wire.TopUpBatchResponse | None]:
+    """The hot path: admit the signed request and submit its items in ONE transaction
+    (kiosk row locked, signature, nonce, rate budget, top-ups, ledger and feed rows, one
+    commit); retried once on a dead connection (the submit is idempotent by ref_id)."""
+
+    def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+        with ctx.db.write() as session:
+            kiosk = lock_kiosk(session, req.kiosk_id)
+            admission = admit_in(ctx, session, req, "topups", kiosk, looked_up=True)
+            if admission.refusal is not None or kiosk is None:
+                return admission, None, False
+            batch, created = submit_in(ctx, session, kiosk, items)
+        return admission, batch, created
+
+    admission, batch, created = ctx.db.retrying(once)
+    if created:
+        ctx.changed(req.kiosk_id)
+        ctx.wake_worker()
+    return admission, batch
+
+
+def submit_in(ctx: ServerContext, session: Session, kiosk: Kiosk,
+              items: list[wire.TopUpRequest]) -> tuple[wire.TopUpBatchResponse, bool]:
+    """Submit ``items`` under the locked ``kiosk``; (results, whether any was created)."""
+    refs = {item.ref_id for item in items}
+    existing = {tx.ref_id: tx for tx in session.scalars(
+        select(TopUp).where(TopUp.kiosk_id == kiosk.id, TopUp.ref_id.in_(refs))
+    )}
+    skus = {item.sku.strip().upper() for item in items}
+    products = {p.sku: p for p in session.scalars(select(Product).where(Product.sku.in_(skus)))}
+    results = []
+    created = False
+    for item in items:
+        result = _submit_one(ctx, session, kiosk, item, existing, products)
+        created = created or result.code == Code.CREATED
+        results.append(result)
+    return wire.TopUpBatchResponse(results=results, balance=kiosk.balance), created
 
 
 def _submit_one(
@@ -124,6 +155,7 @@ def _submit_one(
     existing[item.ref_id] = tx
     post_ledger(session, kiosk, -price, wire.LedgerReason.TOPUP.value, item.ref_id)
     record_topup(session, kiosk, tx)
+    notify_on_commit(session, DUE)
     return _result(item.ref_id, Code.CREATED, "Accepted; waiting for the operator.", tx)
 
 
@@ -154,8 +186,12 @@ def next_delay(ctx: ServerContext, attempts: int, retry_after: float | None) -> 
     return max(delay, retry_after or 0.0)
 
 
-def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> bool:
-    """Record an upstream outcome; True when the top-up became final now."""
+def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult,
+                 claim: Claim | None = None, answered: bool = True) -> bool:
+    """Record an upstream outcome; True when the top-up became final now.
+
+    ``claim``: the sender's claim this call was made under (None for a supplier callback);
+    ``answered`` False when the supplier could not be reached (the call decided nothing)."""
     with ctx.db.read() as session:
         kiosk_id = session.scalar(select(TopUp.kiosk_id).where(TopUp.id == topup_id))
     if kiosk_id is None:
@@ -165,6 +201,9 @@ def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> b
         tx = session.scalars(
             select(TopUp).where(TopUp.id == topup_id).with_for_update()
         ).one()
+        now = utcnow()
+        leased = tx.lease_until is not None and tx.lease_until > now
+        held = claim is not None and finish_call(session, tx, claim, result, answered, now)
         if result.reference and not tx.upstream_reference:
             tx.upstream_reference = result.reference[:120]
         if tx.status != wire.TopUpStatus.PENDING:
@@ -175,16 +214,18 @@ def apply_result(ctx: ServerContext, topup_id: int, result: UpstreamResult) -> b
                 log.warning("top-up %s is %s but upstream now says %s; kept as is",
                             tx.upstream_ref_id, tx.status, result.status.value)
             return False
-        now = utcnow()
         if result.status == wire.TopUpStatus.PENDING:
-            tx.attempts += 1
-            delay = next_delay(ctx, tx.attempts, result.retry_after)
-            tx.next_check_at = now + timedelta(seconds=delay)
+            if held or not leased:  # never pull a call forward under another sender's lease
+                tx.attempts += 1
+                delay = next_delay(ctx, tx.attempts, result.retry_after)
+                tx.next_check_at = now + timedelta(seconds=delay)
             return False
         tx.status = result.status.value
         tx.sn = (result.sn or "")[:120]
         tx.message = result.message or ""
         tx.next_check_at = None
+        tx.claimed_by = None
+        tx.lease_until = None
         tx.updated_at = now
         if result.status == wire.TopUpStatus.FAILED:
             post_ledger(session, kiosk, tx.price, wire.LedgerReason.REFUND.value, tx.ref_id)

@@ -93,3 +93,10 @@ def test_pool_sizes_are_checked_against_max_connections(db):
     finally:
         default.dispose()
         greedy.dispose()
+
+
+def test_the_documented_deployment_fits_postgresql_default_connections():
+    """docs/deploy.md's example: 2 API processes, 2 workers, 5 desk commands at once."""
+    from distributor_server.db import PoolLimits, connections_needed
+
+    assert connections_needed(2, PoolLimits(), workers=2, worker_threads=8) == 56 <= 97

@@ -19,6 +19,7 @@ from distributor_server.context import ServerContext
 def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.start_listener()
         if run_worker:
             ctx.start_worker()
         yield

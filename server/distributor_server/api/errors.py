@@ -61,7 +61,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return reply
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        from distributor_server.auth import admit_unparsed
+
+        refusal = await admit_unparsed(request)  # a signed route's body: identify the kiosk
+        if refusal is not None:
+            return await _api_error(request, refusal)
         malformed, message, errors = _describe(list(exc.errors()))
         if malformed:
             return error_response(400, ErrorCode.MALFORMED_JSON,

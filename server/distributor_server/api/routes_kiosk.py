@@ -12,12 +12,12 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
+from distributor_server.auth import limited
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.kiosks import balance, ledger
 from distributor_server.models import Change
 from distributor_server.products import prices_since
-from distributor_server.rate_limit import limited
 from distributor_server.tickets import (
     TicketError,
     TooManyOpenTickets,
@@ -89,12 +89,25 @@ async def get_changes(
         page = await run_in_threadpool(fetch_changes, ctx, kiosk_id, cursor, limit)
         if page.changes or time.monotonic() >= deadline:
             return _json(page)
-        # re-query on a local notification at once, and every second for other workers
-        recheck = min(deadline, time.monotonic() + 1.0)
-        while time.monotonic() < recheck and ctx.notifier.tick(kiosk_id) == tick:
-            if await request.is_disconnected():
-                return _json(page)
-            await asyncio.sleep(0.05)
+        # re-query at once on a notification; re-read anyway every second when changes made
+        # by other processes cannot reach this one (SQLite, or the LISTEN connection is down)
+        every = 15.0 if ctx.hears_other_processes else 1.0
+        recheck = min(deadline, time.monotonic() + every)
+        if await _gone_while_waiting(request, ctx, kiosk_id, tick, recheck - time.monotonic()):
+            return _json(page)
+
+
+async def _gone_while_waiting(request: Request, ctx: ServerContext, kiosk_id: int, tick: int,
+                              timeout: float) -> bool:
+    """Wait for the kiosk's feed to change, the timeout, or the client to hang up (True)."""
+    changed = asyncio.ensure_future(ctx.notifier.changed_since(kiosk_id, tick, timeout))
+    hangup = asyncio.ensure_future(request.receive())  # the body is read: next is disconnect
+    try:
+        await asyncio.wait({changed, hangup}, return_when=asyncio.FIRST_COMPLETED)
+        return hangup.done() and hangup.result().get("type") == "http.disconnect"
+    finally:
+        for task in (changed, hangup):
+            task.cancel()
 
 
 @router.get("/prices", response_model=wire.PriceList)

@@ -8,8 +8,8 @@ from pulsa_protocol import wire
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
-from distributor_server.rate_limit import limited
-from distributor_server.topups import get_topup, list_topups, submit_topups
+from distributor_server.auth import SignedRequest, limited, settle, signed
+from distributor_server.topups import get_topup, list_topups, submit_signed
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["topups"])
 REF_PATH = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
@@ -19,6 +19,17 @@ def _json(model: object, status: int = 200) -> JSONResponse:
     return JSONResponse(status_code=status, content=model.model_dump(mode="json"))
 
 
+async def _submit(request: Request, req: SignedRequest, items: list[wire.TopUpRequest]
+                  ) -> wire.TopUpBatchResponse:
+    """Admit and submit in one transaction (:func:`submit_signed`)."""
+    admission, batch = await run_in_threadpool(submit_signed, request.app.state.ctx, req,
+                                               items)
+    settle(request, req, admission)
+    if batch is None:  # admitted but the kiosk vanished meanwhile: as for a wrong key
+        raise ApiError(401, wire.ErrorCode.BAD_SIGNATURE, "The kiosk is unknown.")
+    return batch
+
+
 @router.put(
     "/topups/{ref_id}", response_model=wire.TopUp, status_code=201,
     responses={200: {"model": wire.TopUp}, 402: {"model": wire.ErrorBody},
@@ -26,12 +37,11 @@ def _json(model: object, status: int = 200) -> JSONResponse:
 )
 async def put_topup(
     request: Request, body: wire.TopUpFields, ref_id: str = REF_PATH,
-    kiosk_id: int = Depends(limited("topups")),
+    req: SignedRequest = Depends(signed("topups")),
 ) -> JSONResponse:
     """Submit one top-up; idempotent by ref_id (200 when it already existed)."""
     item = wire.TopUpRequest(ref_id=ref_id, **body.model_dump())
-    batch = await run_in_threadpool(submit_topups, request.app.state.ctx, kiosk_id, [item])
-    result = batch.results[0]
+    result = (await _submit(request, req, [item])).results[0]
     if result.topup is not None and result.code in ("created", "exists"):
         return _json(result.topup, result.http_status)
     raise ApiError(result.http_status, result.code, result.message)
@@ -39,11 +49,11 @@ async def put_topup(
 
 @router.post("/topups", response_model=wire.TopUpBatchResponse)
 async def post_topups(
-    request: Request, body: wire.TopUpBatchRequest, kiosk_id: int = Depends(limited("topups"))
+    request: Request, body: wire.TopUpBatchRequest,
+    req: SignedRequest = Depends(signed("topups")),
 ) -> JSONResponse:
     """Submit up to 1000 top-ups; one result per item, in order, each with its own code."""
-    batch = await run_in_threadpool(submit_topups, request.app.state.ctx, kiosk_id, body.items)
-    return _json(batch)
+    return _json(await _submit(request, req, body.items))
 
 
 @router.get("/topups/{ref_id}", response_model=wire.TopUp,

@@ -1,0 +1,286 @@
+"""The distributor server against its floor (issue 14), on PostgreSQL.
+
+The floor is ``bench/floor_app.py``: bare FastAPI + asyncpg doing one insert-and-return per
+request, run in the same benchmark on the same machine. The server runs as
+``distributor-server serve --no-sender`` (the API alone; senders are separate processes in
+a deployment), and its figures are:
+
+- database round trips of one signed top-up submit (counted in-process: connection
+  pings, BEGIN, statements, COMMIT/ROLLBACK), reported only;
+- a signed submit's latency with one client, p50, against the floor's (target <= 2x);
+- throughput with 200 concurrent kiosks in a closed loop, against the floor's
+  (target >= 0.5x, p99 < 300 ms);
+- throughput of ``serve --workers 2`` against ``--workers 1`` (target >= 1.5x).
+
+The clients run in CLIENT_PROCESSES processes of their own on the same 2 cores, so every
+throughput figure is shared with its load generator (and with whatever else runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.common import REPO_DIR, Result, ratio_result
+from bench.sync_push import pg_database
+
+NAME = "server_submit"
+KIOSKS = 200
+CLIENT_PROCESSES = 4
+ENV = dict(os.environ, PYTHONPATH=f"{REPO_DIR}:{REPO_DIR / 'protocol'}:{REPO_DIR / 'server'}")
+
+_CLIENTS = """
+import json, sys, threading, time, uuid
+import requests
+from pulsa_protocol import wire
+mode, url, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+creds = json.loads(sys.stdin.readline())
+sys.stdin.readline()  # go
+stop = threading.Event()
+lat, errors = [], []
+def loop(c):
+    http = requests.Session()
+    while not stop.is_set():
+        ref = uuid.uuid4().hex
+        body = json.dumps({"ref_id": ref, "sku": "TSEL10", "destination": "081234567890"}
+                          if mode == "floor" else
+                          {"sku": "TSEL10", "destination": "081234567890"}).encode()
+        headers = {"Content-Type": "application/json"}
+        if mode == "floor":
+            method, path = "POST", "/insert"
+        else:
+            method, path = "PUT", f"/v1/topups/{ref}"
+            headers.update(wire.sign_request(c["kiosk_id"], c["secret"], method, path, body))
+        t0 = time.perf_counter()
+        try:
+            reply = http.request(method, url + path, data=body, headers=headers, timeout=30)
+            if reply.status_code != 201:
+                errors.append(f"HTTP {reply.status_code}: {reply.text[:80]}")
+                continue
+        except Exception as exc:
+            errors.append(type(exc).__name__)
+            continue
+        lat.append(time.perf_counter() - t0)
+threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in creds]
+for t in threads:
+    t.start()
+time.sleep(seconds)
+stop.set()
+for t in threads:
+    t.join(timeout=35)
+print(json.dumps({"latencies": lat, "errors": errors[:20], "error_count": len(errors)}))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def _process(cmd: list[str], probe: str) -> Iterator[str]:
+    """Start a server process, wait until ``probe`` answers, end it (SIGTERM) afterwards."""
+    port = _free_port()
+    cmd = [part.replace("{port}", str(port)) for part in cmd]
+    proc = subprocess.Popen(cmd, env=ENV, cwd=REPO_DIR, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{cmd[2:4]} exited at start")
+            try:
+                if requests.get(url + probe, timeout=2).status_code < 500:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{cmd[2:4]} did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _server(db_url: str, key: Path, workers: int) -> Any:
+    return _process([sys.executable, "-m", "distributor_server", "serve", "--db", db_url,
+                     "--key-file", str(key), "--port", "{port}", "--no-sender",
+                     "--workers", str(workers)], "/v1/health")
+
+
+def _floor(db_url: str, workers: int) -> Any:
+    return _process([sys.executable, "-m", "bench.floor_app", db_url, "{port}", str(workers)],
+                    "/health")
+
+
+def _kiosks(db_url: str, key: Path, count: int) -> list[dict]:
+    from distributor_server.config import Settings
+    from distributor_server.context import ServerContext
+    from distributor_server.kiosks import create_kiosk, credit_deposit
+
+    ctx = ServerContext(Settings.for_db(db_url, key))
+    try:
+        out = []
+        for n in range(count):
+            c = create_kiosk(ctx, f"Bench {n}")
+            credit_deposit(ctx, c.kiosk_id, 1_000_000_000)
+            out.append({"kiosk_id": c.kiosk_id, "secret": c.secret})
+        return out
+    finally:
+        ctx.close()
+
+
+def _load(mode: str, url: str, creds: list[dict], seconds: float, processes: int) -> dict:
+    procs = [subprocess.Popen([sys.executable, "-c", _CLIENTS, mode, url, str(seconds)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env=ENV, cwd=REPO_DIR) for _ in range(processes)]
+    for i, proc in enumerate(procs):
+        proc.stdin.write(json.dumps(creds[i::processes]) + "\n")  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+    for proc in procs:
+        proc.stdin.write("go\n")  # type: ignore[union-attr]
+        proc.stdin.close()  # type: ignore[union-attr]
+    lat: list[float] = []
+    errors = 0
+    for proc in procs:
+        out = proc.stdout.read()  # type: ignore[union-attr]
+        proc.wait(timeout=120)
+        part = json.loads(out.strip().splitlines()[-1])
+        lat += part["latencies"]
+        errors += part["error_count"]
+    lat.sort()
+    return {"rps": len(lat) / seconds, "errors": errors,
+            "p50": lat[len(lat) // 2] if lat else float("nan"),
+            "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")}
+
+
+def round_trips(db_url: str, key: Path, n: int = 50) -> float:
+    """Database round trips per signed submit, counted on the server's own engine."""
+    from distributor_server.embedded import start_embedded
+    from pulsa_protocol import wire
+    from sqlalchemy import event
+
+    creds = _kiosks(db_url, key, 1)[0]
+    counts = {"n": 0}
+
+    def bump(*_args: object, **_kw: object) -> None:
+        if not threading.current_thread().name.startswith("upstream"):  # not the sender's
+            counts["n"] += 1
+
+    with start_embedded(db_url, key_file=key, rate_limits={"default": 0}) as handle:
+        engine = handle.ctx.db.engine
+        http = requests.Session()
+
+        def submit() -> None:
+            ref = uuid.uuid4().hex
+            body = json.dumps({"sku": "TSEL10", "destination": "081234567890"}).encode()
+            path = f"/v1/topups/{ref}"
+            headers = {"Content-Type": "application/json",
+                       **wire.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path, body)}
+            assert http.put(handle.url + path, data=body, headers=headers).status_code == 201
+
+        submit()  # warm the pool
+        listeners = [(engine, "before_cursor_execute"), (engine, "begin"), (engine, "commit"),
+                     (engine, "rollback"), (engine.pool, "reset")]
+        if engine.pool._pre_ping:
+            listeners.append((engine.pool, "checkout"))
+        for target, name in listeners:
+            event.listen(target, name, bump)
+        for _ in range(n):
+            submit()
+        for target, name in listeners:
+            event.remove(target, name, bump)
+    return counts["n"] / n
+
+
+def _one_client(url: str, mode: str, creds: dict, n: int) -> float:
+    from pulsa_protocol import wire
+
+    http = requests.Session()
+    lat = []
+    for i in range(n + 20):
+        ref = uuid.uuid4().hex
+        if mode == "floor":
+            body = json.dumps({"ref_id": ref, "sku": "TSEL10",
+                               "destination": "081234567890"}).encode()
+            t0 = time.perf_counter()
+            reply = http.post(url + "/insert", data=body,
+                              headers={"Content-Type": "application/json"})
+        else:
+            body = json.dumps({"sku": "TSEL10", "destination": "081234567890"}).encode()
+            path = f"/v1/topups/{ref}"
+            t0 = time.perf_counter()
+            headers = {"Content-Type": "application/json",
+                       **wire.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path,
+                                           body)}
+            reply = http.put(url + path, data=body, headers=headers)
+        took = time.perf_counter() - t0
+        assert reply.status_code == 201, reply.text
+        if i >= 20:
+            lat.append(took)
+    lat.sort()
+    return lat[len(lat) // 2]
+
+
+def run(quick: bool) -> list[Result]:
+    seconds = 6.0 if quick else 15.0
+    n_single = 100 if quick else 300
+    with pg_database() as db_url, tempfile.TemporaryDirectory() as tmp:
+        if db_url is None:
+            return [Result(NAME, "skipped", 0, None, "count", "PostgreSQL needed", None,
+                           "PostgreSQL is not reachable at 127.0.0.1:5432")]
+        key = Path(tmp) / "master.key"
+        trips = round_trips(db_url, key)
+        creds = _kiosks(db_url, key, KIOSKS)
+        with _floor(db_url, 1) as floor_url:
+            floor_single = _one_client(floor_url, "floor", creds[0], n_single)
+            floor_load = _load("floor", floor_url, creds, seconds, CLIENT_PROCESSES)
+        with _server(db_url, key, 1) as url:
+            single = _one_client(url, "signed", creds[0], n_single)
+            one = _load("signed", url, creds, seconds, CLIENT_PROCESSES)
+        with _server(db_url, key, 2) as url:
+            two = _load("signed", url, creds, seconds, CLIENT_PROCESSES)
+    errors = one["errors"] + two["errors"] + floor_load["errors"]
+    note = (f"p50 {one['p50'] * 1000:.0f} ms, p99 {one['p99'] * 1000:.0f} ms at {KIOSKS} "
+            f"kiosks (floor p99 {floor_load['p99'] * 1000:.0f} ms); errors {errors}")
+    throughput = Result(NAME, f"submits/s, {KIOSKS} kiosks, 1 API process", one["rps"],
+                        floor_load["rps"], "req/s", ">= 0.5x and p99 < 300 ms",
+                        one["rps"] >= 0.5 * floor_load["rps"] and one["p99"] < 0.3, note)
+    scaling = Result(NAME, f"submits/s, {KIOSKS} kiosks, 2 API processes vs 1", two["rps"],
+                     one["rps"], "req/s", ">= 1.5x", two["rps"] >= 1.5 * one["rps"],
+                     f"2 processes: p50 {two['p50'] * 1000:.0f} ms, p99 "
+                     f"{two['p99'] * 1000:.0f} ms")
+    return [
+        Result(NAME, "database round trips per signed submit", trips, None, "count",
+               "reported", None),
+        ratio_result(NAME, "signed submit latency, one client (p50)", single * 1000,
+                     floor_single * 1000, "ms", 2.0),
+        throughput,
+        scaling,
+    ]
+
+
+if __name__ == "__main__":
+    for result in run("--quick" in sys.argv):
+        print(result)

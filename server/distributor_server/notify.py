@@ -1,0 +1,94 @@
+"""Wake-ups across processes: PostgreSQL ``LISTEN/NOTIFY`` (SQLite: in-process only).
+
+A write transaction that adds feed rows for a kiosk, or creates top-ups to send, marks its
+session (:func:`notify_on_commit`); just before the commit the database sends one
+``pg_notify`` per mark (:func:`install_commit_notify`), so the notice is delivered when, and
+only if, the rows are committed. Every API and worker process keeps one listening
+connection (:class:`Listener`) that turns the notices into the in-process wake-ups it
+already had: a feed tick for the kiosk's long polls and a wake of the upstream sender.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+FEED = "distributor_feed"
+"""Payload: the kiosk id whose feed gained rows."""
+DUE = "distributor_due"
+"""Payload empty: top-ups are waiting to be sent upstream."""
+_KEY = "pulsa.notify"
+_SEND = text("SELECT pg_notify(c, p) FROM unnest(CAST(:c AS text[]), CAST(:p AS text[])) "
+             "AS t(c, p)")
+
+
+def notify_on_commit(session: Session, channel: str, payload: str = "") -> None:
+    """Send ``channel``/``payload`` to every listening process when this session commits."""
+    session.info.setdefault(_KEY, set()).add((channel, payload))
+
+
+def install_commit_notify(factory: sessionmaker) -> None:
+    """On PostgreSQL: emit a session's marks in one statement just before it commits."""
+
+    @event.listens_for(factory, "before_commit")
+    def _send(session: Session) -> None:
+        marks = sorted(session.info.pop(_KEY, ()))
+        if marks:
+            session.execute(_SEND, {"c": [c for c, _p in marks], "p": [p for _c, p in marks]})
+
+    @event.listens_for(factory, "after_rollback")
+    def _drop(session: Session) -> None:
+        session.info.pop(_KEY, None)
+
+
+class Listener:
+    """One connection per process that LISTENs and calls ``on_feed(kiosk_id)``/``on_due()``.
+    It reconnects after a lost connection; meanwhile the long polls' periodic re-read and
+    the senders' idle polling still find everything, only later."""
+
+    def __init__(self, conninfo: str, on_feed: Callable[[int], None],
+                 on_due: Callable[[], None]) -> None:
+        self.conninfo = conninfo
+        self.on_feed = on_feed
+        self.on_due = on_due
+        self.connected = threading.Event()
+        self._stop = threading.Event()
+        self._conn: object = None
+        self._thread = threading.Thread(target=self._run, name="pg-listen", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(f"LISTEN {FEED}")
+                    conn.execute(f"LISTEN {DUE}")
+                    self.connected.set()
+                    self.on_due()  # anything notified while we were not listening
+                    while not self._stop.is_set():
+                        for notice in conn.notifies(timeout=1.0):
+                            self._deliver(notice.channel, notice.payload)
+            except Exception as exc:  # lost connection, database restart
+                self.connected.clear()
+                log.warning("LISTEN connection lost (%s); reconnecting", type(exc).__name__)
+                self._stop.wait(1.0)
+
+    def _deliver(self, channel: str, payload: str) -> None:
+        if channel == FEED and payload.isdigit():
+            self.on_feed(int(payload))
+        elif channel == DUE:
+            self.on_due()
