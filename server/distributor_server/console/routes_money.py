@@ -36,8 +36,9 @@ Finance = Annotated[ConsoleSession, Depends(need(Permission.DEPOSITS))]
 @router.get("/deposits")
 def deposits(request: Request, staff: Finance) -> Response:
     ctx = ctx_of(request)
+    closed = [t for t in queries.tickets(ctx, False, limit=60) if t.status != "open"][:30]
     return render(request, "deposits.html", staff=staff, nav="deposits",
-                  pending=queries.tickets(ctx), recent=queries.tickets(ctx, False, limit=30))
+                  pending=queries.tickets(ctx), recent=closed)
 
 
 def _ticket_id(text: str) -> int:
