@@ -31,6 +31,17 @@ LANG_COOKIE = "console_lang"
 FLASH_COOKIE = "console_flash"
 
 
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    # no other site may frame a page whose buttons move money (clickjacking), nor load scripts
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                               "base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
 class Permission(StrEnum):
     DASHBOARD = "dashboard"
     KIOSKS = "kiosks"
@@ -109,7 +120,7 @@ def render(request: Request, template: str, http_status: int = 200,
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         quote=quote, **values)
     reply = HTMLResponse(html, status_code=http_status)
-    reply.headers["Cache-Control"] = "no-store"
+    reply.headers.update(PAGE_HEADERS)
     if flash is not None:
         reply.delete_cookie(FLASH_COOKIE, path=f"{PREFIX}/")
     return reply
@@ -130,7 +141,11 @@ def _read_flash(request: Request) -> dict | None:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        text = i18n.t(lang_of(request), str(data["key"]), **dict(data["values"]))
+        lang = lang_of(request)
+        values = dict(data["values"])
+        if "status" in values:  # a ticket's status, in the reader's words
+            values["status"] = i18n.t(lang, f"ts_{values['status']}")
+        text = i18n.t(lang, str(data["key"]), **values)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
     return {"text": text, "error": bool(data.get("error"))}
