@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import pytest
 from distributor_server.console import staff as staff_mod
 from distributor_server.console import totp
-from distributor_server.embedded import EmbeddedServer
+from distributor_server.embedded import EmbeddedServer, start_embedded
+
+from tests.server.conftest import FAST
 
 PASSWORD = "kopi tubruk pagi hari"  # 21 characters, not a common one
 
@@ -33,6 +35,23 @@ class StaffLogin:
 
     def code(self, offset_steps: int = 0) -> str:
         return totp.code_at(self.secret, totp.time_step(time.time()) + offset_steps)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[EmbeddedServer]:
+    """One running server per database engine for a whole test module (its tests make their
+    own staff, kiosks and tickets with unique names), so the browser tests stay quick."""
+    if request.param == "sqlite":
+        where = tmp_path_factory.mktemp("console")
+        url, key_file = f"sqlite:///{where / 'server.sqlite3'}", where / "master.key"
+    else:
+        url, key_file = request.getfixturevalue("pg_url"), request.getfixturevalue("pg_key_file")
+    handle = start_embedded(url, key_file=key_file, **FAST)
+    try:
+        yield handle
+    finally:
+        handle.stop()
 
 
 @pytest.fixture
