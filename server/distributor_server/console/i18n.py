@@ -134,6 +134,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Kiosk {id}'s balance may not go below zero; lower the amount."),
     # transactions
     "search": ("Cari", "Search"),
+    "day": ("Tanggal", "Date"),
     "search_help": ("Nomor tujuan, ref_id atau SN", "Destination, ref_id or SN"),
     "all_kiosks": ("Semua konter", "All kiosks"), "all_statuses": ("Semua status",
                                                                    "All statuses"),

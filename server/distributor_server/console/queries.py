@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from pulsa_protocol import wire
 from sqlalchemy import func, or_, select
@@ -208,16 +208,36 @@ class TopUpRow:
     kiosk_created_at: datetime | None
 
 
+def _as_destination(text: str) -> str:
+    """A phone number as typed (+62 812-3456 7890, 62812...) the way top-ups store it."""
+    digits = "".join(ch for ch in text if ch not in " -.()")
+    if digits.startswith("+62"):
+        return "0" + digits[3:]
+    if digits.startswith("62") and len(digits) >= 10 and digits[2:3] == "8":
+        return "0" + digits[2:]
+    return digits
+
+
 def search_topups(ctx: ServerContext, text: str = "", kiosk_id: int | None = None,
-                  status: str = "", limit: int = 100) -> list[TopUpRow]:
-    """Newest first; ``text`` matches a destination, ref_id or SN (exact or a prefix)."""
+                  status: str = "", limit: int = 100, day: date | None = None
+                  ) -> list[TopUpRow]:
+    """Newest first; ``text`` matches a destination, ref_id or SN (exact or a prefix);
+    ``day`` is a local day of the distributor."""
     with ctx.db.read() as session:
         query = select(TopUp, Kiosk.name).join(Kiosk, Kiosk.id == TopUp.kiosk_id)
         text = text.strip()[:120]
         if text:
-            like = text.replace("\\", "").replace("%", "").replace("_", "") + "%"
-            query = query.where(or_(TopUp.destination.like(like), TopUp.ref_id.like(like),
-                                    TopUp.sn.like(like), TopUp.upstream_ref_id == text))
+            def prefix(value: str) -> str:
+                return value.replace("\\", "").replace("%", "").replace("_", "") + "%"
+
+            query = query.where(or_(TopUp.destination.like(prefix(_as_destination(text))),
+                                    TopUp.ref_id.like(prefix(text)), TopUp.sn.like(prefix(text)),
+                                    TopUp.upstream_ref_id == text))
+        if day is not None:
+            zone = local_zone(ctx.settings.timezone)
+            start = datetime(day.year, day.month, day.day, tzinfo=zone)
+            query = query.where(TopUp.created_at >= start.astimezone(UTC),
+                                TopUp.created_at < (start + timedelta(days=1)).astimezone(UTC))
         if kiosk_id is not None:
             query = query.where(TopUp.kiosk_id == kiosk_id)
         if status in STATUSES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -60,13 +61,17 @@ def kiosk_page(request: Request, kiosk_id: str,
 @router.get("/transactions")
 def transactions(request: Request,
                  staff: Annotated[ConsoleSession, Depends(need(Permission.TRANSACTIONS))],
-                 q: str = "", kiosk: str = "", status: str = "") -> Response:
+                 q: str = "", kiosk: str = "", status: str = "", day: str = "") -> Response:
     ctx = ctx_of(request)
     kiosk_id = _id_or_none(kiosk)
-    rows = queries.search_topups(ctx, q, kiosk_id, status)
+    try:
+        on = date.fromisoformat(day) if day else None
+    except ValueError:
+        on = None
+    rows = queries.search_topups(ctx, q, kiosk_id, status, day=on)
     return render(request, "transactions.html", staff=staff, nav="transactions", rows=rows,
                   q=q[:120], kiosk_id=kiosk_id, status=status, statuses=queries.STATUSES,
-                  kiosks=queries.kiosk_rows(ctx))
+                  kiosks=queries.kiosk_rows(ctx), day=on.isoformat() if on else "")
 
 
 @router.get("/transactions/{topup_id}")

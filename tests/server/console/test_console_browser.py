@@ -24,6 +24,9 @@ def test_sign_in_with_password_and_totp_reaches_the_dashboard(console, make_staf
     assert f"Masuk sebagai {boss.username}" in console.text("header")
     cookie = console.driver.get_cookie(sessions.COOKIE)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    console.open("/console/lang/en?next=/console/kiosks")  # the switch at the top
+    assert console.path == "/console/kiosks"
+    assert console.text("h1") == "Kiosks" and "Sign out" in console.text("header")
 
 
 def test_a_wrong_code_and_a_replayed_code_are_refused(console, make_staff, server):

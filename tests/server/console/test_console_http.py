@@ -5,11 +5,15 @@ money, the pages' security headers. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 
 import pytest
 import requests
-from distributor_server import kiosks, tickets
+from distributor_server import kiosks, tickets, topups
+from distributor_server.clock import local_zone, utcnow
 from distributor_server.console.audit import recent
+from pulsa_protocol import wire
 
 FLASH = re.compile(r'class="flash( error)?"[^>]*>([^<]+)<')
 
@@ -124,3 +128,26 @@ def test_the_sign_in_form_refuses_a_post_without_its_token(server, make_staff):
                           data={"username": boss.username, "password": boss.password})
     assert reply.status_code == 403
     assert "console_session" not in reply.cookies
+
+
+def _listed(reply: requests.Response, destination: str) -> bool:
+    return f">{destination}</td>" in reply.text
+
+
+def test_transactions_are_found_by_a_number_as_typed_a_day_and_a_ref_id(
+        server, make_staff, kiosk):
+    ref = str(uuid.uuid4())
+    topups.submit_topups(server.ctx, kiosk, [wire.TopUpRequest(
+        ref_id=ref, sku="TSEL10", destination="081398760011")])  # ends in 1: never failed
+    desk = Staff(server.url, make_staff("meja", "desk"))
+    today = utcnow().astimezone(local_zone(server.ctx.settings.timezone)).date()
+    number = "081398760011"
+    assert _listed(desk.get(
+        f"/console/transactions?q=%2B62+813-9876-0011&day={today}&kiosk={kiosk}"), number)
+    assert _listed(desk.get(f"/console/transactions?q={ref[:8]}"), number)
+    assert not _listed(desk.get(
+        f"/console/transactions?q={number}&day={today - timedelta(days=1)}"), number)
+    assert not _listed(desk.get(
+        f"/console/transactions?q={number}&status=failed&kiosk={kiosk}"), number)
+    odd = desk.get("/console/transactions?day=kemarin&status=x&kiosk=-1&q=%25%5C_")
+    assert odd.status_code == 200  # nonsense filters are ignored, never a 500
