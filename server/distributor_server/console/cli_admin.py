@@ -2,7 +2,8 @@
 
 ``admin add --username U --role R`` asks for the password twice on a terminal (or reads one
 line from stdin with ``--password-stdin``), then prints the ``otpauth://`` URI to enrol an
-authenticator app and the recovery codes, each shown this once.
+authenticator app (on a terminal also as a QR code to scan) and the recovery codes, each
+shown this once.
 """
 
 from __future__ import annotations
@@ -45,6 +46,19 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
+def terminal_qr(text: str) -> str:
+    """``text`` as a QR code in block characters, dark on a light terminal or the reverse."""
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    code.add_data(text)
+    out = io.StringIO()
+    code.print_ascii(out=out, invert=True)
+    return out.getvalue().rstrip("\n")
+
+
 def run(args: argparse.Namespace, ctx: ServerContext) -> int:
     if args.action == "list":
         rows = staff.list_staff(ctx.db)
@@ -65,7 +79,10 @@ def run(args: argparse.Namespace, ctx: ServerContext) -> int:
                           "recovery_codes": enrolment.recovery_codes}, indent=2))
         return 0
     print(f"staff user {enrolment.username} ({enrolment.role}) created.")
-    print("Add this to an authenticator app (or make a QR code of it):")
+    if sys.stdout.isatty():
+        print("Scan this with an authenticator app (Google Authenticator, Aegis, ...):")
+        print(terminal_qr(enrolment.otpauth_uri))
+    print("Or type this into the app:")
     print(enrolment.otpauth_uri)
     print("Recovery codes, each works once; keep them somewhere safe (shown only now):")
     print("  " + "  ".join(enrolment.recovery_codes))

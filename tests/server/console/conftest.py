@@ -21,8 +21,6 @@ from distributor_server.console import staff as staff_mod
 from distributor_server.console import totp
 from distributor_server.embedded import EmbeddedServer, start_embedded
 
-from tests.server.conftest import FAST
-
 PASSWORD = "kopi tubruk pagi hari"  # 21 characters, not a common one
 
 
@@ -47,7 +45,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         url, key_file = f"sqlite:///{where / 'server.sqlite3'}", where / "master.key"
     else:
         url, key_file = request.getfixturevalue("pg_url"), request.getfixturevalue("pg_key_file")
-    handle = start_embedded(url, key_file=key_file, **FAST)
+    handle = start_embedded(url, key_file=key_file)  # no FAST polling: the pages need no worker
     try:
         yield handle
     finally:

@@ -144,6 +144,15 @@ def test_admin_add_prints_the_enrolment_uri(tmp_path, capsys, monkeypatch):
     assert len(re.findall(r"\b[a-z2-7]{5}-[a-z2-7]{5}\b", out)) == staff.RECOVERY_CODES
 
 
+def test_the_enrolment_qr_code_is_printable_blocks():
+    from distributor_server.console.cli_admin import terminal_qr
+
+    picture = terminal_qr("otpauth://totp/Pulsa%20Distributor%3Aboss?secret=" + "A" * 32)
+    rows = picture.splitlines()
+    assert len(rows) > 15 and len({len(r) for r in rows}) == 1  # a square of equal rows
+    assert set(picture) <= set("█▀▄ \xa0\n")  # qrcode pads with no-break spaces
+
+
 def test_admin_add_without_a_terminal_or_stdin_password_exits_2(tmp_path, capsys,
                                                                  monkeypatch):
     url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
