@@ -78,7 +78,7 @@ def make_screenshots(outdir: Path) -> list[Path]:
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--hide-scrollbars", "--force-device-scale-factor=1"):
+                "--hide-scrollbars", "--force-device-scale-factor=1", "--lang=id-ID"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     saved: list[Path] = []
