@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml protocol/pyproject.toml server/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run demo-reset test bench lint screenshots clean
+.PHONY: run demo-reset test bench lint screenshots console-screenshots clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tools.screenshots
+
+# the distributor's web console, in headless Chromium (apt-get install chromium chromium-driver)
+console-screenshots: $(STAMP)
+	$(BIN)/python -m tools.console_screenshots
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

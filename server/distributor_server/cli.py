@@ -179,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="what needs settling by hand (e.g. Sukses after a refund)")
     isub = inc.add_subparsers(dest="action", required=True, parser_class=_Parser)
     isub.add_parser("list", parents=[common], help="list incidents, oldest first")
+
+    from distributor_server.console import cli_admin
+
+    cli_admin.register(sub, common, _Parser)
     return parser
 
 
@@ -256,6 +260,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{i.id:>5} {i.created_at:%Y-%m-%d %H:%M:%S} {i.kind:<22} kiosk {i.kiosk_id:<5}"
                 f" {format_rupiah(i.amount):>12} {i.ref_id}  {i.detail}" for i in found)
                 or "no incidents")
+        elif args.command == "admin":
+            from distributor_server.console import cli_admin
+
+            return cli_admin.run(args, ctx)
         elif args.command == "products":
             plist = products.prices_since(ctx.db, 0)
             _print(args, plist.model_dump(mode="json"), "\n".join(

@@ -13,6 +13,7 @@ from distributor_server.api import routes_kiosk, routes_public, routes_topups
 from distributor_server.api.errors import install_error_handlers
 from distributor_server.api.limits import BodyLimitMiddleware
 from distributor_server.api.reply_signing import ReplySigningMiddleware
+from distributor_server.console import mount_console
 from distributor_server.context import ServerContext
 
 
@@ -36,6 +37,7 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
     app.include_router(routes_public.router)
     app.include_router(routes_kiosk.router)
     app.include_router(routes_topups.router)
+    mount_console(app)  # the service desk's web console under /console/
     app.add_middleware(ReplySigningMiddleware)  # inside the body cap: signs identified replies
     app.add_middleware(BodyLimitMiddleware, max_bytes=wire.MAX_BODY_BYTES)
     return app
