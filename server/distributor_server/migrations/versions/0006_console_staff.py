@@ -1,7 +1,7 @@
 """The service desk console: staff users, recovery codes, sessions and the audit trail.
 
-Revision ID: 0010
-Revises: 0004 (re-chained after the other 0005+ migrations at merge time)
+Revision ID: 0006
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
