@@ -9,6 +9,7 @@ writer thread; the screen stays responsive and shows the result when it lands.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
@@ -31,12 +32,15 @@ from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
 from kiosk_pos.ui.number_field import NumberField
 from kiosk_pos.ui.operations import OpFailure, WriteOp
-from kiosk_pos.ui.payment import PaymentPanel
+from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.product_grid import KINDS, ProductGrid
 from kiosk_pos.ui.recent import RecentSales
-from kiosk_pos.ui.search import SearchPanel
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import OK_COLOUR, badge_style, label
+
+if TYPE_CHECKING:
+    from kiosk_pos.ui.payment import PaymentPanel
+    from kiosk_pos.ui.search import SearchPanel
 
 log = logging.getLogger(__name__)
 
@@ -91,14 +95,11 @@ class SalesScreen(QWidget):
         entry_layout.addLayout(tools)
         entry_layout.addWidget(self.hint)
 
-        self.payment = PaymentPanel()
-        self.payment.submitted.connect(self._pay)
-        self.payment.cancelled.connect(self.show_entry)
-        self.search = SearchPanel(kiosk.catalog)
-        self.search.chosen.connect(self._search_chosen)
-        self.search.closed.connect(self.show_entry)
+        # Payment and search are built when first opened (placeholders until then).
+        self._payment: PaymentPanel | None = None
+        self._search: SearchPanel | None = None
         self.stack = QStackedWidget()
-        for page in (entry, self.payment, self.search):
+        for page in (entry, QWidget(), QWidget()):
             self.stack.addWidget(page)
 
         # -- last sale: the change, large
@@ -146,6 +147,28 @@ class SalesScreen(QWidget):
         self.retranslate()
         self._number_changed("")
 
+    @property
+    def payment(self) -> PaymentPanel:
+        if self._payment is None:
+            from kiosk_pos.ui.payment import PaymentPanel
+
+            self._payment = PaymentPanel()
+            self._payment.submitted.connect(self._pay)
+            self._payment.cancelled.connect(self.show_entry)
+            place_page(self.stack, PAYMENT, self._payment)
+        return self._payment
+
+    @property
+    def search(self) -> SearchPanel:
+        if self._search is None:
+            from kiosk_pos.ui.search import SearchPanel
+
+            self._search = SearchPanel(self.kiosk.catalog)
+            self._search.chosen.connect(self._search_chosen)
+            self._search.closed.connect(self.show_entry)
+            place_page(self.stack, SEARCH, self._search)
+        return self._search
+
     def _shortcuts(self, entry: QWidget) -> None:
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for i, kind in enumerate(KINDS):
@@ -169,8 +192,9 @@ class SalesScreen(QWidget):
         self.search_button.setText(tr("ui.sale.search"))
         self.hint.setText(tr("ui.sale.hint"))
         self.change_caption.setText(tr("ui.sale.change"))
-        for widget in (self.grid, self.payment, self.search, self.cart, self.recent):
-            widget.retranslate()
+        for widget in (self.grid, self._payment, self._search, self.cart, self.recent):
+            if widget is not None:  # a panel not built yet is translated when it is
+                widget.retranslate()
         if self.last_record is not None:
             self._show_last(self.last_record)
         self._number_changed(self.number.text())
@@ -199,16 +223,18 @@ class SalesScreen(QWidget):
                 self.grid.select(0)
 
     def open_search(self) -> None:
+        search = self.search
         self.stack.setCurrentIndex(SEARCH)
-        self.search.start()
+        search.start()
 
     def open_payment(self) -> None:
         if not len(self.cart):
             self.show_entry()
             self.error.setText(tr("error.cart_empty"))
             return
+        payment = self.payment
         self.stack.setCurrentIndex(PAYMENT)
-        self.payment.start(self.cart.total_amount())
+        payment.start(self.cart.total_amount())
 
     def _focus_cart(self) -> None:
         if len(self.cart):
