@@ -42,7 +42,7 @@ def test_login_sale_history_report_and_language_stay_off_the_gui_thread(qtbot, g
     with qtbot.waitSignal(sales.sale_done, timeout=5000) as saved:
         pay_cash(qtbot, sales, "20000")
     sale = saved.args[0]
-    qtbot.waitUntil(lambda: sales.recent.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: sales.recent.model.rowCount() == 1, timeout=3000)
     qtbot.waitUntil(lambda: window.status.queue.text() == "Antrean kirim: 1", timeout=3000)
 
     with qtbot.waitSignal(window.history.loaded, timeout=5000):
