@@ -84,6 +84,8 @@ def run(quick: bool) -> list[Result]:
     rss = {n: median([r.peak_mib for r in rs]) for n, rs in runs.items()}
     say(f"  {repeats} runs each, alternating; spawn to exit medians: " + ", ".join(
         f"{n} {median([r.exit_wall for r in rs]):.3f} s" for n, rs in runs.items()))
+    say("  CPU time (user + system, to exit), steadier than wall time on a busy machine: "
+        + ", ".join(f"{n} {median([r.cpu for r in rs]):.3f} s" for n, rs in runs.items()))
     cmd = "kiosk-pos gui --self-test"
     bare = "baseline: bare PySide6 QMainWindow process, spawn to ready"
     empty = "baseline: the same command on the empty demo database"
