@@ -142,7 +142,8 @@ class MainWindow(QMainWindow):
         if self._sales is None:
             from kiosk_pos.ui.sales_screen import SalesScreen
 
-            self._sales = SalesScreen(self.kiosk, self.tasks)
+            # Made in its stack, so it is not restyled again when placed (see its __init__).
+            self._sales = SalesScreen(self.kiosk, self.tasks, self.pages)
             self._sales.set_clerk(self.user)
             place_page(self.pages, 0, self._sales)
         return self._sales

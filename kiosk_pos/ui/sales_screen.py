@@ -57,6 +57,26 @@ class SalesScreen(QWidget):
         self.clerk: User | None = None
         catalog = kiosk.catalog.catalog
 
+        # The frame first, each container in its place before it is filled: under the
+        # application's style sheet a widget is restyled, with its whole subtree, each time
+        # it changes parent, so a screen built bottom-up restyled its leaves once per level.
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(split)
+        left = QWidget()
+        split.addWidget(left)
+        right = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(right)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        left_layout.addWidget(self.stack, 1)
+        entry = QWidget()
+        self.stack.addWidget(entry)
+        entry_layout = QVBoxLayout(entry)
+        entry_layout.setContentsMargins(0, 0, 0, 0)
+
         # -- entry page: number, badge, error, grid, hint
         self.number_caption = label("")
         self.number = NumberField()
@@ -79,15 +99,12 @@ class SalesScreen(QWidget):
         self.search_button.clicked.connect(self.open_search)
         self.hint = label("", "caption")
         self.hint.setWordWrap(True)
-        entry = QWidget()
         number_row = QHBoxLayout()
         number_row.addWidget(self.number, 1)
         number_row.addWidget(self.badge)
         tools = QHBoxLayout()
         tools.addWidget(self.add_button)
         tools.addWidget(self.search_button)
-        entry_layout = QVBoxLayout(entry)
-        entry_layout.setContentsMargins(0, 0, 0, 0)
         entry_layout.addWidget(self.number_caption)
         entry_layout.addLayout(number_row)
         entry_layout.addWidget(self.error)
@@ -98,9 +115,8 @@ class SalesScreen(QWidget):
         # Payment and search are built when first opened (placeholders until then).
         self._payment: PaymentPanel | None = None
         self._search: SearchPanel | None = None
-        self.stack = QStackedWidget()
-        for page in (entry, QWidget(), QWidget()):
-            self.stack.addWidget(page)
+        for _page in (PAYMENT, SEARCH):
+            self.stack.addWidget(QWidget())
 
         # -- last sale: the change, large
         self.last_sale = QFrame()
@@ -121,25 +137,14 @@ class SalesScreen(QWidget):
         self.cart = CartWidget()
         self.cart.pay_requested.connect(self.open_payment)
         self.recent = RecentSales(kiosk.timezone())
-        right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.cart)
         right.addWidget(self.recent)
         right.setSizes([380, 320])
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.stack, 1)
         left_layout.addWidget(self.last_sale)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([700, 580])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(split)
 
         self._shortcuts(entry)
         self.wedge = BarcodeWedge(self, lambda code: code in self.kiosk.catalog.catalog.by_barcode,
