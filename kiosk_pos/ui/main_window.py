@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.bridge.sale_saved.connect(self._sale_saved)
         self.bridge.topup_changed.connect(self._topup_changed)
         self.bridge.notice.connect(self.notices.show_notice)
+        self.bridge.catalog_changed.connect(self._catalog_changed)
         self.resize(1280, 800)
         self.retranslate()
         self.login.reset()
@@ -259,6 +260,14 @@ class MainWindow(QMainWindow):
             return
         QueryOp(self, lambda: self.kiosk.sales.by_ref_id(topup.ref_id)).success(  # older sale
             lambda older: self.notices.show_notice(self.refund_text(topup, older))
+        ).run(self.tasks)
+
+    def _catalog_changed(self) -> None:
+        """A new price list (sync): read the catalogue again beside the writer, so the sales
+        screen, built now or after the next PIN, keeps looking products up in memory."""
+        kiosk = self.kiosk
+        QueryOp(self, lambda: kiosk.catalog.catalog).success(
+            lambda _catalog: self._sales.catalog_changed() if self._sales is not None else None
         ).run(self.tasks)
 
     def refund_text(self, topup: TopUpRecord, sale: SaleRecord | None) -> str:

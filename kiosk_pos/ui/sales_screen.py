@@ -208,6 +208,10 @@ class SalesScreen(QWidget):
     def set_clerk(self, user: User | None) -> None:
         self.clerk = user
 
+    def catalog_changed(self) -> None:
+        """The catalogue was read again (new prices): show the products for the number typed."""
+        self._number_changed(self.number.text())
+
     def reset(self) -> None:
         """Ready for the next customer: empty form, focus in the number field."""
         self.number.clear()
