@@ -3,7 +3,7 @@
 A Qt model, like the History screen's (``ui/history_model.py``): one row per sale line,
 newest sale first. A change touches what changed and nothing else: a top-up's new status
 repaints its line's row (one ``dataChanged``), a new sale is its rows inserted at the top
-(and the oldest sale's rows removed past the limit). Rows keep one height (two lines), so
+(and the oldest sale's rows removed past the limit). Rows keep one height (three lines), so
 a change never measures the other rows.
 """
 
@@ -35,7 +35,8 @@ from kiosk_pos.ui.theme import label, status_colour
 
 RECENT_LIMIT = 30
 ITEM, STATUS = range(2)
-ROW_LINES = 2  # "what" is two lines (item, then time · number · amount); so is "Sukses\nSN"
+ROW_LINES = 3  # "what" is two lines (item, then time · number · amount), wrapped to three
+SN_SAMPLE = "SN 0000000000"  # the status column fits a usual serial under "Sukses"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -227,15 +228,15 @@ class RecentSales(QWidget):
         return self.text_of_row(row, STATUS)
 
     def _fit(self) -> None:
-        """Row height for two lines and the status column for its widest word, measured
+        """Row height for three lines and the status column for its widest word, measured
         once (and again when the language changes), never per row."""
         metrics = self.table.fontMetrics()
         self.table.verticalHeader().setDefaultSectionSize(
-            metrics.lineSpacing() * ROW_LINES + 12)
+            metrics.lineSpacing() * ROW_LINES + 8)
         bold = QFont(self.table.font())
         bold.setBold(True)
         wide = QFontMetrics(bold)
         words = [tr(f"status.{s}") for s in ("queued", "pending", "success", "failed", "done")]
         widest = max([wide.horizontalAdvance(w) for w in words]
-                     + [wide.horizontalAdvance("SN 00000000000000")])
+                     + [wide.horizontalAdvance(SN_SAMPLE)])
         self.table.horizontalHeader().resizeSection(STATUS, widest + 24)
