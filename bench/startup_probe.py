@@ -2,7 +2,7 @@
 
 Runs CMD once and prints one JSON line: the wall time from spawn to the child's
 ``ready in`` line and to its exit, the child's own ``ready in`` figure, its exit code, and
-its peak RSS from ``getrusage(RUSAGE_CHILDREN)``.
+its peak RSS and CPU time (user + system, to exit) from ``getrusage(RUSAGE_CHILDREN)``.
 
 Why a separate process: on Linux a child's ``ru_maxrss`` starts from the RSS of the
 process that spawned it (exec carries the old address space's high-water mark over), so
@@ -39,10 +39,11 @@ def main(cmd: list[str]) -> int:
             own = float(found.group(1))
     code = proc.wait()
     exit_wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
     print(json.dumps({"ready_wall": ready_wall, "exit_wall": exit_wall, "ready": own,
-                      "code": code, "peak_mib": peak * scale / 2**20}))
+                      "code": code, "peak_mib": usage.ru_maxrss * scale / 2**20,
+                      "cpu": usage.ru_utime + usage.ru_stime}))
     return 0
 
 

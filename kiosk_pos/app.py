@@ -80,7 +80,7 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
     from kiosk_pos.session import AppSession
     from kiosk_pos.ui.main_window import MainWindow
     from kiosk_pos.ui.tasks import TaskManager
-    from kiosk_pos.ui.theme import apply_theme
+    from kiosk_pos.ui.theme import apply_fonts, apply_style
 
     data_dir = Path(data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -92,17 +92,19 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
         _refuse(i18n.tr("ui.app.already_open", path=str(data_dir)), interactive=not self_test)
         return EXIT_ALREADY_OPEN
     try:
-        apply_theme(app)  # type: ignore[arg-type]
+        apply_fonts(app)  # type: ignore[arg-type]
         try:
             session = AppSession.open(data_dir, demo=demo, printing=not self_test,
                                       sync=not self_test, verify=not self_test,
                                       backups=not self_test)
         except (StoreError, KioskError) as exc:
+            apply_style(app)  # type: ignore[arg-type]
             _refuse(exc.message, interactive=not self_test)
             return EXIT_STORE_ERROR
         i18n.set_language(pick_language(session.kiosk, language))
         clerk = first_clerk(session.kiosk) if self_test else None
         window = MainWindow(session.kiosk, TaskManager(), session=session)
+        apply_style(app)  # type: ignore[arg-type]  # once the window is built: see apply_style
         session.kiosk.db.forbid_thread(threading.get_ident())
         try:
             if clerk is not None:

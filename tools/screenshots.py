@@ -86,7 +86,7 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         sales = window.sales
         kiosk.events.trigger(TOPUP_CHANGED, ok.topup)
         kiosk.events.trigger(SYNC_STATE, {"online": True, "queue": 1, "last_sync": None})
-        _wait(app, lambda: sales.recent.table.rowCount() == 4)
+        _wait(app, lambda: sales.recent.model.rowCount() == 4)
 
         sales.number.setText("0812 3456 7890")
         sales.focus_grid()

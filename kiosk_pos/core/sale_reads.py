@@ -1,6 +1,8 @@
-"""Reading sales back as records through a plain sqlite3 cursor: three queries for any
-number of sales. The sales screen's first figures (today's recent sales, the deposit, the
-queue) come from here, so logging in does not wait for SQLAlchemy to import.
+"""Reading sales back as records, the one place that does: three queries for any number
+of sales, today's recent sales, a day's sales a page at a time (newest first) with the
+day's count and total as one aggregate, the queue and the deposit. Through a plain sqlite3
+cursor (:meth:`Database.read_raw`), so the sales screen's first figures do not wait for
+SQLAlchemy to import.
 
 Columns are read in the formats SQLAlchemy's SQLite types store them: ``DateTime`` as
 ``YYYY-MM-DD HH:MM:SS.ffffff`` (naive UTC), ``Date`` as ``YYYY-MM-DD``.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from kiosk_pos.core.clock import from_db
@@ -30,7 +33,10 @@ _LINES = ("SELECT id, sale_id, sku, name, kind, operator, qty, unit_price, unit_
           "destination FROM sale_lines WHERE sale_id IN ({marks}) ORDER BY id")
 _TOPUPS = ("SELECT sale_line_id, ref_id, sku, destination, status, sn, message, cost, "
            "updated_at FROM topups WHERE sale_line_id IN ({marks})")
-_RECENT = "SELECT id FROM sales WHERE business_date = ? ORDER BY id DESC LIMIT ?"
+_NEWEST = "SELECT id FROM sales WHERE business_date = ? ORDER BY id DESC LIMIT ?"
+_OLDER = ("SELECT id FROM sales WHERE business_date = ? AND id < ? "
+          "ORDER BY id DESC LIMIT ?")
+_TOTALS = "SELECT count(*), coalesce(sum(total), 0) FROM sales WHERE business_date = ?"
 _FOR_DAY = "SELECT id FROM sales WHERE business_date = ? ORDER BY id"
 _BY_REF = ("SELECT l.sale_id FROM sale_lines l JOIN topups t ON t.sale_line_id = l.id "
            "WHERE t.ref_id = ?")
@@ -76,8 +82,47 @@ def load_sales(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[SaleRecord]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class DayPage:
+    """One page of a day's sales, newest first, with the whole day's count and total."""
+
+    day: date
+    sales: list[SaleRecord]
+    count: int
+    total: int
+    more: bool  # older sales of the day remain after this page
+
+
 def recent_sale_ids(cur: sqlite3.Cursor, day: date, limit: int) -> list[int]:
-    return [r[0] for r in cur.execute(_RECENT, (day.isoformat(), limit))]
+    return day_page_ids(cur, day, None, limit)
+
+
+def day_page_ids(cur: sqlite3.Cursor, day: date, before_id: int | None,
+                 limit: int) -> list[int]:
+    """Up to ``limit`` ids of the day's sales older than ``before_id``, newest first.
+
+    Bounded whatever the day holds: ix_sales_business_date keeps (business_date, rowid)
+    in order, so SQLite walks the index backwards from ``before_id`` and stops at
+    ``limit`` (no sort, no scan of the day)."""
+    if before_id is None:
+        rows = cur.execute(_NEWEST, (day.isoformat(), limit))
+    else:
+        rows = cur.execute(_OLDER, (day.isoformat(), before_id, limit))
+    return [r[0] for r in rows]
+
+
+def day_totals(cur: sqlite3.Cursor, day: date) -> tuple[int, int]:
+    """The day's number of sales and their total in rupiah, counted by the database."""
+    count, total = cur.execute(_TOTALS, (day.isoformat(),)).fetchone()
+    return int(count), int(total)
+
+
+def day_page(cur: sqlite3.Cursor, day: date, before_id: int | None, limit: int,
+             with_totals: bool = True) -> DayPage:
+    """A page of the day's sales (one more id is read to know whether older ones remain)."""
+    ids = day_page_ids(cur, day, before_id, limit + 1)
+    count, total = day_totals(cur, day) if with_totals else (-1, -1)
+    return DayPage(day, load_sales(cur, ids[:limit]), count, total, len(ids) > limit)
 
 
 def sale_ids_for_day(cur: sqlite3.Cursor, day: date) -> list[int]:

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
@@ -31,6 +30,8 @@ from kiosk_pos.core.records import (
     User,
 )
 from kiosk_pos.core.sale_reads import (
+    DayPage,
+    day_page,
     load_sales,
     recent_sale_ids,
     sale_id_for_ref,
@@ -38,9 +39,6 @@ from kiosk_pos.core.sale_reads import (
     unsent_count,
 )
 from kiosk_pos.store import Database
-
-if TYPE_CHECKING:  # the History page's SQLAlchemy queries load when it first asks
-    from kiosk_pos.core.sale_queries import DayPage
 
 HISTORY_PAGE = 200  # sales per page of a day's history
 
@@ -201,10 +199,8 @@ class SaleService:
         """The day's sales newest first, ``limit`` at a time (``before_id``: the oldest
         already shown), with the day's count and total from one aggregate (in the same
         read, so they agree with the page) unless ``with_totals`` is False."""
-        from kiosk_pos.core.sale_queries import day_page
-
-        with self._db.read() as conn:
-            return day_page(conn, day, before_id, limit, with_totals)
+        with self._db.read_raw() as cur:
+            return day_page(cur, day, before_id, limit, with_totals)
 
     def recent(self, limit: int = 50) -> list[SaleRecord]:
         """Today's newest sales first (for the sales screen)."""

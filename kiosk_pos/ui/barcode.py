@@ -4,6 +4,14 @@ A scanner types digits a few milliseconds apart, then Enter. This filter only
 watches keys (it never swallows digits); when an Enter ends a fast burst of
 digits that is a known barcode, it swallows that Enter and reports the code.
 Text fields handle their own Enter (the number field checks barcodes itself).
+
+The filter is installed only while the focus is on a widget of this screen that is not
+a text field (at start-up the focus is in the number field, so it is off). An
+application-wide filter passes every event of the process through Python: thousands
+during start-up alone, and the first events of each kind made PySide6 build its Python
+types for whole Qt modules (~60 ms). It follows ``focusObjectChanged``, which names only
+the new focus: ``focusChanged`` also names the widget losing it, which can be one Qt is
+destroying, and handing that to Python can crash.
 """
 
 from __future__ import annotations
@@ -28,14 +36,31 @@ class BarcodeWedge(QObject):
         self._on_scan = on_scan
         self._buffer = ""
         self._last = 0.0
+        self._installed = False
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        if isinstance(app, QApplication):
+            app.focusObjectChanged.connect(self._focus_changed)
+            self._focus_changed(app.focusObject())
 
     def uninstall(self) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
+            app.focusObjectChanged.disconnect(self._focus_changed)
+        self._set_installed(False)
+
+    def _focus_changed(self, focus: QObject | None) -> None:
+        self._set_installed(isinstance(focus, QWidget) and not isinstance(focus, QLineEdit)
+                            and self._scope.isAncestorOf(focus))
+
+    def _set_installed(self, wanted: bool) -> None:
+        app = QApplication.instance()
+        if wanted == self._installed or app is None:
+            return
+        if wanted:
+            app.installEventFilter(self)
+        else:
             app.removeEventFilter(self)
+        self._installed = wanted
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
-from kiosk_pos.core.sale_queries import DayPage
+from kiosk_pos.core.sale_reads import DayPage
 from kiosk_pos.core.sales import HISTORY_PAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel

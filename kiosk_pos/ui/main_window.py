@@ -10,7 +10,6 @@ once, the print queue attaches to it on its own.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -36,7 +35,7 @@ from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.login import LoginScreen
 from kiosk_pos.ui.notices import NoticeArea
 from kiosk_pos.ui.operations import QueryOp, WriteOp
-from kiosk_pos.ui.sales_screen import SalesScreen
+from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
 
@@ -44,11 +43,12 @@ if TYPE_CHECKING:
     from kiosk_pos.session import AppSession
     from kiosk_pos.ui.history import HistoryView
     from kiosk_pos.ui.report_view import ReportView
+    from kiosk_pos.ui.sales_screen import SalesScreen
+    from kiosk_pos.ui.tools import ToolDialogs
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
-MenuAction = tuple[str, Callable[[], None]]  # (label, callback) for extra buttons
 
 
 class MainWindow(QMainWindow):
@@ -67,9 +67,10 @@ class MainWindow(QMainWindow):
 
         self.login = LoginScreen(kiosk, self.tasks)
         self.login.logged_in.connect(self.start_session)
-        self.sales = SalesScreen(kiosk, self.tasks)
-        # History and the report are built when first shown (or first reached from code):
-        # start-up builds only what the first screen needs.
+        # Every page is built when first shown (or first reached from code): start-up
+        # builds only the PIN login; the sales screen follows the first good PIN.
+        self._sales: SalesScreen | None = None
+        _ = kiosk.catalog.catalog  # read now, before the GUI thread is barred from the database
         self._history: HistoryView | None = None
         self._report: ReportView | None = None
         self.notices = NoticeArea()
@@ -87,14 +88,13 @@ class MainWindow(QMainWindow):
             self.nav.append(button)
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.show_page(i))
         nav_row.addStretch(1)
-        actions = self._menu_actions()
         self.tools_button: QPushButton | None = None
-        if actions:  # one button with a menu keeps the top bar narrow at 1024 px
+        self._tools: ToolDialogs | None = None
+        if session is not None:  # one button with a menu keeps the top bar narrow at 1024 px
             self.tools_button = QPushButton()
             self.tools_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             menu = QMenu(self.tools_button)
-            for text, callback in actions:
-                menu.addAction(text, callback)
+            menu.aboutToShow.connect(self._fill_tools_menu)  # the tools load when first opened
             self.tools_button.setMenu(menu)
             nav_row.addWidget(self.tools_button)
             QShortcut(QKeySequence("Alt+M"), self, self.tools_button.showMenu)
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         nav_row.addWidget(self.lock)
 
         self.pages = QStackedWidget()
-        for page in (self.sales, QWidget(), QWidget()):  # placeholders until first shown
+        for page in (QWidget(), QWidget(), QWidget()):  # placeholders until first shown
             self.pages.addWidget(page)
         work = QWidget()
         work_layout = QVBoxLayout(work)
@@ -132,11 +132,23 @@ class MainWindow(QMainWindow):
         self.bridge.sale_saved.connect(self._sale_saved)
         self.bridge.topup_changed.connect(self._topup_changed)
         self.bridge.notice.connect(self.notices.show_notice)
+        self.bridge.catalog_changed.connect(self._catalog_changed)
         self.resize(1280, 800)
         self.retranslate()
         self.login.reset()
 
     # -- pages built on first use ---------------------------------------------------------
+    @property
+    def sales(self) -> SalesScreen:
+        if self._sales is None:
+            from kiosk_pos.ui.sales_screen import SalesScreen
+
+            # Made in its stack, so it is not restyled again when placed (see its __init__).
+            self._sales = SalesScreen(self.kiosk, self.tasks, self.pages)
+            self._sales.set_clerk(self.user)
+            place_page(self.pages, 0, self._sales)
+        return self._sales
+
     @property
     def history(self) -> HistoryView:
         if self._history is None:
@@ -144,7 +156,7 @@ class MainWindow(QMainWindow):
 
             self._history = HistoryView(self.kiosk, self.tasks)
             self._history.reprint_requested.connect(self._reprint)
-            self._place_page(1, self._history)
+            place_page(self.pages, 1, self._history)
         return self._history
 
     @property
@@ -153,18 +165,8 @@ class MainWindow(QMainWindow):
             from kiosk_pos.ui.report_view import ReportView
 
             self._report = ReportView(self.kiosk, self.tasks)
-            self._place_page(2, self._report)
+            place_page(self.pages, 2, self._report)
         return self._report
-
-    def _place_page(self, index: int, page: QWidget) -> None:
-        """Put a newly built page where its placeholder stood, in today's language."""
-        placeholder = self.pages.widget(index)
-        current = self.pages.currentIndex()
-        self.pages.insertWidget(index, page)
-        self.pages.removeWidget(placeholder)
-        placeholder.deleteLater()
-        self.pages.setCurrentIndex(current)
-        page.retranslate()
 
     # -- session ---------------------------------------------------------------------------
     def start_session(self, user: User) -> None:
@@ -190,10 +192,11 @@ class MainWindow(QMainWindow):
 
     def end_session(self) -> None:
         self.user = None
-        self.sales.recent.clear()
-        self.sales.set_clerk(None)
-        self.sales.cart.clear()
-        self.sales.reset()
+        if self._sales is not None:
+            self._sales.recent.clear()
+            self._sales.set_clerk(None)
+            self._sales.cart.clear()
+            self._sales.reset()
         self.status.set_clerk(None)
         self.screens.setCurrentIndex(0)
         self.login.reset()
@@ -231,7 +234,7 @@ class MainWindow(QMainWindow):
         self.lock.setText(tr("ui.nav.lock"))
         if self.tools_button is not None:
             self.tools_button.setText(tr("ui.nav.tools"))
-        for widget in (self.login, self.sales, self._history, self._report, self.status):
+        for widget in (self.login, self._sales, self._history, self._report, self.status):
             if widget is not None:  # a page not built yet is translated when it is
                 widget.retranslate()
 
@@ -239,13 +242,15 @@ class MainWindow(QMainWindow):
     def _sale_saved(self, sale: SaleRecord) -> None:
         """The core's one announcement of a saved sale (from this screen, the CLI's
         process does not reach here): list it, and count the queue afresh."""
-        self.sales.recent.add_sale(sale)
-        self.history.add_sale(sale)
+        if self._sales is not None:
+            self._sales.recent.add_sale(sale)
+        if self._history is not None:  # not built yet: it reads fresh when first shown
+            self._history.add_sale(sale)
         QueryOp(self, self.kiosk.sales.queue_length).success(self.status.set_queue
                                                              ).run(self.tasks)
 
     def _topup_changed(self, topup: TopUpRecord) -> None:
-        sale = self.sales.recent.update_topup(topup)
+        sale = self._sales.recent.update_topup(topup) if self._sales is not None else None
         if self._history is not None:  # not built yet: it reads fresh when first shown
             self._history.update_topup(topup)
         if topup.status is not TopUpStatus.FAILED:
@@ -255,6 +260,14 @@ class MainWindow(QMainWindow):
             return
         QueryOp(self, lambda: self.kiosk.sales.by_ref_id(topup.ref_id)).success(  # older sale
             lambda older: self.notices.show_notice(self.refund_text(topup, older))
+        ).run(self.tasks)
+
+    def _catalog_changed(self) -> None:
+        """A new price list (sync): read the catalogue again beside the writer, so the sales
+        screen, built now or after the next PIN, keeps looking products up in memory."""
+        kiosk = self.kiosk
+        QueryOp(self, lambda: kiosk.catalog.catalog).success(
+            lambda _catalog: self._sales.catalog_changed() if self._sales is not None else None
         ).run(self.tasks)
 
     def refund_text(self, topup: TopUpRecord, sale: SaleRecord | None) -> str:
@@ -278,19 +291,31 @@ class MainWindow(QMainWindow):
             lambda failure: self.notices.show_notice(failure.message)).run(self.tasks)
 
     # -- the owner's tools -----------------------------------------------------------------
-    def _menu_actions(self) -> list[MenuAction]:
-        if self.session is None:
-            return []
-        from kiosk_pos.ui.tools import ToolDialogs
+    @property
+    def tools(self) -> ToolDialogs | None:
+        """The owner's tool dialogs over the session (None without one), made on first use."""
+        if self._tools is None and self.session is not None:
+            from kiosk_pos.ui.tools import ToolDialogs
 
-        self.tools = ToolDialogs(
-            self, self.session, self.tasks, notice=self.notices.show_notice,
-            user=lambda: self.user, close_app=self.close,
-            paper_width_changed=lambda width: setattr(self.history, "receipt_width", width))
-        return self.tools.actions()
+            self._tools = ToolDialogs(
+                self, self.session, self.tasks, notice=self.notices.show_notice,
+                user=lambda: self.user, close_app=self.close,
+                paper_width_changed=lambda width: setattr(self.history, "receipt_width", width))
+        return self._tools
+
+    def _fill_tools_menu(self) -> None:
+        """The menu's entries, in today's language, each time it opens."""
+        tools = self.tools
+        if self.tools_button is None or tools is None:
+            return
+        menu = self.tools_button.menu()
+        menu.clear()
+        for text, callback in tools.actions():
+            menu.addAction(text, callback)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.bridge.close()
-        self.sales.wedge.uninstall()
+        if self._sales is not None:
+            self._sales.wedge.uninstall()
         self.tasks.shutdown()
         super().closeEvent(event)

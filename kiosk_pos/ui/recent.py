@@ -1,4 +1,11 @@
-"""Today's recent sales with a live status per top-up (Antre / Diproses / Sukses + SN / Gagal)."""
+"""Today's recent sales with a live status per top-up (Antre / Diproses / Sukses + SN / Gagal).
+
+A Qt model, like the History screen's (``ui/history_model.py``): one row per sale line,
+newest sale first. A change touches what changed and nothing else: a top-up's new status
+repaints its line's row (one ``dataChanged``), a new sale is its rows inserted at the top
+(and the oldest sale's rows removed past the limit). Rows keep one height (three lines), so
+a change never measures the other rows.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,18 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from pulsa_protocol.money import format_rupiah
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +34,11 @@ from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label, status_colour
 
 RECENT_LIMIT = 30
+ITEM, STATUS = range(2)
+ROW_LINES = 3  # "what" is two lines (item, then time · number · amount), wrapped to three
+SN_SAMPLE = "SN 0000000000"  # the status column fits a usual serial under "Sukses"
+
+Index = QModelIndex | QPersistentModelIndex
 
 
 def line_status(line: SaleLineRecord) -> str:
@@ -53,83 +70,173 @@ def with_topup(sale: SaleRecord, topup: TopUpRecord) -> SaleRecord | None:
     return None
 
 
-class RecentSales(QWidget):
-    """One row per sale line, newest sale first."""
+class RecentModel(QAbstractTableModel):
+    """The sales shown (newest first, at most ``RECENT_LIMIT``), one row per line."""
 
-    def __init__(self, timezone: str, parent: QWidget | None = None) -> None:
+    def __init__(self, timezone: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(timezone)
         self.sales: list[SaleRecord] = []
+        self._rows: list[tuple[SaleRecord, SaleLineRecord]] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- changes ---------------------------------------------------------------------------
+    def set_sales(self, sales: list[SaleRecord]) -> None:
+        """Today's sales as loaded; a sale announced while they were loading stays."""
+        loaded = {s.id: s for s in sales}
+        loaded.update({s.id: s for s in self.sales if s.id not in loaded})
+        self.beginResetModel()
+        self.sales = sorted(loaded.values(), key=lambda s: s.id, reverse=True)[:RECENT_LIMIT]
+        self._rows = [(sale, line) for sale in self.sales for line in sale.lines]
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.sales, self._rows = [], []
+        self.endResetModel()
+
+    def add_sale(self, sale: SaleRecord) -> bool:
+        """A sale saved now: its rows at the top (the oldest sale's go past the limit)."""
+        if any(s.id == sale.id for s in self.sales) or not sale.lines:
+            return False
+        self.beginInsertRows(QModelIndex(), 0, len(sale.lines) - 1)
+        self.sales.insert(0, sale)
+        self._rows[:0] = [(sale, line) for line in sale.lines]
+        self.endInsertRows()
+        while len(self.sales) > RECENT_LIMIT:
+            oldest = self.sales[-1]
+            first = len(self._rows) - len(oldest.lines)
+            self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
+            del self.sales[-1]
+            del self._rows[first:]
+            self.endRemoveRows()
+        return True
+
+    def update_topup(self, topup: TopUpRecord) -> SaleRecord | None:
+        """A top-up's new status: its row repainted; returns its (updated) sale, or None
+        when the sale is not listed."""
+        for i, sale in enumerate(self.sales):
+            updated = with_topup(sale, topup)
+            if updated is None:
+                continue
+            self.sales[i] = updated
+            for row, (shown, line) in enumerate(self._rows):
+                if shown.id != sale.id:
+                    continue
+                fresh = next(ln for ln in updated.lines if ln.id == line.id)
+                self._rows[row] = (updated, fresh)
+                if line.topup is not None and line.topup.ref_id == topup.ref_id:
+                    self.dataChanged.emit(self.index(row, ITEM), self.index(row, STATUS))
+            return updated
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, ITEM, STATUS)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, STATUS), self.index(len(self._rows) - 1, STATUS))
+
+    # -- Qt's model interface ----------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation is not Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (tr("ui.recent.item"), tr("ui.recent.status"))[section] \
+            if section in (ITEM, STATUS) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        sale, line = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._what(sale, line) if col == ITEM else status_text(line)
+        if col == STATUS and role == Qt.ItemDataRole.ForegroundRole:
+            return status_colour(line_status(line))
+        if col == STATUS and role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        return None
+
+    def _what(self, sale: SaleRecord, line: SaleLineRecord) -> str:
+        stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M")
+        qty = f"{line.qty}x " if line.qty > 1 else ""
+        where = f" · {line.destination}" if line.destination else ""
+        return f"{qty}{line.name}\n{stamp}{where} · {format_rupiah(line.amount)}"
+
+
+class RecentSales(QWidget):
+    """The list under the cart: a view over :class:`RecentModel`."""
+
+    def __init__(self, timezone: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.title = label("", "large")
-        self.table = QTableWidget(0, 2)
+        self.table = QTableView()
+        # The table owns its model: Qt deletes it after the view that asks it for data.
+        self.model = RecentModel(timezone, self.table)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height, never measured
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ITEM, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Fixed)  # sized in _fit
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         self.retranslate()
 
+    @property
+    def sales(self) -> list[SaleRecord]:
+        return self.model.sales
+
     def retranslate(self) -> None:
         self.title.setText(tr("ui.recent.title"))
-        self.table.setHorizontalHeaderLabels([tr("ui.recent.item"), tr("ui.recent.status")])
-        self._render()
+        self.model.retranslate()
+        self._fit()
 
     def set_sales(self, sales: list[SaleRecord]) -> None:
-        """Today's sales as loaded; a sale announced while they were loading stays."""
-        loaded = {s.id: s for s in sales}
-        loaded.update({s.id: s for s in self.sales if s.id not in loaded})
-        self.sales = sorted(loaded.values(), key=lambda s: s.id, reverse=True)[:RECENT_LIMIT]
-        self._render()
+        self.model.set_sales(sales)
 
     def clear(self) -> None:
-        self.sales = []
-        self._render()
+        self.model.clear()
 
     def add_sale(self, sale: SaleRecord) -> None:
-        if any(s.id == sale.id for s in self.sales):
-            return
-        self.sales.insert(0, sale)
-        del self.sales[RECENT_LIMIT:]
-        self._render()
+        self.model.add_sale(sale)
 
     def update_topup(self, topup: TopUpRecord) -> SaleRecord | None:
         """Show a top-up's new status; returns its (updated) sale when it is on screen."""
-        for i, sale in enumerate(self.sales):
-            updated = with_topup(sale, topup)
-            if updated is not None:
-                self.sales[i] = updated
-                self._render()
-                return updated
-        return None
+        return self.model.update_topup(topup)
+
+    def text_of_row(self, row: int, column: int = ITEM) -> str:
+        text = self.model.data(self.model.index(row, column))
+        return text if isinstance(text, str) else ""
 
     def status_of_row(self, row: int) -> str:
-        item = self.table.item(row, 1)
-        return item.text() if item else ""
+        return self.text_of_row(row, STATUS)
 
-    def _render(self) -> None:
-        rows = [(sale, line) for sale in self.sales for line in sale.lines]
-        self.table.setRowCount(len(rows))
-        bold = QFont()
+    def _fit(self) -> None:
+        """Row height for three lines and the status column for its widest word, measured
+        once (and again when the language changes), never per row."""
+        metrics = self.table.fontMetrics()
+        self.table.verticalHeader().setDefaultSectionSize(
+            metrics.lineSpacing() * ROW_LINES + 8)
+        bold = QFont(self.table.font())
         bold.setBold(True)
-        for row, (sale, line) in enumerate(rows):
-            stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M")
-            qty = f"{line.qty}x " if line.qty > 1 else ""
-            where = f" · {line.destination}" if line.destination else ""
-            what = f"{qty}{line.name}\n{stamp}{where} · {format_rupiah(line.amount)}"
-            cells = [what, status_text(line)]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 1:
-                    item.setForeground(status_colour(line_status(line)))
-                    item.setFont(bold)
-                self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
+        wide = QFontMetrics(bold)
+        words = [tr(f"status.{s}") for s in ("queued", "pending", "success", "failed", "done")]
+        widest = max([wide.horizontalAdvance(w) for w in words]
+                     + [wide.horizontalAdvance(SN_SAMPLE)])
+        self.table.horizontalHeader().resizeSection(STATUS, widest + 24)

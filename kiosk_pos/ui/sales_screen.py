@@ -9,6 +9,7 @@ writer thread; the screen stays responsive and shows the result when it lands.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
@@ -31,12 +32,15 @@ from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
 from kiosk_pos.ui.number_field import NumberField
 from kiosk_pos.ui.operations import OpFailure, WriteOp
-from kiosk_pos.ui.payment import PaymentPanel
+from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.product_grid import KINDS, ProductGrid
 from kiosk_pos.ui.recent import RecentSales
-from kiosk_pos.ui.search import SearchPanel
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import OK_COLOUR, badge_style, label
+
+if TYPE_CHECKING:
+    from kiosk_pos.ui.payment import PaymentPanel
+    from kiosk_pos.ui.search import SearchPanel
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,26 @@ class SalesScreen(QWidget):
         self.tasks = tasks
         self.clerk: User | None = None
         catalog = kiosk.catalog.catalog
+
+        # The frame first, each container in its place before it is filled: under the
+        # application's style sheet a widget is restyled, with its whole subtree, each time
+        # it changes parent, so a screen built bottom-up restyled its leaves once per level.
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(split)
+        left = QWidget()
+        split.addWidget(left)
+        right = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(right)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        left_layout.addWidget(self.stack, 1)
+        entry = QWidget()
+        self.stack.addWidget(entry)
+        entry_layout = QVBoxLayout(entry)
+        entry_layout.setContentsMargins(0, 0, 0, 0)
 
         # -- entry page: number, badge, error, grid, hint
         self.number_caption = label("")
@@ -75,15 +99,12 @@ class SalesScreen(QWidget):
         self.search_button.clicked.connect(self.open_search)
         self.hint = label("", "caption")
         self.hint.setWordWrap(True)
-        entry = QWidget()
         number_row = QHBoxLayout()
         number_row.addWidget(self.number, 1)
         number_row.addWidget(self.badge)
         tools = QHBoxLayout()
         tools.addWidget(self.add_button)
         tools.addWidget(self.search_button)
-        entry_layout = QVBoxLayout(entry)
-        entry_layout.setContentsMargins(0, 0, 0, 0)
         entry_layout.addWidget(self.number_caption)
         entry_layout.addLayout(number_row)
         entry_layout.addWidget(self.error)
@@ -91,15 +112,11 @@ class SalesScreen(QWidget):
         entry_layout.addLayout(tools)
         entry_layout.addWidget(self.hint)
 
-        self.payment = PaymentPanel()
-        self.payment.submitted.connect(self._pay)
-        self.payment.cancelled.connect(self.show_entry)
-        self.search = SearchPanel(kiosk.catalog)
-        self.search.chosen.connect(self._search_chosen)
-        self.search.closed.connect(self.show_entry)
-        self.stack = QStackedWidget()
-        for page in (entry, self.payment, self.search):
-            self.stack.addWidget(page)
+        # Payment and search are built when first opened (placeholders until then).
+        self._payment: PaymentPanel | None = None
+        self._search: SearchPanel | None = None
+        for _page in (PAYMENT, SEARCH):
+            self.stack.addWidget(QWidget())
 
         # -- last sale: the change, large
         self.last_sale = QFrame()
@@ -120,31 +137,42 @@ class SalesScreen(QWidget):
         self.cart = CartWidget()
         self.cart.pay_requested.connect(self.open_payment)
         self.recent = RecentSales(kiosk.timezone())
-        right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.cart)
         right.addWidget(self.recent)
         right.setSizes([380, 320])
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.stack, 1)
         left_layout.addWidget(self.last_sale)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([700, 580])
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(split)
 
         self._shortcuts(entry)
         self.wedge = BarcodeWedge(self, lambda code: code in self.kiosk.catalog.catalog.by_barcode,
                                   self.scan)
         self.retranslate()
         self._number_changed("")
+
+    @property
+    def payment(self) -> PaymentPanel:
+        if self._payment is None:
+            from kiosk_pos.ui.payment import PaymentPanel
+
+            self._payment = PaymentPanel()
+            self._payment.submitted.connect(self._pay)
+            self._payment.cancelled.connect(self.show_entry)
+            place_page(self.stack, PAYMENT, self._payment)
+        return self._payment
+
+    @property
+    def search(self) -> SearchPanel:
+        if self._search is None:
+            from kiosk_pos.ui.search import SearchPanel
+
+            self._search = SearchPanel(self.kiosk.catalog)
+            self._search.chosen.connect(self._search_chosen)
+            self._search.closed.connect(self.show_entry)
+            place_page(self.stack, SEARCH, self._search)
+        return self._search
 
     def _shortcuts(self, entry: QWidget) -> None:
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -169,8 +197,9 @@ class SalesScreen(QWidget):
         self.search_button.setText(tr("ui.sale.search"))
         self.hint.setText(tr("ui.sale.hint"))
         self.change_caption.setText(tr("ui.sale.change"))
-        for widget in (self.grid, self.payment, self.search, self.cart, self.recent):
-            widget.retranslate()
+        for widget in (self.grid, self._payment, self._search, self.cart, self.recent):
+            if widget is not None:  # a panel not built yet is translated when it is
+                widget.retranslate()
         if self.last_record is not None:
             self._show_last(self.last_record)
         self._number_changed(self.number.text())
@@ -178,6 +207,10 @@ class SalesScreen(QWidget):
     # -- session ---------------------------------------------------------------------------
     def set_clerk(self, user: User | None) -> None:
         self.clerk = user
+
+    def catalog_changed(self) -> None:
+        """The catalogue was read again (new prices): show the products for the number typed."""
+        self._number_changed(self.number.text())
 
     def reset(self) -> None:
         """Ready for the next customer: empty form, focus in the number field."""
@@ -199,16 +232,18 @@ class SalesScreen(QWidget):
                 self.grid.select(0)
 
     def open_search(self) -> None:
+        search = self.search
         self.stack.setCurrentIndex(SEARCH)
-        self.search.start()
+        search.start()
 
     def open_payment(self) -> None:
         if not len(self.cart):
             self.show_entry()
             self.error.setText(tr("error.cart_empty"))
             return
+        payment = self.payment
         self.stack.setCurrentIndex(PAYMENT)
-        self.payment.start(self.cart.total_amount())
+        payment.start(self.cart.total_amount())
 
     def _focus_cart(self) -> None:
         if len(self.cart):

@@ -81,6 +81,11 @@ def full_scans(db_file: Path, statements: list[str]) -> list[str]:
     return found
 
 
+def _two_history_pages(kiosk) -> None:
+    newest = kiosk.sales.day_page(kiosk.today(), limit=1)
+    kiosk.sales.day_page(kiosk.today(), newest.sales[-1].id, 1)
+
+
 def _steps(shop) -> list[tuple[str, Callable[[], object]]]:
     kiosk, client = shop.kiosk, shop.client
     return [
@@ -89,6 +94,7 @@ def _steps(shop) -> list[tuple[str, Callable[[], object]]]:
         ("pull step with the balance check", lambda: pull(kiosk, client)),
         ("queue length", kiosk.sales.queue_length),
         ("recent list", kiosk.sales.recent),
+        ("History pages", lambda: _two_history_pages(kiosk)),
         ("daily report", lambda: kiosk.reports.daily(kiosk.today())),
         ("reconcile of one day", lambda: reconcile_day(kiosk, client)),
     ]

@@ -30,3 +30,15 @@ def test_a_page_built_after_a_language_change_speaks_it(qtbot, window, sales, ki
         assert window.report.figures["count"][1].text() == "1"
     finally:
         i18n.set_language(i18n.DEFAULT_LANGUAGE)
+
+
+def test_the_sales_screen_follows_the_first_good_pin(qtbot, window, clerk):
+    assert window._sales is None  # noqa: SLF001 - the login is all start-up builds
+    with qtbot.waitSignal(window.session_ready, timeout=5000):
+        window.start_session(clerk)
+    sales = window.sales
+    assert window.pages.currentWidget() is sales and sales.number.hasFocus()
+    assert sales._payment is None and sales._search is None  # noqa: SLF001 - not opened yet
+    sales.open_search()
+    assert sales.stack.currentWidget() is sales.search
+    assert sales.search.title.text() == tr("ui.search.title")

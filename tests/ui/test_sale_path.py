@@ -32,7 +32,7 @@ def test_pulsa_sale_without_the_mouse(qtbot, window, sales, kiosk):
     assert sales.stack.currentIndex() == ENTRY
     assert sales.number.text() == "" and len(sales.cart) == 0
     assert window.focusWidget() is sales.number
-    assert "Telkomsel Pulsa 10.000" in sales.recent.table.item(0, 0).text()
+    assert "Telkomsel Pulsa 10.000" in sales.recent.text_of_row(0)
     assert sales.recent.status_of_row(0) == "Antre"
     assert [s.id for s in saved] == [sale.id]
     assert kiosk.sales.for_day(kiosk.today())[0].id == sale.id

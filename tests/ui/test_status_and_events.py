@@ -38,7 +38,7 @@ def test_sync_state_offline_and_online(qtbot, window, sales, kiosk):
 
 def test_failed_topup_tells_the_clerk_to_refund(qtbot, window, sales, kiosk, clerk):
     sale = kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER)], Payment())
-    qtbot.waitUntil(lambda: sales.recent.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: sales.recent.model.rowCount() == 1, timeout=3000)
     qtbot.waitUntil(lambda: window.status.queue.text() == "Antrean kirim: 1", timeout=3000)
     ref_id = sale.lines[0].topup.ref_id
     with kiosk.db.write() as conn:
@@ -54,7 +54,7 @@ def test_failed_topup_tells_the_clerk_to_refund(qtbot, window, sales, kiosk, cle
 
 def test_success_shows_sn(qtbot, window, sales, kiosk, clerk):
     sale = kiosk.sales.sell(clerk, [CartLine("TSEL20", 1, TSEL_NUMBER)], Payment())
-    qtbot.waitUntil(lambda: sales.recent.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: sales.recent.model.rowCount() == 1, timeout=3000)
     with kiosk.db.write() as conn:
         change = apply_status(conn, sale.lines[0].topup.ref_id, TopUpStatus.SUCCESS,
                               sn="0041234567")

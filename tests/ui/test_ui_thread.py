@@ -42,7 +42,7 @@ def test_login_sale_history_report_and_language_stay_off_the_gui_thread(qtbot, g
     with qtbot.waitSignal(sales.sale_done, timeout=5000) as saved:
         pay_cash(qtbot, sales, "20000")
     sale = saved.args[0]
-    qtbot.waitUntil(lambda: sales.recent.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: sales.recent.model.rowCount() == 1, timeout=3000)
     qtbot.waitUntil(lambda: window.status.queue.text() == "Antrean kirim: 1", timeout=3000)
 
     with qtbot.waitSignal(window.history.loaded, timeout=5000):
@@ -58,3 +58,16 @@ def test_login_sale_history_report_and_language_stay_off_the_gui_thread(qtbot, g
     kiosk.db.forbid_thread(None)
     assert kiosk.settings.get("ui.language") == "en"
     assert kiosk.sales.get(sale.id).total == 12_000
+
+
+def test_a_new_price_list_is_read_again_off_the_gui_thread(qtbot, sales, guarded, kiosk):
+    from kiosk_pos.core.events import CATALOG_CHANGED
+
+    kiosk.catalog.invalidate()  # what the price-list sync does, on its own thread
+    thread = threading.Thread(target=kiosk.events.trigger, args=(CATALOG_CHANGED,))
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: kiosk.catalog._catalog is not None, timeout=5000)  # noqa: SLF001
+    qtbot.keyClicks(sales.number, TSEL_NUMBER)
+    assert sales.badge.text() == "Telkomsel"
+    assert kiosk.db.ui_thread_violations == 0
