@@ -22,6 +22,7 @@ from kiosk_pos.core.phone import validate_destination
 from kiosk_pos.core.records import (
     CartLine,
     Payment,
+    PaymentMethod,
     Product,
     SaleLineRecord,
     SaleRecord,
@@ -132,6 +133,12 @@ class SaleService:
         lines = self.check_lines(cart)
         total = sum(line.product.price * line.qty for line in lines)
         cash_given, change = self.settle(total, payment)
+        kasbon = payment.method is PaymentMethod.KASBON
+        if kasbon:  # the whole sale on a customer's account (kiosk_pos/core/kasbon.py)
+            from kiosk_pos.core import kasbon as credit
+            from kiosk_pos.core.permissions import Permission, require
+
+            require(clerk, Permission.SELL_ON_KASBON)
         e_cost = sum(line.product.cost for line in lines if line.product.kind.electronic)
         now = self._clock()
         stamp, day = db_text(now), local_date(now, self._timezone())
@@ -149,9 +156,13 @@ class SaleService:
                         raise InsufficientStock("error.stock_short", name=line.product.name,
                                                 stock=stock or 0, qty=line.qty)
                     new_stock[line.product.sku] = stock - line.qty
+            if kasbon:
+                credit.check_credit(cur, payment.customer_id, total)
             sale_id = cur.execute(_SQL_SALE, (
                 stamp, day.isoformat(), clerk.id, payment.method.value, total, cash_given,
                 change)).lastrowid
+            if kasbon:
+                credit.charge_sale(cur, payment.customer_id, total, sale_id, clerk.id, stamp)
             for line in lines:
                 p = line.product
                 line_id = cur.execute(_SQL_LINE, (

@@ -1,0 +1,282 @@
+"""Goods in and out as CSV: how a shop moves in from a spreadsheet or another POS.
+
+The file is UTF-8 (a BOM is fine), its separator ``;`` or ``,`` (read from the header row),
+and its header names the columns (English or Indonesian, any order, any case):
+
+    sku (kode)       required; the item's code
+    name (nama)      required
+    price (harga)    required; whole rupiah (15000 or 15.000)
+    cost (modal)     required; whole rupiah, the unit cost
+    category (kategori), barcode (several separated by | or spaces),
+    min_stock (stok_min), active (aktif: 1/0, ya/tidak), stock (stok: the opening stock of
+    an item the file adds; ignored for an item that exists, whose stock moves only by
+    receiving and stock opname)
+
+A dry run lists what would be added, changed and refused (with row numbers and reasons);
+applying runs the same plan again inside ONE transaction and writes nothing at all if any
+row is refused. A column the file lacks leaves that field of existing items as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk_pos.core.catalog import CatalogService
+from kiosk_pos.core.clock import Clock, db_text, utc_now
+from kiosk_pos.core.errors import KioskError
+from kiosk_pos.core.events import CATALOG_CHANGED, EventBus
+from kiosk_pos.core.goods import (
+    MAX_UNITS,
+    PHYSICAL,
+    GoodsItem,
+    NewGoods,
+    check_barcode,
+    check_category,
+    check_min_stock,
+    check_name,
+    check_price,
+    check_sku,
+    insert_item,
+    update_item,
+    whole_number,
+    whole_rupiah,
+)
+from kiosk_pos.core.permissions import Permission, require
+from kiosk_pos.core.records import User
+from kiosk_pos.store import Database
+
+COLUMNS = ("sku", "name", "category", "barcode", "price", "cost", "min_stock", "active",
+           "stock")
+REQUIRED = ("sku", "name", "price", "cost")
+ALIASES = {"kode": "sku", "nama": "name", "kategori": "category", "harga": "price",
+           "harga_jual": "price", "modal": "cost", "harga_modal": "cost", "stok_min": "min_stock",
+           "stok_minimum": "min_stock", "aktif": "active", "stok": "stock"}
+MAX_ROWS = 100_000
+_YES, _NO = {"1", "ya", "y", "yes", "true", "aktif"}, {"0", "tidak", "no", "n", "false"}
+_OPENING = ("INSERT INTO stock_movements (product_id, delta, stock_after, reason, created_at, "
+            "unit_cost, note, user_id) VALUES (?, ?, ?, 'opening', ?, ?, 'import', ?)")
+_SET_STOCK = "UPDATE products SET stock = ? WHERE id = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class RowNote:
+    row: int     # the spreadsheet's row number (the header is row 1)
+    sku: str
+    detail: str  # what changes, or why the row is refused
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    added: list[RowNote] = field(default_factory=list)
+    changed: list[RowNote] = field(default_factory=list)
+    refused: list[RowNote] = field(default_factory=list)
+    unchanged: int = 0
+    _new: list[tuple[NewGoods, int]] = field(default_factory=list)  # (item, opening stock)
+    _edits: list[tuple[GoodsItem, tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=list)
+
+    @property
+    def nothing_to_change(self) -> bool:
+        return not (self.added or self.changed or self.refused)
+
+
+def read_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """The header's column names and the data rows of a CSV file's bytes."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise KioskError("error.csv_encoding", line=line) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise KioskError("error.csv_empty")
+    names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise KioskError("error.csv_missing_column", columns=", ".join(missing),
+                         separator=delimiter)
+    rows = []
+    for row in reader:
+        if len(rows) >= MAX_ROWS:
+            raise KioskError("error.csv_too_long", max=MAX_ROWS)
+        rows.append(row)
+    return names, rows
+
+
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise KioskError("error.csv_active_format", text=text.strip())
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(check_barcode(c) for c in text.replace("|", " ").split()))
+
+
+class _Planner:
+    """Checks every row against the database as it is and against the rows before it."""
+
+    def __init__(self, cur: sqlite3.Cursor) -> None:
+        self.items: dict[str, tuple[GoodsItem, str]] = {}  # sku -> (item, kind)
+        by_id: dict[int, str] = {}
+        for id_, sku, name, kind, cat, price, cost, min_stock, stock, active in cur.execute(
+                "SELECT id, sku, name, kind, category, price, cost, min_stock, stock, active "
+                "FROM products"):
+            self.items[sku] = (GoodsItem(id_, sku, name, cat, price, cost, min_stock,
+                                         stock or 0, bool(active)), kind)
+            by_id[id_] = sku
+        self.owner: dict[str, str] = {}  # barcode -> sku
+        codes: dict[str, list[str]] = {}
+        for code, product_id in cur.execute(
+                "SELECT barcode, product_id FROM product_barcodes ORDER BY id"):
+            self.owner[code] = by_id[product_id]
+            codes.setdefault(by_id[product_id], []).append(code)
+        for sku, found in codes.items():
+            item, kind = self.items[sku]
+            self.items[sku] = (GoodsItem(*_fields(item)[:-1], tuple(found)), kind)
+        self.seen: dict[str, int] = {}  # sku -> its row in the file
+        self.names: dict[str, str] = {}  # sku -> its name in the file
+
+    def name_of(self, sku: str) -> str:
+        return self.items[sku][0].name if sku in self.items else sku
+
+    def row(self, plan: ImportPlan, number: int, values: dict[str, str]) -> None:
+        sku = check_sku(values.get("sku", ""))
+        if sku in self.seen:
+            raise KioskError("error.csv_sku_twice", sku=sku, row=self.seen[sku])
+        self.seen[sku] = number
+        existing = self.items.get(sku)
+        if existing is not None and existing[1] != PHYSICAL:
+            raise KioskError("error.goods_is_electronic", sku=sku, name=existing[0].name)
+        old = existing[0] if existing else None
+        name = check_name(values["name"])
+        price, cost = whole_rupiah(values["price"]), whole_rupiah(values["cost"])
+        check_price(price, cost, name, allow_below_cost=False)
+        category = check_category(values["category"]) if "category" in values else (
+            old.category if old else None)
+        min_text = values.get("min_stock", "").strip()
+        min_stock = whole_number(min_text) if min_text else (
+            old.min_stock if old and "min_stock" not in values else 0)
+        check_min_stock(min_stock)
+        active_text = values.get("active", "").strip()
+        active = _flag(active_text) if active_text else (old.active if old else True)
+        codes = _codes(values["barcode"]) if "barcode" in values else (
+            old.barcodes if old else ())
+        for code in codes:
+            taken = self.owner.get(code)
+            if taken is not None and taken != sku:
+                raise KioskError("error.goods_barcode_taken", barcode=code, sku=taken,
+                                 name=self.names.get(taken) or self.name_of(taken))
+        stock_text = values.get("stock", "").strip()
+        opening = whole_number(stock_text) if stock_text and old is None else 0
+        if not 0 <= opening <= MAX_UNITS:
+            raise KioskError("error.stock_counted_range", name=name, max=MAX_UNITS)
+        for code in codes:
+            self.owner[code] = sku
+        self.names[sku] = name
+        if old is None:
+            plan._new.append((NewGoods(sku, name, price, cost, category, codes, min_stock),
+                              opening))
+            plan.added.append(RowNote(number, sku, name))
+            return
+        new = GoodsItem(old.id, sku, name, category, price, cost, min_stock, old.stock, active,
+                        codes)
+        diff = [f"{label}: {a if a is not None else '-'} -> {b if b is not None else '-'}"
+                for label, a, b in zip(_LABELS, _fields(old)[2:], _fields(new)[2:], strict=True)
+                if a != b]
+        if not diff:
+            plan.unchanged += 1
+            return
+        add = tuple(c for c in codes if c not in old.barcodes)
+        remove = tuple(c for c in old.barcodes if c not in codes)
+        plan._edits.append((new, add, remove))
+        plan.changed.append(RowNote(number, sku, "; ".join(diff)))
+
+
+_LABELS = ("name", "category", "price", "cost", "min_stock", "stock", "active", "barcode")
+
+
+def _fields(item: GoodsItem) -> tuple:
+    return (item.id, item.sku, item.name, item.category, item.price, item.cost, item.min_stock,
+            item.stock, item.active, item.barcodes)
+
+
+def make_plan(cur: sqlite3.Cursor, names: Sequence[str], rows: Iterable[list[str]]
+              ) -> ImportPlan:
+    planner, plan = _Planner(cur), ImportPlan()
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        values = dict(zip(names, row, strict=False))
+        try:
+            if len(row) > len(names):
+                raise KioskError("error.csv_row_long", cells=len(row), columns=len(names))
+            for column in REQUIRED:
+                if column not in values:
+                    raise KioskError("error.csv_row_short", column=column)
+            planner.row(plan, number, values)
+        except KioskError as exc:
+            plan.refused.append(RowNote(number, (values.get("sku") or "").strip(), exc.message))
+    return plan
+
+
+class GoodsCsv:
+    def __init__(self, db: Database, catalog: CatalogService, events: EventBus,
+                 clock: Clock = utc_now) -> None:
+        self._db = db
+        self._catalog = catalog
+        self._events = events
+        self._clock = clock
+
+    def dry_run(self, user: User, data: bytes) -> ImportPlan:
+        require(user, Permission.MANAGE_GOODS)
+        names, rows = read_rows(data)
+        with self._db.read_raw() as cur:
+            return make_plan(cur, names, rows)
+
+    def apply(self, user: User, data: bytes) -> ImportPlan:
+        """The whole file in one transaction, or nothing if any row is refused."""
+        require(user, Permission.MANAGE_GOODS)
+        names, rows = read_rows(data)
+        stamp = db_text(self._clock())
+        with self._db.write_raw() as cur:
+            plan = make_plan(cur, names, rows)
+            if plan.refused:
+                first = plan.refused[0]
+                raise KioskError("error.csv_refused", count=len(plan.refused), row=first.row,
+                                 reason=first.detail)
+            for item, opening in plan._new:
+                item_id = insert_item(cur, item, stamp)
+                if opening:
+                    cur.execute(_OPENING, (item_id, opening, opening, stamp, item.cost, user.id))
+                    cur.execute(_SET_STOCK, (opening, item_id))
+            for item, add, remove in plan._edits:
+                update_item(cur, item, stamp, add, remove)
+        if not plan.nothing_to_change:
+            self._catalog.invalidate()
+            self._events.trigger(CATALOG_CHANGED)
+        return plan
+
+    def export(self, items: Iterable[GoodsItem], path: Path, delimiter: str = ";") -> int:
+        """Write goods to ``path`` (UTF-8 with a BOM, so a spreadsheet reads it as UTF-8);
+        returns how many rows."""
+        count = 0
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            out = csv.writer(fh, delimiter=delimiter)
+            out.writerow(COLUMNS)
+            for i in items:
+                out.writerow([i.sku, i.name, i.category or "", " ".join(i.barcodes), i.price,
+                              i.cost, i.min_stock, 1 if i.active else 0, i.stock])
+                count += 1
+        return count
