@@ -1,0 +1,77 @@
+"""What the back-office commands (goods, stock, customer, kasbon) share: the owner's PIN,
+whole numbers from the command line, and records as JSON. Not a command module itself, so
+each of those commands still imports only its own module and this one."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from kiosk_pos.cli.common import CliError, open_kiosk
+from kiosk_pos.i18n import tr
+
+if TYPE_CHECKING:
+    from kiosk_pos.core.customers import Customer
+    from kiosk_pos.core.goods import GoodsItem
+    from kiosk_pos.core.kiosk import Kiosk
+    from kiosk_pos.core.permissions import Permission
+    from kiosk_pos.core.records import User
+    from kiosk_pos.core.stock import Movement
+
+
+def add_pin(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pin", help="the owner's PIN")
+
+
+@contextmanager
+def kiosk_for(args: argparse.Namespace) -> Iterator[Kiosk]:
+    kiosk = open_kiosk(args)
+    try:
+        yield kiosk
+    finally:
+        kiosk.close()
+
+
+def owner(kiosk: Kiosk, pin: str | None, permission: Permission) -> User:
+    """The user whose PIN this is, if they may do ``permission`` (the owner); a clerk's PIN
+    is refused with a sentence saying the owner must do it."""
+    from kiosk_pos.core.permissions import require
+
+    if not pin:
+        raise CliError(tr("cli.owner_pin_required"))
+    user = kiosk.users.authenticate(pin)
+    require(user, permission)
+    return user
+
+
+def rupiah(text: str | None) -> int | None:
+    from kiosk_pos.core.goods import whole_rupiah
+
+    return None if text is None else whole_rupiah(text)
+
+
+def number(text: str | None) -> int | None:
+    from kiosk_pos.core.goods import whole_number
+
+    return None if text is None else whole_number(text)
+
+
+def item_json(i: GoodsItem) -> dict[str, Any]:
+    return {"sku": i.sku, "name": i.name, "category": i.category, "barcodes": list(i.barcodes),
+            "price": i.price, "cost": i.cost, "min_stock": i.min_stock, "stock": i.stock,
+            "active": i.active}
+
+
+def movement_json(m: Movement) -> dict[str, Any]:
+    return {"id": m.id, "sku": m.sku, "name": m.name, "delta": m.delta,
+            "stock_after": m.stock_after, "reason": m.reason, "created_at": m.created_at,
+            "unit_cost": m.unit_cost, "supplier": m.supplier, "note": m.note,
+            "sale_id": m.sale_id}
+
+
+def customer_json(c: Customer) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "phone": c.phone, "note": c.note,
+            "credit_limit": c.credit_limit, "balance": c.balance, "available": c.available,
+            "active": c.active}
