@@ -159,9 +159,11 @@ class KasbonService:
         """Who owes what, the oldest unpaid debt first, with the days it has been open."""
         today = local_date(self._clock(), self._timezone())
         with self._db.read_raw() as cur:
+            # customers (a short table) each summed through the ledger's index: never a
+            # walk over the whole kasbon history
             owing = [r[0] for r in cur.execute(
-                "SELECT customer_id FROM kasbon_entries GROUP BY customer_id "
-                "HAVING sum(amount) > 0")]
+                "SELECT c.id FROM customers c WHERE (SELECT sum(k.amount) FROM kasbon_entries k "
+                "WHERE k.customer_id = c.id) > 0")]
             found = []
             for customer_id in owing:
                 since = oldest_debt(cur, customer_id)
