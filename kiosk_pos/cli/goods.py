@@ -153,7 +153,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = service.dry_run(user, data)
         applied = bool(args.apply and not plan.refused)
         if applied:
-            plan = service.apply(user, data)
+            plan = service.apply(user, data, plan)
         print_json(plan_json(plan, applied)) if args.json else _print_plan(plan, applied)
         if plan.refused:
             sys.stdout.flush()

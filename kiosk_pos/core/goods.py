@@ -46,6 +46,9 @@ _SQL_UPDATE = ("UPDATE products SET name = ?, category = ?, price = ?, cost = ?,
                "active = ?, updated_at = ? WHERE id = ?")
 
 
+_SKU = re.compile(rf"\S{{1,{MAX_SKU}}}")
+_BARCODE = re.compile(rf"[!-~]{{1,{MAX_BARCODE}}}")  # printable ASCII, no space
+_NUMBER = re.compile(r"-?\d{1,9}")
 _WHOLE = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE)
 
 
@@ -61,7 +64,7 @@ def whole_rupiah(text: str) -> int:
 def whole_number(text: str) -> int:
     """A count of units: plain digits (``-`` allowed, the range check says why it fails)."""
     raw = text.strip()
-    if not re.fullmatch(r"-?\d{1,9}", raw):
+    if not _NUMBER.fullmatch(raw):
         raise KioskError("error.number_format", text=raw)
     return int(raw)
 
@@ -112,7 +115,7 @@ class GoodsChange:
 # -- checks shared by the screen, the CLI and the CSV import ---------------------------------
 def check_sku(sku: str) -> str:
     sku = sku.strip()
-    if not sku or len(sku) > MAX_SKU or any(c.isspace() for c in sku):
+    if not _SKU.fullmatch(sku):
         raise KioskError("error.goods_sku_format", max=MAX_SKU)
     return sku
 
@@ -134,7 +137,7 @@ def check_category(category: str | None) -> str | None:
 def check_barcode(code: str) -> str:
     """EAN-13, UPC, Code128 as a scanner types them: printable ASCII without spaces."""
     code = code.strip()
-    if not code or len(code) > MAX_BARCODE or not all(33 <= ord(c) < 127 for c in code):
+    if not _BARCODE.fullmatch(code):
         raise KioskError("error.goods_barcode_format", barcode=code, max=MAX_BARCODE)
     return code
 

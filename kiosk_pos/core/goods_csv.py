@@ -20,6 +20,7 @@ row is refused. A column the file lacks leaves that field of existing items as i
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -41,7 +42,6 @@ from kiosk_pos.core.goods import (
     check_name,
     check_price,
     check_sku,
-    insert_item,
     update_item,
     whole_number,
     whole_rupiah,
@@ -60,7 +60,15 @@ MAX_ROWS = 100_000
 _YES, _NO = {"1", "ya", "y", "yes", "true", "aktif"}, {"0", "tidak", "no", "n", "false"}
 _OPENING = ("INSERT INTO stock_movements (product_id, delta, stock_after, reason, created_at, "
             "unit_cost, note, user_id) VALUES (?, ?, ?, 'opening', ?, ?, 'import', ?)")
-_SET_STOCK = "UPDATE products SET stock = ? WHERE id = ?"
+_INSERT = ("INSERT INTO products (sku, name, kind, operator, nominal, cost, price, barcode, "
+           "stock, active, updated_at, category, min_stock) "
+           "VALUES (?, ?, 'physical', NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?)")
+_BARCODE = "INSERT INTO product_barcodes (product_id, barcode) VALUES (?, ?)"
+# What a plan was made from: the file, and the goods as they were (an edit moves max
+# updated_at, adding or removing a barcode moves the barcode count or max id).
+_GOODS_STATE = ("SELECT (SELECT count(*) FROM products), (SELECT max(id) FROM products), "
+                "(SELECT max(updated_at) FROM products), (SELECT count(*) FROM product_barcodes),"
+                " (SELECT max(id) FROM product_barcodes)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +84,10 @@ class ImportPlan:
     changed: list[RowNote] = field(default_factory=list)
     refused: list[RowNote] = field(default_factory=list)
     unchanged: int = 0
-    _new: list[tuple[NewGoods, int]] = field(default_factory=list)  # (item, opening stock)
+    _new: list[tuple[NewGoods, int, bool]] = field(default_factory=list)  # item, stock, active
     _edits: list[tuple[GoodsItem, tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=list)
+    _basis: tuple = ()  # the file and the goods it was checked against (see _basis)
 
     @property
     def nothing_to_change(self) -> bool:
@@ -187,7 +196,7 @@ class _Planner:
         self.names[sku] = name
         if old is None:
             plan._new.append((NewGoods(sku, name, price, cost, category, codes, min_stock),
-                              opening))
+                              opening, active))
             plan.added.append(RowNote(number, sku, name))
             return
         new = GoodsItem(old.id, sku, name, category, price, cost, min_stock, old.stock, active,
@@ -212,6 +221,11 @@ def _fields(item: GoodsItem) -> tuple:
             item.stock, item.active, item.barcodes)
 
 
+def _basis(cur: sqlite3.Cursor, data: bytes) -> tuple:
+    return (hashlib.blake2b(data, digest_size=16).digest(),
+            *cur.execute(_GOODS_STATE).fetchone())
+
+
 def make_plan(cur: sqlite3.Cursor, names: Sequence[str], rows: Iterable[list[str]]
               ) -> ImportPlan:
     planner, plan = _Planner(cur), ImportPlan()
@@ -231,6 +245,22 @@ def make_plan(cur: sqlite3.Cursor, names: Sequence[str], rows: Iterable[list[str
     return plan
 
 
+def _insert_new(cur: sqlite3.Cursor, new: list[tuple[NewGoods, int, bool]], stamp: str,
+                user_id: int) -> None:
+    """The added goods in bulk: their rows take the ids after the largest (SQLite's rowid),
+    which are read back to attach barcodes and opening stock."""
+    if not new:
+        return
+    before = cur.execute("SELECT coalesce(max(id), 0) FROM products").fetchone()[0]
+    cur.executemany(_INSERT, [(i.sku, i.name, i.cost, i.price, i.barcodes[0] if i.barcodes
+                               else None, opening, int(active), stamp, i.category, i.min_stock)
+                              for i, opening, active in new])
+    ids = dict(cur.execute("SELECT sku, id FROM products WHERE id > ?", (before,)))
+    cur.executemany(_BARCODE, [(ids[i.sku], code) for i, _, _ in new for code in i.barcodes])
+    cur.executemany(_OPENING, [(ids[i.sku], opening, opening, stamp, i.cost, user_id)
+                               for i, opening, _ in new if opening])
+
+
 class GoodsCsv:
     def __init__(self, db: Database, catalog: CatalogService, events: EventBus,
                  clock: Clock = utc_now) -> None:
@@ -243,24 +273,27 @@ class GoodsCsv:
         require(user, Permission.MANAGE_GOODS)
         names, rows = read_rows(data)
         with self._db.read_raw() as cur:
-            return make_plan(cur, names, rows)
+            plan = make_plan(cur, names, rows)
+            plan._basis = _basis(cur, data)
+            return plan
 
-    def apply(self, user: User, data: bytes) -> ImportPlan:
-        """The whole file in one transaction, or nothing if any row is refused."""
+    def apply(self, user: User, data: bytes, checked: ImportPlan | None = None) -> ImportPlan:
+        """The whole file in one transaction, or nothing if any row is refused. ``checked``:
+        this file's dry run, used as it is if the goods have not changed since (otherwise
+        the file is checked again inside the transaction)."""
         require(user, Permission.MANAGE_GOODS)
-        names, rows = read_rows(data)
         stamp = db_text(self._clock())
         with self._db.write_raw() as cur:
-            plan = make_plan(cur, names, rows)
+            basis = _basis(cur, data)
+            if checked is not None and checked._basis == basis:
+                plan = checked
+            else:
+                plan = make_plan(cur, *read_rows(data))
             if plan.refused:
                 first = plan.refused[0]
                 raise KioskError("error.csv_refused", count=len(plan.refused), row=first.row,
                                  reason=first.detail)
-            for item, opening in plan._new:
-                item_id = insert_item(cur, item, stamp)
-                if opening:
-                    cur.execute(_OPENING, (item_id, opening, opening, stamp, item.cost, user.id))
-                    cur.execute(_SET_STOCK, (opening, item_id))
+            _insert_new(cur, plan._new, stamp, user.id)
             for item, add, remove in plan._edits:
                 update_item(cur, item, stamp, add, remove)
         if not plan.nothing_to_change:

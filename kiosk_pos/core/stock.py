@@ -107,11 +107,14 @@ _SQL_SET = "UPDATE products SET stock = ?, cost = ?, updated_at = ? WHERE id = ?
 _SQL_MOVEMENTS = ("SELECT m.id, p.sku, p.name, m.delta, m.stock_after, m.reason, m.created_at, "
                   "m.unit_cost, m.supplier, m.note, m.sale_id FROM stock_movements m "
                   "JOIN products p ON p.id = m.product_id")
-_SQL_LOW = ("SELECT id, sku, name, stock, min_stock FROM products "
+# The partial index holds exactly the goods that can be low; named, so the planner (with
+# no ANALYZE statistics) never prefers the stock-value index's walk over every item.
+_LOW_FROM = "FROM products INDEXED BY ix_products_low_stock"
+_SQL_LOW = (f"SELECT id, sku, name, stock, min_stock {_LOW_FROM} "
             "WHERE kind = 'physical' AND active = 1 AND stock - min_stock <= 0 "
-            "ORDER BY stock - min_stock, sku LIMIT ?")
-_SQL_SOLD = ("SELECT coalesce(-sum(delta), 0) FROM stock_movements "
-             "WHERE product_id = ? AND created_at >= ? AND reason = 'sale'")
+            "ORDER BY stock - min_stock, id LIMIT ?")
+_SQL_SOLD = ("SELECT product_id, -sum(delta) FROM stock_movements WHERE product_id IN "
+             "({marks}) AND reason = 'sale' AND created_at >= ? GROUP BY product_id")
 _SQL_VALUE = ("SELECT count(*), coalesce(sum(stock), 0), coalesce(sum(stock * cost), 0) "
               "FROM products WHERE kind = 'physical'")
 
@@ -259,18 +262,20 @@ class StockService:
         since = db_text(self._clock() - timedelta(days=RATE_DAYS))
         with self._db.read_raw() as cur:
             rows = cur.execute(_SQL_LOW, (limit,)).fetchall()
-            out = []
-            for id_, sku, name, stock, min_stock in rows:
-                sold = cur.execute(_SQL_SOLD, (id_, since)).fetchone()[0]
-                out.append(LowStockItem(sku, name, stock or 0, min_stock, sold,
-                                        suggested_order(stock or 0, min_stock, sold, days)))
-        return out
+            sold: dict[int, int] = {}
+            for start in range(0, len(rows), 500):  # SQLite's parameter limit, with room
+                ids = [r[0] for r in rows[start:start + 500]]
+                marks = ",".join("?" * len(ids))
+                sold.update(cur.execute(_SQL_SOLD.format(marks=marks), (*ids, since)))
+        return [LowStockItem(sku, name, stock or 0, min_stock, sold.get(id_, 0),
+                             suggested_order(stock or 0, min_stock, sold.get(id_, 0), days))
+                for id_, sku, name, stock, min_stock in rows]
 
     def low_stock_count(self) -> int:
         """How many goods are low (the owner's badge)."""
         with self._db.read_raw() as cur:
             return cur.execute(
-                "SELECT count(*) FROM products WHERE kind = 'physical' AND active = 1 "
+                f"SELECT count(*) {_LOW_FROM} WHERE kind = 'physical' AND active = 1 "
                 "AND stock - min_stock <= 0").fetchone()[0]
 
     def value(self) -> StockValue:

@@ -75,6 +75,7 @@ products = Table(
     Column("min_stock", Integer, nullable=False, server_default=text("0")),
     Index("ix_products_low_stock", text("stock - min_stock"),
           sqlite_where=text("kind = 'physical' AND active = 1")),
+    Index("ix_products_goods_value", "kind", "stock", "cost"),
 )
 
 product_barcodes = Table(
@@ -192,7 +193,7 @@ stock_movements = Table(
     Column("supplier", String(120)),
     Column("note", Text),
     Column("user_id", Integer),
-    Index("ix_stock_movements_product_time", "product_id", "created_at"),
+    Index("ix_stock_movements_rate", "product_id", "reason", "created_at", "delta"),
 )
 
 customers = Table(

@@ -111,3 +111,40 @@ def test_the_same_sku_twice_is_refused(kiosk, owner, csv):
 def test_only_the_owner_imports(kiosk, clerk, csv):
     with pytest.raises(PermissionDenied):
         csv.dry_run(clerk, GOOD.encode())
+
+
+def test_an_export_brings_a_shop_over_retired_items_and_all(kiosk, owner, csv, tmp_path,
+                                                            template_free_kiosk):
+    kiosk.goods.retire(owner, "ACC-TG")
+    path = tmp_path / "goods.csv"
+    csv.export(kiosk.goods.iter_all(), path)
+    other = template_free_kiosk
+    other_owner = other.users.authenticate("4321")
+    other_csv = GoodsCsv(other.db, other.catalog, other.events, other.clock)
+    plan = other_csv.dry_run(other_owner, path.read_bytes())
+    other_csv.apply(other_owner, path.read_bytes(), plan)
+    moved = {i.sku: i for i in other.goods.iter_all()}
+    assert {i.sku: (i.stock, i.active, i.barcodes, i.cost) for i in kiosk.goods.iter_all()} == {
+        sku: (i.stock, i.active, i.barcodes, i.cost) for sku, i in moved.items()}
+    assert other.stock.check() == []
+    assert other_csv.dry_run(other_owner, path.read_bytes()).nothing_to_change
+
+
+@pytest.fixture
+def template_free_kiosk(tmp_path):
+    from kiosk_pos.core.setup import init_kiosk
+
+    k = init_kiosk(tmp_path / "other", "Toko Baru", "4321")
+    yield k
+    k.close()
+
+
+def test_apply_checks_again_when_the_goods_changed_after_the_dry_run(kiosk, owner, csv):
+    plan = csv.dry_run(owner, GOOD.encode())
+    assert not plan.refused
+    kiosk.goods.add(owner, NewGoods("LAIN", "Barang Lain", 1000, 500, barcodes=("MIE1",)))
+    before = snapshot(kiosk)
+    with pytest.raises(KioskError) as refused:
+        csv.apply(owner, GOOD.encode(), plan)
+    assert "Barang Lain" in refused.value.message
+    assert snapshot(kiosk) == before

@@ -54,7 +54,7 @@ def test_an_old_shop_keeps_its_goods_and_barcodes(tmp_path: Path) -> None:
     assert set(migrated) == set(new)
     declared = {ix.name for table in metadata.tables.values() for ix in table.indexes}
     assert {"ix_products_low_stock", "ix_kasbon_entries_customer",
-            "ix_stock_movements_product_time"} <= declared & set(migrated)
+            "ix_stock_movements_rate"} <= declared & set(migrated)
     assert {"customers", "kasbon_entries", "product_barcodes"} <= set(metadata.tables) & set(
         migrated)
 

@@ -6,11 +6,13 @@ Create Date: 2026-11-26 04:10:00
 
 - ``products``: ``category`` and ``min_stock`` (the low-stock threshold); ``cost`` of goods
   is their average cost. ``ix_products_low_stock``: a partial expression index, so the
-  "Stok menipis" list reads only the goods at or below their minimum.
+  "Stok menipis" list reads only the goods at or below their minimum;
+  ``ix_products_goods_value`` covers the stock value (stock x cost of every item).
 - ``product_barcodes``: every barcode of an item (EAN-13/UPC/Code128), each unique; the
   existing ``products.barcode`` values are copied in (it stays the item's first barcode).
 - ``stock_movements``: who, the supplier, the unit cost of a delivery, the reason typed
-  for an adjustment; ``ix_stock_movements_product_time`` for the 28-day sales rate.
+  for an adjustment; ``ix_stock_movements_rate`` covers an item's sales over the last
+  28 days (the reorder suggestion).
 - ``customers`` and ``kasbon_entries`` (a customer's credit ledger: sale on credit +,
   payment -, correction +/-; the balance is the sum of the rows, never stored).
 """
@@ -34,6 +36,8 @@ def upgrade() -> None:
                                         nullable=False))
     op.create_index("ix_products_low_stock", "products", [sa.text("stock - min_stock")],
                     unique=False, sqlite_where=_GOODS)
+    op.create_index("ix_products_goods_value", "products", ["kind", "stock", "cost"],
+                    unique=False)
     op.create_table(
         "product_barcodes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -52,8 +56,8 @@ def upgrade() -> None:
     op.add_column("stock_movements", sa.Column("supplier", sa.String(length=120), nullable=True))
     op.add_column("stock_movements", sa.Column("note", sa.Text(), nullable=True))
     op.add_column("stock_movements", sa.Column("user_id", sa.Integer(), nullable=True))
-    op.create_index("ix_stock_movements_product_time", "stock_movements",
-                    ["product_id", "created_at"], unique=False)
+    op.create_index("ix_stock_movements_rate", "stock_movements",
+                    ["product_id", "reason", "created_at", "delta"], unique=False)
 
     op.create_table(
         "customers",
@@ -97,11 +101,12 @@ def downgrade() -> None:
     op.drop_table("kasbon_entries")
     op.drop_index("ix_customers_phone", table_name="customers")
     op.drop_table("customers")
-    op.drop_index("ix_stock_movements_product_time", table_name="stock_movements")
+    op.drop_index("ix_stock_movements_rate", table_name="stock_movements")
     for column in ("user_id", "note", "supplier", "unit_cost"):
         op.drop_column("stock_movements", column)
     op.drop_index("ix_product_barcodes_product_id", table_name="product_barcodes")
     op.drop_table("product_barcodes")
+    op.drop_index("ix_products_goods_value", table_name="products")
     op.drop_index("ix_products_low_stock", table_name="products")
     op.drop_column("products", "min_stock")
     op.drop_column("products", "category")
