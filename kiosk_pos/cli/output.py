@@ -55,7 +55,8 @@ def report_json(r: DailyReport) -> dict[str, Any]:
             "failed_amount": r.failed_amount, "cash_sales": r.cash_sales,
             "kasbon_sales": r.kasbon_sales, "kasbon_count": r.kasbon_count,
             "kasbon_paid_cash": r.kasbon_paid_cash,
-            "kasbon_paid_transfer": r.kasbon_paid_transfer}
+            "kasbon_paid_transfer": r.kasbon_paid_transfer,
+            "low_stock_count": r.low_stock_count}
 
 
 def sale_text(sale: SaleRecord) -> str:
@@ -81,6 +82,8 @@ def report_text(r: DailyReport) -> str:
                 f"{format_rupiah(b.profit):>12}" for b in rows]
     if r.failed_count:
         out.append(f"  gagal: {r.failed_count} ({format_rupiah(r.failed_amount)} dikembalikan)")
+    if r.low_stock_count:
+        out.append(f"  stok menipis: {r.low_stock_count} barang (kiosk-pos stock low)")
     if r.kasbon_count or r.kasbon_paid_cash or r.kasbon_paid_transfer:
         out.append(f"  kasbon: {r.kasbon_count} penjualan {format_rupiah(r.kasbon_sales)} "
                    f"(bukan uang di laci); pembayaran kasbon tunai "

@@ -190,6 +190,7 @@ class DailyReport:
     kasbon_count: int = 0
     kasbon_paid_cash: int = 0
     kasbon_paid_transfer: int = 0
+    low_stock_count: int = 0  # goods at or below their minimum when the report was made
 
     @property
     def profit(self) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from kiosk_pos.core.clock import day_bounds_utc, from_db, to_db
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
+from kiosk_pos.core.stock import LOW_STOCK_COUNT  # "Stok menipis", through its index
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import kasbon_entries, sale_lines, sales, topups, users
@@ -74,6 +75,7 @@ class ReportService:
         with self._db.read() as conn:
             rows = conn.execute(query).all()
             paid = conn.execute(paid_query).all()
+            low = conn.exec_driver_sql(LOW_STOCK_COUNT).scalar() or 0
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
             name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
@@ -108,4 +110,5 @@ class ReportService:
             kasbon_sales=kasbon.gross, kasbon_count=kasbon.count,
             kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),
             kasbon_paid_transfer=-sum(a for m, a in paid if m == "transfer"),
+            low_stock_count=low,
         )

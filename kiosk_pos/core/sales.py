@@ -16,7 +16,7 @@ from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, db_text, local_date, utc_now
 from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError
-from kiosk_pos.core.events import DEPOSIT_CHANGED, SALE_SAVED, EventBus
+from kiosk_pos.core.events import DEPOSIT_CHANGED, NOTICE, SALE_SAVED, EventBus
 from kiosk_pos.core.payments import settle
 from kiosk_pos.core.phone import validate_destination
 from kiosk_pos.core.records import (
@@ -186,6 +186,11 @@ class SaleService:
         self._events.trigger(SALE_SAVED, record)
         if e_cost:
             self._events.trigger(DEPOSIT_CHANGED, new_balance)
+        for line in lines:  # the last unit went: say so while the clerk can still tell
+            if new_stock.get(line.product.sku) == 0:
+                from kiosk_pos.i18n import tr
+
+                self._events.trigger(NOTICE, tr("notice.sold_out", name=line.product.name))
         return record
 
     # -- reading (plain sqlite3: the sales screen's first figures need no SQLAlchemy) ------

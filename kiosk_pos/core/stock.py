@@ -113,6 +113,8 @@ _LOW_FROM = "FROM products INDEXED BY ix_products_low_stock"
 _SQL_LOW = (f"SELECT id, sku, name, stock, min_stock {_LOW_FROM} "
             "WHERE kind = 'physical' AND active = 1 AND stock - min_stock <= 0 "
             "ORDER BY stock - min_stock, id LIMIT ?")
+LOW_STOCK_COUNT = (f"SELECT count(*) {_LOW_FROM} WHERE kind = 'physical' AND active = 1 "
+                   "AND stock - min_stock <= 0")
 _SQL_SOLD = ("SELECT product_id, -sum(delta) FROM stock_movements WHERE product_id IN "
              "({marks}) AND reason = 'sale' AND created_at >= ? GROUP BY product_id")
 _SQL_VALUE = ("SELECT count(*), coalesce(sum(stock), 0), coalesce(sum(stock * cost), 0) "
@@ -274,9 +276,7 @@ class StockService:
     def low_stock_count(self) -> int:
         """How many goods are low (the owner's badge)."""
         with self._db.read_raw() as cur:
-            return cur.execute(
-                f"SELECT count(*) {_LOW_FROM} WHERE kind = 'physical' AND active = 1 "
-                "AND stock - min_stock <= 0").fetchone()[0]
+            return cur.execute(LOW_STOCK_COUNT).fetchone()[0]
 
     def value(self) -> StockValue:
         with self._db.read_raw() as cur:

@@ -155,3 +155,11 @@ def test_customers_a_phone_belongs_to_one(kiosk, owner, budi, clerk):
     with pytest.raises(PermissionDenied):
         kiosk.customers.add(clerk, "Sari")
     assert [c.name for c in kiosk.customers.page()] == ["Budi"]
+
+
+def test_the_daily_report_counts_low_stock(kiosk, owner):
+    from kiosk_pos.core.goods import GoodsChange
+
+    assert kiosk.reports.daily(kiosk.today()).low_stock_count == 0
+    kiosk.goods.edit(owner, "SP-XL", GoodsChange(min_stock=20))  # 20 on the shelf: at it
+    assert kiosk.reports.daily(kiosk.today()).low_stock_count == 1 == kiosk.stock.low_stock_count()

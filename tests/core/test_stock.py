@@ -177,3 +177,16 @@ def test_the_check_finds_a_stock_that_is_not_its_movements(kiosk, owner, mie):
     conn.commit()
     conn.close()
     assert kiosk.stock.check() == [("MIE-1", 6, 5)]
+
+
+def test_selling_the_last_unit_says_it_is_sold_out(kiosk, owner, mie, clerk):
+    from kiosk_pos.core.events import NOTICE
+
+    heard: list[str] = []
+    kiosk.events.register(NOTICE, heard.append)
+    kiosk.stock.receive(owner, "MIE-1", 2)
+    kiosk.sales.sell(clerk, [CartLine("MIE-1", 1)], Payment())
+    assert heard == []
+    kiosk.sales.sell(clerk, [CartLine("MIE-1", 1)], Payment())
+    assert heard == ["Stok Indomie Goreng habis: tadi itu yang terakhir. Catat barang datang "
+                     "di menu Stok."]
