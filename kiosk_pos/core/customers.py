@@ -11,7 +11,7 @@ from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.goods import MAX_RUPIAH
 from kiosk_pos.core.permissions import Permission, require
 from kiosk_pos.core.phone import normalise_phone
-from kiosk_pos.core.records import User
+from kiosk_pos.core.records import SaleRecord, User
 from kiosk_pos.store import Database
 
 MAX_NAME, MAX_NOTE = 120, 500
@@ -114,6 +114,23 @@ class CustomerService:
             row = cur.execute("SELECT id FROM customers WHERE phone = ? AND active = 1",
                               (number,)).fetchone()
             return customer_by_id(cur, row[0]) if row else None
+
+    def last_purchases(self, customer_id: int, limit: int = 5) -> list[SaleRecord]:
+        """Their newest sales: those on their kasbon and those for their number (the sales
+        screen shows them when the typed number is theirs)."""
+        from kiosk_pos.core.sale_reads import load_sales
+
+        limit = max(1, min(limit, 50))
+        with self._db.read_raw() as cur:
+            customer = customer_by_id(cur, customer_id)
+            ids = {r[0] for r in cur.execute(
+                "SELECT sale_id FROM kasbon_entries WHERE customer_id = ? AND sale_id IS NOT NULL"
+                " ORDER BY id DESC LIMIT ?", (customer_id, limit))}
+            if customer.phone:
+                ids |= {r[0] for r in cur.execute(
+                    "SELECT sale_id FROM sale_lines WHERE destination = ? AND destination != ''"
+                    " ORDER BY sale_id DESC LIMIT ?", (customer.phone, limit))}
+            return load_sales(cur, sorted(ids, reverse=True)[:limit])
 
     def page(self, *, after_id: int = 0, limit: int = CUSTOMERS_PAGE) -> list[Customer]:
         """Customers in the order they were added, ``limit`` at a time after ``after_id``."""

@@ -115,6 +115,8 @@ sale_lines = Table(
     Column("unit_cost", Integer, nullable=False),
     Column("destination", String(32), nullable=False, server_default=""),
     Index("ix_sale_lines_sale_id", "sale_id"),
+    Index("ix_sale_lines_destination", "destination", "sale_id",
+          sqlite_where=text("destination != ''")),  # 0003: a customer's last purchases
 )
 
 topups = Table(

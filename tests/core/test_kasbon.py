@@ -163,3 +163,11 @@ def test_the_daily_report_counts_low_stock(kiosk, owner):
     assert kiosk.reports.daily(kiosk.today()).low_stock_count == 0
     kiosk.goods.edit(owner, "SP-XL", GoodsChange(min_stock=20))  # 20 on the shelf: at it
     assert kiosk.reports.daily(kiosk.today()).low_stock_count == 1 == kiosk.stock.low_stock_count()
+
+
+def test_a_customers_last_purchases_are_their_kasbon_and_their_number(kiosk, clerk, budi):
+    mine = kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567000")], Payment())
+    kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081299990000")], Payment())  # not theirs
+    on_credit = kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], kasbon(budi.id))
+    assert [s.id for s in kiosk.customers.last_purchases(budi.id)] == [on_credit.id, mine.id]
+    assert [s.id for s in kiosk.customers.last_purchases(budi.id, limit=1)] == [on_credit.id]

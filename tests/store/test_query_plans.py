@@ -131,6 +131,7 @@ def test_back_office_reads_and_kasbon_sales_never_scan_history(tmp_path, stateme
         on_credit = Payment(PaymentMethod.KASBON, customer_id=budi.id)
         kiosk.stock.receive(owner, "MIE-1", 40)
         for _ in range(3):  # some history to read
+            kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567000")], Payment())
             kiosk.sales.sell(clerk, [CartLine("MIE-1", 2)], on_credit)
             kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
         steps = [
@@ -139,6 +140,7 @@ def test_back_office_reads_and_kasbon_sales_never_scan_history(tmp_path, stateme
             ("kasbon statement", lambda: kiosk.kasbon.statement(budi.id)),
             ("who owes what", kiosk.kasbon.debtors),
             ("customer by phone", lambda: kiosk.customers.by_phone("081234567000")),
+            ("their last purchases", lambda: kiosk.customers.last_purchases(budi.id)),
             ("low stock", kiosk.stock.low_stock),
             ("low-stock badge", kiosk.stock.low_stock_count),
             ("an item's movements", lambda: kiosk.stock.movements("MIE-1")),

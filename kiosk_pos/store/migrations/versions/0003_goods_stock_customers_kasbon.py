@@ -15,6 +15,8 @@ Create Date: 2026-11-26 04:10:00
   28 days (the reorder suggestion).
 - ``customers`` and ``kasbon_entries`` (a customer's credit ledger: sale on credit +,
   payment -, correction +/-; the balance is the sum of the rows, never stored).
+- ``ix_sale_lines_destination`` (lines with a number only): a customer's last purchases
+  for the numbers they buy for.
 """
 
 import sqlalchemy as sa
@@ -26,6 +28,7 @@ branch_labels = None
 depends_on = None
 
 _GOODS = sa.text("kind = 'physical' AND active = 1")
+_DESTINATION = sa.text("destination != ''")
 
 
 def upgrade() -> None:
@@ -92,9 +95,12 @@ def upgrade() -> None:
     op.create_index("ix_kasbon_entries_sale_id", "kasbon_entries", ["sale_id"], unique=False)
     op.create_index("ix_kasbon_entries_created_at", "kasbon_entries", ["created_at"],
                     unique=False)
+    op.create_index("ix_sale_lines_destination", "sale_lines", ["destination", "sale_id"],
+                    unique=False, sqlite_where=_DESTINATION)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sale_lines_destination", table_name="sale_lines")
     op.drop_index("ix_kasbon_entries_created_at", table_name="kasbon_entries")
     op.drop_index("ix_kasbon_entries_sale_id", table_name="kasbon_entries")
     op.drop_index("ix_kasbon_entries_customer", table_name="kasbon_entries")
