@@ -12,7 +12,7 @@ from kiosk_pos.cli.common import EXIT_OK, print_json
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    p = subparsers.add_parser("customer", parents=[common], help="customers: add and list")
+    p = subparsers.add_parser("customer", parents=[common], help="customers: add, edit and list")
     sub = p.add_subparsers(dest="customer", required=True, parser_class=type(p))
     a = sub.add_parser("add", parents=[common], help="add a customer (owner PIN)")
     a.add_argument("--name", required=True)
@@ -22,6 +22,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(a)
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=cmd_customer_add)
+    e = sub.add_parser("edit", parents=[common],
+                       help="change a customer, e.g. allow kasbon (owner PIN)")
+    e.add_argument("id", metavar="ID", help="the customer's number")
+    e.add_argument("--name")
+    e.add_argument("--phone", help="the number ('' clears it)")
+    e.add_argument("--note")
+    e.add_argument("--credit-limit", help="kasbon allowed up to this (0: none)")
+    add_pin(e)
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(handler=cmd_customer_edit)
     ls = sub.add_parser("list", parents=[common], help="customers and what they owe")
     ls.add_argument("--after", default="0", help="list customers after this id (next page)")
     ls.add_argument("--json", action="store_true")
@@ -55,6 +65,18 @@ def cmd_customer_add(args: argparse.Namespace) -> int:
     with kiosk_for(args) as kiosk:
         user = owner(kiosk, args.pin, Permission.MANAGE_CUSTOMERS)
         c = kiosk.customers.add(user, args.name, args.phone, args.note, limit)
+    print_json(customer_json(c)) if args.json else print(f"#{c.id} {c.name}")
+    return EXIT_OK
+
+
+def cmd_customer_edit(args: argparse.Namespace) -> int:
+    from kiosk_pos.core.permissions import Permission
+
+    customer_id, limit = number(args.id) or 0, rupiah(args.credit_limit)
+    with kiosk_for(args) as kiosk:
+        user = owner(kiosk, args.pin, Permission.MANAGE_CUSTOMERS)
+        c = kiosk.customers.edit(user, customer_id, name=args.name, phone=args.phone,
+                                 note=args.note, credit_limit=limit)
     print_json(customer_json(c)) if args.json else print(f"#{c.id} {c.name}")
     return EXIT_OK
 

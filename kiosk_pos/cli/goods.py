@@ -54,6 +54,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(i)
     i.add_argument("--json", action="store_true")
     i.set_defaults(handler=cmd_import)
+    ls = sub.add_parser("list", parents=[common], help="goods in SKU order, a page at a time")
+    ls.add_argument("--after", default="", metavar="SKU", help="the page after this SKU")
+    ls.add_argument("--limit", default="500")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=cmd_list)
     x = sub.add_parser("export", parents=[common], help="write every item to a CSV file")
     x.add_argument("file", metavar="FILE")
     x.set_defaults(handler=cmd_export)
@@ -158,6 +163,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         if plan.refused:
             sys.stdout.flush()
             raise CliError(tr("cli.import_refused", count=len(plan.refused)))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    limit = max(1, min(number(args.limit) or 500, 5000))
+    with kiosk_for(args) as kiosk:
+        items = kiosk.goods.page(after_sku=args.after, limit=limit)
+    if args.json:
+        print_json([item_json(i) for i in items])
+    for i in items if not args.json else ():
+        _show(i, False)
     return EXIT_OK
 
 

@@ -93,6 +93,24 @@ def test_goods_add_edit_retire(cli):
     assert "MIE-1" in {p["sku"] for p in json.loads(out)}  # retired, never deleted
 
 
+def test_goods_list_pages_in_sku_order(cli):
+    first = cli.json("goods", "list", "--limit", "3")
+    assert [i["sku"] for i in first] == ["ACC-CBL", "ACC-CHG", "ACC-EAR"]
+    assert first[0]["barcodes"] == ["8991234500073"] and first[0]["stock"] == 15
+    more = cli.json("goods", "list", "--after", first[-1]["sku"], "--limit", "3")
+    assert [i["sku"] for i in more] == ["ACC-TG", "SP-ISAT", "SP-TSEL"]
+
+
+def test_the_owner_allows_kasbon_to_an_existing_customer(cli):
+    cli.json("customer", "add", "--name", "Sari", "--pin", "9999")
+    cli.refused("sell", "--sku", "SP-XL", "--kasbon", "--customer", "1", "--pin", "1111")
+    cli.refused("customer", "edit", "1", "--credit-limit", "50000", "--pin", "1111")
+    edited = cli.json("customer", "edit", "1", "--credit-limit", "50000", "--pin", "9999")
+    assert (edited["name"], edited["credit_limit"]) == ("Sari", 50000)
+    code, _, err = cli("sell", "--sku", "SP-XL", "--kasbon", "--customer", "1", "--pin", "1111")
+    assert code == 0, err
+
+
 def test_goods_price_below_cost_needs_the_confirm_flag(cli):
     args = ("goods", "add", "--sku", "GULA", "--name", "Gula", "--price", "14000", "--cost",
             "15000", "--pin", "9999")
