@@ -55,6 +55,8 @@ _WHOLE = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE)
 def whole_rupiah(text: str) -> int:
     """``15000``, ``15.000`` or ``Rp15.000`` as int rupiah; anything else (a fraction such
     as ``1500,50``, a sign, a word) is refused rather than guessed."""
+    if text.isascii() and text.isdigit():  # the common case, without the pattern
+        return int(text)
     match = _WHOLE.match(text.strip())
     if not match:
         raise KioskError("error.rupiah_format", text=text.strip())
@@ -63,6 +65,8 @@ def whole_rupiah(text: str) -> int:
 
 def whole_number(text: str) -> int:
     """A count of units: plain digits (``-`` allowed, the range check says why it fails)."""
+    if text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
     raw = text.strip()
     if not _NUMBER.fullmatch(raw):
         raise KioskError("error.number_format", text=raw)
