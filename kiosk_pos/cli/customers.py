@@ -50,6 +50,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(pay)
     pay.add_argument("--json", action="store_true")
     pay.set_defaults(handler=cmd_kasbon_pay)
+    fix = sub.add_parser("correct", parents=[common],
+                         help="a correction row: +N owes more, -N owes less (owner PIN)")
+    fix.add_argument("--customer", required=True, help="the customer's number")
+    fix.add_argument("--amount", required=True, help="+N or -N rupiah")
+    fix.add_argument("--reason", required=True)
+    add_pin(fix)
+    fix.add_argument("--json", action="store_true")
+    fix.set_defaults(handler=cmd_kasbon_correct)
     st = sub.add_parser("statement", parents=[common],
                         help="a customer's kasbon, as text for WhatsApp, JSON or PDF")
     st.add_argument("--customer", required=True, help="the customer's number")
@@ -124,6 +132,28 @@ def cmd_kasbon_pay(args: argparse.Namespace) -> int:
                     "created_at": entry.created_at.isoformat()})
     else:
         print(f"#{entry.id} {format_rupiah(-entry.amount)} ({entry.method}); "
+              f"sisa {format_rupiah(entry.balance_after)}")
+    return EXIT_OK
+
+
+def cmd_kasbon_correct(args: argparse.Namespace) -> int:
+    from pulsa_protocol.money import format_rupiah
+
+    from kiosk_pos.core.permissions import Permission
+
+    text = args.amount.strip()
+    sign = -1 if text.startswith("-") else 1
+    amount = sign * (rupiah(text.lstrip("+-")) or 0)
+    customer_id = number(args.customer) or 0
+    with kiosk_for(args) as kiosk:
+        user = owner(kiosk, args.pin, Permission.TAKE_KASBON_PAYMENT)
+        entry = kiosk.kasbon.correct(user, customer_id, amount, args.reason)
+    if args.json:
+        print_json({"id": entry.id, "customer_id": customer_id, "amount": entry.amount,
+                    "note": entry.note, "balance": entry.balance_after,
+                    "created_at": entry.created_at.isoformat()})
+    else:
+        print(f"#{entry.id} {format_rupiah(entry.amount)}; "
               f"sisa {format_rupiah(entry.balance_after)}")
     return EXIT_OK
 

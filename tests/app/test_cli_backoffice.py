@@ -165,6 +165,21 @@ def test_customer_kasbon_sale_payment_and_statement(cli, tmp_path):
     assert (report["kasbon_sales"], report["cash_sales"]) == (24000, 0)
 
 
+def test_kasbon_correction_rows(cli):
+    _with_debt(cli)  # Budi owes 12.000
+    fixed = cli.json("kasbon", "correct", "--customer", "1", "--amount", "-2.000", "--reason",
+                     "salah hitung", "--pin", "9999")
+    assert (fixed["amount"], fixed["balance"], fixed["note"]) == (-2000, 10000, "salah hitung")
+    assert cli.json("kasbon", "correct", "--customer", "1", "--amount", "+500", "--reason",
+                    "lupa catat", "--pin", "9999")["balance"] == 10500
+    cli.refused("kasbon", "correct", "--customer", "1", "--amount", "-10501", "--reason", "x",
+                "--pin", "9999")
+    cli.refused("kasbon", "correct", "--customer", "1", "--amount", "-1", "--reason", "x",
+                "--pin", "1111")
+    statement = cli.json("kasbon", "statement", "--customer", "1")
+    assert [e["kind"] for e in statement["entries"]] == ["sale", "correction", "correction"]
+
+
 def test_goods_import_dry_run_then_apply(cli, tmp_path):
     path = tmp_path / "goods.csv"
     path.write_text("sku,name,price,cost,stock\nMIE-1,Indomie,3500,2800,24\n", encoding="utf-8")
