@@ -25,8 +25,24 @@ def add_pin(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pin", help="the owner's PIN")
 
 
+def check_text(args: argparse.Namespace) -> None:
+    """Refuse a value the shell could pass but no shop writes: a NUL byte, or bytes that are
+    not text (they would fail deep inside SQLite or the terminal, not as a sentence)."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str):
+                continue
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise CliError(tr("cli.bad_text", option=name)) from None
+            if "\x00" in item:
+                raise CliError(tr("cli.bad_text", option=name))
+
+
 @contextmanager
 def kiosk_for(args: argparse.Namespace) -> Iterator[Kiosk]:
+    check_text(args)
     kiosk = open_kiosk(args)
     try:
         yield kiosk

@@ -7,7 +7,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk_pos.cli.backoffice import add_pin, customer_json, kiosk_for, number, owner, rupiah
+from kiosk_pos.cli.backoffice import (
+    add_pin,
+    check_text,
+    customer_json,
+    kiosk_for,
+    number,
+    owner,
+    rupiah,
+)
 from kiosk_pos.cli.common import EXIT_OK, print_json
 
 
@@ -67,6 +75,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_customer_add(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.permissions import Permission
 
     limit = rupiah(args.credit_limit) or 0
@@ -78,6 +87,7 @@ def cmd_customer_add(args: argparse.Namespace) -> int:
 
 
 def cmd_customer_edit(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.permissions import Permission
 
     customer_id, limit = number(args.id) or 0, rupiah(args.credit_limit)
@@ -90,6 +100,7 @@ def cmd_customer_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_customer_list(args: argparse.Namespace) -> int:
+    check_text(args)
     from pulsa_protocol.money import format_rupiah
 
     with kiosk_for(args) as kiosk:
@@ -103,6 +114,7 @@ def cmd_customer_list(args: argparse.Namespace) -> int:
 
 
 def cmd_kasbon_list(args: argparse.Namespace) -> int:
+    check_text(args)
     from pulsa_protocol.money import format_rupiah
 
     with kiosk_for(args) as kiosk:
@@ -118,6 +130,7 @@ def cmd_kasbon_list(args: argparse.Namespace) -> int:
 
 
 def cmd_kasbon_pay(args: argparse.Namespace) -> int:
+    check_text(args)
     from pulsa_protocol.money import format_rupiah
 
     from kiosk_pos.core.permissions import Permission
@@ -137,6 +150,7 @@ def cmd_kasbon_pay(args: argparse.Namespace) -> int:
 
 
 def cmd_kasbon_correct(args: argparse.Namespace) -> int:
+    check_text(args)
     from pulsa_protocol.money import format_rupiah
 
     from kiosk_pos.core.permissions import Permission
@@ -159,6 +173,7 @@ def cmd_kasbon_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_kasbon_statement(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.kasbon import statement_text
 
     customer_id = number(args.customer) or 0

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk_pos.cli.backoffice import add_pin, item_json, kiosk_for, number, owner, rupiah
+from kiosk_pos.cli.backoffice import (
+    add_pin,
+    check_text,
+    item_json,
+    kiosk_for,
+    number,
+    owner,
+    rupiah,
+)
 from kiosk_pos.cli.common import EXIT_OK, CliError, print_json
 from kiosk_pos.i18n import tr
 
@@ -82,6 +90,7 @@ def _show(item: Any, as_json: bool) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.goods import NewGoods, PriceBelowCost
     from kiosk_pos.core.permissions import Permission
 
@@ -98,6 +107,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.goods import GoodsChange, PriceBelowCost
     from kiosk_pos.core.permissions import Permission
 
@@ -119,6 +129,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_retire(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.permissions import Permission
 
     with kiosk_for(args) as kiosk:
@@ -145,6 +156,7 @@ def _print_plan(plan: ImportPlan, applied: bool) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.goods_csv import GoodsCsv
     from kiosk_pos.core.permissions import Permission
 
@@ -167,6 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    check_text(args)
     limit = max(1, min(number(args.limit) or 500, 5000))
     with kiosk_for(args) as kiosk:
         items = kiosk.goods.page(after_sku=args.after, limit=limit)
@@ -178,6 +191,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.goods_csv import GoodsCsv
 
     with kiosk_for(args) as kiosk:

@@ -105,10 +105,12 @@ def cmd_sell(args: argparse.Namespace) -> int:
 
 def _kasbon_payment(args: argparse.Namespace) -> Any:
     """The whole sale on a customer's account: ``--kasbon --customer ID``, nothing else."""
+    from kiosk_pos.cli.backoffice import check_text
     from kiosk_pos.core.goods import whole_number
     from kiosk_pos.core.records import Payment, PaymentMethod
     from kiosk_pos.i18n import tr
 
+    check_text(args)
     if not args.kasbon:
         raise CliError(tr("cli.customer_needs_kasbon"))
     if args.customer is None:

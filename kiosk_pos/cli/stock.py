@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk_pos.cli.backoffice import add_pin, kiosk_for, movement_json, number, owner, rupiah
+from kiosk_pos.cli.backoffice import (
+    add_pin,
+    check_text,
+    kiosk_for,
+    movement_json,
+    number,
+    owner,
+    rupiah,
+)
 from kiosk_pos.cli.common import EXIT_OK, print_json
 
 
@@ -64,6 +72,7 @@ def _moved(moves: list[Any], as_json: bool) -> None:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.permissions import Permission
 
     qty, cost = number(args.qty), rupiah(args.cost)
@@ -75,6 +84,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
 
 
 def cmd_adjust(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.permissions import Permission
 
     counted = number(args.counted)
@@ -91,6 +101,7 @@ def cmd_adjust(args: argparse.Namespace) -> int:
 
 
 def cmd_out(args: argparse.Namespace) -> int:
+    check_text(args)
     from kiosk_pos.core.permissions import Permission
     from kiosk_pos.core.stock import StockReason
 
@@ -104,6 +115,7 @@ def cmd_out(args: argparse.Namespace) -> int:
 
 
 def cmd_movements(args: argparse.Namespace) -> int:
+    check_text(args)
     limit, before = number(args.limit), number(args.before)
     with kiosk_for(args) as kiosk:
         moves = kiosk.stock.movements(args.sku, before, limit or 100)
@@ -115,6 +127,7 @@ def cmd_movements(args: argparse.Namespace) -> int:
 
 
 def cmd_low(args: argparse.Namespace) -> int:
+    check_text(args)
     with kiosk_for(args) as kiosk:
         items = kiosk.stock.low_stock()
     if args.json:

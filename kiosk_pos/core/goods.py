@@ -48,18 +48,27 @@ _SQL_UPDATE = ("UPDATE products SET name = ?, category = ?, price = ?, cost = ?,
 
 _SKU = re.compile(rf"\S{{1,{MAX_SKU}}}")
 _BARCODE = re.compile(rf"[!-~]{{1,{MAX_BARCODE}}}")  # printable ASCII, no space
-_NUMBER = re.compile(r"-?\d{1,9}")
-_WHOLE = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)$", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d{1,9}", re.ASCII)
+# at most 12 digits (a billion rupiah is already refused as a typo), ASCII digits only
+_WHOLE = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3}){1,3}|\d{1,12})$",
+                    re.IGNORECASE | re.ASCII)
+
+
+def _shown(text: str) -> str:
+    """What was typed, as a sentence can quote it (short, and printable anywhere)."""
+    text = text.strip()
+    text = text if len(text) <= 40 else text[:40] + "..."
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\0")
 
 
 def whole_rupiah(text: str) -> int:
     """``15000``, ``15.000`` or ``Rp15.000`` as int rupiah; anything else (a fraction such
     as ``1500,50``, a sign, a word) is refused rather than guessed."""
-    if text.isascii() and text.isdigit():  # the common case, without the pattern
+    if text.isascii() and text.isdigit() and len(text) <= 12:  # the common case, fast
         return int(text)
     match = _WHOLE.match(text.strip())
     if not match:
-        raise KioskError("error.rupiah_format", text=text.strip())
+        raise KioskError("error.rupiah_format", text=_shown(text))
     return int(match.group(1).replace(".", ""))
 
 
@@ -69,7 +78,7 @@ def whole_number(text: str) -> int:
         return int(text)
     raw = text.strip()
     if not _NUMBER.fullmatch(raw):
-        raise KioskError("error.number_format", text=raw)
+        raise KioskError("error.number_format", text=_shown(raw))
     return int(raw)
 
 

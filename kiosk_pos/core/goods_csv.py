@@ -104,7 +104,10 @@ def read_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise KioskError("error.csv_malformed", line=1, detail=str(exc)) from None
     if not header or not any(h.strip() for h in header):
         raise KioskError("error.csv_empty")
     names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
@@ -113,10 +116,13 @@ def read_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
         raise KioskError("error.csv_missing_column", columns=", ".join(missing),
                          separator=delimiter)
     rows = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise KioskError("error.csv_too_long", max=MAX_ROWS)
-        rows.append(row)
+    try:
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise KioskError("error.csv_too_long", max=MAX_ROWS)
+            rows.append(row)
+    except csv.Error as exc:  # a NUL byte, a cell past csv's size limit
+        raise KioskError("error.csv_malformed", line=reader.line_num, detail=str(exc)) from None
     return names, rows
 
 

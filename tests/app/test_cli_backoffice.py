@@ -283,3 +283,17 @@ def test_refusals_in_english(cli):
     err = cli.refused("stock", "receive", "--sku", "NOPE", "--qty", "2", "--pin", "9999",
                       "--lang", "en")
     assert "There is no item with SKU NOPE" in err
+
+
+@pytest.mark.parametrize("junk", ["\udcff", "a\x00b", "9" * 5000, "\u0663", "1e309",
+                                  str(2**63)])
+def test_junk_values_are_a_sentence_not_a_traceback(cli, junk):
+    """Bytes that are not text, NUL, huge or non-ASCII digits, floats: refused, not guessed."""
+    if junk in ("\udcff", "a\x00b", "9" * 5000):  # as a name; "\u0663" is a fine name
+        cli.refused("goods", "add", "--sku", "Z", "--name", junk, "--price", "5000", "--cost",
+                    "100", "--pin", "9999")
+    for args in (("goods", "add", "--sku", "Z", "--name", "Z", "--price", junk, "--cost",
+                  "100", "--pin", "9999"),
+                 ("stock", "receive", "--sku", "SP-XL", "--qty", junk, "--pin", "9999"),
+                 ("kasbon", "statement", "--customer", junk)):
+        cli.refused(*args)

@@ -148,3 +148,11 @@ def test_apply_checks_again_when_the_goods_changed_after_the_dry_run(kiosk, owne
         csv.apply(owner, GOOD.encode(), plan)
     assert "Barang Lain" in refused.value.message
     assert snapshot(kiosk) == before
+
+
+@pytest.mark.parametrize("data", [b"sku;name;price;cost\nA;B\x00;1000;500\n",
+                                  b"sku;name;price;cost\nA;" + b"x" * 200_000 + b";1000;500\n"])
+def test_a_broken_csv_is_a_sentence(kiosk, owner, csv, data):
+    with pytest.raises(KioskError) as refused:
+        csv.dry_run(owner, data)
+    assert refused.value.key == "error.csv_malformed"
