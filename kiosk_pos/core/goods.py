@@ -128,14 +128,14 @@ class GoodsChange:
 # -- checks shared by the screen, the CLI and the CSV import ---------------------------------
 def check_sku(sku: str) -> str:
     sku = sku.strip()
-    if not _SKU.fullmatch(sku):
+    if not _SKU.fullmatch(sku) or not sku.isprintable():
         raise KioskError("error.goods_sku_format", max=MAX_SKU)
     return sku
 
 
 def check_name(name: str) -> str:
     name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME:
+    if not name or len(name) > MAX_NAME or not name.isprintable():  # no NUL or control bytes
         raise KioskError("error.goods_name_format", max=MAX_NAME)
     return name
 
