@@ -13,6 +13,7 @@ import traceback
 from types import ModuleType
 
 from bench import (
+    back_office,
     backup_during_sale,
     catalog_lookup,
     daily_report,
@@ -48,7 +49,7 @@ BENCHES: dict[str, ModuleType | _RowsBench] = {
     m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
                         print_autoprint, _RowsBench(sync_push), _RowsBench(sync_reconcile),
                         _RowsBench(sync_load), sync_busy_counter, backup_during_sale,
-                        history_update, pin_hash, server_submit)
+                        history_update, pin_hash, server_submit, back_office)
 }
 
 

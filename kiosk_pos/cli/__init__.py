@@ -41,6 +41,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("printer", "kiosk_pos.cli.printing", "show or change printer settings"),
     ("backup", "kiosk_pos.cli.backup", "back up the kiosk database (owner PIN), or --list"),
     ("restore", "kiosk_pos.cli.backup", "replace the kiosk data with a backup (owner PIN)"),
+    ("goods", "kiosk_pos.cli.goods", "goods: add, edit, retire, import and export (owner PIN)"),
+    ("stock", "kiosk_pos.cli.stock", "stock: receive, count (opname), movements, low stock"),
+    ("customer", "kiosk_pos.cli.customers", "customers: add, edit and list"),
+    ("kasbon", "kiosk_pos.cli.customers", "kasbon: who owes what, payments, statements"),
 )
 COMMAND_MODULES = tuple(dict.fromkeys(module for _, module, _ in COMMANDS))
 

@@ -52,7 +52,11 @@ def report_json(r: DailyReport) -> dict[str, Any]:
             "by_kind": breakdown_json(r.by_kind), "by_clerk": breakdown_json(r.by_clerk),
             "by_payment": breakdown_json(r.by_payment), "by_hour": breakdown_json(r.by_hour),
             "pending_count": r.pending_count, "failed_count": r.failed_count,
-            "failed_amount": r.failed_amount}
+            "failed_amount": r.failed_amount, "cash_sales": r.cash_sales,
+            "kasbon_sales": r.kasbon_sales, "kasbon_count": r.kasbon_count,
+            "kasbon_paid_cash": r.kasbon_paid_cash,
+            "kasbon_paid_transfer": r.kasbon_paid_transfer,
+            "low_stock_count": r.low_stock_count}
 
 
 def sale_text(sale: SaleRecord) -> str:
@@ -78,4 +82,11 @@ def report_text(r: DailyReport) -> str:
                 f"{format_rupiah(b.profit):>12}" for b in rows]
     if r.failed_count:
         out.append(f"  gagal: {r.failed_count} ({format_rupiah(r.failed_amount)} dikembalikan)")
+    if r.low_stock_count:
+        out.append(f"  stok menipis: {r.low_stock_count} barang (kiosk-pos stock low)")
+    if r.kasbon_count or r.kasbon_paid_cash or r.kasbon_paid_transfer:
+        out.append(f"  kasbon: {r.kasbon_count} penjualan {format_rupiah(r.kasbon_sales)} "
+                   f"(bukan uang di laci); pembayaran kasbon tunai "
+                   f"{format_rupiah(r.kasbon_paid_cash)}, transfer "
+                   f"{format_rupiah(r.kasbon_paid_transfer)}")
     return "\n".join(out)

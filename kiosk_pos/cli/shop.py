@@ -30,7 +30,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", default="", type=text(40), help="destination: phone number or PLN id")
     p.add_argument("--qty", type=whole(1, MAX_QTY), default=1)
     p.add_argument("--cash", type=rupiah, help="cash given (default: exact money)")
-    p.add_argument("--method", choices=("cash", "qris", "transfer"), default="cash")
+    p.add_argument("--method", choices=("cash", "qris", "transfer"),
+                   help="how the customer pays (default: cash)")
+    p.add_argument("--kasbon", action="store_true",
+                   help="the whole sale on the customer's account (with --customer)")
+    p.add_argument("--customer", type=text(40), help="the customer's number, for --kasbon")
     p.add_argument("--pin", required=True, type=PIN, help="the clerk's PIN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sell)
@@ -84,14 +88,34 @@ def cmd_sell(args: argparse.Namespace) -> int:
     from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
 
     cash: int | None = args.cash
-    if cash is not None and args.method != "cash":
+    method = args.method or "cash"
+    if cash is not None and method != "cash":
         raise CliError("--cash only goes with --method cash.")
+    payment = Payment(PaymentMethod(method), cash)
+    if args.kasbon or args.customer is not None:
+        payment = _kasbon_payment(args)
     kiosk = open_kiosk(args)
     clerk = kiosk.users.authenticate(args.pin)
-    sale = kiosk.sales.sell(clerk, [CartLine(args.sku, args.qty, args.to)],
-                            Payment(PaymentMethod(args.method), cash))
+    sale = kiosk.sales.sell(clerk, [CartLine(args.sku, args.qty, args.to)], payment)
     print_json(sale_json(sale)) if args.json else print(sale_text(sale))
     return EXIT_OK
+
+
+def _kasbon_payment(args: argparse.Namespace) -> Any:
+    """The whole sale on a customer's account: ``--kasbon --customer ID``, nothing else."""
+    from kiosk_pos.cli.backoffice import check_text
+    from kiosk_pos.core.goods import whole_number
+    from kiosk_pos.core.records import Payment, PaymentMethod
+    from kiosk_pos.i18n import tr
+
+    check_text(args)
+    if not args.kasbon:
+        raise CliError(tr("cli.customer_needs_kasbon"))
+    if args.customer is None:
+        raise CliError(tr("cli.kasbon_needs_customer"))
+    if args.cash is not None or args.method is not None:
+        raise CliError(tr("cli.kasbon_not_cash"))
+    return Payment(PaymentMethod.KASBON, customer_id=whole_number(args.customer))
 
 
 def cmd_history(args: argparse.Namespace) -> int:

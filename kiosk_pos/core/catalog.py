@@ -40,22 +40,34 @@ class Choice:
 
 
 class Catalog:
-    def __init__(self, items: Iterable[Product], prefixes: PrefixTable) -> None:
+    def __init__(self, items: Iterable[Product], prefixes: PrefixTable,
+                 barcodes: Iterable[tuple[str, int]] = ()) -> None:
+        """``barcodes``: (barcode, product id) of goods with several barcodes."""
         self.prefixes = prefixes
         self.by_sku: dict[str, Product] = {}
         self.by_barcode: dict[str, Product] = {}
+        self.barcodes_of: dict[str, list[str]] = defaultdict(list)  # sku -> every barcode
+        by_id: dict[int, Product] = {}
         grouped: dict[tuple[str | None, ProductKind], list[Product]] = defaultdict(list)
         free: dict[ProductKind, list[Product]] = defaultdict(list)
         for product in items:
             if not product.active:
                 continue
             self.by_sku[product.sku] = product
+            if product.id is not None:
+                by_id[product.id] = product
             if product.barcode:
                 self.by_barcode[product.barcode] = product
+                self.barcodes_of[product.sku].append(product.barcode)
             if product.kind in NUMBER_FREE_KINDS:
                 free[product.kind].append(product)
             elif product.kind.electronic:
                 grouped[(product.operator, product.kind)].append(product)
+        for code, product_id in barcodes:
+            owner = by_id.get(product_id)
+            if owner is not None and code not in self.by_barcode:
+                self.by_barcode[code] = owner
+                self.barcodes_of[owner.sku].append(code)
         order = lambda p: (p.nominal, p.price, p.name)  # noqa: E731
         self._by_operator = {k: tuple(sorted(v, key=order)) for k, v in grouped.items()}
         self._free = {k: tuple(sorted(v, key=lambda p: (p.operator or "", *order(p))))
@@ -136,14 +148,15 @@ class CatalogService:
         if self._catalog is not None and sku in self._catalog.by_sku:
             product = replace(self._catalog.by_sku[sku], stock=stock)
             self._catalog.by_sku[sku] = product
-            if product.barcode:
-                self._catalog.by_barcode[product.barcode] = product
+            for code in self._catalog.barcodes_of.get(sku, ()):
+                self._catalog.by_barcode[code] = product
 
     def load(self) -> Catalog:
         with self._db.read_raw() as cur:
             rows = cur.execute(f"SELECT {_PRODUCT_COLUMNS} FROM products").fetchall()
             table = read_prefix_table(cur)
-        return Catalog((product_from_tuple(r) for r in rows), table)
+            codes = cur.execute("SELECT barcode, product_id FROM product_barcodes").fetchall()
+        return Catalog((product_from_tuple(r) for r in rows), table, codes)
 
     def all_products(self) -> list[Product]:
         with self._db.read_raw() as cur:
@@ -169,9 +182,14 @@ class CatalogService:
                 existing = conn.execute(
                     select(products.c.id).where(products.c.sku == p.sku)).scalar()
                 if existing is None:
-                    conn.execute(products.insert().values(sku=p.sku, stock=p.stock, **values))
+                    existing = conn.execute(products.insert().values(
+                        sku=p.sku, stock=p.stock, **values)).inserted_primary_key[0]
                 else:
                     conn.execute(update(products).where(products.c.id == existing).values(**values))
+                if p.barcode:  # every barcode of an item is in product_barcodes
+                    conn.exec_driver_sql(
+                        "INSERT OR IGNORE INTO product_barcodes (product_id, barcode) "
+                        "VALUES (?, ?)", (existing, p.barcode))
                 count += 1
         self.invalidate()
         return count

@@ -25,9 +25,13 @@ from kiosk_pos.store import Database, open_database
 if TYPE_CHECKING:
     from kiosk_pos.core.backups import BackupService
     from kiosk_pos.core.credentials import SecretStore
+    from kiosk_pos.core.customers import CustomerService
     from kiosk_pos.core.deposit import DepositService
+    from kiosk_pos.core.goods import GoodsService
+    from kiosk_pos.core.kasbon import KasbonService
     from kiosk_pos.core.reports import ReportService
     from kiosk_pos.core.sales import SaleService
+    from kiosk_pos.core.stock import StockService
 
 DB_FILENAME = "kiosk.db"
 
@@ -82,6 +86,29 @@ def _secrets(kiosk: Kiosk) -> SecretStore:
     from kiosk_pos.core.credentials import store_for
 
     return store_for(kiosk.data_dir)
+# the back office (goods, stock, customers, kasbon)
+def _goods(kiosk: Kiosk) -> GoodsService:
+    from kiosk_pos.core.goods import GoodsService
+
+    return GoodsService(kiosk.db, kiosk.catalog, kiosk.events, kiosk.clock)
+
+
+def _stock(kiosk: Kiosk) -> StockService:
+    from kiosk_pos.core.stock import StockService
+
+    return StockService(kiosk.db, kiosk.catalog, kiosk.events, kiosk.settings, kiosk.clock)
+
+
+def _customers(kiosk: Kiosk) -> CustomerService:
+    from kiosk_pos.core.customers import CustomerService
+
+    return CustomerService(kiosk.db, kiosk.clock)
+
+
+def _kasbon(kiosk: Kiosk) -> KasbonService:
+    from kiosk_pos.core.kasbon import KasbonService
+
+    return KasbonService(kiosk.db, kiosk.timezone, kiosk.clock)
 
 
 class Kiosk:
@@ -91,6 +118,10 @@ class Kiosk:
     reports: _OnFirstUse[ReportService] = _OnFirstUse(_reports)
     # the distributor's secret: outside the database (OS keyring or an encrypted file)
     secrets: _OnFirstUse[SecretStore] = _OnFirstUse(_secrets)
+    goods: _OnFirstUse[GoodsService] = _OnFirstUse(_goods)
+    stock: _OnFirstUse[StockService] = _OnFirstUse(_stock)
+    customers: _OnFirstUse[CustomerService] = _OnFirstUse(_customers)
+    kasbon: _OnFirstUse[KasbonService] = _OnFirstUse(_kasbon)
 
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self._build_lock = threading.RLock()

@@ -24,10 +24,16 @@ class Permission(StrEnum):
     REQUEST_DEPOSIT = "request_deposit"    # ask the distributor for a deposit ticket
     UPDATE_PRICES = "update_prices"        # pull the distributor's price list and reprice
     RECONCILE = "reconcile"
+    # back office (goods, stock, customers, kasbon)
+    MANAGE_GOODS = "manage_goods"          # add, edit, retire, import goods
+    MANAGE_STOCK = "manage_stock"          # receive, adjust (opname), return, write off
+    MANAGE_CUSTOMERS = "manage_customers"  # add customers, set their credit limit
+    TAKE_KASBON_PAYMENT = "take_kasbon_payment"  # payments and corrections of kasbon
+    SELL_ON_KASBON = "sell_on_kasbon"      # a sale on an allowed customer's account
 
 
 _CLERK = frozenset({Permission.SELL, Permission.VIEW_HISTORY, Permission.REPRINT,
-                    Permission.VIEW_REPORTS})
+                    Permission.VIEW_REPORTS, Permission.SELL_ON_KASBON})
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

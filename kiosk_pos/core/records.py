@@ -28,6 +28,7 @@ class PaymentMethod(StrEnum):
     CASH = "cash"
     QRIS = "qris"
     TRANSFER = "transfer"
+    KASBON = "kasbon"  # on the customer's account (store credit): no cash in the drawer
 
 
 class TopUpStatus(StrEnum):
@@ -83,6 +84,7 @@ class CartLine:
 class Payment:
     method: PaymentMethod = PaymentMethod.CASH
     cash_given: int | None = None  # for cash; None means exact money
+    customer_id: int | None = None  # whose account a kasbon sale goes on
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +185,14 @@ class DailyReport:
     pending_count: int = 0
     failed_count: int = 0
     failed_amount: int = 0  # cash to hand back to customers
+    # kasbon: sales on customers' accounts are not cash in the drawer; cash paid into
+    # accounts that day is
+    cash_sales: int = 0
+    kasbon_sales: int = 0
+    kasbon_count: int = 0
+    kasbon_paid_cash: int = 0
+    kasbon_paid_transfer: int = 0
+    low_stock_count: int = 0  # goods at or below their minimum when the report was made
 
     @property
     def profit(self) -> int:

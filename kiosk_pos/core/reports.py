@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from kiosk_pos.core.clock import from_db
+from kiosk_pos.core.clock import day_bounds_utc, from_db, to_db
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
+from kiosk_pos.core.stock import LOW_STOCK_COUNT  # "Stok menipis", through its index
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import sale_lines, sales, topups, users
+from kiosk_pos.store.schema import kasbon_entries, sale_lines, sales, topups, users
 
 
 class _Bucket:
@@ -66,8 +67,15 @@ class ReportService:
             .outerjoin(topups, topups.c.sale_line_id == sale_lines.c.id)
             .where(sales.c.business_date == day)
         )
+        start, end = (to_db(t) for t in day_bounds_utc(day, self._timezone()))
+        paid_query = (
+            select(kasbon_entries.c.method, kasbon_entries.c.amount)
+            .where(kasbon_entries.c.created_at >= start, kasbon_entries.c.created_at < end,
+                   kasbon_entries.c.kind == "payment"))
         with self._db.read() as conn:
             rows = conn.execute(query).all()
+            paid = conn.execute(paid_query).all()
+            low = conn.exec_driver_sql(LOW_STOCK_COUNT).scalar() or 0
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
             name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
@@ -86,6 +94,8 @@ class ReportService:
                               ("clerk", r.clerk), ("payment", r.payment_method), ("hour", hour)):
                 splits[name][key].add(r.id, gross, cost)
         prefixes = self._prefixes()
+        by_payment = splits["payment"]
+        kasbon = by_payment.get("kasbon") or _Bucket()
         return DailyReport(
             date=day, count=total.count, gross=total.gross, cost=total.cost,
             by_operator=_rows(splits["operator"],
@@ -96,4 +106,9 @@ class ReportService:
             by_payment=_rows(splits["payment"], lambda k: tr(f"payment.{k}")),
             by_hour=_rows(splits["hour"], lambda k: f"{k}:00", [f"{h:02d}" for h in range(24)]),
             pending_count=pending, failed_count=failed, failed_amount=failed_amount,
+            cash_sales=(by_payment.get("cash") or _Bucket()).gross,
+            kasbon_sales=kasbon.gross, kasbon_count=kasbon.count,
+            kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),
+            kasbon_paid_transfer=-sum(a for m, a in paid if m == "transfer"),
+            low_stock_count=low,
         )

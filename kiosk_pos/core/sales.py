@@ -15,13 +15,14 @@ from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, db_text, local_date, utc_now
 from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError
-from kiosk_pos.core.events import DEPOSIT_CHANGED, SALE_SAVED, EventBus
+from kiosk_pos.core.events import DEPOSIT_CHANGED, NOTICE, SALE_SAVED, EventBus
 from kiosk_pos.core.payments import settle
 from kiosk_pos.core.phone import validate_destination
 from kiosk_pos.core.records import (
     MAX_QTY,
     CartLine,
     Payment,
+    PaymentMethod,
     Product,
     SaleLineRecord,
     SaleRecord,
@@ -130,6 +131,12 @@ class SaleService:
         lines = self.check_lines(cart)
         total = sum(line.product.price * line.qty for line in lines)
         cash_given, change = self.settle(total, payment)
+        kasbon = payment.method is PaymentMethod.KASBON
+        if kasbon:  # the whole sale on a customer's account (kiosk_pos/core/kasbon.py)
+            from kiosk_pos.core import kasbon as credit
+            from kiosk_pos.core.permissions import Permission, require
+
+            require(clerk, Permission.SELL_ON_KASBON)
         e_cost = sum(line.product.cost for line in lines if line.product.kind.electronic)
         now = self._clock()
         stamp, day = db_text(now), local_date(now, self._timezone())
@@ -147,9 +154,13 @@ class SaleService:
                         raise InsufficientStock("error.stock_short", name=line.product.name,
                                                 stock=stock or 0, qty=line.qty)
                     new_stock[line.product.sku] = stock - line.qty
+            if kasbon:
+                credit.check_credit(cur, payment.customer_id, total)
             sale_id = cur.execute(_SQL_SALE, (
                 stamp, day.isoformat(), clerk.id, payment.method.value, total, cash_given,
                 change)).lastrowid
+            if kasbon:
+                credit.charge_sale(cur, payment.customer_id, total, sale_id, clerk.id, stamp)
             for line in lines:
                 p = line.product
                 line_id = cur.execute(_SQL_LINE, (
@@ -173,6 +184,11 @@ class SaleService:
         self._events.trigger(SALE_SAVED, record)
         if e_cost:
             self._events.trigger(DEPOSIT_CHANGED, new_balance)
+        for line in lines:  # the last unit went: say so while the clerk can still tell
+            if new_stock.get(line.product.sku) == 0:
+                from kiosk_pos.i18n import tr
+
+                self._events.trigger(NOTICE, tr("notice.sold_out", name=line.product.name))
         return record
 
     # -- reading (plain sqlite3: the sales screen's first figures need no SQLAlchemy) ------

@@ -1,4 +1,5 @@
-"""A4 reports via reportlab: the daily report (with a by-hour bar chart) and a stock list.
+"""A4 reports via reportlab: the daily report (with a by-hour bar chart), a stock list and
+a customer's kasbon statement.
 
 Tables repeat their header row on every page; money is formatted ``Rp10.000``.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol.money import format_rupiah
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -33,6 +34,9 @@ from kiosk_pos.files import build_export
 from kiosk_pos.printing.fonts import SANS, SANS_BOLD, register_fonts
 from kiosk_pos.printing.receipts import format_datetime, local_time
 from kiosk_pos.printing.texts import pt
+
+if TYPE_CHECKING:
+    from kiosk_pos.core.kasbon import Statement
 
 StockRow = tuple[str, str, int, int, int]  # sku, name, stock, cost, price
 
@@ -226,4 +230,35 @@ def stock_list_pdf(
                   styles["sub"]),
         table,
     ]
+    _build(path, story, kiosk, title, now)
+
+
+def kasbon_statement_pdf(
+    statement: Statement, kiosk: KioskInfo, path: str | Path, *, now: datetime | None = None
+) -> None:
+    """A customer's kasbon on A4: each row with what remained owing after it, the total."""
+    styles = _styles()
+    c = statement.customer
+    title = pt("report.kasbon_title", name=c.name)
+    data: list[list[Any]] = [[pt("report.kasbon_date"), pt("report.kasbon_what"),
+                              pt("report.kasbon_amount"), pt("report.kasbon_balance")]]
+    if statement.opening_balance:
+        data.append(["", pt("report.kasbon_opening"), "",
+                     format_rupiah(statement.opening_balance)])
+    for e in statement.entries:
+        what = pt(f"report.kasbon.{e.kind.value}")
+        if e.sale_id is not None:
+            what += f" #{e.sale_id}"
+        if e.method:
+            what += f" ({pt('receipt.payment.' + e.method)})"
+        if e.note:
+            what += f" - {e.note}"
+        data.append([format_datetime(local_time(e.created_at, kiosk.timezone)),
+                     Paragraph(what, styles["cell"]), format_rupiah(e.amount),
+                     format_rupiah(e.balance_after)])
+    data.append([pt("report.kasbon_total"), "", "", format_rupiah(statement.balance)])
+    table = _table(data, [36 * mm, 80 * mm, 30 * mm, 32 * mm], numeric_from=2, total_row=True)
+    sub = " · ".join(filter(None, (c.phone, pt("report.kasbon_as_of",
+                                                date=f"{statement.as_of:%d/%m/%Y}"))))
+    story: list[Any] = [Paragraph(title, styles["title"]), Paragraph(sub, styles["sub"]), table]
     _build(path, story, kiosk, title, now)

@@ -69,6 +69,21 @@ products = Table(
     Column("stock", Integer),
     Column("active", Boolean, nullable=False, server_default=text("1")),
     Column("updated_at", DateTime, nullable=False),
+    # goods (0003): cost above is the average cost; barcode above is the first of
+    # product_barcodes
+    Column("category", String(64)),
+    Column("min_stock", Integer, nullable=False, server_default=text("0")),
+    Index("ix_products_low_stock", text("stock - min_stock"),
+          sqlite_where=text("kind = 'physical' AND active = 1")),
+    Index("ix_products_goods_value", "kind", "stock", "cost"),
+)
+
+product_barcodes = Table(
+    "product_barcodes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", Integer, ForeignKey("products.id"), nullable=False),
+    Column("barcode", String(64), nullable=False, unique=True),
+    Index("ix_product_barcodes_product_id", "product_id"),
 )
 
 sales = Table(
@@ -100,6 +115,8 @@ sale_lines = Table(
     Column("unit_cost", Integer, nullable=False),
     Column("destination", String(32), nullable=False, server_default=""),
     Index("ix_sale_lines_sale_id", "sale_id"),
+    Index("ix_sale_lines_destination", "destination", "sale_id",
+          sqlite_where=text("destination != ''")),  # 0003: a customer's last purchases
 )
 
 topups = Table(
@@ -173,6 +190,42 @@ stock_movements = Table(
     Column("sale_id", Integer, ForeignKey("sales.id")),
     Column("created_at", DateTime, nullable=False),
     Index("ix_stock_movements_product_id", "product_id"),
+    # 0003: a delivery's supplier and unit cost, an adjustment's reason, who did it
+    Column("unit_cost", Integer),
+    Column("supplier", String(120)),
+    Column("note", Text),
+    Column("user_id", Integer),
+    Index("ix_stock_movements_rate", "product_id", "reason", "created_at", "delta"),
+)
+
+customers = Table(
+    "customers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("phone", String(32)),
+    Column("note", Text),
+    Column("credit_limit", Integer, nullable=False, server_default=text("0")),  # 0: no kasbon
+    Column("active", Boolean, nullable=False, server_default=text("1")),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_customers_phone", "phone"),
+)
+
+# A customer's kasbon: the balance is the sum of ``amount`` (sale on credit +, payment -,
+# correction +/-); rows are only inserted.
+kasbon_entries = Table(
+    "kasbon_entries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("kind", String(16), nullable=False),  # sale | payment | correction
+    Column("amount", Integer, nullable=False),
+    Column("method", String(16)),  # a payment's cash | transfer
+    Column("sale_id", Integer, ForeignKey("sales.id")),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("note", Text),
+    Index("ix_kasbon_entries_customer", "customer_id", "amount"),
+    Index("ix_kasbon_entries_sale_id", "sale_id"),
+    Index("ix_kasbon_entries_created_at", "created_at"),
 )
 
 sync_state = Table(

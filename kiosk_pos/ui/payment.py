@@ -47,7 +47,7 @@ class PaymentPanel(QWidget):
         group = QButtonGroup(self)
         group.setExclusive(True)
         method_row = QHBoxLayout()
-        for method in PaymentMethod:
+        for method in METHOD_KEYS:  # kasbon is chosen with a customer, not a button
             button = QPushButton()
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from kiosk_pos.core.goods import NewGoods
+from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
+from kiosk_pos.core.setup import init_kiosk
 from kiosk_pos.sync.pull import pull
 from kiosk_pos.sync.reconcile import reconcile_day
 from kiosk_pos.sync.relay import relay_once
 
 HISTORY = ("sales", "sale_lines", "topups", "topup_events", "outbox", "deposit_ledger",
-           "stock_movements")
+           "stock_movements", "kasbon_entries")
 # Partial indexes whose rows are only the pending ones (unsent, not yet matched by the
 # server): scanning them is bounded by the queue, not by the history.
 PENDING_INDEXES = ("ix_outbox_unsent", "ix_deposit_ledger_unmatched")
@@ -118,5 +121,50 @@ def test_sale_path_and_periodic_jobs_never_scan_history(make_shop, statement_log
         scans = full_scans(db_file, statement_log.statements)
         if scans:
             offenders[name] = scans
+    assert not offenders, "\n".join(f"{name}:\n  " + "\n  ".join(lines)
+                                    for name, lines in offenders.items())
+
+
+def test_back_office_reads_and_kasbon_sales_never_scan_history(tmp_path, statement_log) -> None:
+    """A kasbon sale (its credit check sums one customer's rows), a payment, a statement,
+    the low-stock list with its 28-day rates, an item's movements and a scan by barcode."""
+    kiosk = init_kiosk(tmp_path / "kiosk-0", "Konter Uji", "9999", demo=True)
+    try:
+        owner, clerk = kiosk.users.authenticate("9999"), kiosk.users.authenticate("1111")
+        kiosk.goods.add(owner, NewGoods("MIE-1", "Indomie", 3500, 2800, barcodes=("M1",),
+                                        min_stock=50))
+        budi = kiosk.customers.add(owner, "Budi", "081234567000", credit_limit=1_000_000)
+        on_credit = Payment(PaymentMethod.KASBON, customer_id=budi.id)
+        kiosk.stock.receive(owner, "MIE-1", 40)
+        for _ in range(3):  # some history to read
+            kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567000")], Payment())
+            kiosk.sales.sell(clerk, [CartLine("MIE-1", 2)], on_credit)
+            kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
+        steps = [
+            ("kasbon sale", lambda: kiosk.sales.sell(clerk, [CartLine("MIE-1", 1)], on_credit)),
+            ("kasbon payment", lambda: kiosk.kasbon.pay(owner, budi.id, 1000)),
+            ("kasbon statement", lambda: kiosk.kasbon.statement(budi.id)),
+            ("who owes what", kiosk.kasbon.debtors),
+            ("customer by phone", lambda: kiosk.customers.by_phone("081234567000")),
+            ("their last purchases", lambda: kiosk.customers.last_purchases(budi.id)),
+            ("low stock", kiosk.stock.low_stock),
+            ("low-stock badge", kiosk.stock.low_stock_count),
+            ("an item's movements", lambda: kiosk.stock.movements("MIE-1")),
+            ("receive", lambda: kiosk.stock.receive(owner, "MIE-1", 5, 3000)),
+            ("item by barcode", lambda: kiosk.goods.by_barcode("M1")),
+            ("daily report", lambda: kiosk.reports.daily(kiosk.today())),
+        ]
+        offenders: dict[str, list[str]] = {}
+        for name, step in steps:
+            statement_log.statements.clear()
+            statement_log.recording = True
+            step()
+            statement_log.recording = False
+            assert statement_log.statements, f"no SQL captured for the {name}"
+            scans = full_scans(kiosk.db.path, statement_log.statements)
+            if scans:
+                offenders[name] = scans
+    finally:
+        kiosk.close()
     assert not offenders, "\n".join(f"{name}:\n  " + "\n  ".join(lines)
                                     for name, lines in offenders.items())
