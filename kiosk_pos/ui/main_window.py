@@ -41,6 +41,7 @@ from kiosk_pos.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.help_view import HelpDialog
     from kiosk_pos.ui.history import HistoryView
     from kiosk_pos.ui.report_view import ReportView
     from kiosk_pos.ui.sales_screen import SalesScreen
@@ -126,6 +127,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.screens)
         self.status = KioskStatusBar(kiosk.timezone())
         self.setStatusBar(self.status)
+        # Bantuan: from every screen (the PIN pad included), on the page that screen needs
+        self._help: HelpDialog | None = None
+        self.help_button = QPushButton()
+        self.help_button.setFlat(True)
+        self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.help_button.clicked.connect(self.open_help)
+        self.status.addPermanentWidget(self.help_button)
+        QShortcut(QKeySequence("Alt+H"), self, self.open_help)
 
         self.bridge.deposit_changed.connect(self.status.set_balance)
         self.bridge.sync_state.connect(self.status.set_sync_state)
@@ -213,6 +222,19 @@ class MainWindow(QMainWindow):
         else:
             self.report.show_today()
 
+    # -- help ------------------------------------------------------------------------------
+    def open_help(self) -> None:
+        from kiosk_pos.ui.help_view import HelpDialog, page_for_screen
+
+        screen = "sales"
+        if self.user is not None:
+            screen = ("sales", "history", "report")[self.pages.currentIndex()]
+        if self._help is not None:
+            self._help.deleteLater()  # a new one: the language may have changed since
+        dialog = HelpDialog(page_for_screen(screen), self)
+        dialog.open()
+        self._help = dialog
+
     # -- language --------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
         """Switch the visible texts now and remember the choice in the kiosk settings."""
@@ -232,6 +254,7 @@ class MainWindow(QMainWindow):
                                strict=True):
             button.setText(tr(key))
         self.lock.setText(tr("ui.nav.lock"))
+        self.help_button.setText(tr("ui.nav.help"))
         if self.tools_button is not None:
             self.tools_button.setText(tr("ui.nav.tools"))
         for widget in (self.login, self._sales, self._history, self._report, self.status):
