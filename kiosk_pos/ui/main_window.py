@@ -41,6 +41,7 @@ from kiosk_pos.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.forecast_watch import ForecastWatch
     from kiosk_pos.ui.help_view import HelpDialog
     from kiosk_pos.ui.history import HistoryView
     from kiosk_pos.ui.report_view import ReportView
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Alt+H"), self, self.open_help)
 
         self.bridge.deposit_changed.connect(self.status.set_balance)
+        self._forecast: ForecastWatch | None = None  # from the first login
         self.bridge.sync_state.connect(self.status.set_sync_state)
         self.bridge.sale_saved.connect(self._sale_saved)
         self.bridge.topup_changed.connect(self._topup_changed)
@@ -187,6 +189,13 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentIndex(1)
         self.show_page(0)
         self.logged_in.emit(user)
+        if self._forecast is None:
+            from kiosk_pos.ui.forecast_watch import ForecastWatch
+
+            self._forecast = ForecastWatch(self.kiosk, self.tasks, self.status,
+                                           self.notices.show_notice, self)
+            self.bridge.deposit_changed.connect(self._forecast.balance_changed)
+            self._forecast.start()
         kiosk = self.kiosk
         QueryOp(self, lambda: (kiosk.sales.recent(limit=30), kiosk.deposit.balance(),
                                kiosk.sales.queue_length())
