@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
 
             self._history = HistoryView(self.kiosk, self.tasks)
             self._history.reprint_requested.connect(self._reprint)
+            self._history.printer_ready = self._printer_ready
             place_page(self.pages, 1, self._history)
         return self._history
 
@@ -312,6 +313,10 @@ class MainWindow(QMainWindow):
             return tr("ui.notice.refund_unknown", number=topup.destination, sku=topup.sku)
         return tr("ui.notice.refund", name=line.name, number=topup.destination,
                   amount=line.amount, sale_id=sale.id if sale else 0)
+
+    def _printer_ready(self) -> bool:
+        printer = self.session.printer if self.session is not None else None
+        return printer is not None and printer.settings.configured
 
     def _reprint(self, sale_id: int) -> None:
         self.reprint_requested.emit(sale_id)
