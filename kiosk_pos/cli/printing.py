@@ -10,7 +10,14 @@ from typing import Any
 from kiosk_pos.cli.args import MAX_TEXT, path, record_id, seconds, text, whole
 from kiosk_pos.cli.common import EXIT_OK, EXIT_UNREACHABLE, CliError, open_kiosk, print_json
 from kiosk_pos.cli.owner import acting_owner, add_pin
-from kiosk_pos.printing.settings import BAUDRATES, MAX_COPIES, PAPER_WIDTHS, PORTS, TIMEOUTS
+from kiosk_pos.printing.settings import (
+    BAUDRATES,
+    MAX_COPIES,
+    PAPER_WIDTHS,
+    PORTS,
+    RESULT_WAITS,
+    TIMEOUTS,
+)
 
 PRINT_WAIT_SECONDS = 30.0
 WIDTH = whole(1, 999)  # then one of PAPER_WIDTHS
@@ -48,6 +55,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--width", type=WIDTH, choices=PAPER_WIDTHS)
     p.add_argument("--auto-print", choices=("on", "off"))
     p.add_argument("--copies", type=whole(1, MAX_COPIES))
+    p.add_argument("--result-wait", type=seconds(*RESULT_WAITS), metavar="SECONDS",
+                   help="auto-print: how long a top-up's receipt waits for its result "
+                        f"before printing PENDING ({RESULT_WAITS[0]:g}-{RESULT_WAITS[1]:g})")
     add_pin(p)  # needed to change a setting, not to show them
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_printer)
@@ -101,7 +111,8 @@ def cmd_printer(args: argparse.Namespace) -> int:
                          ("port", args.port), ("queue_name", args.queue_name),
                          ("serial_port", args.serial_port), ("baudrate", args.baudrate),
                          ("file_path", args.file_path), ("timeout", args.timeout),
-                         ("paper_width", args.width), ("copies", args.copies)):
+                         ("paper_width", args.width), ("copies", args.copies),
+                         ("result_wait", args.result_wait)):
         if value is not None:
             changes[field] = ConnectionType(value) if field == "connection" else value
     if args.auto_print:

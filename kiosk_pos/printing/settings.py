@@ -12,6 +12,7 @@ MAX_COPIES = 5
 PORTS = (1, 65535)               # a TCP port
 BAUDRATES = (300, 921_600)       # what serial printers and adapters offer
 TIMEOUTS = (0.2, 60.0)           # seconds
+RESULT_WAITS = (0.0, 300.0)      # seconds a top-up's receipt waits for its result
 
 
 class ConnectionType(StrEnum):
@@ -90,5 +91,8 @@ class PrinterSettings:
         port = settings.port if PORTS[0] <= settings.port <= PORTS[1] else defaults.port
         baud = settings.baudrate if BAUDRATES[0] <= settings.baudrate <= BAUDRATES[1] \
             else defaults.baudrate
+        wait = settings.result_wait if math.isfinite(settings.result_wait) and \
+            RESULT_WAITS[0] <= settings.result_wait <= RESULT_WAITS[1] else defaults.result_wait
         return cls(**{**asdict(settings), "paper_width": width, "copies": copies,
-                      "timeout": timeout, "port": port, "baudrate": baud})
+                      "timeout": timeout, "port": port, "baudrate": baud,
+                      "result_wait": wait})

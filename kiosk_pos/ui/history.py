@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
 from kiosk_pos.core.sale_reads import DayPage
 from kiosk_pos.core.sales import HISTORY_PAGE
+from kiosk_pos.errors import KioskError
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel
 from kiosk_pos.ui.operations import QueryOp
@@ -59,6 +61,8 @@ class HistoryView(QWidget):
         self._kiosk = kiosk
         self._tasks = tasks
         self.receipt_width = 58  # the printer's paper, set by the window once known
+        # whether a reprint can reach a printer now (one is set up): set by the window
+        self.printer_ready: Callable[[], bool] = lambda: True
         self._zone = ZoneInfo(kiosk.timezone())
         self.page_size = HISTORY_PAGE  # sales per read: the newest first, more on scrolling
         self._loading: date | None = None  # the day being loaded
@@ -287,11 +291,18 @@ class HistoryView(QWidget):
             return None
         from kiosk_pos.ui.receipt_dialog import ReceiptDialog
 
-        dialog = ReceiptDialog(self._kiosk, sale, on_reprint=self.reprint_requested.emit,
+        dialog = ReceiptDialog(self._kiosk, sale, on_reprint=self._reprint_from_dialog,
                                paper_width=self.paper_width(), parent=self)
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    def _reprint_from_dialog(self, sale_id: int) -> None:
+        """The dialog says "sent to the printer" only when it was: with no printer set up
+        it shows why instead (raised, so the dialog shows it as a problem)."""
+        if not self.printer_ready():
+            raise KioskError("ui.app.no_printer")
+        self.reprint_requested.emit(sale_id)
 
     def paper_width(self) -> int:
         return self.receipt_width

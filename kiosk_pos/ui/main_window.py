@@ -41,6 +41,8 @@ from kiosk_pos.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.forecast_watch import ForecastWatch
+    from kiosk_pos.ui.help_view import HelpDialog
     from kiosk_pos.ui.history import HistoryView
     from kiosk_pos.ui.report_view import ReportView
     from kiosk_pos.ui.sales_screen import SalesScreen
@@ -126,8 +128,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.screens)
         self.status = KioskStatusBar(kiosk.timezone())
         self.setStatusBar(self.status)
+        # Bantuan: from every screen (the PIN pad included), on the page that screen needs
+        self._help: HelpDialog | None = None
+        self.help_button = QPushButton()
+        self.help_button.setFlat(True)
+        self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.help_button.clicked.connect(self.open_help)
+        self.status.addPermanentWidget(self.help_button)
+        QShortcut(QKeySequence("Alt+H"), self, self.open_help)
 
         self.bridge.deposit_changed.connect(self.status.set_balance)
+        self._forecast: ForecastWatch | None = None  # from the first login
         self.bridge.sync_state.connect(self.status.set_sync_state)
         self.bridge.sale_saved.connect(self._sale_saved)
         self.bridge.topup_changed.connect(self._topup_changed)
@@ -156,6 +167,7 @@ class MainWindow(QMainWindow):
 
             self._history = HistoryView(self.kiosk, self.tasks)
             self._history.reprint_requested.connect(self._reprint)
+            self._history.printer_ready = self._printer_ready
             place_page(self.pages, 1, self._history)
         return self._history
 
@@ -178,6 +190,13 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentIndex(1)
         self.show_page(0)
         self.logged_in.emit(user)
+        if self._forecast is None:
+            from kiosk_pos.ui.forecast_watch import ForecastWatch
+
+            self._forecast = ForecastWatch(self.kiosk, self.tasks, self.status,
+                                           self.notices.show_notice, self)
+            self.bridge.deposit_changed.connect(self._forecast.balance_changed)
+            self._forecast.start()
         kiosk = self.kiosk
         QueryOp(self, lambda: (kiosk.sales.recent(limit=30), kiosk.deposit.balance(),
                                kiosk.sales.queue_length())
@@ -213,6 +232,19 @@ class MainWindow(QMainWindow):
         else:
             self.report.show_today()
 
+    # -- help ------------------------------------------------------------------------------
+    def open_help(self) -> None:
+        from kiosk_pos.ui.help_view import HelpDialog, page_for_screen
+
+        screen = "sales"
+        if self.user is not None:
+            screen = ("sales", "history", "report")[self.pages.currentIndex()]
+        if self._help is not None:
+            self._help.deleteLater()  # a new one: the language may have changed since
+        dialog = HelpDialog(page_for_screen(screen), self)
+        dialog.open()
+        self._help = dialog
+
     # -- language --------------------------------------------------------------------------
     def set_language(self, lang: str) -> None:
         """Switch the visible texts now and remember the choice in the kiosk settings."""
@@ -232,6 +264,7 @@ class MainWindow(QMainWindow):
                                strict=True):
             button.setText(tr(key))
         self.lock.setText(tr("ui.nav.lock"))
+        self.help_button.setText(tr("ui.nav.help"))
         if self.tools_button is not None:
             self.tools_button.setText(tr("ui.nav.tools"))
         for widget in (self.login, self._sales, self._history, self._report, self.status):
@@ -280,6 +313,10 @@ class MainWindow(QMainWindow):
             return tr("ui.notice.refund_unknown", number=topup.destination, sku=topup.sku)
         return tr("ui.notice.refund", name=line.name, number=topup.destination,
                   amount=line.amount, sale_id=sale.id if sale else 0)
+
+    def _printer_ready(self) -> bool:
+        printer = self.session.printer if self.session is not None else None
+        return printer is not None and printer.settings.configured
 
     def _reprint(self, sale_id: int) -> None:
         self.reprint_requested.emit(sale_id)

@@ -43,6 +43,11 @@ class PaymentPanel(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.title = label("", "large")
         self.total_label = label("", "huge")
+        # what the money buys, large: the clerk reads the number back before taking the cash
+        self.destinations = label("", "large")
+        self.destinations.setObjectName("destinations")
+        self.destinations.setWordWrap(True)
+        self.destinations.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.methods: dict[PaymentMethod, QPushButton] = {}
         group = QButtonGroup(self)
         group.setExclusive(True)
@@ -99,6 +104,7 @@ class PaymentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
+        layout.addWidget(self.destinations)
         layout.addLayout(method_row)
         layout.addWidget(self.cash_caption)
         layout.addWidget(self.cash)
@@ -127,9 +133,12 @@ class PaymentPanel(QWidget):
         self._update_change()
 
     # -- state ----------------------------------------------------------------------------
-    def start(self, total: int) -> None:
-        """Open the panel for a cart of ``total`` rupiah, cash first."""
+    def start(self, total: int, destinations: list[str] | None = None) -> None:
+        """Open the panel for a cart of ``total`` rupiah, cash first; ``destinations`` are
+        the top-ups' numbers with their product, shown large to be read back."""
         self._total = total
+        self.destinations.setText("\n".join(destinations or []))
+        self.destinations.setVisible(bool(destinations))
         self.total_label.setText(tr("ui.pay.total", amount=total))
         self.cash.clear()
         self.error.clear()

@@ -35,7 +35,7 @@ from kiosk_pos.printing import connections
 from kiosk_pos.printing.escpos_render import drawer_kick_bytes
 from kiosk_pos.printing.queue import JobState, JobStatus, PrintJob, PrintQueue, print_job_for
 from kiosk_pos.printing.receipts import test_page_document
-from kiosk_pos.printing.settings import MAX_COPIES, ConnectionType, PrinterSettings
+from kiosk_pos.printing.settings import MAX_COPIES, RESULT_WAITS, ConnectionType, PrinterSettings
 from kiosk_pos.printing.texts import pt
 from kiosk_pos.ui.operations import NetworkOp, OpFailure
 from kiosk_pos.ui.tasks import TaskManager
@@ -168,6 +168,10 @@ class PrinterSettingsWidget(QWidget):
             widths.addWidget(button)
         widths.addStretch(1)
         self.auto_print = QCheckBox(pt("ui.auto_print"))
+        self.result_wait = QSpinBox(minimum=int(RESULT_WAITS[0]), maximum=int(RESULT_WAITS[1]))
+        self.result_wait.setSuffix(pt("ui.seconds_suffix"))
+        self.result_wait.setMinimumHeight(44)
+        self.auto_print.toggled.connect(self.result_wait.setEnabled)
         self.copies = QSpinBox(minimum=1, maximum=MAX_COPIES)
         self.copies.setMinimumHeight(44)
         self.drawer = QCheckBox(pt("ui.drawer"))
@@ -184,6 +188,7 @@ class PrinterSettingsWidget(QWidget):
         general.addRow(_label(""), self.detect_button)
         general.addRow(_label(pt("ui.paper")), widths)
         general.addRow(_label(""), self.auto_print)
+        general.addRow(_label(pt("ui.result_wait")), self.result_wait)
         general.addRow(_label(pt("ui.copies")), self.copies)
         general.addRow(_label(""), self.drawer)
         general.addRow(_label(pt("ui.logo")), logo_row)
@@ -241,6 +246,8 @@ class PrinterSettingsWidget(QWidget):
         self.file_path.setText(settings.file_path)
         self.width_group.button(settings.paper_width).setChecked(True)
         self.auto_print.setChecked(settings.auto_print)
+        self.result_wait.setValue(round(settings.result_wait))
+        self.result_wait.setEnabled(settings.auto_print)
         self.copies.setValue(settings.copies)
         self.drawer.setChecked(settings.open_drawer_on_cash)
         self.logo.setText(settings.logo_path)
@@ -264,6 +271,7 @@ class PrinterSettingsWidget(QWidget):
             queue_name=queue_name.strip(), file_path=self.file_path.text().strip(),
             paper_width=self.width_group.checkedId(), auto_print=self.auto_print.isChecked(),
             copies=self.copies.value(), open_drawer_on_cash=self.drawer.isChecked(),
+            result_wait=float(self.result_wait.value()),
             logo_path=self.logo.text().strip(),
         ).to_dict())
 

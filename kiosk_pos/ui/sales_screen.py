@@ -47,6 +47,11 @@ log = logging.getLogger(__name__)
 ENTRY, PAYMENT, SEARCH = 0, 1, 2
 
 
+def grouped(destination: str) -> str:
+    """``081234567890`` -> ``0812-3456-7890``: a number read back in groups of four."""
+    return "-".join(destination[i:i + 4] for i in range(0, len(destination), 4))
+
+
 class SalesScreen(QWidget):
     sale_done = Signal(object)  # SaleRecord: this screen's own sale landed (form reset)
 
@@ -178,7 +183,7 @@ class SalesScreen(QWidget):
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for i, kind in enumerate(KINDS):
             for key in (f"F{i + 1}", f"Ctrl+{i + 1}"):
-                QShortcut(QKeySequence(key), entry, lambda k=kind: self.grid.set_kind(k),
+                QShortcut(QKeySequence(key), entry, lambda k=kind: self.choose_kind(k),
                           context=ctx)
         for key in ("F5", "Ctrl+F"):
             QShortcut(QKeySequence(key), entry, self.open_search, context=ctx)
@@ -225,6 +230,13 @@ class SalesScreen(QWidget):
         self.stack.setCurrentIndex(ENTRY)
         self.number.setFocus()
 
+    def choose_kind(self, kind: ProductKind) -> None:
+        """F1-F4: the kind's nominals; once a number is typed the keys move to them, so
+        1-9 then picks a nominal instead of growing the number."""
+        self.grid.set_kind(kind)
+        if self.number.text().strip() and self.number.hasFocus():
+            self.focus_grid()
+
     def focus_grid(self) -> None:
         if self.grid.products:
             self.grid.setFocus()
@@ -243,7 +255,9 @@ class SalesScreen(QWidget):
             return
         payment = self.payment
         self.stack.setCurrentIndex(PAYMENT)
-        payment.start(self.cart.total_amount())
+        payment.start(self.cart.total_amount(),
+                      [f"{grouped(e.destination)}  ·  {e.product.name}"
+                       for e in self.cart.entries if e.destination])
 
     def _focus_cart(self) -> None:
         if len(self.cart):

@@ -23,6 +23,7 @@ class KioskStatusBar(QStatusBar):
         self._queue = 0
         self._online: bool | None = None
         self._last_sync: datetime | None = None
+        self._runs_out: datetime | None = None
         self.clerk = QLabel()
         self.deposit = QLabel()
         self.queue = QLabel()
@@ -39,6 +40,11 @@ class KioskStatusBar(QStatusBar):
 
     def set_balance(self, balance: object) -> None:
         self._balance = int(balance)  # type: ignore[call-overload]
+        self._render()
+
+    def set_runs_out(self, moment: datetime | None) -> None:
+        """When the deposit is expected to run out (the forecast), or None if not soon."""
+        self._runs_out = moment
         self._render()
 
     def set_queue(self, count: int) -> None:
@@ -74,10 +80,20 @@ class KioskStatusBar(QStatusBar):
             return f"{tr('ui.status.never_synced')} {last}".strip()
         return f"{tr('ui.status.online')} {last}".strip()
 
+    def deposit_text(self) -> str:
+        if self._balance is None:
+            return ""
+        text = tr("ui.status.deposit", amount=self._balance)
+        if self._runs_out is not None:
+            local = self._runs_out.astimezone(self._zone)
+            text += " · " + tr("forecast.status", day=tr(f"weekday.{local.weekday()}"),
+                               time=tr("forecast.clock", hour=local.hour,
+                                       minute=f"{local.minute:02d}"))
+        return text
+
     def _render(self) -> None:
         self.clerk.setText(tr("ui.status.clerk", name=self._clerk.name) if self._clerk else "")
-        self.deposit.setText(tr("ui.status.deposit", amount=self._balance)
-                             if self._balance is not None else "")
+        self.deposit.setText(self.deposit_text())
         self.queue.setText(tr("ui.status.queue", count=self._queue))
         self.sync.setText(self.sync_text())
         colour = {True: OK_COLOUR, False: ERROR_COLOUR}.get(self._online, "#4a5561")  # type: ignore[arg-type]

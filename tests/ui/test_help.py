@@ -40,3 +40,19 @@ def test_english(qtbot):
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Help"
     assert "Test Print" in dialog.text.toPlainText()
+
+
+def test_alt_h_from_the_pin_pad_and_from_history(qtbot, window, clerk):
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window._help is not None and window._help.isVisible())
+    assert window._help.current_key() == "sell"  # the PIN pad leads to selling
+    qtbot.keyClick(window._help.topics, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window._help.isVisible())
+
+    with qtbot.waitSignal(window.session_ready, timeout=5000):
+        window.start_session(clerk)
+    window.show_page(1)
+    window.help_button.click()
+    qtbot.waitUntil(lambda: window._help.isVisible())
+    assert window._help.current_key() == "statuses"
+    assert window.help_button.text() == "Bantuan (Alt+H)"

@@ -39,8 +39,11 @@ def test_history_shows_a_receipt_to_print_again_or_save(qtbot, window, sales, ki
     qtbot.addWidget(dialog)
     text = dialog.preview.text()
     assert "SALINAN" in text and "Rp22.500" in text and "12345678901" in text
+    dialog.preview.print_button.click()  # no printer set up: said so, nothing sent
+    assert asked == [] and "Belum ada printer" in dialog.preview.message.text()
+    window.history.printer_ready = lambda: True
     dialog.preview.print_button.click()
-    assert asked == [sale.id]
+    assert asked == [sale.id] and dialog.preview.message.text() == "Struk dikirim ke printer."
     target = tmp_path / "struk.pdf"
     dialog._choose_path = lambda _suggested: str(target)
     dialog.preview.pdf_button.click()

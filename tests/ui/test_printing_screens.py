@@ -115,13 +115,16 @@ def test_settings_change_save_and_reload(qtbot, print_queue, themed, tmp_path):
     widget.port.setValue(9101)
     qtbot.mouseClick(widget.width_group.button(80), Qt.MouseButton.LeftButton)
     widget.copies.setValue(2)
+    assert widget.result_wait.value() == 15 and widget.result_wait.isEnabled()
+    widget.result_wait.setValue(30)
     widget.auto_print.setChecked(False)
+    assert not widget.result_wait.isEnabled()  # only means something with auto-print on
     widget.drawer.setChecked(False)
     with qtbot.waitSignal(widget.saved, timeout=2000) as blocker:
         qtbot.mouseClick(widget.save_button, Qt.MouseButton.LeftButton)
     expected = PrinterSettings(connection=ConnectionType.NETWORK, host="192.168.1.50",
                                port=9101, paper_width=80, copies=2, auto_print=False,
-                               open_drawer_on_cash=False)
+                               open_drawer_on_cash=False, result_wait=30.0)
     assert blocker.args == [expected]
     assert store.saves == 1 and PrinterSettings.from_dict(store.data) == expected
     assert widget.message.text() == "Pengaturan printer tersimpan."
