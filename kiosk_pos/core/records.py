@@ -43,6 +43,7 @@ class TopUpStatus(StrEnum):
 
 class Role(StrEnum):
     OWNER = "owner"
+    SUPERVISOR = "supervisor"
     CLERK = "clerk"
 
 
