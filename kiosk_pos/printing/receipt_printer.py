@@ -24,6 +24,9 @@ def save_settings(kiosk: Kiosk, settings: PrinterSettings, user: User | None) ->
     """Keep the printer settings: the owner's (they decide what the drawer and receipts do)."""
     require(user, Permission.MANAGE_PRINTER)
     kiosk.settings.set(SETTINGS_KEY, settings.to_dict())
+    from kiosk_pos.core import audit
+
+    audit.note(kiosk.db, "printer.settings", user, kiosk.clock, **settings.to_dict())
 
 
 class ReceiptPrinter:
