@@ -40,6 +40,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("printer", "kiosk_pos.cli.printing", "show or change printer settings"),
     ("backup", "kiosk_pos.cli.backup", "back up the kiosk database (owner PIN), or --list"),
     ("restore", "kiosk_pos.cli.backup", "replace the kiosk data with a backup (owner PIN)"),
+    ("user", "kiosk_pos.cli.staff", "staff: add, list, disable, PINs"),
+    ("audit", "kiosk_pos.cli.staff", "the audit trail of a day"),
+    ("shift", "kiosk_pos.cli.shifts", "shifts and the cash drawer: open, cash, close, report"),
+    ("refund", "kiosk_pos.cli.shifts", "refund goods of a sale"),
 )
 COMMAND_MODULES = tuple(dict.fromkeys(module for _, module, _ in COMMANDS))
 
