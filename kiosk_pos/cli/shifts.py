@@ -147,7 +147,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             if args.pdf:
                 from kiosk_pos.printing.pdf_render import render_pdf
 
-                render_pdf(doc, Path(args.pdf), settings.paper_width)
+                render_pdf(doc, settings.paper_width, Path(args.pdf))
             elif args.escpos:
                 from kiosk_pos.printing.escpos_render import render_escpos
 
