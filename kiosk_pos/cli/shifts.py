@@ -49,6 +49,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(ls)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
+    pb = sub.add_parser("payback", parents=[common],
+                        help="record handing back the money of a failed top-up")
+    pb.add_argument("ref_id", metavar="REF_ID")
+    add_pin(pb)
+    pb.set_defaults(handler=cmd_payback)
     st = sub.add_parser("settings", parents=[common], help="shifts on or off, blind close")
     st.add_argument("--required", choices=("yes", "no"))
     st.add_argument("--blind", choices=("yes", "no"))
@@ -183,6 +188,16 @@ def cmd_list(args: argparse.Namespace) -> int:
             state = "terbuka" if s.open else f"selisih {format_rupiah(s.difference or 0)}"
             print(f"#{s.id:<4} {s.business_date} {s.opened_by or '-':<12} "
                   f"awal {format_rupiah(s.opening_float):>12}  {state}")
+        return EXIT_OK
+    finally:
+        kiosk.close()
+
+
+def cmd_payback(args: argparse.Namespace) -> int:
+    kiosk = open_kiosk(args)
+    try:
+        kiosk.shifts.pay_back_failed_topup(acting(kiosk, args), args.ref_id)
+        print(tr("shift.paid_back", ref_id=args.ref_id))
         return EXIT_OK
     finally:
         kiosk.close()

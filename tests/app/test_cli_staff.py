@@ -134,3 +134,24 @@ def test_a_top_up_cannot_be_refunded(capsys, data_dir):
     err = refused(capsys, data_dir, "refund", str(sale["id"]), "--reason", "salah",
                   "--pin", "9999")
     assert "komplain" in err
+
+
+def test_a_failed_top_up_paid_back_from_the_drawer(capsys, data_dir):
+    from kiosk_pos.core.kiosk import Kiosk
+    from kiosk_pos.core.records import TopUpStatus
+    from kiosk_pos.core.topups import apply_status
+
+    opened = ok_json(capsys, data_dir, "shift", "open", "--float", "50000", "--pin", "1111")
+    sale = ok_json(capsys, data_dir, "sell", "--sku", "TSEL10", "--to", "081234567890",
+                   "--pin", "1111")
+    assert "tidak gagal" in refused(capsys, data_dir, "shift", "payback", sale["ref_id"],
+                                    "--pin", "1111")
+    kiosk = Kiosk.open(data_dir)
+    with kiosk.db.write() as conn:
+        apply_status(conn, sale["ref_id"], TopUpStatus.FAILED)
+    kiosk.close()
+    assert run(capsys, data_dir, "shift", "payback", sale["ref_id"], "--pin", "1111")[0] == 0
+    assert "sudah" in refused(capsys, data_dir, "shift", "payback", sale["ref_id"],
+                              "--pin", "1111")
+    report = ok_json(capsys, data_dir, "shift", "report", str(opened["id"]), "--pin", "1111")
+    assert report["parts"]["topup_paybacks"] == -12_000 and report["expected"] == 50_000
