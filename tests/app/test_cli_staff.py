@@ -155,3 +155,32 @@ def test_a_failed_top_up_paid_back_from_the_drawer(capsys, data_dir):
                               "--pin", "1111")
     report = ok_json(capsys, data_dir, "shift", "report", str(opened["id"]), "--pin", "1111")
     assert report["parts"]["topup_paybacks"] == -12_000 and report["expected"] == 50_000
+
+
+ROLE_PINS = {"clerk": "1111", "supervisor": "2580", "owner": "9999"}
+# command -> the roles that may run it (the rest get exit 2 and a sentence)
+MATRIX = {
+    ("user", "list"): {"owner"},
+    ("audit",): {"owner"},
+    ("shift", "settings", "--blind", "no"): {"owner"},
+    ("shift", "list"): {"clerk", "supervisor", "owner"},
+    ("sell", "--sku", "SP-TSEL"): {"clerk", "supervisor", "owner"},
+    ("refund", "SALE", "--reason", "rusak"): {"supervisor", "owner"},
+    ("user", "unlock"): {"owner"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PINS))
+def test_the_permission_matrix_on_the_command_line(capsys, data_dir, role):
+    assert run(capsys, data_dir, "user", "add", "--name", "Sari", "--role", "supervisor",
+               "--new-pin", "2580", "--pin", "9999")[0] == 0
+    for command, allowed in MATRIX.items():
+        args = list(command)
+        if "SALE" in args:
+            sale = ok_json(capsys, data_dir, "sell", "--sku", "SP-XL", "--pin", "9999")
+            args[args.index("SALE")] = str(sale["id"])
+        code, _out, err = run(capsys, data_dir, *args, "--pin", ROLE_PINS[role])
+        if role in allowed:
+            assert code == 0, (command, err)
+        else:
+            assert code == 2 and err.count("\n") == 1, (command, err)
