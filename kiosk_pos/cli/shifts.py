@@ -160,7 +160,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             else:
                 _print(kiosk, doc)
         if args.json:
-            print_json(report_json(report))
+            print_json(report_json(report, not report.blind))
         elif not (args.pdf or args.escpos or args.to_printer):
             print(shift_report_text(report, info))
         return EXIT_OK

@@ -76,6 +76,7 @@ class ShiftReport:
 
     shift: Shift
     figures: ShiftFigures
+    blind: bool = False  # a blind close is on and the reader may not see expected yet
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -146,7 +147,9 @@ class ShiftService:
                 raise KioskError("error.shift_unknown" if shift_id else "error.no_shift")
             shift = _shift(row)
             self._own(user, shift)
-            return ShiftReport(shift, figures(cur, shift.id))
+            blind = (shift.open and _setting(cur, BLIND_CLOSE)
+                     and not allowed(user, Permission.VIEW_SHIFTS))
+            return ShiftReport(shift, figures(cur, shift.id), blind)
 
     def list(self, user: User | None, limit: int = 50) -> list[Shift]:
         require(user, Permission.OPEN_SHIFT)

@@ -53,10 +53,13 @@ def shift_report_document(report: ShiftReport, kiosk: KioskInfo) -> ReceiptDocum
     else:
         blocks.append(TextBlock(pt("shift.still_open"), Align.CENTER, bold=True))
     blocks.append(SeparatorBlock())
-    for key, amount in f.parts().items():
-        blocks.append(KeyValueBlock(pt(f"shift.part.{key}"), _rp(amount)))
-    expected = s.expected if s.expected is not None else f.expected
-    blocks += [SeparatorBlock(), TotalBlock(pt("shift.expected"), expected)]
+    if report.blind:  # the clerk counts before seeing what the drawer should hold
+        blocks.append(TextBlock(pt("shift.blind"), Align.CENTER))
+    else:
+        for key, amount in f.parts().items():
+            blocks.append(KeyValueBlock(pt(f"shift.part.{key}"), _rp(amount)))
+        expected = s.expected if s.expected is not None else f.expected
+        blocks += [SeparatorBlock(), TotalBlock(pt("shift.expected"), expected)]
     if s.counted is not None:
         blocks.append(KeyValueBlock(pt("shift.counted"), _rp(s.counted), bold=True))
         blocks.append(KeyValueBlock(pt("shift.difference"), _rp(s.difference or 0), bold=True))

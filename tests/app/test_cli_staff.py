@@ -184,3 +184,20 @@ def test_the_permission_matrix_on_the_command_line(capsys, data_dir, role):
             assert code == 0, (command, err)
         else:
             assert code == 2 and err.count("\n") == 1, (command, err)
+
+
+def test_a_blind_close_hides_expected_from_the_clerk_until_counted(capsys, data_dir):
+    assert run(capsys, data_dir, "shift", "settings", "--blind", "yes", "--pin", "9999")[0] == 0
+    ok_json(capsys, data_dir, "shift", "open", "--float", "50000", "--pin", "1111")
+    ok_json(capsys, data_dir, "sell", "--sku", "SP-TSEL", "--pin", "1111")
+    seen = ok_json(capsys, data_dir, "shift", "report", "--pin", "1111")
+    assert seen["expected"] is None and seen["parts"] is None
+    code, text, _err = run(capsys, data_dir, "shift", "report", "--pin", "1111")
+    assert code == 0 and "Rp65.000" not in text and "Tutup buta" in text
+    assert ok_json(capsys, data_dir, "shift", "report", "--pin", "9999")["expected"] == 65_000
+    closed = ok_json(capsys, data_dir, "shift", "close", "--counted", "60000", "--pin", "1111")
+    assert closed["expected"] is None  # the clerk's close says what they counted only
+    code, text, _err = run(capsys, data_dir, "shift", "close", "--counted", "1", "--pin", "1111")
+    assert code == 2
+    after = ok_json(capsys, data_dir, "shift", "list", "--pin", "9999")[0]
+    assert after["expected"] == 65_000 and after["difference"] == -5_000
