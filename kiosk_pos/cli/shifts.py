@@ -67,6 +67,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True)
     add_pin(p)
     p.add_argument("--approver-pin", help="a supervisor's or the owner's PIN, for a clerk")
+    p.add_argument("--print", dest="to_printer", action="store_true",
+                   help="print the refund receipt (STRUK RETUR)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_refund)
 
@@ -157,8 +159,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                 from kiosk_pos.printing.escpos_render import render_escpos
 
                 Path(args.escpos).write_bytes(render_escpos(doc, settings.paper_width))
-            else:
-                _print(kiosk, doc)
+            elif (code := _print(kiosk, doc)) != EXIT_OK:
+                return code
         if args.json:
             print_json(report_json(report, not report.blind))
         elif not (args.pdf or args.escpos or args.to_printer):
@@ -168,10 +170,27 @@ def cmd_report(args: argparse.Namespace) -> int:
         kiosk.close()
 
 
-def _print(kiosk: Any, doc: Any) -> None:
+def _print(kiosk: Any, doc: Any) -> int:
+    """Print ``doc`` and wait for the printer, as ``receipt --print`` does: exit 3 when it
+    cannot be reached."""
+    import sys
+
+    from kiosk_pos.cli.common import EXIT_UNREACHABLE
+    from kiosk_pos.cli.printing import PRINT_WAIT_SECONDS
     from kiosk_pos.printing.receipt_printer import ReceiptPrinter
 
-    ReceiptPrinter(kiosk).print_document(doc)
+    printer = ReceiptPrinter(kiosk)
+    if not printer.settings.configured:
+        printer.close()
+        raise CliError(tr("printing.cli_no_printer"))
+    job = printer.print_document(doc)
+    status = printer.queue.wait(job, PRINT_WAIT_SECONDS) if job is not None else None
+    printer.close()
+    if status is None or status.state.value != "done":
+        print(f"kiosk-pos: {status.error if status else tr('printing.cli_timeout')}",
+              file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -222,12 +241,23 @@ def cmd_refund(args: argparse.Namespace) -> int:
         from kiosk_pos.core.permissions import Permission, allowed
 
         user = acting(kiosk, args)
+        if args.to_printer:  # refuse before anything is recorded
+            from kiosk_pos.printing.receipt_printer import load_settings
+
+            if not load_settings(kiosk).configured:
+                raise CliError(tr("printing.cli_no_printer"))
         approver = None
         if not allowed(user, Permission.REFUND):
             if not args.approver_pin:
                 raise CliError(tr("error.approver_pin_required"))
             approver = kiosk.users.authenticate(args.approver_pin)
         refund = kiosk.refunds.refund(user, args.sale_id, args.line, args.reason, approver)
+        if args.to_printer:
+            from kiosk_pos.printing.shift_report import refund_receipt
+
+            code = _print(kiosk, refund_receipt(refund, kiosk.settings.kiosk_info()))
+            if code != EXIT_OK:
+                return code
         if args.json:
             print_json({"id": refund.id, "sale_id": refund.sale_id, "amount": refund.amount,
                         "method": refund.method.value, "reason": refund.reason,

@@ -62,6 +62,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     p = subparsers.add_parser("audit", parents=[common], help="the audit trail of a day")
     p.add_argument("--date")
+    p.add_argument("--action", help="only actions starting with this (shift., user.locked)")
+    p.add_argument("--who", metavar="NAME", help="only this person's actions")
     add_pin(p, "the owner's PIN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
@@ -143,7 +145,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     kiosk = open_kiosk(args)
     try:
         day = parse_date(args.date, kiosk.today())
-        entries = kiosk.audit.for_day(acting(kiosk, args), day)
+        entries = kiosk.audit.for_day(acting(kiosk, args), day, action=args.action,
+                                      who=args.who)
         if args.json:
             print_json([{"id": e.id, "created_at": e.created_at.isoformat(),
                          "user": e.user_name, "action": e.action,

@@ -65,11 +65,16 @@ class AuditService:
         self._db = db
         self._timezone = timezone
 
-    def for_day(self, user: User | None, day: date) -> list[AuditEntry]:
-        """The day's audit rows, oldest first (the owner's)."""
+    def for_day(self, user: User | None, day: date, *, action: str | None = None,
+                who: str | None = None) -> list[AuditEntry]:
+        """The day's audit rows, oldest first (the owner's); ``action`` keeps the rows whose
+        action starts with it (``shift.``, ``user.locked``), ``who`` one person's."""
         require(user, Permission.VIEW_AUDIT)
         start, end = day_bounds_utc(day, self._timezone())
         with self._db.read_raw() as cur:
             rows = cur.execute(_DAY, (db_text(start), db_text(end))).fetchall()
-        return [AuditEntry(i, _parse(at), name, action, approver, json.loads(detail))
-                for i, at, name, action, approver, detail in rows]
+        entries = [AuditEntry(i, _parse(at), name, act, approver, json.loads(detail))
+                   for i, at, name, act, approver, detail in rows]
+        return [e for e in entries
+                if (action is None or e.action.startswith(action))
+                and (who is None or e.user_name == who)]

@@ -201,3 +201,19 @@ def test_a_blind_close_hides_expected_from_the_clerk_until_counted(capsys, data_
     assert code == 2
     after = ok_json(capsys, data_dir, "shift", "list", "--pin", "9999")[0]
     assert after["expected"] == 65_000 and after["difference"] == -5_000
+
+
+def test_the_refund_receipt_and_the_z_report_print(capsys, data_dir, tmp_path):
+    sale = ok_json(capsys, data_dir, "sell", "--sku", "SP-XL", "--pin", "1111")
+    assert "printer" in refused(capsys, data_dir, "refund", str(sale["id"]), "--reason",
+                                "rusak", "--pin", "9999", "--print").lower()
+    out = tmp_path / "printer.bin"
+    assert run(capsys, data_dir, "printer", "--connection", "file", "--file-path", str(out),
+               "--pin", "9999")[0] == 0
+    assert run(capsys, data_dir, "refund", str(sale["id"]), "--reason", "rusak",
+               "--pin", "9999", "--print")[0] == 0  # the refusal above recorded nothing
+    assert b"STRUK RETUR" in out.read_bytes()
+    assert run(capsys, data_dir, "shift", "report", "--print", "--pin", "9999")[0] == 0
+    assert b"LAPORAN SHIFT" in out.read_bytes()
+    only = ok_json(capsys, data_dir, "audit", "--action", "sale.", "--pin", "9999")
+    assert [e["action"] for e in only] == ["sale.refunded"]

@@ -19,6 +19,8 @@ def test_printer_settings_and_a_backup_are_audit_rows(kiosk, tmp_path):
     assert ("printer.settings", "Pemilik") in actions
     assert ("backup.made", "Pemilik") in actions
     assert ("user.login", "Pemilik") in actions
+    only = kiosk.audit.for_day(owner, kiosk.today(), action="backup.", who="Pemilik")
+    assert [e.action for e in only] == ["backup.made"]
 
 
 def test_no_code_updates_or_deletes_audit_rows():
