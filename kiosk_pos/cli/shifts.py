@@ -19,7 +19,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                               help="shifts and the cash drawer: open, cash, close, report")
     sub = p.add_subparsers(dest="shift_command", required=True, parser_class=type(p))
     o = sub.add_parser("open", parents=[common], help="open a shift with the float counted")
-    o.add_argument("--float", dest="amount", required=True, help="the opening float")
+    o.add_argument("--float", dest="amount", help="the opening float")
+    o.add_argument("--notes", metavar="D=N,...",
+                   help="the float by notes and coins, e.g. 50000=2,10000=5,500=4")
     add_pin(o)
     o.add_argument("--json", action="store_true")
     o.set_defaults(handler=cmd_open)
@@ -32,7 +34,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(c)
     c.set_defaults(handler=cmd_cash)
     cl = sub.add_parser("close", parents=[common], help="close the shift with the cash counted")
-    cl.add_argument("--counted", required=True)
+    cl.add_argument("--counted", help="the cash counted in the drawer")
+    cl.add_argument("--notes", metavar="D=N,...",
+                    help="the count by notes and coins, e.g. 100000=3,2000=7")
     add_pin(cl)
     cl.add_argument("--json", action="store_true")
     cl.set_defaults(handler=cmd_close)
@@ -95,11 +99,31 @@ def report_json(r: ShiftReport, show_expected: bool = True) -> dict[str, Any]:
     return data
 
 
+def parse_notes(text: str | None) -> dict[int, int] | None:
+    """``50000=2,500=4`` as {50000: 2, 500: 4}; one sentence for anything else."""
+    if not text:
+        return None
+    counts: dict[int, int] = {}
+    try:
+        for part in text.split(","):
+            value, count = part.split("=")
+            counts[int(value.strip().replace(".", ""))] = int(count)
+    except ValueError:
+        raise CliError(tr("error.notes_format", text=text)) from None
+    return counts
+
+
+def _cash(amount: str | None, notes: str | None) -> tuple[int | None, dict[int, int] | None]:
+    if amount is None and not notes:
+        raise CliError(tr("error.amount_required"))
+    return (parse_amount(amount) if amount is not None else None), parse_notes(notes)
+
+
 def cmd_open(args: argparse.Namespace) -> int:
-    amount = parse_amount(args.amount)
+    amount, notes = _cash(args.amount, args.notes)
     kiosk = open_kiosk(args)
     try:
-        shift = kiosk.shifts.open(acting(kiosk, args), amount)
+        shift = kiosk.shifts.open(acting(kiosk, args), amount, notes)
         print_json(shift_json(shift)) if args.json else print(
             tr("shift.opened", id=shift.id, amount=shift.opening_float))
         return EXIT_OK
@@ -121,11 +145,12 @@ def cmd_cash(args: argparse.Namespace) -> int:
 def cmd_close(args: argparse.Namespace) -> int:
     from kiosk_pos.core.permissions import Permission, allowed
 
-    counted = parse_amount(args.counted)
+    total, notes = _cash(args.counted, args.notes)
     kiosk = open_kiosk(args)
     try:
         user = acting(kiosk, args)
-        report = kiosk.shifts.close(user, counted)
+        report = kiosk.shifts.close(user, total, notes)
+        counted = report.shift.counted
         show = not report.shift.blind or allowed(user, Permission.VIEW_SHIFTS)
         if args.json:
             print_json(report_json(report, show))

@@ -217,3 +217,19 @@ def test_the_refund_receipt_and_the_z_report_print(capsys, data_dir, tmp_path):
     assert b"LAPORAN SHIFT" in out.read_bytes()
     only = ok_json(capsys, data_dir, "audit", "--action", "sale.", "--pin", "9999")
     assert [e["action"] for e in only] == ["sale.refunded"]
+
+
+def test_the_drawer_counted_by_notes_and_coins(capsys, data_dir):
+    assert "pecahan" in refused(capsys, data_dir, "shift", "open", "--notes", "50rb",
+                                "--pin", "1111")
+    assert "jumlah" in refused(capsys, data_dir, "shift", "open", "--pin", "1111").lower()
+    assert "bukan pecahan" in refused(capsys, data_dir, "shift", "open", "--notes", "75000=1",
+                                      "--pin", "1111")
+    opened = ok_json(capsys, data_dir, "shift", "open", "--notes", "50000=1,10000=4,500=6",
+                     "--pin", "1111")
+    assert opened["opening_float"] == 93_000
+    assert "tidak sama" in refused(capsys, data_dir, "shift", "close", "--counted", "90000",
+                                   "--notes", "50000=1,20000=1", "--pin", "1111")
+    closed = ok_json(capsys, data_dir, "shift", "close", "--notes", "50000=1,20000=2,1000=3",
+                     "--pin", "1111")
+    assert (closed["counted"], closed["difference"]) == (93_000, 0)
