@@ -52,7 +52,8 @@ def report_json(r: DailyReport) -> dict[str, Any]:
             "by_kind": breakdown_json(r.by_kind), "by_clerk": breakdown_json(r.by_clerk),
             "by_payment": breakdown_json(r.by_payment), "by_hour": breakdown_json(r.by_hour),
             "pending_count": r.pending_count, "failed_count": r.failed_count,
-            "failed_amount": r.failed_amount}
+            "failed_amount": r.failed_amount, "refund_count": r.refund_count,
+            "refunded": r.refunded, "refunded_cost": r.refunded_cost}
 
 
 def sale_text(sale: SaleRecord) -> str:
@@ -78,4 +79,6 @@ def report_text(r: DailyReport) -> str:
                 f"{format_rupiah(b.profit):>12}" for b in rows]
     if r.failed_count:
         out.append(f"  gagal: {r.failed_count} ({format_rupiah(r.failed_amount)} dikembalikan)")
+    if r.refund_count:
+        out.append(f"  retur: {r.refund_count} ({format_rupiah(r.refunded)} dikembalikan)")
     return "\n".join(out)

@@ -182,7 +182,11 @@ class DailyReport:
     pending_count: int = 0
     failed_count: int = 0
     failed_amount: int = 0  # cash to hand back to customers
+    refund_count: int = 0   # goods refunds made this day (their own rows; sales unchanged)
+    refunded: int = 0       # what they gave back
+    refunded_cost: int = 0  # the cost of the goods that came back on the shelf
 
     @property
     def profit(self) -> int:
-        return self.gross - self.cost
+        """Sales' profit less what refunds of goods took back."""
+        return self.gross - self.cost - self.refunded + self.refunded_cost

@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from kiosk_pos.core.clock import from_db
+from kiosk_pos.core.clock import day_bounds_utc, from_db, to_db
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import sale_lines, sales, topups, users
+from kiosk_pos.store.schema import refund_lines, refunds, sale_lines, sales, topups, users
 
 
 class _Bucket:
@@ -66,8 +66,17 @@ class ReportService:
             .outerjoin(topups, topups.c.sale_line_id == sale_lines.c.id)
             .where(sales.c.business_date == day)
         )
+        start, end = day_bounds_utc(day, self._timezone())
+        refunded = (
+            select(refunds.c.id, refund_lines.c.amount, refund_lines.c.qty,
+                   sale_lines.c.unit_cost)
+            .join(refund_lines, refund_lines.c.refund_id == refunds.c.id)
+            .join(sale_lines, sale_lines.c.id == refund_lines.c.sale_line_id)
+            .where(refunds.c.created_at >= to_db(start), refunds.c.created_at < to_db(end))
+        )
         with self._db.read() as conn:
             rows = conn.execute(query).all()
+            refund_rows = conn.execute(refunded).all()
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
             name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
@@ -96,4 +105,7 @@ class ReportService:
             by_payment=_rows(splits["payment"], lambda k: tr(f"payment.{k}")),
             by_hour=_rows(splits["hour"], lambda k: f"{k}:00", [f"{h:02d}" for h in range(24)]),
             pending_count=pending, failed_count=failed, failed_amount=failed_amount,
+            refund_count=len({r.id for r in refund_rows}),
+            refunded=sum(r.amount for r in refund_rows),
+            refunded_cost=sum(r.qty * r.unit_cost for r in refund_rows),
         )

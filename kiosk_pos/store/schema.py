@@ -257,6 +257,7 @@ refunds = Table(
     Column("amount", Integer, nullable=False),
     Index("ix_refunds_sale_id", "sale_id"),
     Index("ix_refunds_shift_id", "shift_id"),
+    Index("ix_refunds_created_at", "created_at"),  # the daily report's refunds of a day
 )
 
 refund_lines = Table(

@@ -69,3 +69,14 @@ def test_top_ups_cannot_be_voided_and_a_reason_is_needed(kiosk, clerk):
         kiosk.refunds.refund(owner, sale.id, [1], " ")
     with pytest.raises(KioskError):
         kiosk.refunds.refund(owner, sale.id, [9], "x")
+
+
+def test_the_daily_report_takes_refunds_off_the_profit(kiosk, clerk):
+    sale = kiosk.sales.sell(clerk, [CartLine("SP-TSEL", 2)], Payment())
+    before = kiosk.reports.daily(kiosk.today())
+    assert before.profit == 2 * (15_000 - 10_000)
+    kiosk.refunds.refund(kiosk.users.authenticate("9999"), sale.id, None, "rusak")
+    after = kiosk.reports.daily(kiosk.today())
+    assert (after.refund_count, after.refunded, after.refunded_cost) == (1, 30_000, 20_000)
+    assert after.gross == before.gross  # the sale still stands; the refund is its own row
+    assert after.profit == 0

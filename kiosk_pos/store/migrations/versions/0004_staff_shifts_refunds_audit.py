@@ -107,6 +107,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_refunds_sale_id", "refunds", ["sale_id"])
     op.create_index("ix_refunds_shift_id", "refunds", ["shift_id"])
+    op.create_index("ix_refunds_created_at", "refunds", ["created_at"])
     op.create_table(
         "refund_lines",
         sa.Column("id", sa.Integer(), nullable=False),
