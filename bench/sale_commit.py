@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import DATA_DIR, Result, median, ratio_result, say
@@ -20,12 +21,14 @@ from kiosk_pos.core import sales as sale_sql
 from kiosk_pos.core.kiosk import DB_FILENAME, Kiosk
 from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
 from kiosk_pos.core.setup import DEMO_CLERK, DEMO_OWNER_PIN, init_kiosk
+from kiosk_pos.core.shifts import shift_for_sale
 from kiosk_pos.store.database import PRAGMAS
 
 NAME = "sale_commit"
 TARGET_RATIO = 2.0
 BATCH = 25
 SKU, DESTINATION = "TSEL10", "081234567890"
+SHIFT_MOMENT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _bare_connection(path: Path) -> sqlite3.Connection:
@@ -75,9 +78,11 @@ class RawSale:
     def statements(self, cur: sqlite3.Cursor) -> None:
         self.n += 1
         stamp, ref = "2026-01-01 00:00:00.000000", f"00000000-0000-4000-8000-{self.n:012d}"
+        shift_id = shift_for_sale(cur, SHIFT_MOMENT, SHIFT_MOMENT.date())  # its 2 look-ups
         balance = cur.execute(sale_sql._SQL_BALANCE).fetchone()[0]
         sale_id = cur.execute(sale_sql._SQL_SALE, (stamp, "2026-01-01", self.clerk_id, "cash",
                                                     12000, 12000, 0)).lastrowid
+        cur.execute(sale_sql._SQL_SHIFT_SALE, (sale_id, shift_id))
         line_id = cur.execute(sale_sql._SQL_LINE, (sale_id, self.product_id, SKU, "x", "pulsa",
                                                    "telkomsel", 1, 12000, 10350,
                                                    DESTINATION)).lastrowid

@@ -45,6 +45,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("stock", "kiosk_pos.cli.stock", "stock: receive, count (opname), movements, low stock"),
     ("customer", "kiosk_pos.cli.customers", "customers: add, edit and list"),
     ("kasbon", "kiosk_pos.cli.customers", "kasbon: who owes what, payments, statements"),
+    ("user", "kiosk_pos.cli.staff", "staff: add, list, disable, PINs"),
+    ("audit", "kiosk_pos.cli.staff", "the audit trail of a day"),
+    ("shift", "kiosk_pos.cli.shifts", "shifts and the cash drawer: open, cash, close, report"),
+    ("refund", "kiosk_pos.cli.shifts", "refund goods of a sale"),
 )
 COMMAND_MODULES = tuple(dict.fromkeys(module for _, module, _ in COMMANDS))
 

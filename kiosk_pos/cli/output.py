@@ -56,7 +56,9 @@ def report_json(r: DailyReport) -> dict[str, Any]:
             "kasbon_sales": r.kasbon_sales, "kasbon_count": r.kasbon_count,
             "kasbon_paid_cash": r.kasbon_paid_cash,
             "kasbon_paid_transfer": r.kasbon_paid_transfer,
-            "low_stock_count": r.low_stock_count}
+            "low_stock_count": r.low_stock_count,
+            "refund_count": r.refund_count,
+            "refunded": r.refunded, "refunded_cost": r.refunded_cost}
 
 
 def sale_text(sale: SaleRecord) -> str:
@@ -89,4 +91,6 @@ def report_text(r: DailyReport) -> str:
                    f"(bukan uang di laci); pembayaran kasbon tunai "
                    f"{format_rupiah(r.kasbon_paid_cash)}, transfer "
                    f"{format_rupiah(r.kasbon_paid_transfer)}")
+    if r.refund_count:
+        out.append(f"  retur: {r.refund_count} ({format_rupiah(r.refunded)} dikembalikan)")
     return "\n".join(out)

@@ -76,7 +76,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
 
     qty, cost = number(args.qty), rupiah(args.cost)
     with kiosk_for(args) as kiosk:
-        user = acting_owner(kiosk, args.pin, Permission.MANAGE_STOCK)
+        user = acting_owner(kiosk, args.pin, Permission.RECEIVE_STOCK)
         move = kiosk.stock.receive(user, args.sku, qty or 0, cost, args.supplier)
         _moved([move], args.json)
     return EXIT_OK

@@ -10,6 +10,7 @@ are in :mod:`kiosk_pos.store.backup`.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -38,6 +39,8 @@ KEEP_DAYS = 7
 KEEP_WEEKS = 4
 _NAME = re.compile(r"^kiosk-(\d{8}-\d{6})-([a-z]+(?:-[a-z]+)*)(?:-\d+)?\.db$")
 _STAMP = "%Y%m%d-%H%M%S"
+
+log = logging.getLogger(__name__)
 
 
 def parse_name(name: str, zone: ZoneInfo) -> tuple[datetime, str] | None:
@@ -117,6 +120,9 @@ class BackupService:
                     reason: str = MANUAL) -> BackupInfo:
         """A backup the owner asked for, in ``to`` (default: the backups folder)."""
         require(user, Permission.MANAGE_BACKUPS)
+        from kiosk_pos.core import audit
+
+        audit.note(self.db, "backup.made", user, self.clock, to=str(to or self.folder))
         return self._write(Path(to) if to is not None else self.folder, reason)
 
     def automatic_backup(self, reason: str) -> BackupInfo | None:
@@ -196,4 +202,16 @@ class BackupService:
         aside, _now = self._target(self.folder, BEFORE_RESTORE)
         # restore_backup checks the file before writing anything, even the aside copy
         info = restore_backup(self.db.path, Path(path), aside)
+        self._audit_restore(user, path, aside)
         return replace(info, aside=aside)
+
+    def _audit_restore(self, user: User | None, path: Path, aside: Path) -> None:
+        """An audit row in the restored file (the one the shop goes on with)."""
+        from kiosk_pos.core import audit
+        from kiosk_pos.errors import StoreError
+
+        try:
+            audit.note(self.db, "backup.restored", user, self.clock, file=str(path),
+                       aside=str(aside))
+        except StoreError:  # e.g. a backup made before the audit table existed
+            log.warning("could not record the restore in the audit log", exc_info=True)

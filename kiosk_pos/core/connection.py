@@ -65,6 +65,10 @@ def save(kiosk: Kiosk, user: User | None, conn: Connection) -> None:
     """Keep ``conn`` as the kiosk's connection: the owner's decision."""
     require(user, Permission.MANAGE_CONNECTION)
     _store(kiosk, conn)
+    from kiosk_pos.core import audit
+
+    audit.note(kiosk.db, "connection.saved", user, kiosk.clock, url=conn.url,
+               kiosk_id=conn.kiosk_id)
 
 
 def save_demo(kiosk: Kiosk, conn: Connection) -> None:

@@ -23,14 +23,18 @@ from kiosk_pos.core.users import UserService
 from kiosk_pos.store import Database, open_database
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.audit import AuditService
     from kiosk_pos.core.backups import BackupService
     from kiosk_pos.core.credentials import SecretStore
     from kiosk_pos.core.customers import CustomerService
     from kiosk_pos.core.deposit import DepositService
     from kiosk_pos.core.goods import GoodsService
     from kiosk_pos.core.kasbon import KasbonService
+    from kiosk_pos.core.refunds import RefundService
     from kiosk_pos.core.reports import ReportService
     from kiosk_pos.core.sales import SaleService
+    from kiosk_pos.core.shifts import ShiftService
+    from kiosk_pos.core.staff import StaffService
     from kiosk_pos.core.stock import StockService
 
 DB_FILENAME = "kiosk.db"
@@ -82,6 +86,30 @@ def _reports(kiosk: Kiosk) -> ReportService:
     return ReportService(kiosk.db, lambda: kiosk.catalog.catalog.prefixes, kiosk.timezone)
 
 
+def _shifts(kiosk: Kiosk) -> ShiftService:
+    from kiosk_pos.core.shifts import ShiftService
+
+    return ShiftService(kiosk.db, kiosk.timezone, kiosk.clock)
+
+
+def _staff(kiosk: Kiosk) -> StaffService:
+    from kiosk_pos.core.staff import StaffService
+
+    return StaffService(kiosk.db, kiosk.users, kiosk.clock)
+
+
+def _refunds(kiosk: Kiosk) -> RefundService:
+    from kiosk_pos.core.refunds import RefundService
+
+    return RefundService(kiosk.db, kiosk.catalog, kiosk.events, kiosk.timezone, kiosk.clock)
+
+
+def _audit(kiosk: Kiosk) -> AuditService:
+    from kiosk_pos.core.audit import AuditService
+
+    return AuditService(kiosk.db, kiosk.timezone)
+
+
 def _secrets(kiosk: Kiosk) -> SecretStore:
     from kiosk_pos.core.credentials import store_for
 
@@ -116,6 +144,10 @@ class Kiosk:
     sales: _OnFirstUse[SaleService] = _OnFirstUse(_sales)
     backups: _OnFirstUse[BackupService] = _OnFirstUse(_backups)
     reports: _OnFirstUse[ReportService] = _OnFirstUse(_reports)
+    shifts: _OnFirstUse[ShiftService] = _OnFirstUse(_shifts)
+    staff: _OnFirstUse[StaffService] = _OnFirstUse(_staff)
+    refunds: _OnFirstUse[RefundService] = _OnFirstUse(_refunds)
+    audit: _OnFirstUse[AuditService] = _OnFirstUse(_audit)
     # the distributor's secret: outside the database (OS keyring or an encrypted file)
     secrets: _OnFirstUse[SecretStore] = _OnFirstUse(_secrets)
     goods: _OnFirstUse[GoodsService] = _OnFirstUse(_goods)
@@ -137,7 +169,7 @@ class Kiosk:
         # without touching the database on the UI thread.
         self.info: KioskInfo = self.settings.kiosk_info()
         self.catalog = CatalogService(db)
-        self.users = UserService(db)
+        self.users = UserService(db, clock)
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = False, clock: Clock = utc_now) -> Kiosk:

@@ -2,7 +2,8 @@
 
 Every use case that changes money, stock, settings or the file takes the acting
 :class:`User` and calls :func:`require` first; the UI only hides what the core would
-refuse anyway. The staff issue adds roles (supervisor) and rows; the check stays here.
+refuse anyway. Three roles: the clerk sells and keeps their own shift; the supervisor also
+refunds, receives stock and sees the daily report and every shift; the owner does all.
 """
 
 from __future__ import annotations
@@ -30,13 +31,27 @@ class Permission(StrEnum):
     MANAGE_CUSTOMERS = "manage_customers"  # add customers, set their credit limit
     TAKE_KASBON_PAYMENT = "take_kasbon_payment"  # payments and corrections of kasbon
     SELL_ON_KASBON = "sell_on_kasbon"      # a sale on an allowed customer's account
+    # staff, shifts, refunds, audit (issue 10)
+    MANAGE_USERS = "manage_users"          # add, rename, change role, disable, reset a PIN
+    VIEW_AUDIT = "view_audit"
+    VIEW_COST = "view_cost"                # cost and profit in reports
+    OPEN_SHIFT = "open_shift"              # open, count and close one's own shift
+    CASH_MOVEMENT = "cash_movement"        # kas masuk / kas keluar with a reason
+    VIEW_SHIFTS = "view_shifts"            # every shift, past ones, closing another's
+    REFUND = "refund"                      # refund goods (a clerk needs an approver)
+    RECEIVE_STOCK = "receive_stock"
+    SHIFT_SETTINGS = "shift_settings"      # shifts on or off, blind close
 
 
 _CLERK = frozenset({Permission.SELL, Permission.VIEW_HISTORY, Permission.REPRINT,
-                    Permission.VIEW_REPORTS, Permission.SELL_ON_KASBON})
+                    Permission.OPEN_SHIFT, Permission.CASH_MOVEMENT,
+                    Permission.SELL_ON_KASBON})
+_SUPERVISOR = _CLERK | {Permission.VIEW_REPORTS, Permission.VIEW_SHIFTS, Permission.REFUND,
+                        Permission.RECEIVE_STOCK}
 
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
+    Role.SUPERVISOR: _SUPERVISOR,
     Role.CLERK: _CLERK,
 }
 
@@ -50,4 +65,6 @@ def require(user: User | None, permission: Permission) -> None:
     if user is None:
         raise PermissionDenied("error.login_required")
     if not allowed(user, permission):
-        raise PermissionDenied("error.owner_only", action=f"permission.{permission.value}")
+        key = ("error.supervisor_only" if permission in MATRIX[Role.SUPERVISOR]
+               else "error.owner_only")
+        raise PermissionDenied(key, action=f"permission.{permission.value}")

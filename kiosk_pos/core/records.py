@@ -46,6 +46,7 @@ class TopUpStatus(StrEnum):
 
 class Role(StrEnum):
     OWNER = "owner"
+    SUPERVISOR = "supervisor"
     CLERK = "clerk"
 
 
@@ -193,7 +194,11 @@ class DailyReport:
     kasbon_paid_cash: int = 0
     kasbon_paid_transfer: int = 0
     low_stock_count: int = 0  # goods at or below their minimum when the report was made
+    refund_count: int = 0   # goods refunds made this day (their own rows; sales unchanged)
+    refunded: int = 0       # what they gave back
+    refunded_cost: int = 0  # the cost of the goods that came back on the shelf
 
     @property
     def profit(self) -> int:
-        return self.gross - self.cost
+        """Sales' profit less what refunds of goods took back."""
+        return self.gross - self.cost - self.refunded + self.refunded_cost

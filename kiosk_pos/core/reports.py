@@ -19,7 +19,15 @@ from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpSta
 from kiosk_pos.core.stock import LOW_STOCK_COUNT  # "Stok menipis", through its index
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
-from kiosk_pos.store.schema import kasbon_entries, sale_lines, sales, topups, users
+from kiosk_pos.store.schema import (
+    kasbon_entries,
+    refund_lines,
+    refunds,
+    sale_lines,
+    sales,
+    topups,
+    users,
+)
 
 
 class _Bucket:
@@ -72,10 +80,18 @@ class ReportService:
             select(kasbon_entries.c.method, kasbon_entries.c.amount)
             .where(kasbon_entries.c.created_at >= start, kasbon_entries.c.created_at < end,
                    kasbon_entries.c.kind == "payment"))
+        refunded = (
+            select(refunds.c.id, refund_lines.c.amount, refund_lines.c.qty,
+                   sale_lines.c.unit_cost)
+            .join(refund_lines, refund_lines.c.refund_id == refunds.c.id)
+            .join(sale_lines, sale_lines.c.id == refund_lines.c.sale_line_id)
+            .where(refunds.c.created_at >= start, refunds.c.created_at < end)
+        )
         with self._db.read() as conn:
             rows = conn.execute(query).all()
             paid = conn.execute(paid_query).all()
             low = conn.exec_driver_sql(LOW_STOCK_COUNT).scalar() or 0
+            refund_rows = conn.execute(refunded).all()
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
             name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
@@ -111,4 +127,7 @@ class ReportService:
             kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),
             kasbon_paid_transfer=-sum(a for m, a in paid if m == "transfer"),
             low_stock_count=low,
+            refund_count=len({r.id for r in refund_rows}),
+            refunded=sum(r.amount for r in refund_rows),
+            refunded_cost=sum(r.qty * r.unit_cost for r in refund_rows),
         )

@@ -39,6 +39,7 @@ from kiosk_pos.core.sale_reads import (
     sale_ids_for_day,
     unsent_count,
 )
+from kiosk_pos.core.shifts import shift_for_sale
 from kiosk_pos.store import Database
 
 HISTORY_PAGE = 200  # sales per page of a day's history
@@ -62,6 +63,7 @@ _SQL_OUTBOX = ("INSERT INTO outbox (topup_id, ref_id, payload, created_at, attem
                "VALUES (?, ?, ?, ?, 0)")
 _SQL_LEDGER = ("INSERT INTO deposit_ledger (created_at, amount, balance_after, reason, "
                "reference, sale_id) VALUES (?, ?, ?, ?, ?, ?)")
+_SQL_SHIFT_SALE = "INSERT INTO shift_sales (sale_id, shift_id) VALUES (?, ?)"
 _SQL_SET_STOCK = "UPDATE products SET stock = ? WHERE id = ?"
 _SQL_MOVEMENT = ("INSERT INTO stock_movements (product_id, delta, stock_after, reason, sale_id, "
                  "created_at) VALUES (?, ?, ?, 'sale', ?, ?)")
@@ -143,6 +145,7 @@ class SaleService:
         records: list[SaleLineRecord] = []
         new_stock: dict[str, int] = {}
         with self._db.write_raw() as cur:
+            shift_id = shift_for_sale(cur, now, day)  # "buka shift dulu" when one is needed
             balance = (cur.execute(_SQL_BALANCE).fetchone() or (0,))[0] if e_cost else 0
             if e_cost > balance:
                 raise InsufficientDeposit("error.deposit_short", needed=e_cost, balance=balance,
@@ -159,6 +162,7 @@ class SaleService:
             sale_id = cur.execute(_SQL_SALE, (
                 stamp, day.isoformat(), clerk.id, payment.method.value, total, cash_given,
                 change)).lastrowid
+            cur.execute(_SQL_SHIFT_SALE, (sale_id, shift_id))
             if kasbon:
                 credit.charge_sale(cur, payment.customer_id, total, sale_id, clerk.id, stamp)
             for line in lines:

@@ -175,7 +175,7 @@ class StockService:
     def receive(self, user: User, sku: str, qty: int, unit_cost: int | None = None,
                 supplier: str | None = None) -> Movement:
         """A delivery: stock up by ``qty``; the average cost takes in ``unit_cost``."""
-        require(user, Permission.MANAGE_STOCK)
+        require(user, Permission.RECEIVE_STOCK)
         supplier = _note(supplier, "error.stock_supplier_format")
         with self._db.write_raw() as cur:
             item = self._item(cur, sku)

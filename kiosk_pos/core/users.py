@@ -15,9 +15,13 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
 
-from kiosk_pos.core.clock import to_db, utc_now
+from kiosk_pos.core import lockout
+from kiosk_pos.core.clock import Clock, to_db, utc_now
 from kiosk_pos.core.errors import AuthError
+from kiosk_pos.core.lockout import UserLocked, minutes_left
 from kiosk_pos.core.records import Role, User
 from kiosk_pos.errors import StoreError
 from kiosk_pos.store import Database
@@ -26,6 +30,7 @@ log = logging.getLogger(__name__)
 
 # Listing users and checking a PIN happen at start-up and login: plain sqlite3, no SQLAlchemy.
 _ACTIVE = "SELECT id, name, role, pin_hash FROM users WHERE active = 1 ORDER BY id"
+_NAMED = "SELECT id, name, role, pin_hash FROM users WHERE active = 1 AND name = ?"
 _REHASH = "UPDATE users SET pin_hash = ? WHERE id = ? AND pin_hash = ?"
 _MAX_MEMORY = 256 * 1024 * 1024  # refuse to verify a hash whose cost asks for more
 
@@ -82,14 +87,30 @@ def verify_pin(pin: str, stored: str) -> bool:
         return False
 
 
+MAX_PIN_DIGITS = 8
+
+
 def check_pin_format(pin: str) -> None:
-    if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS:
-        raise AuthError("error.pin_format", digits=MIN_PIN_DIGITS)
+    if not pin.isdigit() or not MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS:
+        raise AuthError("error.pin_format", digits=MIN_PIN_DIGITS, most=MAX_PIN_DIGITS)
+
+
+def is_trivial_pin(pin: str) -> bool:
+    """All one digit (1111), or a run up or down (1234, 0123, 9876, 4321)."""
+    if len(set(pin)) == 1:
+        return True
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
+    return steps in ({1}, {-1})
+
+
+def _locked(name: str, until: datetime, now: datetime) -> UserLocked:
+    return UserLocked("error.user_locked", name=name, minutes=minutes_left(until, now))
 
 
 class UserService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     def add(self, name: str, role: Role, pin: str) -> User:
         check_pin_format(pin)
@@ -112,17 +133,73 @@ class UserService:
             ).inserted_primary_key[0]
         return User(user_id, name.strip(), role)
 
-    def authenticate(self, pin: str) -> User:
-        """The active user with this PIN, or AuthError with a sentence for the clerk. A
-        hash made at another cost than today's is re-made at it (a write: call this off the
-        UI thread, as every PIN check is)."""
-        found = self._match(pin) if pin.isdigit() else None
-        if found is None:
-            raise AuthError("error.pin_wrong")
-        user, stored = found
+    def authenticate(self, pin: str, name: str | None = None) -> User:
+        """The active user with this PIN (and this name, when given), or AuthError with a
+        sentence for the clerk; a locked user, or a locked PIN pad, gets UserLocked with the
+        minutes left. Wrong PINs count towards a lockout (kiosk_pos/core/lockout.py): the
+        named user's, or the anonymous counter's. A hash made at another cost than today's
+        is re-made at it. Writes: call this off the UI thread, as every PIN check is."""
+        now = self._clock()
+        if name is not None:
+            found = self._named(name)
+            if found is None:
+                raise AuthError("error.user_unknown", name=name)
+            user, stored = found
+            subject = lockout.subject_for(user.id)
+            with self._db.read_raw() as cur:
+                until = lockout.locked_until(cur, subject, now)
+            if until is not None:
+                raise _locked(user.name, until, now)
+            if not (pin.isdigit() and verify_pin(pin, stored)):
+                self._wrong(subject, user, now)
+            self._logged_in(user, subject, now)
+        else:
+            with self._db.read_raw() as cur:
+                until = lockout.locked_until(cur, lockout.ANONYMOUS, now)
+            if until is not None:
+                raise UserLocked("error.pin_pad_locked", minutes=minutes_left(until, now))
+            match = self._match(pin) if pin.isdigit() else None
+            if match is None:
+                self._wrong(lockout.ANONYMOUS, None, now)
+            user, stored = match  # type: ignore[misc]
+            subject = lockout.subject_for(user.id)
+            with self._db.read_raw() as cur:
+                until = lockout.locked_until(cur, subject, now)
+            if until is not None:
+                raise _locked(user.name, until, now)
+            self._logged_in(user, subject, now)
         if cost_of(stored) != PIN_COST:
             self._rehash(user, pin, stored)
         return user
+
+    def _wrong(self, subject: str, user: User | None, now: datetime) -> NoReturn:
+        from kiosk_pos.core import audit
+
+        until = None
+        try:
+            with self._db.write_raw() as cur:
+                until = lockout.fail(cur, subject, now)
+                if until is not None:
+                    audit.record(cur, "user.locked", user, now, subject=subject,
+                                 until=until.isoformat())
+        except StoreError:
+            log.warning("could not count a wrong PIN", exc_info=True)
+        if until is not None:
+            if user is None:
+                raise UserLocked("error.pin_pad_locked", minutes=minutes_left(until, now))
+            raise _locked(user.name, until, now)
+        raise AuthError("error.pin_wrong")
+
+    def _logged_in(self, user: User, subject: str, now: datetime) -> None:
+        from kiosk_pos.core import audit
+
+        try:
+            with self._db.write_raw() as cur:
+                if lockout.needs_write(cur, subject):
+                    lockout.succeed(cur, subject)
+                audit.record(cur, "user.login", user, now)
+        except StoreError:  # a file that cannot be written must not lock the owner out
+            log.warning("could not record the login of user %s", user.id, exc_info=True)
 
     def _rehash(self, user: User, pin: str, stored: str) -> None:
         fresh = hash_pin(pin)
@@ -137,6 +214,11 @@ class UserService:
         with self._db.read_raw() as cur:
             rows = cur.execute(_ACTIVE).fetchall()
         return [User(user_id, name, Role(role)) for user_id, name, role, _pin in rows]
+
+    def _named(self, name: str) -> tuple[User, str] | None:
+        with self._db.read_raw() as cur:
+            row = cur.execute(_NAMED, (name.strip(),)).fetchone()
+        return None if row is None else (User(row[0], row[1], Role(row[2])), row[3])
 
     def _match(self, pin: str) -> tuple[User, str] | None:
         """The active user with this PIN, and their stored hash."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.permissions import Permission, require
 from kiosk_pos.core.records import SaleRecord, User
+from kiosk_pos.printing.document import ReceiptDocument
 from kiosk_pos.printing.queue import JobStatus, PrintQueue, print_job_for
 from kiosk_pos.printing.receipts import receipt_from_sale, test_page_document
 from kiosk_pos.printing.settings import PrinterSettings
@@ -24,6 +25,9 @@ def save_settings(kiosk: Kiosk, settings: PrinterSettings, user: User | None) ->
     """Keep the printer settings: the owner's (they decide what the drawer and receipts do)."""
     require(user, Permission.MANAGE_PRINTER)
     kiosk.settings.set(SETTINGS_KEY, settings.to_dict())
+    from kiosk_pos.core import audit
+
+    audit.note(kiosk.db, "printer.settings", user, kiosk.clock, **settings.to_dict())
 
 
 class ReceiptPrinter:
@@ -55,6 +59,12 @@ class ReceiptPrinter:
 
     def reprint(self, sale_id: int) -> int | None:
         return self.print_sale(self.kiosk.sales.get(sale_id), copy=True)
+
+    def print_document(self, document: ReceiptDocument) -> int | None:
+        """Queue any document (a shift report, a refund receipt); None with no printer."""
+        if not self.settings.configured:
+            return None
+        return self.queue.submit(print_job_for(document, self.settings, copies=1))
 
     def test_page(self) -> int | None:
         if not self.settings.configured:

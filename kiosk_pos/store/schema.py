@@ -234,3 +234,91 @@ sync_state = Table(
     Column("value", Text, nullable=False),
     UniqueConstraint("name"),
 )
+
+# -- staff, shifts, refunds, audit (issue 10; migration 0004) ------------------------------
+
+login_guard = Table(
+    "login_guard", metadata,
+    # "user:<id>" for a named user, "anonymous" for PINs typed without a name
+    Column("subject", String(32), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default=text("0")),
+    Column("level", Integer, nullable=False, server_default=text("0")),  # lockouts so far
+    Column("locked_until", DateTime),
+    Column("last_failure_at", DateTime),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id")),
+    Column("user_name", String(64)),
+    Column("action", String(48), nullable=False),
+    Column("approver_id", Integer, ForeignKey("users.id")),
+    Column("detail", Text, nullable=False, server_default="{}"),  # JSON
+    Index("ix_audit_log_created_at", "created_at"),
+)
+
+shifts = Table(
+    "shifts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("business_date", Date, nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+    Column("opened_by", Integer, ForeignKey("users.id")),
+    Column("opening_float", Integer, nullable=False),
+    Column("float_detail", Text),  # JSON {denomination: count} when counted by notes
+    Column("implicit", Boolean, nullable=False, server_default=text("0")),
+    Column("closed_at", DateTime),
+    Column("closed_by", Integer, ForeignKey("users.id")),
+    Column("expected", Integer),
+    Column("counted", Integer),
+    Column("counted_detail", Text),
+    Column("blind", Boolean, nullable=False, server_default=text("0")),
+    Index("ix_shifts_open", "id", sqlite_where=text("closed_at IS NULL")),
+)
+
+cash_movements = Table(
+    "cash_movements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("shift_id", Integer, ForeignKey("shifts.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # in | out | topup_payback
+    Column("amount", Integer, nullable=False),   # positive; the kind gives the direction
+    Column("reason", Text, nullable=False),
+    Column("reference", String(64), unique=True),  # a failed top-up's ref_id, paid back once
+    Index("ix_cash_movements_shift_id", "shift_id"),
+)
+
+shift_sales = Table(
+    "shift_sales", metadata,
+    Column("sale_id", Integer, ForeignKey("sales.id"), primary_key=True),
+    Column("shift_id", Integer, ForeignKey("shifts.id"), nullable=False),
+    Index("ix_shift_sales_shift_id", "shift_id"),
+)
+
+refunds = Table(
+    "refunds", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sale_id", Integer, ForeignKey("sales.id"), nullable=False),
+    Column("shift_id", Integer, ForeignKey("shifts.id")),
+    Column("created_at", DateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("approver_id", Integer, ForeignKey("users.id")),
+    Column("reason", Text, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Index("ix_refunds_sale_id", "sale_id"),
+    Index("ix_refunds_shift_id", "shift_id"),
+    Index("ix_refunds_created_at", "created_at"),  # the daily report's refunds of a day
+)
+
+refund_lines = Table(
+    "refund_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("refund_id", Integer, ForeignKey("refunds.id"), nullable=False),
+    Column("sale_line_id", Integer, ForeignKey("sale_lines.id"), nullable=False),
+    Column("qty", Integer, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Index("ix_refund_lines_sale_line_id", "sale_line_id"),
+)

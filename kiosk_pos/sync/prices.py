@@ -26,7 +26,12 @@ def pull_prices(kiosk: Kiosk, client: DistributorClient, user: User | None
     """One price-list sync a person asked for (the owner's: it reprices the shop); the
     detailed result (for the CLI and the UI)."""
     require(user, Permission.UPDATE_PRICES)
-    return _pull(kiosk, client)
+    result = _pull(kiosk, client)
+    from kiosk_pos.core import audit
+
+    audit.note(kiosk.db, "prices.updated", user, kiosk.clock, version=result.version,
+               updated=len(result.updated), added=len(result.added))
+    return result
 
 
 def _pull(kiosk: Kiosk, client: DistributorClient) -> PriceSyncResult:

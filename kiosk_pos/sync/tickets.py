@@ -57,6 +57,10 @@ def request_ticket(kiosk: Kiosk, client: DistributorClient, amount: int | str,
     require(user, Permission.REQUEST_DEPOSIT)
     ticket = client.create_deposit_ticket(check_amount(amount))
     _remember(kiosk, [ticket])
+    from kiosk_pos.core import audit
+
+    audit.note(kiosk.db, "deposit.ticket", user, kiosk.clock, ticket=ticket.id,
+               amount=ticket.amount_to_transfer)
     return ticket
 
 
