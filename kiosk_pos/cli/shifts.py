@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, parse_amount, print_json
+from kiosk_pos.cli.args import MAX_TEXT, path, record_id, rupiah, text, whole
+from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, print_json
 from kiosk_pos.cli.staff import acting, add_pin
 from kiosk_pos.i18n import tr
 
@@ -19,7 +20,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                               help="shifts and the cash drawer: open, cash, close, report")
     sub = p.add_subparsers(dest="shift_command", required=True, parser_class=type(p))
     o = sub.add_parser("open", parents=[common], help="open a shift with the float counted")
-    o.add_argument("--float", dest="amount", help="the opening float")
+    o.add_argument("--float", dest="amount", type=rupiah, help="the opening float")
     o.add_argument("--notes", metavar="D=N,...",
                    help="the float by notes and coins, e.g. 50000=2,10000=5,500=4")
     add_pin(o)
@@ -29,22 +30,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     way = c.add_mutually_exclusive_group(required=True)
     way.add_argument("--in", dest="kind", action="store_const", const="in")
     way.add_argument("--out", dest="kind", action="store_const", const="out")
-    c.add_argument("--amount", required=True)
-    c.add_argument("--reason", required=True)
+    c.add_argument("--amount", required=True, type=rupiah, help="how much, e.g. 50000")
+    c.add_argument("--reason", required=True, type=text(MAX_TEXT),
+                   help="why the cash moves")
     add_pin(c)
     c.set_defaults(handler=cmd_cash)
     cl = sub.add_parser("close", parents=[common], help="close the shift with the cash counted")
-    cl.add_argument("--counted", help="the cash counted in the drawer")
+    cl.add_argument("--counted", type=rupiah, help="the cash counted in the drawer")
     cl.add_argument("--notes", metavar="D=N,...",
                     help="the count by notes and coins, e.g. 100000=3,2000=7")
     add_pin(cl)
     cl.add_argument("--json", action="store_true")
     cl.set_defaults(handler=cmd_close)
     r = sub.add_parser("report", parents=[common], help="a shift's Z report")
-    r.add_argument("shift_id", metavar="ID", nargs="?", type=int)
+    r.add_argument("shift_id", metavar="ID", nargs="?", type=record_id,
+                   help="the shift (default: the current or last one)")
     out = r.add_mutually_exclusive_group()
-    out.add_argument("--pdf", metavar="FILE")
-    out.add_argument("--escpos", metavar="FILE", help="write the receipt-printer bytes to FILE")
+    out.add_argument("--pdf", metavar="FILE", type=path, help="write the report as a PDF")
+    out.add_argument("--escpos", metavar="FILE", type=path,
+                     help="write the receipt-printer bytes to FILE")
     out.add_argument("--print", dest="to_printer", action="store_true")
     add_pin(r)
     r.add_argument("--json", action="store_true")
@@ -55,7 +59,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     ls.set_defaults(handler=cmd_list)
     pb = sub.add_parser("payback", parents=[common],
                         help="record handing back the money of a failed top-up")
-    pb.add_argument("ref_id", metavar="REF_ID")
+    pb.add_argument("ref_id", metavar="REF_ID", type=text(64),
+                    help="the failed top-up's Ref")
     add_pin(pb)
     pb.set_defaults(handler=cmd_payback)
     st = sub.add_parser("settings", parents=[common], help="shifts on or off, blind close")
@@ -65,12 +70,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     st.set_defaults(handler=cmd_settings)
 
     p = subparsers.add_parser("refund", parents=[common], help="refund goods of a sale")
-    p.add_argument("sale_id", metavar="SALE_ID", type=int)
-    p.add_argument("--line", type=int, action="append", metavar="N",
+    p.add_argument("sale_id", metavar="SALE_ID", type=record_id, help="the sale to refund")
+    p.add_argument("--line", type=whole(1, 999), action="append", metavar="N",
                    help="the receipt's line number (repeat; default: the whole sale)")
-    p.add_argument("--reason", required=True)
+    p.add_argument("--reason", required=True, type=text(MAX_TEXT),
+                   help="why the goods come back")
     add_pin(p)
-    p.add_argument("--approver-pin", help="a supervisor's or the owner's PIN, for a clerk")
+    p.add_argument("--approver-pin", type=text(32),
+                   help="a supervisor's or the owner's PIN, for a clerk")
     p.add_argument("--print", dest="to_printer", action="store_true",
                    help="print the refund receipt (STRUK RETUR)")
     p.add_argument("--json", action="store_true")
@@ -113,10 +120,10 @@ def parse_notes(text: str | None) -> dict[int, int] | None:
     return counts
 
 
-def _cash(amount: str | None, notes: str | None) -> tuple[int | None, dict[int, int] | None]:
+def _cash(amount: int | None, notes: str | None) -> tuple[int | None, dict[int, int] | None]:
     if amount is None and not notes:
         raise CliError(tr("error.amount_required"))
-    return (parse_amount(amount) if amount is not None else None), parse_notes(notes)
+    return amount, parse_notes(notes)
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -132,7 +139,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_cash(args: argparse.Namespace) -> int:
-    amount = parse_amount(args.amount)
+    amount: int = args.amount
     kiosk = open_kiosk(args)
     try:
         kiosk.shifts.cash(acting(kiosk, args), args.kind, amount, args.reason)

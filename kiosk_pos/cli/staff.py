@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, parse_date, print_json
+from kiosk_pos.cli.args import MAX_TEXT, day, text
+from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, print_json
 from kiosk_pos.i18n import tr
 
 if TYPE_CHECKING:
@@ -20,8 +21,9 @@ ROLES = ("owner", "supervisor", "clerk")
 
 
 def add_pin(parser: argparse.ArgumentParser, what: str = "your PIN") -> None:
-    parser.add_argument("--pin", help=what)
-    parser.add_argument("--user", metavar="NAME", help="your user name (who the PIN is for)")
+    parser.add_argument("--pin", type=text(32), help=what)
+    parser.add_argument("--user", metavar="NAME", type=text(60),
+                        help="your user name (who the PIN is for)")
 
 
 def acting(kiosk: Kiosk, args: argparse.Namespace) -> User:
@@ -35,9 +37,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("user", parents=[common], help="staff: add, list, disable, PINs")
     sub = p.add_subparsers(dest="user_command", required=True, parser_class=type(p))
     a = sub.add_parser("add", parents=[common], help="add a user (owner PIN)")
-    a.add_argument("--name", required=True)
+    a.add_argument("--name", required=True, type=text(60),
+                   help="the new user's name")
     a.add_argument("--role", required=True, choices=ROLES)
-    a.add_argument("--new-pin", required=True, help="the new user's PIN, 4-8 digits")
+    a.add_argument("--new-pin", required=True, type=text(32), help="the new user's PIN, 4-8 digits")
     add_pin(a, "the owner's PIN")
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=cmd_user_add)
@@ -46,24 +49,26 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_user_list)
     d = sub.add_parser("disable", parents=[common], help="disable a user (owner PIN)")
-    d.add_argument("name", metavar="NAME")
+    d.add_argument("name", metavar="NAME", type=text(60), help="the user to disable")
     add_pin(d, "the owner's PIN")
     d.set_defaults(handler=cmd_user_disable)
     pn = sub.add_parser("pin", parents=[common],
                         help="change a PIN: your own (--pin is the old one) or, as owner, anyone's")
-    pn.add_argument("name", metavar="NAME")
-    pn.add_argument("--new-pin", required=True)
+    pn.add_argument("name", metavar="NAME", type=text(60), help="whose PIN changes")
+    pn.add_argument("--new-pin", required=True, type=text(32), help="the new PIN, 4-8 digits")
     add_pin(pn, "your PIN (your old PIN when it is your own)")
     pn.set_defaults(handler=cmd_user_pin)
     u = sub.add_parser("unlock", parents=[common], help="lift a lockout (owner PIN)")
-    u.add_argument("name", metavar="NAME", nargs="?", help="the user (none: the PIN pad)")
+    u.add_argument("name", metavar="NAME", nargs="?", type=text(60),
+                   help="the user (none: the PIN pad)")
     add_pin(u, "the owner's PIN")
     u.set_defaults(handler=cmd_user_unlock)
 
     p = subparsers.add_parser("audit", parents=[common], help="the audit trail of a day")
-    p.add_argument("--date")
-    p.add_argument("--action", help="only actions starting with this (shift., user.locked)")
-    p.add_argument("--who", metavar="NAME", help="only this person's actions")
+    p.add_argument("--date", type=day, help="the day, YYYY-MM-DD (default: today)")
+    p.add_argument("--action", type=text(MAX_TEXT),
+                   help="only actions starting with this (shift., user.locked)")
+    p.add_argument("--who", metavar="NAME", type=text(60), help="only this person's actions")
     add_pin(p, "the owner's PIN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
@@ -144,8 +149,8 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     kiosk = open_kiosk(args)
     try:
-        day = parse_date(args.date, kiosk.today())
-        entries = kiosk.audit.for_day(acting(kiosk, args), day, action=args.action,
+        when = args.date or kiosk.today()
+        entries = kiosk.audit.for_day(acting(kiosk, args), when, action=args.action,
                                       who=args.who)
         if args.json:
             print_json([{"id": e.id, "created_at": e.created_at.isoformat(),
