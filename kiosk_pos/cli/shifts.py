@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, parse_amount, print_json
+from kiosk_pos.cli.args import rupiah
+from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, print_json
 from kiosk_pos.cli.staff import acting, add_pin
 from kiosk_pos.i18n import tr
 
@@ -27,10 +28,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     o.set_defaults(handler=cmd_open)
     c = sub.add_parser("cash", parents=[common], help="cash in or out of the drawer")
     way = c.add_mutually_exclusive_group(required=True)
-    way.add_argument("--in", dest="kind", action="store_const", const="in")
-    way.add_argument("--out", dest="kind", action="store_const", const="out")
-    c.add_argument("--amount", required=True)
-    c.add_argument("--reason", required=True)
+    way.add_argument("--in", help="cash put into the drawer",
+                     dest="kind", action="store_const", const="in")
+    way.add_argument("--out", help="cash taken out of the drawer",
+                     dest="kind", action="store_const", const="out")
+    c.add_argument("--amount", help="rupiah (50000, 50.000 or 50rb)", required=True)
+    c.add_argument("--reason", help="why the cash moves", required=True)
     add_pin(c)
     c.set_defaults(handler=cmd_cash)
     cl = sub.add_parser("close", parents=[common], help="close the shift with the cash counted")
@@ -43,9 +46,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     r = sub.add_parser("report", parents=[common], help="a shift's Z report")
     r.add_argument("shift_id", metavar="ID", nargs="?", type=int)
     out = r.add_mutually_exclusive_group()
-    out.add_argument("--pdf", metavar="FILE")
+    out.add_argument("--pdf", help="write the A4 report to FILE", metavar="FILE")
     out.add_argument("--escpos", metavar="FILE", help="write the receipt-printer bytes to FILE")
-    out.add_argument("--print", dest="to_printer", action="store_true")
+    out.add_argument("--print", help="print it on the receipt printer",
+                     dest="to_printer", action="store_true")
     add_pin(r)
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_report)
@@ -59,8 +63,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(pb)
     pb.set_defaults(handler=cmd_payback)
     st = sub.add_parser("settings", parents=[common], help="shifts on or off, blind close")
-    st.add_argument("--required", choices=("yes", "no"))
-    st.add_argument("--blind", choices=("yes", "no"))
+    st.add_argument("--required", help="whether a clerk must open a shift before selling",
+                    choices=("yes", "no"))
+    st.add_argument("--blind", help="whether the clerk counts without seeing the expected cash",
+                    choices=("yes", "no"))
     add_pin(st, "the owner's PIN")
     st.set_defaults(handler=cmd_settings)
 
@@ -68,7 +74,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("sale_id", metavar="SALE_ID", type=int)
     p.add_argument("--line", type=int, action="append", metavar="N",
                    help="the receipt's line number (repeat; default: the whole sale)")
-    p.add_argument("--reason", required=True)
+    p.add_argument("--reason", help="why the goods come back", required=True)
     add_pin(p)
     p.add_argument("--approver-pin", help="a supervisor's or the owner's PIN, for a clerk")
     p.add_argument("--print", dest="to_printer", action="store_true",
@@ -97,6 +103,14 @@ def report_json(r: ShiftReport, show_expected: bool = True) -> dict[str, Any]:
         for key in ("expected", "difference", "parts"):
             data[key] = None
     return data
+
+
+def parse_amount(text: str) -> int:
+    """Rupiah as typed (``50.000``, ``50rb``), refused with the converter's sentence."""
+    try:
+        return rupiah(text)
+    except argparse.ArgumentTypeError as exc:
+        raise CliError(str(exc)) from None
 
 
 def parse_notes(text: str | None) -> dict[int, int] | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, parse_date, print_json
+from kiosk_pos.cli.args import day as local_day
+from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, print_json
 from kiosk_pos.i18n import tr
 
 if TYPE_CHECKING:
@@ -35,8 +36,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("user", parents=[common], help="staff: add, list, disable, PINs")
     sub = p.add_subparsers(dest="user_command", required=True, parser_class=type(p))
     a = sub.add_parser("add", parents=[common], help="add a user (owner PIN)")
-    a.add_argument("--name", required=True)
-    a.add_argument("--role", required=True, choices=ROLES)
+    a.add_argument("--name", help="the person's name", required=True)
+    a.add_argument("--role", help="what the person may do", required=True, choices=ROLES)
     a.add_argument("--new-pin", required=True, help="the new user's PIN, 4-8 digits")
     add_pin(a, "the owner's PIN")
     a.add_argument("--json", action="store_true")
@@ -52,7 +53,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     pn = sub.add_parser("pin", parents=[common],
                         help="change a PIN: your own (--pin is the old one) or, as owner, anyone's")
     pn.add_argument("name", metavar="NAME")
-    pn.add_argument("--new-pin", required=True)
+    pn.add_argument("--new-pin", help="the new PIN", required=True)
     add_pin(pn, "your PIN (your old PIN when it is your own)")
     pn.set_defaults(handler=cmd_user_pin)
     u = sub.add_parser("unlock", parents=[common], help="lift a lockout (owner PIN)")
@@ -61,7 +62,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     u.set_defaults(handler=cmd_user_unlock)
 
     p = subparsers.add_parser("audit", parents=[common], help="the audit trail of a day")
-    p.add_argument("--date")
+    p.add_argument("--date", type=local_day, help="local day YYYY-MM-DD (default: today)")
     p.add_argument("--action", help="only actions starting with this (shift., user.locked)")
     p.add_argument("--who", metavar="NAME", help="only this person's actions")
     add_pin(p, "the owner's PIN")
@@ -144,7 +145,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     kiosk = open_kiosk(args)
     try:
-        day = parse_date(args.date, kiosk.today())
+        day = args.date or kiosk.today()
         entries = kiosk.audit.for_day(acting(kiosk, args), day, action=args.action,
                                       who=args.who)
         if args.json:
