@@ -71,7 +71,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     With ``command=None``, every module is imported and registered."""
     import importlib
 
-    parser = _Parser(prog="kiosk-pos", description="Kasir konter pulsa / pulsa kiosk POS")
+    parser = _Parser(prog="kiosk-pos", description="Kasir konter pulsa / pulsa kiosk POS",
+                     epilog="--data-dir and --lang may come before or after the command.")
+    add_common(parser)  # listed in the top-level help; main() hands them to the command
     common = _Parser(add_help=False)
     add_common(common)
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -84,13 +86,52 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             importlib.import_module(module).register(subparsers, common)
         else:
             subparsers.add_parser(name, help=help_text, add_help=False)
+    _explain_json(parser)
     return parser
 
 
+JSON_HELP = "print JSON (the stable contract for scripts; money in whole rupiah)"
+
+
+def _explain_json(parser: argparse.ArgumentParser) -> None:
+    """Give every ``--json`` flag registered without help the one wording they all share."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _explain_json(sub)
+        elif "--json" in action.option_strings and not action.help:
+            action.help = JSON_HELP
+
+
+_GLOBAL_OPTIONS = ("--data-dir", "--lang")
+
+
+def command_first(argv: Sequence[str]) -> list[str]:
+    """``argv`` with the global options written before the command moved after it (where
+    the command's parser takes them), and ``gui`` put in when no command is named:
+    ``--lang en sell ...`` is ``sell ... --lang en``; ``--lang id --help`` stays the
+    top-level help; ``--data-dir D`` or ``--fullscreen`` alone start the gui."""
+    rest = list(argv)
+    leading: list[str] = []
+    while rest:
+        token = rest[0]
+        if token in _GLOBAL_OPTIONS and len(rest) > 1:
+            leading += rest[:2]
+            del rest[:2]
+        elif token.partition("=")[0] in _GLOBAL_OPTIONS and "=" in token:
+            leading.append(rest.pop(0))
+        else:
+            break
+    if rest and rest[0] in ("-h", "--help"):
+        return rest + leading
+    if not rest or rest[0].startswith("-"):
+        return ["gui", *leading, *rest]
+    end = rest.index("--") if "--" in rest else len(rest)
+    return rest[:end] + leading + rest[end:]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
-        args_list.insert(0, "gui")
+    args_list = command_first(sys.argv[1:] if argv is None else argv)
     early_language(args_list)
     parser = build_parser(args_list[0])
     args = parser.parse_args(args_list)

@@ -23,12 +23,12 @@ if TYPE_CHECKING:
 
 
 def _item_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
-    p.add_argument("--name", required=adding)
+    p.add_argument("--name", help="the name on the shelf and the receipt", required=adding)
     p.add_argument("--price", required=adding, help="selling price, whole rupiah")
     p.add_argument("--cost", required=adding, help="unit cost, whole rupiah")
     p.add_argument("--barcode", action="append", default=[],
                    help="a barcode (repeat for several)" + ("" if adding else "; adds it"))
-    p.add_argument("--category")
+    p.add_argument("--category", help="a category to group goods")
     p.add_argument("--min-stock", help="the low-stock threshold")
     p.add_argument("--confirm-below-cost", action="store_true",
                    help="accept a selling price below the cost")
@@ -41,13 +41,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                               help="goods: add, edit, retire, import and export (owner PIN)")
     sub = p.add_subparsers(dest="goods", required=True, parser_class=type(p))
     a = sub.add_parser("add", parents=[common], help="add an item")
-    a.add_argument("--sku", required=True)
+    a.add_argument("--sku", help="the SKU of the goods", required=True)
     _item_options(a, adding=True)
     a.set_defaults(handler=cmd_add)
     e = sub.add_parser("edit", parents=[common], help="change an item")
     e.add_argument("sku", metavar="SKU")
     _item_options(e, adding=False)
-    e.add_argument("--remove-barcode", action="append", default=[])
+    e.add_argument("--remove-barcode", help="take this barcode off the goods (repeatable)",
+                   action="append", default=[])
     e.set_defaults(handler=cmd_edit)
     r = sub.add_parser("retire", parents=[common], help="stop selling an item (kept in history)")
     r.add_argument("sku", metavar="SKU")
@@ -63,7 +64,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     i.set_defaults(handler=cmd_import)
     ls = sub.add_parser("list", parents=[common], help="goods in SKU order, a page at a time")
     ls.add_argument("--after", default="", metavar="SKU", help="the page after this SKU")
-    ls.add_argument("--limit", default="500")
+    ls.add_argument("--limit", help="at most this many goods (default: 500)", default="500")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
     x = sub.add_parser("export", parents=[common], help="write every item to a CSV file")

@@ -61,8 +61,12 @@ def report_json(r: DailyReport) -> dict[str, Any]:
             "refunded": r.refunded, "refunded_cost": r.refunded_cost}
 
 
-def sale_text(sale: SaleRecord) -> str:
-    local = sale.created_at.astimezone().strftime("%H:%M")
+def sale_text(sale: SaleRecord, timezone: str) -> str:
+    """A sale in a few lines, its time in the kiosk's own time zone (WIB, ...) as the app and
+    the receipts show it, whatever zone the computer is set to."""
+    from zoneinfo import ZoneInfo
+
+    local = sale.created_at.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
     parts = [f"#{sale.id} {local} {sale.clerk_name} {format_rupiah(sale.total)} "
              f"{tr('payment.' + sale.payment_method.value)} [{tr('status.' + sale.status)}]"]
     for line in sale.lines:

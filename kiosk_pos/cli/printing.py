@@ -42,19 +42,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_print_test)
 
     p = subparsers.add_parser("printer", parents=[common], help="show or change printer settings")
-    p.add_argument("--connection", choices=("none", "network", "usb", "serial", "cups",
+    p.add_argument("--connection", help="how the printer is attached",
+                   choices=("none", "network", "usb", "serial", "cups",
                                              "windows", "file"))
     p.add_argument("--host", type=text(253), help="LAN printer's address")
     p.add_argument("--port", type=whole(*PORTS), help="LAN printer's port (usually 9100)")
-    p.add_argument("--queue-name", type=text(MAX_TEXT))
-    p.add_argument("--serial-port", type=path)
+    p.add_argument("--queue-name", help="the CUPS or Windows printer queue", type=text(MAX_TEXT))
+    p.add_argument("--serial-port", help="serial port, e.g. /dev/ttyUSB0 or COM3", type=path)
     p.add_argument("--baudrate", type=whole(*BAUDRATES), help="serial speed, e.g. 9600")
-    p.add_argument("--file-path", type=path)
+    p.add_argument("--file-path", help="write receipts to this file instead of a printer",
+                   type=path)
     p.add_argument("--timeout", type=seconds(*TIMEOUTS),
                    help=f"seconds to wait for the printer ({TIMEOUTS[0]:g}-{TIMEOUTS[1]:g})")
-    p.add_argument("--width", type=WIDTH, choices=PAPER_WIDTHS)
-    p.add_argument("--auto-print", choices=("on", "off"))
-    p.add_argument("--copies", type=whole(1, MAX_COPIES))
+    p.add_argument("--width", help="paper width in mm", type=WIDTH, choices=PAPER_WIDTHS)
+    p.add_argument("--auto-print", help="print the receipt after each sale", choices=("on", "off"))
+    p.add_argument("--copies", help="copies of each receipt", type=whole(1, MAX_COPIES))
     p.add_argument("--result-wait", type=seconds(*RESULT_WAITS), metavar="SECONDS",
                    help="auto-print: how long a top-up's receipt waits for its result "
                         f"before printing PENDING ({RESULT_WAITS[0]:g}-{RESULT_WAITS[1]:g})")

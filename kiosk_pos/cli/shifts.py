@@ -28,8 +28,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     o.set_defaults(handler=cmd_open)
     c = sub.add_parser("cash", parents=[common], help="cash in or out of the drawer")
     way = c.add_mutually_exclusive_group(required=True)
-    way.add_argument("--in", dest="kind", action="store_const", const="in")
-    way.add_argument("--out", dest="kind", action="store_const", const="out")
+    way.add_argument("--in", help="cash put into the drawer",
+                     dest="kind", action="store_const", const="in")
+    way.add_argument("--out", help="cash taken out of the drawer",
+                     dest="kind", action="store_const", const="out")
     c.add_argument("--amount", required=True, type=rupiah, help="how much, e.g. 50000")
     c.add_argument("--reason", required=True, type=text(MAX_TEXT),
                    help="why the cash moves")
@@ -49,7 +51,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     out.add_argument("--pdf", metavar="FILE", type=path, help="write the report as a PDF")
     out.add_argument("--escpos", metavar="FILE", type=path,
                      help="write the receipt-printer bytes to FILE")
-    out.add_argument("--print", dest="to_printer", action="store_true")
+    out.add_argument("--print", help="print it on the receipt printer",
+                     dest="to_printer", action="store_true")
     add_pin(r)
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_report)
@@ -64,8 +67,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     add_pin(pb)
     pb.set_defaults(handler=cmd_payback)
     st = sub.add_parser("settings", parents=[common], help="shifts on or off, blind close")
-    st.add_argument("--required", choices=("yes", "no"))
-    st.add_argument("--blind", choices=("yes", "no"))
+    st.add_argument("--required", help="whether a clerk must open a shift before selling",
+                    choices=("yes", "no"))
+    st.add_argument("--blind", help="whether the clerk counts without seeing the expected cash",
+                    choices=("yes", "no"))
     add_pin(st, "the owner's PIN")
     st.set_defaults(handler=cmd_settings)
 

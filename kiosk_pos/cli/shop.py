@@ -15,9 +15,10 @@ PIN = text(32)
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("init", parents=[common], help="create a kiosk database")
-    p.add_argument("--kiosk-name", required=True, type=NAME)
-    p.add_argument("--owner-pin", required=True, type=PIN)
-    p.add_argument("--address", default="", type=text(MAX_TEXT))
+    p.add_argument("--kiosk-name", help="the kiosk's name (on receipts)", required=True, type=NAME)
+    p.add_argument("--owner-pin", help="the owner's PIN", required=True, type=PIN)
+    p.add_argument("--address", help="the kiosk's address (on receipts)",
+                   default="", type=text(MAX_TEXT))
     p.add_argument("--demo", action="store_true", help="add the demo catalogue, clerk and deposit")
     p.set_defaults(handler=cmd_init)
 
@@ -26,9 +27,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_products)
 
     p = subparsers.add_parser("sell", parents=[common], help="record a one-line sale")
-    p.add_argument("--sku", required=True, type=text(40))
+    p.add_argument("--sku", help="the product's SKU (any case)", required=True, type=text(40))
     p.add_argument("--to", default="", type=text(40), help="destination: phone number or PLN id")
-    p.add_argument("--qty", type=whole(1, MAX_QTY), default=1)
+    p.add_argument("--qty", help="how many (goods; default 1)", type=whole(1, MAX_QTY), default=1)
     p.add_argument("--cash", type=rupiah, help="cash given (default: exact money)")
     p.add_argument("--method", choices=("cash", "qris", "transfer"),
                    help="how the customer pays (default: cash)")
@@ -96,9 +97,37 @@ def cmd_sell(args: argparse.Namespace) -> int:
         payment = _kasbon_payment(args)
     kiosk = open_kiosk(args)
     clerk = kiosk.users.authenticate(args.pin)
-    sale = kiosk.sales.sell(clerk, [CartLine(args.sku, args.qty, args.to)], payment)
-    print_json(sale_json(sale)) if args.json else print(sale_text(sale))
+    sku = resolve_sku(kiosk, args.sku)
+    sale = kiosk.sales.sell(clerk, [CartLine(sku, args.qty, args.to)], payment)
+    print_json(sale_json(sale)) if args.json else print(sale_text(sale, kiosk.timezone()))
+    _warn_if_never_connected(kiosk, sale)
     return EXIT_OK
+
+
+def resolve_sku(kiosk: Any, typed: str) -> str:
+    """The SKU meant by ``typed`` in any case (``tsel10`` is TSEL10): the exact SKU when
+    there is one, else the only one equal but for case; refused when several are."""
+    from kiosk_pos.i18n import tr
+
+    skus = kiosk.catalog.catalog.by_sku
+    if typed in skus:
+        return typed
+    same = sorted(sku for sku in skus if sku.casefold() == typed.casefold())
+    if len(same) > 1:
+        raise CliError(tr("cli.sku_ambiguous", sku=typed, skus=", ".join(same)))
+    return same[0] if same else typed
+
+
+def _warn_if_never_connected(kiosk: Any, sale: Any) -> None:
+    """Offline-first: a top-up sold on a kiosk never connected stays in the queue (sent by
+    the first sync after ``connect``), but the clerk must know it has not gone out."""
+    import sys
+
+    from kiosk_pos.core.connection import URL_KEY
+    from kiosk_pos.i18n import tr
+
+    if any(line.topup for line in sale.lines) and not kiosk.settings.get(URL_KEY):
+        print(f"kiosk-pos: {tr('cli.sell.not_connected')}", file=sys.stderr)
 
 
 def _kasbon_payment(args: argparse.Namespace) -> Any:
@@ -127,7 +156,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print_json([sale_json(s) for s in sales])
     else:
         for s in sales:
-            print(sale_text(s))
+            print(sale_text(s, kiosk.timezone()))
     return EXIT_OK
 
 
@@ -161,6 +190,12 @@ def cmd_report_stock(args: argparse.Namespace) -> int:
         print_json([{"sku": sku, "name": name, "stock": stock, "cost": cost, "price": price,
                      "value": stock * cost} for sku, name, stock, cost, price in rows])
     elif not args.pdf:
+        from kiosk_pos.i18n import tr
+
+        head = [tr(f"cli.stock.col.{c}") for c in ("sku", "name", "stock", "cost", "price",
+                                                     "value")]
+        print(f"{head[0]:<10} {head[1]:<30} {head[2]:>5} {head[3]:>10} {head[4]:>10} "
+              f"{head[5]:>12}")
         for sku, name, stock, cost, price in rows:
             print(f"{sku:<10} {name:<30} {stock:>5} {format_rupiah(cost):>10} "
                   f"{format_rupiah(price):>10} {format_rupiah(stock * cost):>12}")

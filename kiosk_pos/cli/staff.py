@@ -39,7 +39,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     a = sub.add_parser("add", parents=[common], help="add a user (owner PIN)")
     a.add_argument("--name", required=True, type=text(60),
                    help="the new user's name")
-    a.add_argument("--role", required=True, choices=ROLES)
+    a.add_argument("--role", help="what the person may do", required=True, choices=ROLES)
     a.add_argument("--new-pin", required=True, type=text(32), help="the new user's PIN, 4-8 digits")
     add_pin(a, "the owner's PIN")
     a.add_argument("--json", action="store_true")

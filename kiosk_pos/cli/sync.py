@@ -31,8 +31,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                               help="connect this kiosk to its distributor's server")
     p.add_argument("--url", required=True, type=text(2000),
                    help="server address, e.g. https://distributor:8000")
-    p.add_argument("--kiosk-id", required=True, type=whole(1, MAX_KIOSK_ID))
-    p.add_argument("--secret", required=True, type=text(500))
+    p.add_argument("--kiosk-id", help="this kiosk's id at the distributor",
+                   required=True, type=whole(1, MAX_KIOSK_ID))
+    p.add_argument("--secret", help="the secret the distributor gave",
+                   required=True, type=text(500))
     p.add_argument("--ca-file", metavar="PATH", type=path,
                    help="the distributor's own CA certificate bundle (PEM) for https")
     p.add_argument("--allow-lan-http", action="store_true",
@@ -157,7 +159,10 @@ def cmd_balance(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"local": local, "server": server, "error": error})
         else:
-            print(f"local {local}" + (f", server {server}" if server is not None else ""))
+            from pulsa_protocol.money import format_rupiah
+
+            print(f"local {format_rupiah(local)}"
+                  + (f", server {format_rupiah(server)}" if server is not None else ""))
         if error:
             print(f"kiosk-pos: {error}", file=sys.stderr)
         if cfg is None:
