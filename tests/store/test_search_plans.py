@@ -58,3 +58,28 @@ def test_searching_by_number_ref_and_sn_never_scans_history(tmp_path,
             assert not full_scans(kiosk.db.path, statement_log.statements), typed
     finally:
         kiosk.close()
+
+
+def test_a_0004_store_gets_the_sn_index_as_a_new_one_has_it(tmp_path) -> None:
+    from kiosk_pos.store import open_database
+    from kiosk_pos.store.database import Database
+    from kiosk_pos.store.migrate import upgrade
+
+    def sn_index(path) -> str | None:
+        conn = sqlite3.connect(path)
+        try:
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_topups_sn'"
+                               ).fetchone()
+        finally:
+            conn.close()
+        return None if row is None else row[0]
+
+    old = tmp_path / "old.db"
+    db = Database(old)
+    upgrade(db, "0004")
+    db.close()
+    assert sn_index(old) is None
+    open_database(old).close()  # migrates to the head
+    fresh = tmp_path / "fresh.db"
+    open_database(fresh, create=True).close()
+    assert sn_index(old) == sn_index(fresh) and "WHERE sn IS NOT NULL" in sn_index(old)
