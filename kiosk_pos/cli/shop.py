@@ -42,6 +42,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     p = subparsers.add_parser("history", parents=[common], help="a day's sales and their status")
     p.add_argument("--date", type=day, help="local day YYYY-MM-DD (default: today)")
+    p.add_argument("--search", metavar="TEXT", type=text(64),
+                   help="cek status: sales of any day by number, Ref (8+ characters) or SN, "
+                        "newest first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_history)
 
@@ -151,12 +154,34 @@ def cmd_history(args: argparse.Namespace) -> int:
     from kiosk_pos.cli.output import sale_json, sale_text
 
     kiosk = open_kiosk(args)
+    if args.search is not None:
+        return _search(kiosk, args)
     sales = kiosk.sales.for_day(args.date or kiosk.today())
     if args.json:
         print_json([sale_json(s) for s in sales])
     else:
         for s in sales:
             print(sale_text(s, kiosk.timezone()))
+    return EXIT_OK
+
+
+def _search(kiosk: Any, args: argparse.Namespace) -> int:
+    """The newest page of matches (the same search as History's "Cek status")."""
+    from kiosk_pos.cli.output import sale_json, sale_text
+    from kiosk_pos.i18n import tr
+
+    if args.date is not None:
+        raise CliError(tr("cli.history.search_with_date"))
+    page = kiosk.sales.search(args.search)
+    if args.json:
+        print_json([sale_json(s) for s in page.sales])
+    elif not page.sales:
+        print(tr("cli.history.nothing_found", query=page.query))
+    else:
+        for s in page.sales:  # across days: each with its date
+            print(f"{s.business_date:%d-%m-%Y} {sale_text(s)}")
+        if page.more:
+            print(tr("cli.history.more_found", count=len(page.sales)))
     return EXIT_OK
 
 

@@ -39,6 +39,7 @@ from kiosk_pos.core.sale_reads import (
     sale_ids_for_day,
     unsent_count,
 )
+from kiosk_pos.core.sale_search import SEARCH_PAGE, SearchPage, search_page
 from kiosk_pos.core.shifts import shift_for_sale
 from kiosk_pos.store import Database
 
@@ -221,6 +222,13 @@ class SaleService:
         read, so they agree with the page) unless ``with_totals`` is False."""
         with self._db.read_raw() as cur:
             return day_page(cur, day, before_id, limit, with_totals)
+
+    def search(self, query: str, before_id: int | None = None,
+               limit: int = SEARCH_PAGE) -> SearchPage:
+        """Cek status: sales of any day by number, Ref (or its first 8+ characters) or SN,
+        newest first, ``limit`` at a time (``before_id``: the oldest already shown)."""
+        with self._db.read_raw() as cur:
+            return search_page(cur, query, before_id, limit)
 
     def recent(self, limit: int = 50) -> list[SaleRecord]:
         """Today's newest sales first (for the sales screen)."""

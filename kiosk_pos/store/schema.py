@@ -135,6 +135,7 @@ topups = Table(
     Column("updated_at", DateTime, nullable=False),
     Index("ix_topups_status", "status"),
     Index("ix_topups_created_at", "created_at"),
+    Index("ix_topups_sn", "sn", sqlite_where=text("sn IS NOT NULL")),  # 0006: cek status
 )
 
 topup_events = Table(

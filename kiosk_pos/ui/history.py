@@ -1,4 +1,5 @@
-"""History: the sales of a day with their lines, top-up status and SN; reprint a receipt."""
+"""History: the sales of a day with their lines, top-up status and SN; reprint a receipt;
+"Cek status": the sales of any day by number, Ref or SN, in the same table."""
 
 from __future__ import annotations
 
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
 from kiosk_pos.core.sale_reads import DayPage
+from kiosk_pos.core.sale_search import SEARCH_PAGE, SearchPage
 from kiosk_pos.core.sales import HISTORY_PAGE
 from kiosk_pos.errors import KioskError
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel
+from kiosk_pos.ui.history_search import SearchField
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager
@@ -55,6 +58,7 @@ class HistoryView(QWidget):
     reprint_requested = Signal(int)  # sale id
     loaded = Signal()
     page_loaded = Signal()  # an older page arrived (after a scroll)
+    searched = Signal()  # search results (or the reason there are none) are shown
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +71,8 @@ class HistoryView(QWidget):
         self.page_size = HISTORY_PAGE  # sales per read: the newest first, more on scrolling
         self._loading: date | None = None  # the day being loaded
         self._arrived: list[SaleRecord] = []  # sales announced while it loads
+        self._query: str | None = None  # the search shown (or running) instead of the day
+        self._search_note = ""  # the search's count, or why it found nothing
         self.title = label("", "large")
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
@@ -75,6 +81,10 @@ class HistoryView(QWidget):
         self.today_button = QPushButton()
         self.today_button.clicked.connect(self.show_today)
         self.summary = label("", "caption")
+        self.search = SearchField()
+        self.search.search_requested.connect(self.run_search)
+        self.search.search_cleared.connect(self.end_search)
+        self.search.reachable_from(self)  # Ctrl+F anywhere on the screen
         self.table = QTableView()
         # The table owns its model: Qt deletes it after the view that asks it for data.
         self.model = HistoryModel(kiosk.timezone(), self.table)
@@ -94,6 +104,7 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(ITEMS, QHeaderView.ResizeMode.Stretch)
         # A method, not a lambda: Qt drops it when this screen goes, before its children.
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.search.cleared_from(self.table)  # Esc in the results, too
         self.detail_title = label("", "large")
         self.detail = QTableWidget(0, 4)
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -114,6 +125,7 @@ class HistoryView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
+        top.addWidget(self.search, 2)
         top.addWidget(self.day)
         top.addWidget(self.today_button)
         detail = QWidget()
@@ -142,6 +154,7 @@ class HistoryView(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(tr("ui.history.title"))
+        self.search.retranslate()
         self.today_button.setText(tr("ui.history.today"))
         self.detail.setHorizontalHeaderLabels([
             tr("ui.recent.item"), tr("ui.cart.qty"), tr("ui.cart.amount"),
@@ -158,7 +171,7 @@ class HistoryView(QWidget):
         language (never measured per cell: a status change must not relayout the table)."""
         sales = self.model.sales
         self._fit({
-            TIME: ["00:00"],
+            TIME: ["00:00" if self.model.day is not None else "00-00-0000 00:00"],
             ID: [str(max([999, *(s.id for s in sales[:1])]))],
             TOTAL: [format_rupiah(max([99_999, *(s.total for s in sales)]))],
             STATUS: [tr(f"status.{s}") for s in STATUSES],
@@ -194,7 +207,13 @@ class HistoryView(QWidget):
         return self.day.date().toPython()  # type: ignore[return-value]
 
     def refresh(self) -> None:
-        """Load the day's newest page and its count and total off the GUI thread."""
+        """Load the day's newest page and its count and total off the GUI thread (leaving
+        a search: the clerk picked a day)."""
+        if self._query is not None or self.search.text():
+            self._query = None
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
         day = self.selected_day()
         self._loading, self._arrived = day, []
         size = self.page_size
@@ -202,8 +221,8 @@ class HistoryView(QWidget):
             self._loaded).run(self._tasks)
 
     def _loaded(self, page: DayPage) -> None:
-        if page.day != self.selected_day():
-            return  # the clerk picked another day meanwhile
+        if page.day != self.selected_day() or self._query is not None:
+            return  # the clerk picked another day, or searched, meanwhile
         row_before = self.table.currentIndex().row()
         arrived, self._loading, self._arrived = self._arrived, None, []
         self.model.reset(page.day, page.sales, page.count, page.total, page.more)
@@ -215,8 +234,64 @@ class HistoryView(QWidget):
         self._show_summary()
         self.loaded.emit()
 
+    # -- cek status: a search across days --------------------------------------------------
+    def run_search(self, text: str) -> None:
+        """The newest sales of any day matching ``text`` (number, Ref or SN), off the GUI
+        thread, into the same table; the day comes back with Esc."""
+        query = text.strip()
+        self._query, self._loading, self._arrived = query, None, []
+        self._search_note = tr("ui.history.searching", query=query)
+        self._show_summary()
+        QueryOp(self, lambda: self._kiosk.sales.search(query, limit=SEARCH_PAGE)).success(
+            self._search_loaded).failure(lambda f: self._search_failed(query, f.message)
+                                         ).run(self._tasks)
+
+    def _search_loaded(self, page: SearchPage) -> None:
+        if page.query != self._query:
+            return  # another search, or the day, was asked for meanwhile
+        self.model.reset(None, page.sales, len(page.sales), 0, page.more)
+        self._size_columns()
+        if page.sales:
+            self.table.selectRow(0)
+        self._note_found()
+        self.searched.emit()
+
+    def _search_failed(self, query: str, message: str) -> None:
+        if query != self._query:
+            return
+        self.model.reset(None, [], 0, 0, False)
+        self._search_note = message
+        self._show_summary()
+        self.searched.emit()
+
+    def _note_found(self) -> None:
+        query, count = self._query or "", len(self.model.sales)
+        if not count:
+            self._search_note = tr("ui.history.nothing_found", query=query)
+        elif self.model.canFetchMore() or self.model.fetching:
+            self._search_note = tr("ui.history.found_more", count=count, query=query)
+        else:
+            self._search_note = tr("ui.history.found", count=count, query=query)
+        self._show_summary()
+
+    def end_search(self) -> None:
+        """Back to the chosen day (Esc, or the field emptied)."""
+        if self._query is not None:
+            self.refresh()  # empties the field too
+            self.table.setFocus()
+
+    @property
+    def searching(self) -> bool:
+        return self._query is not None
+
     def _fetch_older(self, before_id: int) -> None:
         """The view scrolled near the end: the page before ``before_id``, off the GUI thread."""
+        if self._query is not None:
+            query, size = self._query, SEARCH_PAGE
+            QueryOp(self, lambda: self._kiosk.sales.search(query, before_id, size)).success(
+                self._older_found).failure(lambda _f: self.model.fetch_failed()
+                                           ).run(self._tasks)
+            return
         day = self.model.day
         if day is None:
             return
@@ -225,6 +300,14 @@ class HistoryView(QWidget):
                                                           with_totals=False)
                 ).success(self._older_loaded).failure(
                     lambda _f: self.model.fetch_failed()).run(self._tasks)
+
+    def _older_found(self, page: SearchPage) -> None:
+        if page.query != self._query or self.model.day is not None:
+            self.model.fetch_failed()
+            return
+        self.model.append_page(None, page.sales, page.more)
+        self._note_found()
+        self.page_loaded.emit()
 
     def _older_loaded(self, page: DayPage) -> None:
         self.model.append_page(page.day, page.sales, page.more)
@@ -252,6 +335,9 @@ class HistoryView(QWidget):
         self._show_detail()
 
     def _show_summary(self) -> None:
+        if self._query is not None:
+            self.summary.setText(self._search_note)
+            return
         self.summary.setText(tr("ui.history.summary", count=self.model.count,
                                 total=self.model.total))
 

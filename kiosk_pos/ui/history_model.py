@@ -45,7 +45,7 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, timezone: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._zone = ZoneInfo(timezone)
-        self.day: date | None = None
+        self.day: date | None = None  # None: search results across days (cek status)
         self.sales: list[SaleRecord] = []  # newest first: ids strictly descending
         self._neg_ids: list[int] = []      # -id per row, ascending, to bisect a row by id
         self._sale_of_ref: dict[str, int] = {}  # top-up ref_id -> sale id
@@ -55,9 +55,10 @@ class HistoryModel(QAbstractTableModel):
         self._fetching = False
 
     # -- filling ---------------------------------------------------------------------------
-    def reset(self, day: date, sales: list[SaleRecord], count: int, total: int,
+    def reset(self, day: date | None, sales: list[SaleRecord], count: int, total: int,
               more: bool) -> None:
-        """A freshly loaded day (its newest page)."""
+        """A freshly loaded day (its newest page), or with ``day`` None the newest page of
+        search results from any day (each row then shows its date)."""
         self.beginResetModel()
         self.day = day
         self.sales = []
@@ -69,7 +70,7 @@ class HistoryModel(QAbstractTableModel):
         self._fetching = False
         self.endResetModel()
 
-    def append_page(self, day: date, sales: list[SaleRecord], more: bool) -> None:
+    def append_page(self, day: date | None, sales: list[SaleRecord], more: bool) -> None:
         """An older page, fetched as the clerk scrolled down."""
         if day != self.day:
             return  # the clerk picked another day meanwhile
@@ -89,7 +90,8 @@ class HistoryModel(QAbstractTableModel):
 
     def add_sale(self, sale: SaleRecord) -> bool:
         """A sale saved now: one row at the top when it belongs to the day shown."""
-        if sale.business_date != self.day or self.row_of(sale.id) is not None:
+        if self.day is None or sale.business_date != self.day \
+                or self.row_of(sale.id) is not None:
             return False
         if self.sales and sale.id < self.sales[0].id:
             return False  # older than the newest shown yet unknown: it was deleted or stale
@@ -176,8 +178,9 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def _text(self, sale: SaleRecord, col: int) -> str:
-        if col == TIME:
-            return sale.created_at.astimezone(self._zone).strftime("%H:%M")
+        if col == TIME:  # results across days carry their date
+            shape = "%H:%M" if self.day is not None else "%d-%m-%Y %H:%M"
+            return sale.created_at.astimezone(self._zone).strftime(shape)
         if col == ID:
             return str(sale.id)
         if col == ITEMS:  # rows keep one height (two lines, wrapped); the detail lists all
