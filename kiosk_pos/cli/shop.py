@@ -179,7 +179,7 @@ def _search(kiosk: Any, args: argparse.Namespace) -> int:
         print(tr("cli.history.nothing_found", query=page.query))
     else:
         for s in page.sales:  # across days: each with its date
-            print(f"{s.business_date:%d-%m-%Y} {sale_text(s)}")
+            print(f"{s.business_date:%d-%m-%Y} {sale_text(s, kiosk.timezone())}")
         if page.more:
             print(tr("cli.history.more_found", count=len(page.sales)))
     return EXIT_OK
