@@ -11,6 +11,7 @@ BASE_PT = 15          # body text, readable at arm's length
 LARGE_PT = 20         # operator badge, totals in lists
 HUGE_PT = 34          # total to pay and change (Kembalian)
 TOUCH_PX = 52         # minimum button height
+STATUS_PT = 12        # the status bar: its four figures fit a 1024 px wide screen
 
 STATUS_COLOURS = {
     "queued": "#8a6d00",    # Antre: amber
@@ -49,8 +50,10 @@ QLabel#huge {{ font-size: {HUGE_PT}pt; font-weight: bold; }}
 QLabel#large {{ font-size: {LARGE_PT}pt; font-weight: bold; }}
 QLabel#caption {{ color: #4a5561; }}
 QFrame#notice {{ background: {WARN_BG}; border: 2px solid {ERROR_COLOUR}; border-radius: 8px; }}
+QFrame#notice_info {{ background: #eef4fb; border: 2px solid #0b5cad; border-radius: 8px; }}
 QFrame#panel {{ background: #fafbfc; border: 1px solid #dde2e7; border-radius: 8px; }}
-QStatusBar QLabel {{ padding: 0 10px; }}
+QStatusBar QLabel {{ padding: 0 6px; font-size: {STATUS_PT}pt; }}
+QStatusBar QPushButton {{ font-size: {STATUS_PT}pt; min-height: 36px; padding: 2px 8px; }}
 """
 
 
