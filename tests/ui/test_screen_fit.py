@@ -103,3 +103,7 @@ def test_an_acknowledged_refund_is_stored_and_the_report_no_longer_owes_it(
     after = kiosk.reports.daily(kiosk.today())
     assert (after.failed_count, after.failed_amount) == (1, 0)
     assert (after.failed_returned_count, after.failed_returned_amount) == (1, 22_000)
+    window.show_page(2)
+    failed = window.report.failed
+    qtbot.waitUntil(lambda: "sudah dikembalikan" in failed.text(), timeout=5000)
+    assert "harus dikembalikan" not in failed.text()
