@@ -162,8 +162,6 @@ class MainWindow(QMainWindow):
         frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
         width = min(PREFERRED_SIZE.width(), available.width() - frame.width())
         height = min(PREFERRED_SIZE.height(), available.height() - frame.height())
-        self.setMaximumSize(available.width() - frame.width(),
-                            available.height() - frame.height())
         self.resize(width, height)
         self.move(available.topLeft())
 
