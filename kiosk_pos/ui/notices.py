@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.theme import LARGE_PT, TOUCH_PX, label
+from kiosk_pos.ui.theme import BASE_PT, NOTICE_BUTTON_PX, label
 
 MAX_NOTICES = 50          # the oldest beyond these are dropped
 DISMISS_KEY = "Ctrl+K"    # clear of the sales keys (F1-F12, Ctrl+F, Insert, Ctrl+Return, Alt+..)
 TEXT_LINES = 2            # the strip holds two lines of notice text
+FRAME_PX = 12             # the frame's border and margins, above and below the text
 
 
 class NoticeKind(Enum):
@@ -48,7 +49,7 @@ class Notice(QFrame):
         self.kind = kind
         self.action = action  # None: the action only closes the notice
         self.setObjectName("notice" if kind is NoticeKind.REFUND else "notice_info")
-        self.text = label(text, "large")
+        self.text = label(text, "notice_text")
         self.text.setWordWrap(True)
         self.text.setToolTip(text)
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -56,7 +57,7 @@ class Notice(QFrame):
         self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.close_button.setToolTip(DISMISS_KEY)
         row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
+        row.setContentsMargins(8, 2, 8, 2)
         row.addWidget(self.text, 1)
         row.addWidget(self.close_button)
         self.retranslate()
@@ -82,12 +83,13 @@ class NoticeArea(QWidget):
         self.hide()
 
     def strip_height(self) -> int:
-        """Two lines of the notice's large text, or a touch button, with the frame."""
+        """Two lines of the notice's bold text, or its button, with the frame: small
+        enough that the sales screen's change still fits a 768 px high screen."""
         font = self.font()
-        font.setPointSize(LARGE_PT)
+        font.setPointSize(BASE_PT)
         font.setBold(True)
         text = QFontMetrics(font).lineSpacing() * TEXT_LINES
-        return max(text, TOUCH_PX) + 16
+        return max(text, NOTICE_BUTTON_PX) + FRAME_PX
 
     def show_notice(self, text: str, kind: NoticeKind = NoticeKind.INFO,
                     action: Callable[[Notice], None] | None = None) -> Notice:

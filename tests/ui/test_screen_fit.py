@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk_pos.core.records import CartLine, Payment, TopUpStatus
 from kiosk_pos.core.topups import apply_status
 from kiosk_pos.ui.notices import NoticeKind
-from tests.ui.helpers import TSEL_NUMBER, to_payment
+from tests.ui.helpers import TSEL_NUMBER, pay_cash, to_payment
 
 SIZES = [(1024, 768), (1366, 768)]
 
@@ -51,8 +51,9 @@ def test_window_fits_the_screen_and_nav_texts_are_whole(qtbot, window, sales, si
 def test_ten_notices_do_not_grow_the_layout(qtbot, window, sales, size):
     _fit(qtbot, window, size)
     to_payment(qtbot, sales, TSEL_NUMBER, 1)
-    change = sales.payment.change
-    qtbot.waitUntil(lambda: change.isVisible(), timeout=3000)
+    pay_cash(qtbot, sales, "50000")  # the sale's change, large, is the tallest state
+    change = sales.change_amount
+    qtbot.waitUntil(lambda: change.isVisible() and change.text() != "", timeout=3000)
     window.notices.show_notice("Belum ada printer.")
     qtbot.wait(0)
     strip = window.notices.height()
