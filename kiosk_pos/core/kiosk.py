@@ -23,6 +23,7 @@ from kiosk_pos.core.users import UserService
 from kiosk_pos.store import Database, open_database
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.acknowledgements import AcknowledgementService
     from kiosk_pos.core.audit import AuditService
     from kiosk_pos.core.backups import BackupService
     from kiosk_pos.core.credentials import SecretStore
@@ -104,6 +105,12 @@ def _refunds(kiosk: Kiosk) -> RefundService:
     return RefundService(kiosk.db, kiosk.catalog, kiosk.events, kiosk.timezone, kiosk.clock)
 
 
+def _acknowledgements(kiosk: Kiosk) -> AcknowledgementService:
+    from kiosk_pos.core.acknowledgements import AcknowledgementService
+
+    return AcknowledgementService(kiosk.db, kiosk.clock)
+
+
 def _audit(kiosk: Kiosk) -> AuditService:
     from kiosk_pos.core.audit import AuditService
 
@@ -148,6 +155,7 @@ class Kiosk:
     staff: _OnFirstUse[StaffService] = _OnFirstUse(_staff)
     refunds: _OnFirstUse[RefundService] = _OnFirstUse(_refunds)
     audit: _OnFirstUse[AuditService] = _OnFirstUse(_audit)
+    acknowledgements: _OnFirstUse[AcknowledgementService] = _OnFirstUse(_acknowledgements)
     # the distributor's secret: outside the database (OS keyring or an encrypted file)
     secrets: _OnFirstUse[SecretStore] = _OnFirstUse(_secrets)
     goods: _OnFirstUse[GoodsService] = _OnFirstUse(_goods)

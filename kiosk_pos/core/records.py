@@ -185,7 +185,7 @@ class DailyReport:
     by_hour: tuple[Breakdown, ...]  # 24 rows, key "00".."23", local time
     pending_count: int = 0
     failed_count: int = 0
-    failed_amount: int = 0  # cash to hand back to customers
+    failed_amount: int = 0  # cash still to hand back to customers (not acknowledged)
     # kasbon: sales on customers' accounts are not cash in the drawer; cash paid into
     # accounts that day is
     cash_sales: int = 0
@@ -197,6 +197,8 @@ class DailyReport:
     refund_count: int = 0   # goods refunds made this day (their own rows; sales unchanged)
     refunded: int = 0       # what they gave back
     refunded_cost: int = 0  # the cost of the goods that came back on the shelf
+    failed_returned_count: int = 0   # failed top-ups whose money a clerk says went back
+    failed_returned_amount: int = 0
 
     @property
     def profit(self) -> int:

@@ -21,6 +21,7 @@ from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import (
     kasbon_entries,
+    refund_acknowledgements,
     refund_lines,
     refunds,
     sale_lines,
@@ -69,10 +70,12 @@ class ReportService:
             select(sales.c.id, sales.c.created_at, sales.c.payment_method,
                    users.c.name.label("clerk"), sale_lines.c.kind, sale_lines.c.operator,
                    sale_lines.c.qty, sale_lines.c.unit_price, sale_lines.c.unit_cost,
-                   topups.c.status)
+                   topups.c.status, refund_acknowledgements.c.topup_id.label("returned"))
             .join(users, users.c.id == sales.c.clerk_id)
             .join(sale_lines, sale_lines.c.sale_id == sales.c.id)
             .outerjoin(topups, topups.c.sale_line_id == sale_lines.c.id)
+            .outerjoin(refund_acknowledgements,
+                       refund_acknowledgements.c.topup_id == topups.c.id)
             .where(sales.c.business_date == day)
         )
         start, end = (to_db(t) for t in day_bounds_utc(day, self._timezone()))
@@ -95,12 +98,16 @@ class ReportService:
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
             name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
-        pending = failed = failed_amount = 0
+        pending = failed = failed_amount = returned = returned_amount = 0
         for r in rows:
             gross, cost = r.qty * r.unit_price, r.qty * r.unit_cost
             if r.status == TopUpStatus.FAILED.value:
                 failed += 1
-                failed_amount += gross
+                if r.returned is not None:  # a clerk acknowledged handing it back
+                    returned += 1
+                    returned_amount += gross
+                else:
+                    failed_amount += gross
                 continue
             if r.status in (TopUpStatus.QUEUED.value, TopUpStatus.PENDING.value):
                 pending += 1
@@ -122,6 +129,7 @@ class ReportService:
             by_payment=_rows(splits["payment"], lambda k: tr(f"payment.{k}")),
             by_hour=_rows(splits["hour"], lambda k: f"{k}:00", [f"{h:02d}" for h in range(24)]),
             pending_count=pending, failed_count=failed, failed_amount=failed_amount,
+            failed_returned_count=returned, failed_returned_amount=returned_amount,
             cash_sales=(by_payment.get("cash") or _Bucket()).gross,
             kasbon_sales=kasbon.gross, kasbon_count=kasbon.count,
             kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),

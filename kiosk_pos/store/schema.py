@@ -323,3 +323,11 @@ refund_lines = Table(
     Column("amount", Integer, nullable=False),
     Index("ix_refund_lines_sale_line_id", "sale_line_id"),
 )
+
+# -- acknowledged refund notices (issue 11; migration 0005) --------------------------------
+refund_acknowledgements = Table(
+    "refund_acknowledgements", metadata,
+    Column("topup_id", Integer, ForeignKey("topups.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("acknowledged_at", DateTime, nullable=False),
+)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,8 +33,8 @@ from kiosk_pos.core.settings import LANGUAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.login import LoginScreen
-from kiosk_pos.ui.notices import NoticeArea
-from kiosk_pos.ui.operations import QueryOp, WriteOp
+from kiosk_pos.ui.notices import DISMISS_KEY, Notice, NoticeArea, NoticeKind
+from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
 from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+PREFERRED_SIZE = QSize(1280, 800)  # on a larger screen; a smaller one gets all it has
 
 
 class MainWindow(QMainWindow):
@@ -144,9 +145,25 @@ class MainWindow(QMainWindow):
         self.bridge.topup_changed.connect(self._topup_changed)
         self.bridge.notice.connect(self.notices.show_notice)
         self.bridge.catalog_changed.connect(self._catalog_changed)
-        self.resize(1280, 800)
+        # the shown notice's own action from the keyboard, on the work screens only
+        QShortcut(QKeySequence(DISMISS_KEY), self,
+                  lambda: self.notices.act() if self.user is not None else None)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        self.fit_to(screen.availableGeometry() if screen is not None else QRect())
         self.retranslate()
         self.login.reset()
+
+    def fit_to(self, available: QRect) -> None:
+        """Size the window to the screen's free area (never larger), up to the preferred
+        size: the counter's 1366x768 or 1024x768 screen shows all of it."""
+        if available.isEmpty():
+            self.resize(PREFERRED_SIZE)
+            return
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width = min(PREFERRED_SIZE.width(), available.width() - frame.width())
+        height = min(PREFERRED_SIZE.height(), available.height() - frame.height())
+        self.resize(width, height)
+        self.move(available.topLeft())
 
     # -- pages built on first use ---------------------------------------------------------
     @property
@@ -264,6 +281,7 @@ class MainWindow(QMainWindow):
                                strict=True):
             button.setText(tr(key))
         self.lock.setText(tr("ui.nav.lock"))
+        self.notices.retranslate()
         self.help_button.setText(tr("ui.nav.help"))
         if self.tools_button is not None:
             self.tools_button.setText(tr("ui.nav.tools"))
@@ -288,12 +306,35 @@ class MainWindow(QMainWindow):
             self._history.update_topup(topup)
         if topup.status is not TopUpStatus.FAILED:
             return
+        ref_id = topup.ref_id
         if sale is not None:
-            self.notices.show_notice(self.refund_text(topup, sale))
+            self.show_refund_notice(self.refund_text(topup, sale), ref_id)
             return
-        QueryOp(self, lambda: self.kiosk.sales.by_ref_id(topup.ref_id)).success(  # older sale
-            lambda older: self.notices.show_notice(self.refund_text(topup, older))
+        QueryOp(self, lambda: self.kiosk.sales.by_ref_id(ref_id)).success(  # older sale
+            lambda older: self.show_refund_notice(self.refund_text(topup, older), ref_id)
         ).run(self.tasks)
+
+    def show_refund_notice(self, text: str, ref_id: str) -> Notice:
+        """A failed top-up's notice; its action stores who handed the money back, and when
+        (the daily report then no longer counts it as owed)."""
+        return self.notices.show_notice(text, NoticeKind.REFUND,
+                                        lambda notice: self._acknowledge_refund(notice, ref_id))
+
+    def _acknowledge_refund(self, notice: Notice, ref_id: str) -> None:
+        user = self.user
+        if user is None:
+            self.notices.show_notice(tr("notices.ack_needs_user"))
+            return
+        notice.close_button.setEnabled(False)  # one write per press
+
+        def failed(failure: OpFailure) -> None:
+            if notice in self.notices.notices:
+                notice.close_button.setEnabled(True)
+            self.notices.show_notice(failure.message)
+
+        WriteOp(self, lambda: self.kiosk.acknowledgements.acknowledge_refund(ref_id, user)
+                ).success(lambda _ack: self.notices.dismiss(notice)).failure(failed
+                                                                              ).run(self.tasks)
 
     def _catalog_changed(self) -> None:
         """A new price list (sync): read the catalogue again beside the writer, so the sales

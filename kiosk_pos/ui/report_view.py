@@ -144,9 +144,12 @@ class ReportView(QWidget):
         for split, table in self.tables.items():
             table.set_rows(getattr(report, split))
         parts = []
-        if report.failed_count:
-            parts.append(tr("ui.report.failed", count=report.failed_count,
-                            amount=report.failed_amount))
+        owed = report.failed_count - report.failed_returned_count
+        if owed:  # acknowledged refunds are no longer owed (core/acknowledgements.py)
+            parts.append(tr("ui.report.failed", count=owed, amount=report.failed_amount))
+        if report.failed_returned_count:
+            parts.append(tr("notices.report_returned", count=report.failed_returned_count,
+                            amount=report.failed_returned_amount))
         if report.pending_count:
             parts.append(tr("ui.report.pending", count=report.pending_count))
         self.failed.setText("  ".join(parts))

@@ -11,6 +11,9 @@ BASE_PT = 15          # body text, readable at arm's length
 LARGE_PT = 20         # operator badge, totals in lists
 HUGE_PT = 34          # total to pay and change (Kembalian)
 TOUCH_PX = 52         # minimum button height
+NOTICE_BUTTON_PX = 40  # a notice's button: the strip stays two text lines high
+TAB_PT = 13           # tab titles: the four kinds' tabs fit the sales screen at 1024 px
+STATUS_PT = 12        # the status bar: its four figures fit a 1024 px wide screen
 
 STATUS_COLOURS = {
     "queued": "#8a6d00",    # Antre: amber
@@ -40,7 +43,7 @@ QLineEdit, QDateEdit, QComboBox {{ min-height: 44px; padding: 2px 8px; border: 1
     border-radius: 6px; background: white; }}
 QLineEdit:focus {{ border: 2px solid #0b5cad; }}
 QLineEdit#big {{ font-size: {LARGE_PT + 4}pt; min-height: 56px; }}
-QTabBar::tab {{ min-height: 44px; min-width: 120px; padding: 4px 14px; font-size: {BASE_PT}pt; }}
+QTabBar::tab {{ min-height: 44px; min-width: 80px; padding: 4px 8px; font-size: {TAB_PT}pt; }}
 QTabBar::tab:selected {{ background: #0b5cad; color: white; }}
 QTableWidget {{ background: white; gridline-color: #dde2e7; }}
 QHeaderView::section {{ padding: 4px; font-weight: bold; background: #eef1f4; border: none; }}
@@ -49,8 +52,13 @@ QLabel#huge {{ font-size: {HUGE_PT}pt; font-weight: bold; }}
 QLabel#large {{ font-size: {LARGE_PT}pt; font-weight: bold; }}
 QLabel#caption {{ color: #4a5561; }}
 QFrame#notice {{ background: {WARN_BG}; border: 2px solid {ERROR_COLOUR}; border-radius: 8px; }}
+QFrame#notice_info {{ background: #eef4fb; border: 2px solid #0b5cad; border-radius: 8px; }}
+QFrame#notice QPushButton, QFrame#notice_info QPushButton {{ min-height: {NOTICE_BUTTON_PX}px;
+    padding: 2px 10px; }}
+QLabel#notice_text {{ font-weight: bold; }}
 QFrame#panel {{ background: #fafbfc; border: 1px solid #dde2e7; border-radius: 8px; }}
-QStatusBar QLabel {{ padding: 0 10px; }}
+QStatusBar QLabel {{ padding: 0 6px; font-size: {STATUS_PT}pt; }}
+QStatusBar QPushButton {{ font-size: {STATUS_PT}pt; min-height: 36px; padding: 2px 8px; }}
 """
 
 

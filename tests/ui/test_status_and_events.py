@@ -48,8 +48,9 @@ def test_failed_topup_tells_the_clerk_to_refund(qtbot, window, sales, kiosk, cle
     text = window.notices.texts()[0]
     assert "GAGAL" in text and "Rp22.000" in text and TSEL_NUMBER in text
     assert sales.recent.status_of_row(0) == "Gagal"
-    window.notices.notices[0].close_button.click()
-    assert window.notices.texts() == []
+    window.notices.notices[0].close_button.click()  # the refund is stored, then it closes
+    qtbot.waitUntil(lambda: window.notices.texts() == [], timeout=3000)
+    assert kiosk.acknowledgements.refund_acknowledgement(ref_id).user_id == clerk.id
 
 
 def test_success_shows_sn(qtbot, window, sales, kiosk, clerk):

@@ -1,7 +1,7 @@
 """an index on the top-ups' SN, so History's "cek status" finds a sale by its SN
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-26 05:40:00
 
 - ``ix_topups_sn`` (top-ups with an SN only): the search by SN or token, whole or by its
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
