@@ -157,7 +157,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                          "user": e.user_name, "action": e.action,
                          "approver": e.approver_name, "detail": e.detail} for e in entries])
         elif not entries:
-            print(tr("audit.none", date=day.isoformat()))
+            print(tr("audit.none", date=when.isoformat()))
         else:
             from zoneinfo import ZoneInfo
 

@@ -17,7 +17,7 @@ from kiosk_pos.core.users import is_trivial_pin
 from tests.aids.cart import FixedClock
 
 CLERK_MAY = {Permission.SELL, Permission.VIEW_HISTORY, Permission.REPRINT,
-             Permission.OPEN_SHIFT, Permission.CASH_MOVEMENT}
+             Permission.OPEN_SHIFT, Permission.CASH_MOVEMENT, Permission.SELL_ON_KASBON}
 SUPERVISOR_ALSO = {Permission.VIEW_REPORTS, Permission.VIEW_SHIFTS, Permission.REFUND,
                    Permission.RECEIVE_STOCK}
 

@@ -141,7 +141,20 @@ class ConsoleBrowser:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def text(self, css: str = "main") -> str:
-        return self.find(css).text
+        """The element's text; found again if the page was still being replaced when it was
+        first found (a loaded machine can hand over a node of the page being left)."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        for attempt in range(5):
+            try:
+                return self.find(css).text
+            except WebDriverException:
+                if attempt == 4:
+                    raise
+                WebDriverWait(self.driver, 10, poll_frequency=0.02).until(
+                    lambda d: d.execute_script("return document.readyState") == "complete")
+        raise AssertionError("unreachable")
 
     def type(self, css: str, value: str) -> None:
         field = self.find(css)
