@@ -10,9 +10,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -82,8 +83,7 @@ class GoodsView(QWidget):
         self._kiosk, self._user, self._tasks, self._confirm = kiosk, user, tasks, confirm
         self.items: list[GoodsItem] = []
         self.editing: GoodsItem | None = None
-        outer = QHBoxLayout(self)
-        left = QVBoxLayout()
+        left = QVBoxLayout(self)  # the list over the form: the names keep their width
         left.addWidget(label(tr("office.goods.title"), "large"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("office.goods.search"))
@@ -99,21 +99,25 @@ class GoodsView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._picked)
         left.addWidget(self.table, 1)
-        outer.addLayout(left, 3)
-
-        right = QVBoxLayout()
-        form = QFormLayout()
+        right = left
+        form = QGridLayout()
         self.sku, self.name, self.category = QLineEdit(), QLineEdit(), QLineEdit()
         self.barcodes, self.cost, self.price, self.min_stock = (QLineEdit(), QLineEdit(),
                                                                 QLineEdit(), QLineEdit())
         self.barcodes.setPlaceholderText(tr("office.goods.barcodes_hint"))
-        for key, field in (("sku", self.sku), ("name", self.name),
-                           ("category", self.category), ("barcodes", self.barcodes),
-                           ("cost", self.cost), ("price", self.price),
-                           ("min_stock", self.min_stock)):
-            form.addRow(tr(f"office.goods.field.{key}"), field)
+        for i, (key, field) in enumerate((("sku", self.sku), ("name", self.name),
+                                          ("category", self.category),
+                                          ("barcodes", self.barcodes), ("cost", self.cost),
+                                          ("price", self.price),
+                                          ("min_stock", self.min_stock))):
+            form.addWidget(QLabel(tr(f"office.goods.field.{key}")), i // 2, (i % 2) * 2)
+            form.addWidget(field, i // 2, (i % 2) * 2 + 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 2)
         right.addLayout(form)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(tr("office.goods.new"))
@@ -129,8 +133,6 @@ class GoodsView(QWidget):
         self.status = label("", "caption")
         self.status.setWordWrap(True)
         right.addWidget(self.status)
-        right.addStretch(1)
-        outer.addLayout(right, 2)
         self.clear_form()
         self.refresh()
 
@@ -180,6 +182,8 @@ class GoodsView(QWidget):
         self.cost.setText(str(item.cost))
         self.price.setText(str(item.price))
         self.min_stock.setText(str(item.min_stock))
+        for field in (self.name, self.category, self.barcodes):
+            field.setCursorPosition(0)  # the start of a long name, not its end
         self.retire_button.setEnabled(item.active)
         self.status.setText(tr("office.goods.editing", name=item.name))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -63,6 +63,10 @@ def _table(columns: list[str]) -> QTableWidget:
     return table
 
 
+def _signed(units: int) -> str:
+    return f"{units:+d}" if units else "0"
+
+
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
@@ -93,7 +97,7 @@ class StockCountView(QWidget):
         self.code.setPlaceholderText(tr("office.stock.code"))
         self.qty = QLineEdit()
         self.qty.setPlaceholderText(tr(f"office.stock.{mode}.qty"))
-        self.qty.setMaximumWidth(160)
+        self.qty.setMinimumWidth(190)
         self.code.returnPressed.connect(self.qty.setFocus)
         self.qty.returnPressed.connect(self.add_line)
         self.add_button = QPushButton(tr("office.stock.add"))
@@ -169,17 +173,17 @@ class StockCountView(QWidget):
         if self.mode == OPNAME:
             for p in self.preview:
                 rows.append([p.sku, p.name, str(p.stock), str(p.counted),
-                             f"{p.difference:+d}", rp(p.value)])
+                             _signed(p.difference), rp(p.value)])
                 units, value = units + p.difference, value + p.value
         else:
             for x in self.lines:
                 worth = x.qty * x.item.cost
                 rows.append([x.item.sku, x.item.name, str(x.item.stock), str(x.qty),
-                             f"{x.qty:+d}", rp(worth)])
+                             _signed(x.qty), rp(worth)])
                 units, value = units + x.qty, value + worth
         _fill(self.table, rows)
         self.total.setText(tr(f"office.stock.{self.mode}.total", items=len(rows),
-                              units=f"{units:+d}", value=rp(value)))
+                              units=_signed(units), value=rp(value)))
         self.save_button.setEnabled(bool(rows))
 
     # -- saving ----------------------------------------------------------------------------
@@ -226,6 +230,7 @@ class LowStockView(QWidget):
         layout.addWidget(self.explain)
         self.table = _table([tr(f"office.stock.col.{c}") for c in
                              ("sku", "name", "stock", "min_stock", "order")])
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a list to read, nothing to pick
         layout.addWidget(self.table, 1)
         self.status = label("", "caption")
         layout.addWidget(self.status)
