@@ -28,15 +28,30 @@ def owner_of(kiosk) -> User:
     return next(u for u in kiosk.users.list() if u.role is Role.OWNER)
 
 
+# Each operation holds its widget; a finished one can be dropped on a worker thread, and a
+# parentless widget whose last reference goes there is deleted off the GUI thread (a crash).
+# The screens keep their widgets here until every pool has stopped.
+KEPT: list[QWidget] = []
+
+
 @pytest.fixture
 def tasks(qtbot):
     manager = TaskManager()
     yield manager
     qtbot.waitUntil(lambda: not manager.busy, timeout=5000)
     manager.shutdown()
+    for pool in manager._pools.values():  # every worker done with its operations
+        pool.shutdown(wait=True)
+    KEPT.clear()
+
+
+def kept(widget):
+    KEPT.append(widget)
+    return widget
 
 
 def shown(view, qtbot) -> None:
+    kept(view)
     qtbot.addWidget(view)
     view.resize(1000, 640)
     view.show()
@@ -159,7 +174,7 @@ def test_low_stock_list_and_badge(qtbot, kiosk, tasks):
 
     session = AppSession(kiosk, kiosk.data_dir, printing=False, sync=False, verify=False,
                          backups=False)
-    window = QWidget()
+    window = kept(QWidget())
     qtbot.addWidget(window)
     tools = ToolDialogs(window, session, tasks, notice=lambda _s: None, user=lambda: owner,
                         paper_width_changed=lambda _w: None, close_app=lambda: None)
@@ -175,7 +190,7 @@ def test_a_clerk_is_not_offered_the_back_office_and_the_core_refuses(qtbot, kios
                                                                     tasks):
     session = AppSession(kiosk, kiosk.data_dir, printing=False, sync=False, verify=False,
                          backups=False)
-    window = QWidget()
+    window = kept(QWidget())
     qtbot.addWidget(window)
     tools = ToolDialogs(window, session, tasks, notice=lambda _s: None, user=lambda: clerk,
                         paper_width_changed=lambda _w: None, close_app=lambda: None)
@@ -202,3 +217,25 @@ def test_office_texts_in_both_languages():
         used |= set(re.findall(r"tr\(['\"](office\.[a-z_.]+)['\"]",
                                (ROOT / "kiosk_pos/ui" / name).read_text()))
     assert used and not used - set(ids)
+
+
+def test_the_owner_sees_the_badge_in_the_main_windows_tools_menu(qtbot, kiosk, tasks):
+    from kiosk_pos.ui.main_window import MainWindow
+
+    owner = owner_of(kiosk)
+    kiosk.goods.edit(owner, "ACC-EAR", GoodsChange(min_stock=9))
+    session = AppSession(kiosk, kiosk.data_dir, printing=False, sync=False, verify=False,
+                         backups=False)
+    window = kept(MainWindow(kiosk, tasks, session=session))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.session_ready, timeout=5000):
+        window.start_session(owner)
+    menu = window.tools_button.menu()
+    menu.aboutToShow.emit()  # what opening the menu does, without a blocking popup
+    texts = lambda: [a.text() for a in menu.actions()]  # noqa: E731
+    assert {"Barang", "Terima barang", "Stok opname"} <= set(texts())
+    qtbot.waitUntil(lambda: "Stok menipis (1)" in texts(), timeout=5000)
+    window.tools.low_count = None  # the count read again when the menu opens next
+    menu.aboutToShow.emit()
+    qtbot.waitUntil(lambda: window.tools.low_count == 1, timeout=5000)
