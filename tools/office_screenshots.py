@@ -59,9 +59,10 @@ def office_screenshots(outdir: Path, size: tuple[int, int]) -> list[Path]:
         shot("goods", goods)
 
         receive = StockCountView(kiosk, owner, tasks, RECEIVE)
-        for code, qty in (("8991234500080", "12"), ("SP-XL", "20")):
+        for code, qty, cost in (("8991234500080", "12", ""), ("SP-XL", "20", "7.500")):
             receive.code.setText(code)
             receive.qty.setText(qty)
+            receive.cost.setText(cost)
             receive.add_line()
             _wait(app, lambda: not tasks.busy)
         receive.note.setText("CV Sinar Seluler")

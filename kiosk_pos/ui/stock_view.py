@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.errors import KioskError
-from kiosk_pos.core.goods import GoodsItem, whole_number
+from kiosk_pos.core.goods import GoodsItem, whole_number, whole_rupiah
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
 from kiosk_pos.core.stock import LowStockItem, OpnameLine
@@ -38,17 +38,23 @@ RECEIVE, OPNAME = "receive", "opname"
 class Counted:
     item: GoodsItem
     qty: int  # received units, or the counted quantity in an opname
+    cost: int | None = None  # a delivery's unit cost, when typed (else the average cost)
+
+    @property
+    def unit_cost(self) -> int:
+        return self.item.cost if self.cost is None else self.cost
 
 
-def lookup(kiosk: Kiosk, code: str, qty: str) -> Counted:
-    """The item a scanned barcode or a typed SKU names, with its typed quantity."""
+def lookup(kiosk: Kiosk, code: str, qty: str, cost: str = "") -> Counted:
+    """The item a scanned barcode or a typed SKU names, with its typed quantity (and the
+    delivery's unit cost, if typed)."""
     code = code.strip()
     item = kiosk.goods.by_barcode(code) if code else None
     if item is None:
         if not code:
             raise KioskError("error.stock_nothing_counted")
         item = kiosk.goods.get(code)
-    return Counted(item, whole_number(qty))
+    return Counted(item, whole_number(qty), whole_rupiah(cost) if cost.strip() else None)
 
 
 def _table(columns: list[str]) -> QTableWidget:
@@ -98,12 +104,18 @@ class StockCountView(QWidget):
         self.qty = QLineEdit()
         self.qty.setPlaceholderText(tr(f"office.stock.{mode}.qty"))
         self.qty.setMinimumWidth(190)
+        self.cost = QLineEdit()  # receiving only: the delivery's unit cost
+        self.cost.setPlaceholderText(tr("office.stock.receive.cost"))
+        self.cost.setMinimumWidth(190)
+        self.cost.setVisible(mode == RECEIVE)
         self.code.returnPressed.connect(self.qty.setFocus)
         self.qty.returnPressed.connect(self.add_line)
+        self.cost.returnPressed.connect(self.add_line)
         self.add_button = QPushButton(tr("office.stock.add"))
         self.add_button.clicked.connect(self.add_line)
         entry.addWidget(self.code, 2)
         entry.addWidget(self.qty, 1)
+        entry.addWidget(self.cost, 1)
         entry.addWidget(self.add_button)
         layout.addLayout(entry)
         self.table = _table([tr(f"office.stock.col.{c}") for c in
@@ -133,7 +145,8 @@ class StockCountView(QWidget):
     # -- the lines -------------------------------------------------------------------------
     def add_line(self) -> None:
         kiosk, code, qty = self._kiosk, self.code.text(), self.qty.text()
-        QueryOp(self, lambda: lookup(kiosk, code, qty)).success(self._added).failure(
+        cost = self.cost.text() if self.mode == RECEIVE else ""
+        QueryOp(self, lambda: lookup(kiosk, code, qty, cost)).success(self._added).failure(
             self._failed).run(self._tasks)
 
     def _added(self, line: Counted) -> None:
@@ -141,6 +154,7 @@ class StockCountView(QWidget):
         self.lines = [x for x in self.lines if x.item.sku != line.item.sku] + [line]
         self.code.clear()
         self.qty.clear()
+        self.cost.clear()
         self.code.setFocus()
         self.status.setText("")
         self._changed()
@@ -177,7 +191,7 @@ class StockCountView(QWidget):
                 units, value = units + p.difference, value + p.value
         else:
             for x in self.lines:
-                worth = x.qty * x.item.cost
+                worth = x.qty * x.unit_cost
                 rows.append([x.item.sku, x.item.name, str(x.item.stock), str(x.qty),
                              _signed(x.qty), rp(worth)])
                 units, value = units + x.qty, value + worth
@@ -197,7 +211,7 @@ class StockCountView(QWidget):
             work = lambda: stock.adjust(user, counts, note)  # noqa: E731
         else:
             def work() -> list:
-                return [stock.receive(user, x.item.sku, x.qty, None, note or None)
+                return [stock.receive(user, x.item.sku, x.qty, x.cost, note or None)
                         for x in lines]
         WriteOp(self, work).success(self._saved).failure(self._failed).run(self._tasks)
 

@@ -128,16 +128,21 @@ def test_receive_shows_units_and_value_then_saves_all(qtbot, kiosk, tasks):
         qtbot.keyClicks(view.code, code)
         qtbot.keyClick(view.code, Qt.Key.Key_Return)
         qtbot.keyClicks(view.qty, qty)
+        if code == "SP-XL":
+            qtbot.keyClicks(view.cost, "9.000")  # this delivery's price (was 8000)
         with qtbot.waitSignal(view.previewed, timeout=5000):
             qtbot.keyClick(view.qty, Qt.Key.Key_Return)
     assert cells(view.table, 0) == ["ACC-TG", "Tempered Glass Universal", "40", "10", "+10",
                                     "Rp50.000"]
-    assert "2 barang, +15 unit, senilai Rp90.000" in view.total.text()
+    assert cells(view.table, 1)[3:] == ["5", "+5", "Rp45.000"]
+    assert "2 barang, +15 unit, senilai Rp95.000" in view.total.text()
     view.note.setText("CV Maju")
     with qtbot.waitSignal(view.saved, timeout=5000):
         view.save_button.click()
     assert kiosk.goods.get("ACC-TG").stock == 50 and kiosk.goods.get("SP-XL").stock == 25
     assert kiosk.stock.movements("SP-XL")[0].supplier == "CV Maju"
+    assert kiosk.goods.get("SP-XL").cost == 8200  # (20 x 8000 + 5 x 9000) / 25
+    assert kiosk.goods.get("ACC-TG").cost == 5000
     assert view.table.rowCount() == 0 and "2 barang masuk" in view.status.text()
 
 
