@@ -134,7 +134,9 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         _backups_shot(app, kiosk, window, outdir, size, saved)
         window.close()
         kiosk.close()
-    return saved
+    from tools.office_screenshots import office_screenshots
+
+    return saved + office_screenshots(outdir, size)
 
 
 def _backups_shot(app: object, kiosk: object, window: object, outdir: Path,

@@ -35,12 +35,14 @@ class ToolDialogs:
         self._user = user
         self._paper_width_changed = paper_width_changed
         self._close_app = close_app
+        self.low_count: int | None = None  # the owner's "Stok menipis (n)" badge
+        self.refresh_low_count()
 
     def actions(self) -> list[tuple[str, Callable[[], None]]]:
         return [(tr("ui.app.menu_printer"), self.open_printer_settings),
                 (tr("ui.app.menu_deposit"), self.open_deposit_ticket),
                 (tr("ui.app.menu_reconcile"), self.open_reconcile),
-                (tr("ui.app.menu_backups"), self.open_backups)]
+                (tr("ui.app.menu_backups"), self.open_backups)] + self._office_actions()
 
     def client(self) -> Any:
         """The running sync service's distributor client, or None when not connected."""
@@ -110,6 +112,18 @@ class ToolDialogs:
         view.restored.connect(lambda _info: self._after_restore())
         dialog.open()
         return dialog
+
+    # -- back office: goods and stock (kiosk_pos.ui.office_tools) -------------------------------
+    def _office_actions(self) -> list[tuple[str, Callable[[], None]]]:
+        from kiosk_pos.ui.office_tools import office_actions
+
+        return office_actions(self._window, self._session.kiosk, self._tasks, self._user(),
+                              self._dialog, self)
+
+    def refresh_low_count(self) -> None:
+        from kiosk_pos.ui.office_tools import refresh_low_count
+
+        refresh_low_count(self._window, self._session.kiosk, self._tasks, self._user(), self)
 
     def _after_restore(self) -> None:
         """The file under the app changed: its caches are stale, so the app closes (with
