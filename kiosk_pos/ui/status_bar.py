@@ -6,11 +6,46 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import ERROR_COLOUR, OK_COLOUR
+
+
+class ElidedLabel(QLabel):
+    """A label that takes the room left and shortens its text with "..." rather than
+    widening the window (the whole text is its tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8,
+                     super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                   max(self.width(), 0)))
 
 
 class KioskStatusBar(QStatusBar):
@@ -27,9 +62,11 @@ class KioskStatusBar(QStatusBar):
         self.clerk = QLabel()
         self.deposit = QLabel()
         self.queue = QLabel()
+        self.forecast = ElidedLabel()  # "cukup s.d. Kamis 14.00": gives way on a narrow screen
         self.sync = QLabel()
         for widget in (self.clerk, self.deposit, self.queue):
             self.addWidget(widget)
+        self.addWidget(self.forecast, 1)
         self.addPermanentWidget(self.sync)
         self.retranslate()
 
@@ -81,19 +118,19 @@ class KioskStatusBar(QStatusBar):
         return f"{tr('ui.status.online')} {last}".strip()
 
     def deposit_text(self) -> str:
-        if self._balance is None:
+        return "" if self._balance is None else tr("ui.status.deposit", amount=self._balance)
+
+    def forecast_text(self) -> str:
+        if self._balance is None or self._runs_out is None:
             return ""
-        text = tr("ui.status.deposit", amount=self._balance)
-        if self._runs_out is not None:
-            local = self._runs_out.astimezone(self._zone)
-            text += " · " + tr("forecast.status", day=tr(f"weekday.{local.weekday()}"),
-                               time=tr("forecast.clock", hour=local.hour,
-                                       minute=f"{local.minute:02d}"))
-        return text
+        local = self._runs_out.astimezone(self._zone)
+        return tr("forecast.status", day=tr(f"weekday.{local.weekday()}"),
+                  time=tr("forecast.clock", hour=local.hour, minute=f"{local.minute:02d}"))
 
     def _render(self) -> None:
         self.clerk.setText(tr("ui.status.clerk", name=self._clerk.name) if self._clerk else "")
         self.deposit.setText(self.deposit_text())
+        self.forecast.set_full_text(self.forecast_text())
         self.queue.setText(tr("ui.status.queue", count=self._queue))
         self.sync.setText(self.sync_text())
         colour = {True: OK_COLOUR, False: ERROR_COLOUR}.get(self._online, "#4a5561")  # type: ignore[arg-type]

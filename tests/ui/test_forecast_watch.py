@@ -23,8 +23,10 @@ def test_runs_out_soon_is_shown_and_said_once(qtbot, window, kiosk, clerk):
     assert kiosk.deposit.balance() == 100_000
     with qtbot.waitSignal(window.session_ready, timeout=5000):
         window.start_session(clerk)
-    qtbot.waitUntil(lambda: "cukup s.d." in window.status.deposit.text(), timeout=5000)
-    assert window.status.deposit.text().startswith("Deposit: Rp100.000 · cukup s.d. ")
+    qtbot.waitUntil(lambda: "cukup s.d." in window.status.forecast.full_text(), timeout=5000)
+    assert window.status.deposit.text() == "Deposit: Rp100.000"
+    assert window.status.forecast.full_text().startswith("cukup s.d. ")
+    assert window.status.forecast.toolTip() == window.status.forecast.full_text()
     soon = [t for t in window.notices.texts() if "Deposit diperkirakan habis" in t]
     assert len(soon) == 1 and "Isi deposit sekitar Rp" in soon[0]
     with qtbot.waitSignal(window._forecast.updated, timeout=5000):
@@ -36,5 +38,5 @@ def test_a_quiet_kiosk_shows_no_forecast(qtbot, window, clerk):
     with qtbot.waitSignal(window.session_ready, timeout=5000):
         window.start_session(clerk)
     qtbot.waitUntil(lambda: window._forecast.latest is not None, timeout=5000)
-    assert "cukup" not in window.status.deposit.text()
+    assert window.status.forecast.full_text() == ""
     assert not [t for t in window.notices.texts() if "Deposit diperkirakan" in t]

@@ -47,6 +47,20 @@ def test_window_fits_the_screen_and_nav_texts_are_whole(qtbot, window, sales, si
     assert _inside(window.status, window)
 
 
+def test_the_deposit_forecast_gives_way_on_a_narrow_screen(qtbot, window, sales):
+    from datetime import UTC, datetime
+
+    window.status.set_balance(4_968_950)
+    window.status.set_queue(12)
+    window.status.set_runs_out(datetime(2026, 11, 26, 7, 0, tzinfo=UTC))
+    _fit(qtbot, window, (1024, 768))
+    assert window.minimumSizeHint().width() <= 1024  # the forecast never widens the window
+    assert window.status.forecast.full_text() == "cukup s.d. Kamis 14.00"
+    assert _inside(window.status, window) and _inside(window.help_button, window)
+    deposit = window.status.deposit
+    assert deposit.fontMetrics().horizontalAdvance(deposit.text()) <= deposit.width()
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_ten_notices_do_not_grow_the_layout(qtbot, window, sales, size):
     _fit(qtbot, window, size)
