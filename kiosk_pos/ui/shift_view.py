@@ -9,7 +9,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from pulsa_protocol.money import format_rupiah
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -70,11 +70,13 @@ class ShiftView(QWidget):
     def _open_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(tr("ui.shift.float_explain")))
+        layout.addWidget(QLabel(tr("ui.shift.float_explain"), wordWrap=True))
         self.float_count = CashCount()
+        self.float_count.setMaximumWidth(640)
         layout.addWidget(self.float_count)
         self.open_button = QPushButton(tr("ui.shift.open"))
         self.open_button.setObjectName("primary")
+        self.open_button.setMaximumWidth(640)
         self.open_button.clicked.connect(self.open_shift)
         layout.addWidget(self.open_button)
         layout.addStretch(1)
@@ -104,14 +106,19 @@ class ShiftView(QWidget):
         figures_layout = QVBoxLayout(figures)
         self.figures = QLabel()
         self.figures.setWordWrap(True)
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         figures_layout.addWidget(self.figures)
         left.addWidget(figures, 1)
         row.addLayout(left, 1)
         close = QGroupBox(tr("ui.shift.close_title"))
         close_layout = QVBoxLayout(close)
-        close_layout.addWidget(QLabel(tr("ui.shift.count_explain")))
+        close_layout.addWidget(QLabel(tr("ui.shift.count_explain"), wordWrap=True))
         self.drawer_count = CashCount()
+        self.drawer_count.changed.connect(self._show_difference)
         close_layout.addWidget(self.drawer_count)
+        self.difference = label("", "caption")
+        self.difference.setWordWrap(True)
+        close_layout.addWidget(self.difference)
         self.close_button = QPushButton(tr("ui.shift.close"))
         self.close_button.setObjectName("primary")
         self.close_button.clicked.connect(self.close_shift)
@@ -140,6 +147,7 @@ class ShiftView(QWidget):
         else:
             self.status.setText(self._heading(report.shift))
             self.figures.setText(self._figures_text(report))
+            self._show_difference()
             self.pages.setCurrentIndex(1)
         self.loaded.emit()
 
@@ -148,6 +156,16 @@ class ShiftView(QWidget):
         opened = shift.opened_at.astimezone(zone).strftime("%d-%m-%Y %H:%M")
         return tr("ui.shift.running", id=shift.id, name=shift.opened_by or "-", when=opened,
                   amount=shift.opening_float)
+
+    def _show_difference(self) -> None:
+        """The selisih as the clerk counts (not in blind close: there it shows once saved)."""
+        report, counted = self.report, self.drawer_count.total()
+        if report is None or report.blind or counted is None or not report.shift.open:
+            self.difference.clear()
+            return
+        self.difference.setText(tr("ui.shift.live_difference",
+                                   expected=rp(report.figures.expected),
+                                   difference=rp(counted - report.figures.expected)))
 
     @staticmethod
     def _figures_text(report: ShiftReport) -> str:

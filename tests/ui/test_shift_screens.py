@@ -55,6 +55,7 @@ def test_open_by_notes_cash_out_and_close_with_a_difference(qtbot, kiosk, clerk,
     assert "Seharusnya: Rp185.000" in text  # 200.000 + 20.000 - 5.000 - 30.000
 
     qtbot.keyClicks(view.drawer_count.total_field, "180000")
+    assert "selisih -Rp5.000" in view.difference.text()  # shown as the clerk counts
     with qtbot.waitSignal(view.done, timeout=5000):
         view.close_button.click()
     assert "selisih -Rp5.000" in view.status.text()
@@ -75,6 +76,7 @@ def test_blind_close_shows_expected_only_after_the_count_is_saved(qtbot, kiosk, 
     assert "Tutup buta" in view.figures.text()
 
     view.drawer_count.set_counts({100_000: 1, 10_000: 1, 5_000: 1})
+    assert view.difference.text() == ""          # no selisih before the count is saved
     with qtbot.waitSignal(view.done, timeout=5000):
         view.close_button.click()
     assert "Seharusnya Rp115.000" in view.status.text()
