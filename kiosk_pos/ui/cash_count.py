@@ -16,7 +16,7 @@ from kiosk_pos.ui.theme import label
 def amount_field() -> QLineEdit:
     """A whole-rupiah amount field (digits only)."""
     field = QLineEdit()
-    field.setValidator(QIntValidator(0, 2_000_000_000))
+    field.setValidator(QIntValidator(0, 2_000_000_000, field))  # owned by the field
     field.setPlaceholderText("0")
     return field
 

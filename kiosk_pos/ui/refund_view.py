@@ -56,7 +56,7 @@ class RefundView(QWidget):
         find = QHBoxLayout()
         find.addWidget(QLabel(tr("ui.refund.sale_id")))
         self.sale_field = QLineEdit()
-        self.sale_field.setValidator(QIntValidator(1, 2_000_000_000))
+        self.sale_field.setValidator(QIntValidator(1, 2_000_000_000, self.sale_field))
         self.sale_field.returnPressed.connect(self.find_sale)
         find.addWidget(self.sale_field, 1)
         self.find_button = QPushButton(tr("ui.refund.find"))
@@ -89,9 +89,9 @@ class RefundView(QWidget):
         approver_label = QLabel(tr("ui.refund.approver"))
         form.addWidget(approver_label, 1, 0)
         form.addWidget(self.approver_pin, 1, 1)
-        for widget in (approver_label, self.approver_pin):
-            widget.setVisible(self.needs_approver)
         layout.addLayout(form)
+        for widget in (approver_label, self.approver_pin):  # once inside this screen
+            widget.setVisible(self.needs_approver)
         buttons = QHBoxLayout()
         self.refund_button = QPushButton(tr("ui.refund.do"))
         self.refund_button.setObjectName("primary")

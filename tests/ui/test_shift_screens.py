@@ -112,16 +112,37 @@ def test_a_clerks_refund_approved_by_the_owners_pin(qtbot, kiosk, clerk, tasks):
     assert kiosk.sales.get(sale.id) == sale     # the original sale is never changed
 
 
-def test_a_top_up_line_gets_the_complaint_sentence(qtbot, kiosk, clerk, tasks):
-    sale = kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
-    owner = kiosk.users.authenticate("9999")
-    view = RefundView(kiosk, owner, tasks, sale_id=sale.id)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitUntil(lambda: view.sale is not None, timeout=5000)
-    assert not view.approver_pin.isVisible()
-    view.set_line_checked(1, True)
-    qtbot.keyClicks(view.reason, "salah nomor")
-    with qtbot.waitSignal(view.failed, timeout=5000):
-        view.refund_button.click()
-    assert "komplain" in view.status.text()
+def test_a_clerk_opens_shift_and_retur_from_the_tools_menu_and_prints_the_z_report(
+        qtbot, kiosk, clerk, tasks, print_queue):
+    from PySide6.QtWidgets import QWidget
+
+    from kiosk_pos.printing.receipt_printer import ReceiptPrinter
+    from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.tools import ToolDialogs
+
+    session = AppSession(kiosk, kiosk.data_dir, printing=False, sync=False, verify=False,
+                         backups=False)
+    session.printer = ReceiptPrinter(kiosk, print_queue)
+    printed: list = []
+    session.printer.print_document = printed.append  # what the printer is handed
+    window = QWidget()
+    qtbot.addWidget(window)
+    tools = ToolDialogs(window, session, tasks, notice=lambda _s: None, user=lambda: clerk,
+                        paper_width_changed=lambda _w: None, close_app=lambda: None)
+    names = [name for name, _ in tools.actions()]
+    assert "Shift (buka, kas, tutup)" in names and "Retur barang" in names
+
+    dialog = tools.open_shift()
+    view = dialog.findChild(ShiftView)
+    qtbot.waitUntil(lambda: view.status.text() != "", timeout=5000)
+    qtbot.keyClicks(view.float_count.total_field, "100000")
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        view.open_button.click()
+    qtbot.keyClicks(view.drawer_count.total_field, "100000")
+    with qtbot.waitSignal(view.done, timeout=5000):
+        view.close_button.click()
+    view.preview.print_button.click()
+    assert [doc.title for doc in printed] == ["LAPORAN SHIFT"]
+
+    refund = tools.open_refund(None).findChild(RefundView)
+    assert refund.approver_pin.isVisibleTo(refund)  # a clerk asks for approval
