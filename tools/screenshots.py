@@ -132,6 +132,9 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         _wait(app, lambda: window.report.report is not None)
         shot("report")
         _backups_shot(app, kiosk, window, outdir, size, saved)
+        from tools.shift_screenshots import shift_shots
+
+        shift_shots(app, kiosk, window.tasks, outdir, size, saved)
         window.close()
         kiosk.close()
     from tools.office_screenshots import office_screenshots

@@ -42,7 +42,9 @@ class ToolDialogs:
         return [(tr("ui.app.menu_printer"), self.open_printer_settings),
                 (tr("ui.app.menu_deposit"), self.open_deposit_ticket),
                 (tr("ui.app.menu_reconcile"), self.open_reconcile),
-                (tr("ui.app.menu_backups"), self.open_backups)] + self._office_actions()
+                (tr("ui.app.menu_backups"), self.open_backups),
+                (tr("ui.app.menu_shift"), self.open_shift),
+                (tr("ui.app.menu_refund"), self.open_refund)] + self._office_actions()
 
     def client(self) -> Any:
         """The running sync service's distributor client, or None when not connected."""
@@ -124,6 +126,31 @@ class ToolDialogs:
         from kiosk_pos.ui.office_tools import refresh_low_count
 
         refresh_low_count(self._window, self._session.kiosk, self._tasks, self._user(), self)
+
+    # -- shift and refunds (every role: the core checks who may) -------------------------
+    def _print_document(self) -> Callable[[Any], object] | None:
+        printer = self._session.printer
+        return printer.print_document if printer is not None else None
+
+    def open_shift(self) -> QDialog:
+        from kiosk_pos.ui.shift_view import ShiftView
+
+        printer = self._session.printer
+        view = ShiftView(self._session.kiosk, self._user(), self._tasks,
+                         print_document=self._print_document(),
+                         paper_width=printer.settings.paper_width if printer else 58)
+        dialog = self._dialog(tr("ui.app.menu_shift"), view)
+        dialog.open()
+        return dialog
+
+    def open_refund(self, sale_id: int | None = None) -> QDialog:
+        from kiosk_pos.ui.refund_view import RefundView
+
+        view = RefundView(self._session.kiosk, self._user(), self._tasks, sale_id=sale_id,
+                          print_document=self._print_document())
+        dialog = self._dialog(tr("ui.app.menu_refund"), view)
+        dialog.open()
+        return dialog
 
     def _after_restore(self) -> None:
         """The file under the app changed: its caches are stale, so the app closes (with

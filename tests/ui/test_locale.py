@@ -17,4 +17,6 @@ def test_ui_keys_in_both_languages():
         used |= set(re.findall(r"tr\(['\"](ui\.[a-z_.]+)['\"]", path.read_text()))
     for lang in ("id", "en"):
         catalogue = json.loads((ROOT / "resources" / "locale" / f"ui.{lang}.json").read_text())
+        for extra in (ROOT / "resources" / "locale").glob(f"*_ui.{lang}.json"):  # a screen's own
+            catalogue |= json.loads(extra.read_text())
         assert not used - set(catalogue), lang
