@@ -109,7 +109,7 @@ class BackupsView(QWidget):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         if backups:
             self.table.selectRow(0)
-        else:
+        elif not self.status.text():  # a sentence from an action stays (it came later)
             self.status.setText(tr("ui.backup.none"))
         self.restore_button.setEnabled(bool(backups))
         self.listed.emit()

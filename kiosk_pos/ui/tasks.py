@@ -22,6 +22,46 @@ log = logging.getLogger(__name__)
 Closure = Callable[[], None]
 
 
+class _Job:
+    """One task and its callbacks, which may hold widgets (a lambda over a screen, a bound
+    method of an operation): they are let go on the GUI thread only. A worker thread that
+    dropped the last reference to a widget would make PySide delete it there, off the GUI
+    thread (the rare crash at a test's teardown). The outcome (a result, or an exception
+    whose traceback holds the task's frames) is handed over the same way."""
+
+    def __init__(self, manager: TaskManager, task: Callable[[], Any],
+                 on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+                 ) -> None:
+        self._manager = manager
+        self._parts: tuple[Any, ...] | None = (task, on_done, on_error)
+        self._outcome: tuple[bool, Any] | None = None
+
+    def run(self) -> None:
+        """On the worker: run the task, keep its outcome, hand the job to the GUI thread."""
+        assert self._parts is not None
+        task = self._parts[0]
+        try:
+            self._outcome = (True, task())
+        except BaseException as exc:  # noqa: BLE001 - delivered to on_error, as a Future would
+            self._outcome = (False, exc)
+        del task  # from here on only the job holds it, and the GUI thread lets the job go
+        self._manager.run_on_main(self)
+
+    def __call__(self) -> None:
+        """On the GUI thread: deliver, then drop everything here."""
+        parts, outcome = self._parts, self._outcome
+        self._parts = self._outcome = None
+        if parts is None or outcome is None:
+            return
+        _task, on_done, on_error = parts
+        self._manager._busy -= 1
+        ok, value = outcome
+        if ok:
+            on_done(value)
+        else:
+            on_error(value)
+
+
 class TaskManager(QObject):
     _closures_pending = Signal()
 
@@ -41,21 +81,7 @@ class TaskManager(QObject):
                on_error: Callable[[BaseException], None]) -> Future:
         """Run ``task`` on the named pool; ``on_done``/``on_error`` run on the GUI thread."""
         self._busy += 1
-        future = self._pools[pool].submit(task)
-
-        def deliver(fut: Future) -> None:
-            def closure() -> None:
-                self._busy -= 1
-                exc = fut.exception()
-                if exc is not None:
-                    on_error(exc)
-                else:
-                    on_done(fut.result())
-
-            self.run_on_main(closure)
-
-        future.add_done_callback(deliver)
-        return future
+        return self._pools[pool].submit(_Job(self, task, on_done, on_error).run)
 
     def run_on_main(self, closure: Closure) -> None:
         """Queue ``closure`` to run on the GUI thread (safe from any thread)."""
