@@ -164,13 +164,24 @@ class ConsoleBrowser:
     def click(self, css: str) -> None:
         """Click a button that submits a form and wait for the next page to replace this one
         (a click returns before the navigation it starts has finished)."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.wait import WebDriverWait
 
         button = self.find(css)
         button.click()
+
+        def gone(_driver: object) -> bool:
+            """The button's page was replaced. Chromium says so as a stale element, or (while
+            the old document is being torn down) as "Node ... does not belong to the
+            document", which selenium's staleness_of does not take for stale."""
+            try:
+                button.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
         wait = WebDriverWait(self.driver, 15, poll_frequency=0.02)
-        wait.until(expected_conditions.staleness_of(button))
+        wait.until(gone)
         wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def submit_password(self, username: str, password: str) -> None:
