@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from kiosk_pos.core.clock import db_text, utc_now
@@ -59,29 +60,35 @@ def _hour_of_week(moment: datetime, zone: ZoneInfo) -> int:
     return local.weekday() * 24 + local.hour
 
 
+_MICRO = timedelta(microseconds=1)
+_HOUR_US = timedelta(hours=1) // _MICRO
+_WEEK_US = timedelta(weeks=1) // _MICRO
+
+
 def hourly_profile(costs: Iterable[tuple[datetime, int]], zone: ZoneInfo,
-                   weeks: float) -> list[float]:
-    """Expected cost in each hour of the week (Monday 00:00 local first)."""
-    totals = [0.0] * HOURS_A_WEEK
+                   weeks: Fraction) -> list[Fraction]:
+    """Expected cost in each hour of the week (Monday 00:00 local first), in exact rupiah
+    fractions: money stays whole rupiah, only the averages are rational."""
+    totals = [0] * HOURS_A_WEEK
     for moment, cost in costs:
         totals[_hour_of_week(moment, zone)] += cost
-    return [total / weeks for total in totals]  # a refund hour may be below zero
+    return [Fraction(total) / weeks for total in totals]  # a refund hour may be below zero
 
 
-def _walk(profile: list[float], zone: ZoneInfo, start: datetime, budget: float,
-          hours: int) -> tuple[datetime | None, float]:
-    """(when ``budget`` is used up, or None; the cost expected over ``hours``)."""
-    spent = 0.0
+def _walk(profile: list[Fraction], zone: ZoneInfo, start: datetime, budget: int | None,
+          hours: int) -> tuple[datetime | None, Fraction]:
+    """(when ``budget`` rupiah are used up, or None; the cost expected over ``hours``)."""
+    spent = Fraction(0)
     runs_out: datetime | None = None
     moment = start
     end = start + timedelta(hours=hours)
     while moment < end:
         hour_start = moment.astimezone(zone).replace(minute=0, second=0, microsecond=0)
         next_hour = min((hour_start + timedelta(hours=1)).astimezone(UTC), end)
-        share = (next_hour - moment) / timedelta(hours=1)
-        cost = profile[_hour_of_week(moment, zone)] * share
-        if runs_out is None and cost > 0 and spent + cost >= budget:
-            runs_out = moment + (next_hour - moment) * ((budget - spent) / cost)
+        span_us = (next_hour - moment) // _MICRO
+        cost = profile[_hour_of_week(moment, zone)] * Fraction(span_us, _HOUR_US)
+        if runs_out is None and budget is not None and cost > 0 and spent + cost >= budget:
+            runs_out = moment + _MICRO * round(span_us * (budget - spent) / cost)
         spent += cost
         moment = next_hour
     return runs_out, spent
@@ -94,17 +101,19 @@ def forecast(balance: int, costs: Iterable[tuple[datetime, int]], *, now: dateti
     zone = ZoneInfo(timezone)
     window_start = now - timedelta(days=window_days)
     span_start = max(window_start, oldest) if oldest is not None else now
-    history_days = max((now - span_start) / timedelta(days=1), 0.0)
-    weeks = max(history_days, 1.0) / 7  # less than a day of history counts as one day
+    history = max(now - span_start, timedelta(0))
+    # less than a day of history counts as one day
+    weeks = Fraction(max(history, timedelta(days=1)) // _MICRO, _WEEK_US)
     profile = hourly_profile(costs, zone, weeks)
-    daily = sum(profile) / 7
+    daily = sum(profile, Fraction(0)) / 7
+    history_days = history / timedelta(days=1)  # a span of time, shown, never money
     if daily <= 0:
         return DepositForecast(balance, 0, None, 0, days, history_days)
     if balance <= 0:
         runs_out: datetime | None = now
     else:
-        runs_out, _ = _walk(profile, zone, now, float(balance), HORIZON_DAYS * 24)
-    _, needed = _walk(profile, zone, now, math.inf, days * 24)
+        runs_out, _ = _walk(profile, zone, now, balance, HORIZON_DAYS * 24)
+    _, needed = _walk(profile, zone, now, None, days * 24)
     short = needed - balance
     suggested = 0 if short <= 0 else math.ceil(short / ROUND_TO) * ROUND_TO
     return DepositForecast(balance, round(daily), runs_out, suggested, days, history_days)
