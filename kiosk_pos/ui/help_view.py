@@ -66,14 +66,19 @@ class HelpDialog(QDialog):
         self.pages = help_pages(language())
         self.topics = QListWidget()
         self.topics.addItems([page.title for page in self.pages])
-        self.topics.setMaximumWidth(260)
+        # every title whole: the list is as wide as its longest one
+        self.topics.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.topics.setFixedWidth(self.topics.sizeHintForColumn(0)
+                                  + 2 * self.topics.frameWidth() + 12)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the arrows stay on the topics
         body = QHBoxLayout()
-        body.addWidget(self.topics, 1)
-        body.addWidget(self.text, 3)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        body.addWidget(self.topics)
+        body.addWidget(self.text, 1)
+        buttons = QDialogButtonBox()
+        close = buttons.addButton(tr("ui.help.close"), QDialogButtonBox.ButtonRole.RejectRole)
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
@@ -82,7 +87,7 @@ class HelpDialog(QDialog):
         keys = [page.key for page in self.pages]
         self.topics.setCurrentRow(keys.index(start) if start in keys else 0)
         self.topics.setFocus()
-        self.resize(820, 560)
+        self.resize(min(self.topics.width() + 620, 980), 560)
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self.pages):

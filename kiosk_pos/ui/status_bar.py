@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
@@ -16,8 +16,8 @@ from kiosk_pos.ui.theme import ERROR_COLOUR, OK_COLOUR
 
 
 class ElidedLabel(QLabel):
-    """A label that takes the room left and shortens its text with "..." rather than
-    widening the window (the whole text is its tooltip)."""
+    """A label that takes the room left and shows its text only when it fits whole, rather
+    than widening the window or showing a cut fragment (the text is always its tooltip)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,8 +44,8 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                                   max(self.width(), 0)))
+        fits = self.fontMetrics().horizontalAdvance(self._full) <= self.contentsRect().width()
+        self.setText(self._full if fits else "")
 
 
 class KioskStatusBar(QStatusBar):

@@ -75,11 +75,19 @@ class TaskManager(QObject):
         self._closures: list[Closure] = []
         self._lock = threading.Lock()
         self._busy = 0
+        self._closed = False
         self._closures_pending.connect(self._run_closures)  # queued: emitted from workers
 
     def submit(self, pool: str, task: Callable[[], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None]) -> Future:
-        """Run ``task`` on the named pool; ``on_done``/``on_error`` run on the GUI thread."""
+        """Run ``task`` on the named pool; ``on_done``/``on_error`` run on the GUI thread.
+
+        After :meth:`shutdown` (the app is closing) a late event's operation is not started:
+        its future is returned cancelled, never a traceback in the event loop."""
+        if self._closed:
+            late: Future = Future()
+            late.cancel()
+            return late
         self._busy += 1
         return self._pools[pool].submit(_Job(self, task, on_done, on_error).run)
 
@@ -95,6 +103,7 @@ class TaskManager(QObject):
 
     def shutdown(self) -> None:
         """Finish queued writes (a sale in flight must reach the disk), then stop."""
+        self._closed = True
         self._pools["write"].shutdown(wait=True)
         for name in ("query", "network"):
             self._pools[name].shutdown(wait=False, cancel_futures=True)

@@ -71,3 +71,16 @@ def test_a_new_price_list_is_read_again_off_the_gui_thread(qtbot, sales, guarded
     qtbot.keyClicks(sales.number, TSEL_NUMBER)
     assert sales.badge.text() == "Telkomsel"
     assert kiosk.db.ui_thread_violations == 0
+
+
+def test_an_operation_after_shutdown_is_not_started_and_raises_nothing(qtbot):
+    """A late event while the app closes (a price list arriving) starts no work and puts
+    no traceback in the event loop."""
+    from kiosk_pos.ui.operations import QueryOp
+    from kiosk_pos.ui.tasks import TaskManager
+
+    tasks = TaskManager()
+    tasks.shutdown()
+    ran: list[int] = []
+    future = QueryOp(None, lambda: ran.append(1)).run(tasks)
+    assert future.cancelled() and ran == [] and not tasks.busy
