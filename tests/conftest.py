@@ -44,6 +44,18 @@ CHEAP_PIN_COST = users.ScryptCost(n=2**5, r=8, p=1)
 
 
 @pytest.fixture(scope="session", autouse=True)
+def scratch_working_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The suite runs in a folder of its own: a command given a bare file name (a fuzzed
+    ``goods export nan``) writes there, never into the checkout (files named ``nan`` and
+    ``-1`` were once committed that way)."""
+    folder = tmp_path_factory.mktemp("cwd")
+    before = os.getcwd()
+    os.chdir(folder)
+    yield folder
+    os.chdir(before)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cheap_pin_hashing() -> Iterator[users.ScryptCost]:
     """The one place the suite lowers the PIN hash cost, so the hundreds of kiosks it makes
     and logs into stay fast (in this process; a CLI run in a subprocess hashes at full
