@@ -46,7 +46,7 @@ ENV = dict(os.environ, PYTHONPATH=f"{REPO_DIR}:{REPO_DIR / 'protocol'}:{REPO_DIR
 _CLIENTS = """
 import json, sys, threading, time, uuid
 import requests
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 mode, url, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
 creds = json.loads(sys.stdin.readline())
 sys.stdin.readline()  # go
@@ -64,7 +64,7 @@ def loop(c):
             method, path = "POST", "/insert"
         else:
             method, path = "PUT", f"/v1/topups/{ref}"
-            headers.update(wire.sign_request(c["kiosk_id"], c["secret"], method, path, body))
+            headers.update(signing.sign_request(c["kiosk_id"], c["secret"], method, path, body))
         t0 = time.perf_counter()
         try:
             reply = http.request(method, url + path, data=body, headers=headers, timeout=30)
@@ -178,7 +178,7 @@ def _load(mode: str, url: str, creds: list[dict], seconds: float, processes: int
 def round_trips(db_url: str, key: Path, n: int = 50) -> float:
     """Database round trips per signed submit, counted on the server's own engine."""
     from distributor_server.embedded import start_embedded
-    from pulsa_protocol import wire
+    from pulsa_protocol import signing
     from sqlalchemy import event
 
     creds = _kiosks(db_url, key, 1)[0]
@@ -196,8 +196,8 @@ def round_trips(db_url: str, key: Path, n: int = 50) -> float:
             ref = uuid.uuid4().hex
             body = json.dumps({"sku": "TSEL10", "destination": "081234567890"}).encode()
             path = f"/v1/topups/{ref}"
-            headers = {"Content-Type": "application/json",
-                       **wire.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path, body)}
+            auth = signing.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path, body)
+            headers = {"Content-Type": "application/json", **auth}
             assert http.put(handle.url + path, data=body, headers=headers).status_code == 201
 
         submit()  # warm the pool
@@ -215,7 +215,7 @@ def round_trips(db_url: str, key: Path, n: int = 50) -> float:
 
 
 def _one_client(url: str, mode: str, creds: dict, n: int) -> float:
-    from pulsa_protocol import wire
+    from pulsa_protocol import signing
 
     http = requests.Session()
     lat = []
@@ -232,7 +232,7 @@ def _one_client(url: str, mode: str, creds: dict, n: int) -> float:
             path = f"/v1/topups/{ref}"
             t0 = time.perf_counter()
             headers = {"Content-Type": "application/json",
-                       **wire.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path,
+                       **signing.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path,
                                            body)}
             reply = http.put(url + path, data=body, headers=headers)
         took = time.perf_counter() - t0

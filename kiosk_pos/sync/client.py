@@ -6,7 +6,7 @@ submits, which are keyed by the sale's ``ref_id`` (a retry never makes a new ref
 server answers "exists" instead of charging twice). Deposit tickets are not retried.
 
 Every reply to a signed request is checked against the distributor's reply signature
-(:func:`pulsa_protocol.wire.verify_reply`, bound to that request's nonce) BEFORE its body is
+(:func:`pulsa_protocol.signing.verify_reply`, bound to that request's nonce) BEFORE its body is
 read: a reply that is unsigned, wrongly signed or stale raises ``DistributorNotProven`` and
 nothing in it is used. Two unsigned replies are expected from the real server and mean no
 more than they can: a 401 (it cannot sign before it knows the kiosk; a refusal that proves
@@ -34,7 +34,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 import requests
-from pulsa_protocol import wire
+from pulsa_protocol import signing, wire
 from pydantic import BaseModel, ValidationError
 
 from kiosk_pos.sync.errors import (
@@ -141,8 +141,9 @@ class DistributorClient:
             requests.Request(method, url, data=body or None, headers=headers))
         nonce: str | None = None
         if signed:  # sign exactly what goes on the request line, with a fresh nonce
-            auth = wire.sign_request(self.kiosk_id, self._secret, method, prepared.path_url, body)
-            nonce = auth[wire.HEADER_NONCE]
+            auth = signing.sign_request(self.kiosk_id, self._secret, method,
+                                        prepared.path_url, body)
+            nonce = auth[signing.HEADER_NONCE]
             prepared.headers.update(auth)
         try:
             reply = self.session.send(prepared, timeout=(self.timeout[0], read_timeout),
@@ -198,10 +199,10 @@ class DistributorClient:
     def _prove(self, response: requests.Response, nonce: str) -> None:
         """Raise unless the reply is the distributor's answer to the request signed ``nonce``."""
         status = response.status_code
-        reason = wire.verify_reply(
+        reason = signing.verify_reply(
             self._secret, status, nonce, response.content,
-            response.headers.get(wire.HEADER_REPLY_TIMESTAMP),
-            response.headers.get(wire.HEADER_REPLY_SIGNATURE))
+            response.headers.get(signing.HEADER_REPLY_TIMESTAMP),
+            response.headers.get(signing.HEADER_REPLY_SIGNATURE))
         if reason is None:
             return
         if reason == "unsigned" and status == 401:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
-from pulsa_protocol import wire
+from pulsa_protocol import signing, wire
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -70,19 +70,19 @@ class Admission:
 async def read_signed(request: Request) -> SignedRequest:
     """The auth headers and body, or 401 (unsigned: no kiosk is identified yet)."""
     headers = request.headers
-    missing = [name for name in wire.AUTH_HEADERS if not headers.get(name)]
+    missing = [name for name in signing.AUTH_HEADERS if not headers.get(name)]
     if missing:
         raise ApiError(401, Code.UNAUTHORIZED, f"Missing header(s): {', '.join(missing)}.")
-    kiosk_id = wire.kiosk_id_from_header(headers[wire.HEADER_KIOSK_ID])
+    kiosk_id = signing.kiosk_id_from_header(headers[signing.HEADER_KIOSK_ID])
     if kiosk_id is None:
         raise ApiError(401, Code.UNAUTHORIZED,
                        f"X-Kiosk-Id must be a number from 1 to {wire.MAX_KIOSK_ID}.")
-    nonce = headers[wire.HEADER_NONCE]
-    if not wire.nonce_is_well_formed(nonce):
+    nonce = headers[signing.HEADER_NONCE]
+    if not signing.nonce_is_well_formed(nonce):
         raise ApiError(401, Code.UNAUTHORIZED, "X-Nonce must be 16-64 hex characters.")
     return SignedRequest(kiosk_id, request.method, path_with_query(request),
-                         headers[wire.HEADER_TIMESTAMP], nonce, headers[wire.HEADER_SIGNATURE],
-                         await request.body())
+                         headers[signing.HEADER_TIMESTAMP], nonce,
+                         headers[signing.HEADER_SIGNATURE], await request.body())
 
 
 def store_nonce(session: Session, kiosk_id: int, nonce: str) -> bool:
@@ -91,7 +91,7 @@ def store_nonce(session: Session, kiosk_id: int, nonce: str) -> bool:
     if random.random() < 0.01:
         session.execute(delete(SeenNonce).where(SeenNonce.expires_at < now))
     table = SeenNonce.__table__
-    expires = now + timedelta(seconds=2 * wire.MAX_CLOCK_SKEW_SECONDS + 60)
+    expires = now + timedelta(seconds=2 * signing.MAX_CLOCK_SKEW_SECONDS + 60)
     stmt = insert_for(session)(table).values(kiosk_id=kiosk_id, nonce=nonce.lower(),
                                              expires_at=expires)
     stmt = stmt.on_conflict_do_update(
@@ -113,13 +113,13 @@ def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: s
     else:
         generation = kiosk.secret_generation if kiosk is not None and kiosk.active else None
     secret = ctx.secret_for(req.kiosk_id, generation) if generation is not None else None
-    if secret is None or not wire.verify_signature(
+    if secret is None or not signing.verify_signature(
         secret, req.method, req.path, req.timestamp, req.nonce, req.body, req.signature,
     ):
         return Admission(req.kiosk_id, None, ApiError(
             401, Code.BAD_SIGNATURE, "The signature does not match; check the kiosk id and "
             "secret."))
-    if not wire.timestamp_is_fresh(req.timestamp):
+    if not signing.timestamp_is_fresh(req.timestamp):
         return Admission(req.kiosk_id, secret, ApiError(
             401, Code.STALE_TIMESTAMP,
             "X-Timestamp is more than 5 minutes off; check the kiosk's clock."))

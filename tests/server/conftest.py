@@ -17,7 +17,7 @@ import pytest
 import requests
 from distributor_server.embedded import EmbeddedServer, start_embedded
 from distributor_server.products import demo_price_rows
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 
 from tests.aids.waiting import wait_for
 
@@ -103,7 +103,7 @@ class KioskClient:
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         hdrs = {"Content-Type": "application/json"}
         if sign:
-            hdrs.update(wire.sign_request(self.kiosk_id, self.secret, method, path, data))
+            hdrs.update(signing.sign_request(self.kiosk_id, self.secret, method, path, data))
         hdrs.update(headers or {})
         return requests.request(method, self.base_url + path, data=data, headers=hdrs,
                                 timeout=timeout)

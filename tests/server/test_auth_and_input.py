@@ -7,7 +7,7 @@ import time
 import uuid
 
 import requests
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 
 TSEL = "081234567890"
 
@@ -43,7 +43,7 @@ def test_tampered_body_is_refused(make_kiosk):
     path = f"/v1/topups/{uuid.uuid4().hex}"
     signed = json.dumps({"sku": "TSEL10", "destination": TSEL}).encode()
     sent = json.dumps({"sku": "TSEL100", "destination": TSEL}).encode()
-    headers = wire.sign_request(k.kiosk_id, k.secret, "PUT", path, signed)
+    headers = signing.sign_request(k.kiosk_id, k.secret, "PUT", path, signed)
     reply = requests.put(k.base_url + path, data=sent, headers=headers)
     assert reply.status_code == 401
     assert k.balance() == 50_000
@@ -53,7 +53,7 @@ def test_stale_timestamp(make_kiosk):
     k = make_kiosk()
     for skew in (-301, 301):
         path = "/v1/balance"
-        headers = wire.sign_request(k.kiosk_id, k.secret, "GET", path,
+        headers = signing.sign_request(k.kiosk_id, k.secret, "GET", path,
                                     timestamp=int(time.time()) + skew)
         reply = requests.get(k.base_url + path, headers=headers)
         assert reply.status_code == 401 and reply.json()["code"] == "stale_timestamp"
@@ -63,7 +63,7 @@ def test_replayed_nonce(make_kiosk):
     k = make_kiosk(deposit=50_000)
     path = f"/v1/topups/{uuid.uuid4().hex}"
     body = json.dumps({"sku": "TSEL10", "destination": TSEL}).encode()
-    headers = wire.sign_request(k.kiosk_id, k.secret, "PUT", path, body)
+    headers = signing.sign_request(k.kiosk_id, k.secret, "PUT", path, body)
     headers["Content-Type"] = "application/json"
     assert requests.put(k.base_url + path, data=body, headers=headers).status_code == 201
     replay = requests.put(k.base_url + path, data=body, headers=headers)

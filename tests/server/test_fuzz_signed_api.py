@@ -14,7 +14,7 @@ import schemathesis
 from distributor_server.embedded import start_embedded
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 
 from tests.server.conftest import FAST
 
@@ -45,7 +45,7 @@ def _send_signed(http: requests.Session, case: object, base_url: str, kiosk_id: 
     ).prepare()
     body = prepared.body or b""
     body = body.encode() if isinstance(body, str) else body
-    prepared.headers.update(wire.sign_request(kiosk_id, secret, prepared.method,
+    prepared.headers.update(signing.sign_request(kiosk_id, secret, prepared.method,
                                               prepared.path_url, body))
     return http.send(prepared, timeout=30)
 
@@ -94,12 +94,12 @@ HEADER_TEXT = st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF), max
        nonce=st.one_of(st.none(), HEADER_TEXT))
 def test_raw_auth_headers_before_auth_are_4xx(fuzz_server, kiosk_id, timestamp, nonce):
     handle, creds = fuzz_server
-    headers = wire.sign_request(creds.kiosk_id, creds.secret, "GET", "/v1/balance")
-    headers[wire.HEADER_KIOSK_ID] = kiosk_id
+    headers = signing.sign_request(creds.kiosk_id, creds.secret, "GET", "/v1/balance")
+    headers[signing.HEADER_KIOSK_ID] = kiosk_id
     if timestamp is not None:
-        headers[wire.HEADER_TIMESTAMP] = timestamp
+        headers[signing.HEADER_TIMESTAMP] = timestamp
     if nonce is not None:
-        headers[wire.HEADER_NONCE] = nonce
+        headers[signing.HEADER_NONCE] = nonce
     encoded = {name: value.encode("latin-1") for name, value in headers.items()}
     reply = requests.get(handle.url + "/v1/balance", headers=encoded, timeout=30)
     assert reply.status_code < 500, reply.text

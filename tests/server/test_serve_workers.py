@@ -124,7 +124,7 @@ def test_a_long_poll_whose_kiosk_hung_up_stops_waiting(pg_url, pg_key_file):
     """A kiosk that closes the connection (a restart, a lost line) leaves no waiter
     behind; on PostgreSQL the feed is otherwise re-read only every 15 s."""
     from distributor_server.embedded import start_embedded
-    from pulsa_protocol import wire
+    from pulsa_protocol import signing
 
     with start_embedded(pg_url, key_file=pg_key_file) as server:
         creds = server.create_kiosk("Konter Putus")
@@ -134,7 +134,7 @@ def test_a_long_poll_whose_kiosk_hung_up_stops_waiting(pg_url, pg_key_file):
         kiosk = KioskClient(server.url, creds.kiosk_id, creds.secret)
         cursor = kiosk.get("/v1/changes").json()["next_cursor"]
         path = f"/v1/changes?cursor={cursor}&wait=25"
-        headers = wire.sign_request(creds.kiosk_id, creds.secret, "GET", path, b"")
+        headers = signing.sign_request(creds.kiosk_id, creds.secret, "GET", path, b"")
         host, port = server.url.removeprefix("http://").split(":")
         conn = socket.create_connection((host, int(port)))
         request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n" + "".join(

@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 
 import requests
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 
 FAKE_BALANCE = 987_654_321
 
@@ -72,7 +72,7 @@ class FakeDistributor:
         if self.retry_after is not None:
             extra["Retry-After"] = self.retry_after
         if self.secret is not None:
-            extra.update(wire.sign_reply(self.secret, status, headers.get("X-Nonce", ""), out,
+            extra.update(signing.sign_reply(self.secret, status, headers.get("X-Nonce", ""), out,
                                          timestamp=int(time.time()) + self.skew))
         return status, extra, out
 

@@ -3,7 +3,7 @@
 :func:`distributor_server.auth.authenticate` calls :func:`sign_replies_for` as soon as the
 request's signature checks out; from then on this middleware holds the reply back until its
 body is complete and adds ``X-Reply-Timestamp`` and ``X-Reply-Signature``
-(:func:`pulsa_protocol.wire.sign_reply`, bound to the request's nonce). Replies sent before
+(:func:`pulsa_protocol.signing.sign_reply`, bound to the request's nonce). Replies sent before
 the kiosk is identified (a missing header, a wrong signature, a body over the cap) go out
 unsigned: there is no key to sign them with, and the kiosk treats them as proving nothing.
 """
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import Request
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 
 Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
@@ -54,7 +54,7 @@ class ReplySigningMiddleware:
             if message.get("more_body", False):
                 return
             secret, nonce = key
-            signed = wire.sign_reply(secret, int(start["status"]), nonce, bytes(body))
+            signed = signing.sign_reply(secret, int(start["status"]), nonce, bytes(body))
             headers = list(start.get("headers", []))
             headers += [(name.lower().encode("latin-1"), value.encode("latin-1"))
                         for name, value in signed.items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from pulsa_protocol import wire
+from pulsa_protocol import signing, wire
 from sqlalchemy import func, or_, select
 
 from distributor_server.clock import local_zone, utcnow
@@ -21,7 +21,7 @@ from distributor_server.models import (
 )
 from distributor_server.tickets import ticket_status
 
-NONCE_KEPT = timedelta(seconds=2 * wire.MAX_CLOCK_SKEW_SECONDS + 60)  # see auth.py
+NONCE_KEPT = timedelta(seconds=2 * signing.MAX_CLOCK_SKEW_SECONDS + 60)  # see auth.py
 DEPOSIT_REASONS = (wire.LedgerReason.DEPOSIT.value, wire.LedgerReason.DEPOSIT_TICKET.value)
 STATUSES = tuple(s.value for s in wire.TopUpStatus)
 
