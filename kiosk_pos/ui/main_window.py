@@ -111,8 +111,11 @@ class MainWindow(QMainWindow):
         nav_row.addWidget(self.language)
         self.lock = QPushButton()
         self.lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.lock.clicked.connect(self.end_session)
+        self.lock.clicked.connect(self.lock_screen)  # "Ganti kasir": the cart and shift stay
         nav_row.addWidget(self.lock)
+        from kiosk_pos.ui.idle_lock import IdleLock
+
+        self.idle = IdleLock(self.lock_screen, self)  # the owner's idle minutes, from login
 
         self.pages = QStackedWidget()
         for page in (QWidget(), QWidget(), QWidget()):  # placeholders until first shown
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentIndex(1)
         self.show_page(0)
         self.logged_in.emit(user)
+        self.idle.load(self.kiosk, self.tasks)
         if self._forecast is None:
             from kiosk_pos.ui.forecast_watch import ForecastWatch
 
@@ -226,7 +230,21 @@ class MainWindow(QMainWindow):
         self.status.set_queue(queue)
         self.session_ready.emit()
 
+    def lock_screen(self) -> None:
+        """Back to the PIN pad for the next clerk (Ganti kasir, or the idle lock): the app,
+        the open shift and the cart stay; the next login carries on with them."""
+        if self.user is None:
+            return
+        self.user = None
+        self.idle.disarm()
+        if self._sales is not None:
+            self._sales.set_clerk(None)
+        self.status.set_clerk(None)
+        self.screens.setCurrentIndex(0)
+        self.login.reset()
+
     def end_session(self) -> None:
+        self.idle.disarm()
         self.user = None
         if self._sales is not None:
             self._sales.recent.clear()
@@ -280,7 +298,7 @@ class MainWindow(QMainWindow):
         for button, key in zip(self.nav, ("ui.nav.sales", "ui.nav.history", "ui.nav.report"),
                                strict=True):
             button.setText(tr(key))
-        self.lock.setText(tr("ui.nav.lock"))
+        self.lock.setText(tr("ui.nav.switch_clerk"))
         self.notices.retranslate()
         self.help_button.setText(tr("ui.nav.help"))
         if self.tools_button is not None:
@@ -392,6 +410,7 @@ class MainWindow(QMainWindow):
             menu.addAction(text, callback)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.idle.close()
         self.bridge.close()
         if self._sales is not None:
             self._sales.wedge.uninstall()
