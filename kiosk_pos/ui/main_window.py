@@ -187,6 +187,8 @@ class MainWindow(QMainWindow):
 
             self._history = HistoryView(self.kiosk, self.tasks)
             self._history.reprint_requested.connect(self._reprint)
+            self._history.refund_requested.connect(
+                lambda sale_id: self.tools.open_refund(sale_id) if self.tools else None)
             self._history.printer_ready = self._printer_ready
             place_page(self.pages, 1, self._history)
         return self._history
