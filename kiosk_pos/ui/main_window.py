@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         if self._report is None:
             from kiosk_pos.ui.report_view import ReportView
 
-            self._report = ReportView(self.kiosk, self.tasks)
+            self._report = ReportView(self.kiosk, self.tasks, user=lambda: self.user)
             place_page(self.pages, 2, self._report)
         return self._report
 
