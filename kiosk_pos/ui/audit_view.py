@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -75,7 +74,7 @@ class AuditModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
         e = self.entries[index.row()]
-        return (e.created_at.astimezone(self._zone).strftime("%d-%m-%Y %H:%M:%S"),
+        return (e.created_at.astimezone(self._zone).strftime("%d-%m-%Y %H:%M"),
                 e.user_name or "-", action_text(e.action), e.approver_name or "",
                 detail_text(e.detail))[index.column()]
 
@@ -135,8 +134,7 @@ class AuditView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the detail takes what is left
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         self.status = label("", "caption")
@@ -191,6 +189,8 @@ class AuditView(QWidget):
             return  # the filters changed meanwhile
         self._page = page
         self.model.append(page.entries)
+        for column in range(AuditModel.COLUMNS.index("detail")):  # whole times and names
+            self.table.resizeColumnToContents(column)
         self.more.setEnabled(page.more)
         count = self.model.rowCount()
         self.status.setText(tr("ui.audit.shown_more" if page.more else "ui.audit.shown",

@@ -39,6 +39,10 @@ class LoginScreen(QWidget):
         self.names.setFixedWidth(260)
         self.names.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.names.itemClicked.connect(self._name_clicked)
+        self.names.setStyleSheet(
+            "QListWidget#login_names { font-size: 18pt; }"
+            "QListWidget#login_names::item { padding: 4px 12px; border-bottom: 1px solid #dde2e7; }"
+            "QListWidget#login_names::item:selected { background: #0b5cad; color: white; }")
         self.names_caption = label("", "caption")
         self.title = label("", "huge")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -62,7 +62,6 @@ class StaffView(QWidget):
         layout.addWidget(label(tr("ui.staff.title"), "large"))
         self.status = label("", "caption")
         self.status.setWordWrap(True)
-        layout.addWidget(self.status)
         row = QHBoxLayout()
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([tr("ui.staff.col.name"), tr("ui.staff.col.role"),
@@ -76,7 +75,10 @@ class StaffView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.itemSelectionChanged.connect(self._picked)
-        row.addWidget(self.table, 3)
+        left = QVBoxLayout()
+        left.addWidget(self.table, 1)
+        left.addLayout(self._idle_row())
+        row.addLayout(left, 3)
         row.addLayout(self._form(), 2)
         layout.addLayout(row, 1)
         self.refresh()
@@ -117,19 +119,24 @@ class StaffView(QWidget):
             button.clicked.connect(action)
             buttons.addWidget(button, i // 2, i % 2)
         column.addWidget(chosen)
-        idle = QGroupBox(tr("ui.staff.idle_title"))
-        idle_row = QHBoxLayout(idle)
-        self.idle_minutes = QSpinBox()
-        self.idle_minutes.setRange(0, MAX_IDLE_LOCK)
-        self.idle_minutes.setSuffix(tr("ui.staff.minutes_suffix"))
-        self.idle_save = QPushButton(tr("ui.staff.save"))
-        self.idle_save.clicked.connect(self.save_idle_lock)
-        idle_row.addWidget(self.idle_minutes, 1)
-        idle_row.addWidget(self.idle_save)
-        column.addWidget(idle)
+        column.addWidget(self.status)
         column.addStretch(1)
         self._picked()
         return column
+
+    def _idle_row(self) -> QHBoxLayout:
+        """After how many idle minutes the screen locks (0: never)."""
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("ui.staff.idle_title"), wordWrap=True), 1)
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(0, MAX_IDLE_LOCK)
+        self.idle_minutes.setSuffix(tr("ui.staff.minutes_suffix"))
+        self.idle_minutes.setMinimumWidth(130)
+        self.idle_save = QPushButton(tr("ui.staff.save"))
+        self.idle_save.clicked.connect(self.save_idle_lock)
+        row.addWidget(self.idle_minutes)
+        row.addWidget(self.idle_save)
+        return row
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
