@@ -1,5 +1,6 @@
-"""The staff entries of the tools menu (issue 10): Pengguna, Jejak audit, Pengaturan shift and
-Riwayat shift. Each shows only to a user the core would let use it (the core checks again)."""
+"""The staff entries of the tools menu (issue 10): Pengguna, Jejak audit, Pengaturan shift,
+Riwayat shift, and Ganti PIN saya for everyone. Each shows only to a user the core would let
+use it (the core checks again)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,14 @@ def staff_actions(kiosk: Kiosk, tasks: TaskManager, user: User | None,
         return PastShiftsView(kiosk, user, tasks, print_document=print_document,
                               paper_width=paper_width)
 
+    def own_pin() -> QWidget:
+        from kiosk_pos.ui.own_pin import OwnPinView
+
+        return OwnPinView(kiosk, user, tasks)
+
     entries: list[tuple[str, Callable[[], None]]] = []
+    if user is not None:  # everyone's own PIN
+        entries.append((tr("ui.app.menu_own_pin"), opened(tr("ui.app.menu_own_pin"), own_pin)))
     if allowed(user, Permission.OPEN_SHIFT):
         entries.append((tr("ui.app.menu_past_shifts"),
                         opened(tr("ui.app.menu_past_shifts"), past)))

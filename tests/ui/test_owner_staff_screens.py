@@ -218,5 +218,36 @@ def test_the_tools_menu_offers_the_staff_screens_by_role(qtbot, kiosk, owner, cl
     def names(user):
         return [n for n, _ in staff_actions(kiosk, tasks, user, lambda *_a: None, None, 58)]
 
-    assert names(owner) == ["Riwayat shift", "Pengaturan shift", "Pengguna", "Jejak audit"]
-    assert names(clerk) == ["Riwayat shift"]
+    assert names(owner) == ["Ganti PIN saya", "Riwayat shift", "Pengaturan shift", "Pengguna",
+                            "Jejak audit"]
+    assert names(clerk) == ["Ganti PIN saya", "Riwayat shift"]
+    assert names(None) == []
+
+
+def test_anyone_changes_their_own_pin_after_the_old_one(qtbot, kiosk, clerk, tasks):
+    from kiosk_pos.ui.own_pin import OwnPinView
+
+    view = OwnPinView(kiosk, clerk, tasks)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.keyClicks(view.old_pin, "1111")
+    qtbot.keyClicks(view.new_pin, "2468")
+    qtbot.keyClicks(view.again, "2469")
+    with qtbot.waitSignal(view.failed, timeout=1000):
+        view.save_button.click()
+    assert "tidak sama" in view.status.text()
+    qtbot.keyClicks(view.old_pin, "9999")  # not the clerk's old PIN
+    qtbot.keyClicks(view.new_pin, "2468")
+    qtbot.keyClicks(view.again, "2468")
+    with qtbot.waitSignal(view.failed, timeout=5000):
+        view.save_button.click()
+    assert "PIN salah" in view.status.text()
+    qtbot.keyClicks(view.old_pin, "1111")
+    qtbot.keyClicks(view.new_pin, "2468")
+    qtbot.keyClicks(view.again, "2468")
+    with qtbot.waitSignal(view.changed, timeout=5000):
+        view.save_button.click()
+    assert view.old_pin.text() == "" and "sudah diganti" in view.status.text()
+    assert kiosk.users.authenticate("2468", "kasir").name == "kasir"
+    assert "user.pin_changed" in [e.action for e in kiosk.audit.for_day(
+        kiosk.users.authenticate("9999"), kiosk.today())]
