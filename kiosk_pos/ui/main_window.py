@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QMenu,
@@ -239,6 +240,8 @@ class MainWindow(QMainWindow):
             return
         self.user = None
         self.idle.disarm()
+        for dialog in self.findChildren(QDialog):  # a tool left open acts as its opener
+            dialog.reject()
         if self._sales is not None:
             self._sales.set_clerk(None)
         self.status.set_clerk(None)

@@ -138,3 +138,18 @@ def test_the_owners_idle_minutes_are_used_at_the_next_login(qtbot, window, kiosk
         window.start_session(owner)
     qtbot.waitUntil(lambda: window.idle.minutes == 3, timeout=5000)
     assert window.idle.timer.interval() == 180_000
+
+
+def test_the_lock_closes_a_tool_left_open(qtbot, window, kiosk):
+    from PySide6.QtWidgets import QDialog
+
+    owner = kiosk.users.authenticate("9999")
+    with qtbot.waitSignal(window.session_ready, timeout=5000):
+        window.start_session(owner)
+    dialog = QDialog(window)  # as ToolDialogs opens the owner's screens
+    dialog.open()
+    assert dialog.isVisible()
+    window.idle.timer.setInterval(30)
+    window.idle.timer.start()
+    qtbot.waitUntil(lambda: window.screens.currentIndex() == 0, timeout=5000)
+    assert not dialog.isVisible()
