@@ -50,3 +50,4 @@ def test_a_supervisor_sees_any_day_without_cost_or_profit(kiosk, sold):
 def test_nobody_logged_in_gets_no_report(kiosk, sold):
     with pytest.raises(PermissionDenied):
         kiosk.reports.daily_for(None, kiosk.today())
+
