@@ -69,6 +69,7 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
                 print(f"screenshots: {name} is {got[0]}x{got[1]}, not {size[0]}x{size[1]}: "
                       "the screen does not fit that size", file=sys.stderr)
 
+        _wait(app, lambda: window.login.names.count() > 0)  # the names on the PIN pad
         shot("login")
         clerk = next(u for u in kiosk.users.list() if u.role is Role.CLERK)
         # A few earlier sales so the recent list shows every status.
@@ -135,6 +136,9 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         from tools.shift_screenshots import shift_shots
 
         shift_shots(app, kiosk, window.tasks, outdir, size, saved)
+        from tools.staff_screenshots import staff_shots
+
+        staff_shots(app, kiosk, window.tasks, outdir, size, saved)
         window.close()
         kiosk.close()
     from tools.office_screenshots import office_screenshots

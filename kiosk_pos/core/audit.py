@@ -28,6 +28,32 @@ _DAY = ("SELECT a.id, a.created_at, a.user_name, a.action, p.name, a.detail "
         "WHERE a.created_at >= ? AND a.created_at < ? ORDER BY a.id")
 
 
+_PAGE = ("SELECT a.id, a.created_at, a.user_name, a.action, p.name, a.detail "
+         "FROM audit_log a LEFT JOIN users p ON p.id = a.approver_id "
+         "WHERE a.created_at >= ? AND a.created_at < ? AND a.created_at <= ? "
+         "AND (a.created_at < ? OR a.id < ?){who}{action} "
+         "ORDER BY a.created_at DESC, a.id DESC LIMIT ?")
+PAGE_SIZE = 50
+# The action filters an owner picks from (a prefix keeps a group: every ``shift.`` row).
+ACTION_FILTERS = ("user.login", "user.locked", "user.", "shift.", "cash.", "sale.refunded",
+                  "prices.", "printer.", "connection.", "backup.", "deposit.")
+_FAR = "9999-12-31"  # after every stored time: the first page's cursor
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """One page of audit rows, newest first; ``more`` when older rows match too."""
+
+    entries: list[AuditEntry]
+    more: bool
+
+    @property
+    def cursor(self) -> tuple[datetime, int] | None:
+        """Where the next (older) page starts."""
+        last = self.entries[-1] if self.entries else None
+        return (last.created_at, last.id) if last is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: int
@@ -78,3 +104,30 @@ class AuditService:
         return [e for e in entries
                 if (action is None or e.action.startswith(action))
                 and (who is None or e.user_name == who)]
+
+    def page(self, user: User | None, first: date, last: date, *, who: str | None = None,
+             action: str | None = None, after: tuple[datetime, int] | None = None,
+             size: int = PAGE_SIZE) -> AuditPage:
+        """The audit rows of the local days ``first`` to ``last``, newest first, ``size`` at
+        a time (the owner's): ``after`` is the previous page's cursor. Read through the
+        ``created_at`` index, a page at a time, never the whole table. ``who`` keeps one
+        person's rows, ``action`` the rows whose action starts with it."""
+        require(user, Permission.VIEW_AUDIT)
+        zone = self._timezone()
+        start, _ = day_bounds_utc(min(first, last), zone)
+        _, end = day_bounds_utc(max(first, last), zone)
+        at, before = (db_text(after[0]), after[1]) if after else (_FAR, 0)
+        params: list[Any] = [db_text(start), db_text(end), at, at, before]
+        sql_who = sql_action = ""
+        if who is not None:
+            sql_who = " AND a.user_name = ?"
+            params.append(who)
+        if action is not None:
+            sql_action = " AND substr(a.action, 1, ?) = ?"
+            params += [len(action), action]
+        params.append(size + 1)
+        with self._db.read_raw() as cur:
+            rows = cur.execute(_PAGE.format(who=sql_who, action=sql_action), params).fetchall()
+        entries = [AuditEntry(i, _parse(t), name, act, approver, json.loads(detail))
+                   for i, t, name, act, approver, detail in rows[:size]]
+        return AuditPage(entries, len(rows) > size)

@@ -84,7 +84,8 @@ def _backups(kiosk: Kiosk) -> BackupService:
 def _reports(kiosk: Kiosk) -> ReportService:
     from kiosk_pos.core.reports import ReportService
 
-    return ReportService(kiosk.db, lambda: kiosk.catalog.catalog.prefixes, kiosk.timezone)
+    return ReportService(kiosk.db, lambda: kiosk.catalog.catalog.prefixes, kiosk.timezone,
+                         kiosk.clock)
 
 
 def _shifts(kiosk: Kiosk) -> ShiftService:

@@ -164,10 +164,11 @@ class Breakdown:
     count: int
     gross: int
     cost: int
+    with_cost: bool = True  # False: cost and profit withheld from this reader (0 here)
 
     @property
     def profit(self) -> int:
-        return self.gross - self.cost
+        return self.gross - self.cost if self.with_cost else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +200,11 @@ class DailyReport:
     refunded_cost: int = 0  # the cost of the goods that came back on the shelf
     failed_returned_count: int = 0   # failed top-ups whose money a clerk says went back
     failed_returned_amount: int = 0
+    with_cost: bool = True  # False: cost and profit withheld from this reader (0 here)
 
     @property
     def profit(self) -> int:
         """Sales' profit less what refunds of goods took back."""
+        if not self.with_cost:
+            return 0
         return self.gross - self.cost - self.refunded + self.refunded_cost

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from kiosk_pos.core.clock import day_bounds_utc, from_db, to_db
+from kiosk_pos.core.clock import Clock, day_bounds_utc, from_db, local_date, to_db, utc_now
+from kiosk_pos.core.errors import PermissionDenied
+from kiosk_pos.core.permissions import Permission, allowed, require
 from kiosk_pos.core.phone import PrefixTable
-from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
+from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus, User
 from kiosk_pos.core.stock import LOW_STOCK_COUNT  # "Stok menipis", through its index
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
@@ -57,12 +60,37 @@ def _rows(buckets: dict[str, _Bucket], label: Callable[[str], str],
     return tuple(out)
 
 
+def without_cost(report: DailyReport) -> DailyReport:
+    """The report with cost and profit withheld (zero, and marked so): what a reader without
+    :data:`Permission.VIEW_COST` gets."""
+    def strip(rows: tuple[Breakdown, ...]) -> tuple[Breakdown, ...]:
+        return tuple(replace(b, cost=0, with_cost=False) for b in rows)
+
+    return replace(report, cost=0, refunded_cost=0, with_cost=False,
+                   by_operator=strip(report.by_operator), by_kind=strip(report.by_kind),
+                   by_clerk=strip(report.by_clerk), by_payment=strip(report.by_payment),
+                   by_hour=strip(report.by_hour))
+
+
 class ReportService:
     def __init__(self, db: Database, prefixes: Callable[[], PrefixTable],
-                 timezone: Callable[[], str]) -> None:
+                 timezone: Callable[[], str], clock: Clock = utc_now) -> None:
         self._db = db
         self._prefixes = prefixes
         self._timezone = timezone
+        self._clock = clock
+
+    def daily_for(self, user: User | None, day: date) -> DailyReport:
+        """The day's report as ``user`` may see it: a clerk sees today's only, and only an
+        owner (:data:`Permission.VIEW_COST`) sees cost and profit; for anyone else they
+        are withheld here, in the core, whatever screen or command shows the report."""
+        require(user, Permission.VIEW_HISTORY)
+        if not allowed(user, Permission.VIEW_REPORTS) and day != local_date(
+                self._clock(), self._timezone()):
+            raise PermissionDenied("error.supervisor_only",
+                                   action=f"permission.{Permission.VIEW_REPORTS.value}")
+        report = self.daily(day)
+        return report if allowed(user, Permission.VIEW_COST) else without_cost(report)
 
     def daily(self, day: date) -> DailyReport:
         zone = ZoneInfo(self._timezone())

@@ -25,6 +25,7 @@ from kiosk_pos.store import Database
 
 SHIFTS_REQUIRED = "shifts.required"   # sales need an open shift (default: off)
 BLIND_CLOSE = "shifts.blind_close"    # the clerk counts before seeing expected
+DEFAULT_FLOAT = "shifts.default_float"  # the opening float the Shift screen suggests
 
 _COLS = ("id, business_date, opened_at, opened_by, opening_float, implicit, closed_at, "
          "closed_by, expected, counted, blind, (SELECT name FROM users WHERE id = opened_by), "
@@ -32,6 +33,8 @@ _COLS = ("id, business_date, opened_at, opened_by, opening_float, implicit, clos
 _OPEN = f"SELECT {_COLS} FROM shifts WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1"
 _ONE = f"SELECT {_COLS} FROM shifts WHERE id = ?"
 _LIST = f"SELECT {_COLS} FROM shifts ORDER BY id DESC LIMIT ?"
+_OLDER = f"SELECT {_COLS} FROM shifts WHERE id < ? ORDER BY id DESC LIMIT ?"
+_MINE = f"SELECT {_COLS} FROM shifts WHERE opened_by = ? AND id < ? ORDER BY id DESC LIMIT ?"
 _INSERT = ("INSERT INTO shifts (business_date, opened_at, opened_by, opening_float, "
            "float_detail, implicit, blind) VALUES (?, ?, ?, ?, ?, ?, 0)")
 _CLOSE = ("UPDATE shifts SET closed_at = ?, closed_by = ?, expected = ?, counted = ?, "
@@ -151,13 +154,20 @@ class ShiftService:
                      and not allowed(user, Permission.VIEW_SHIFTS))
             return ShiftReport(shift, figures(cur, shift.id), blind)
 
-    def list(self, user: User | None, limit: int = 50) -> list[Shift]:
+    def list(self, user: User | None, limit: int = 50, before: int | None = None
+             ) -> list[Shift]:
+        """The newest ``limit`` shifts (older than shift ``before``, for the next page); a
+        clerk's list keeps only their own."""
         require(user, Permission.OPEN_SHIFT)
         with self._db.read_raw() as cur:
-            shifts = [_shift(r) for r in cur.execute(_LIST, (limit,)).fetchall()]
-        if allowed(user, Permission.VIEW_SHIFTS):
-            return shifts
-        return [s for s in shifts if s.opened_by_id == user.id]  # type: ignore[union-attr]
+            if not allowed(user, Permission.VIEW_SHIFTS):  # a clerk: a full page of their own
+                rows = cur.execute(_MINE, (user.id, before if before is not None  # type: ignore[union-attr]
+                                           else 2**62, limit)).fetchall()
+            elif before is None:
+                rows = cur.execute(_LIST, (limit,)).fetchall()
+            else:
+                rows = cur.execute(_OLDER, (before, limit)).fetchall()
+        return [_shift(r) for r in rows]
 
     def required(self) -> bool:
         with self._db.read_raw() as cur:
@@ -167,19 +177,29 @@ class ShiftService:
         with self._db.read_raw() as cur:
             return _setting(cur, BLIND_CLOSE)
 
+    def default_float(self) -> int:
+        """The opening float the Shift screen suggests (0: none)."""
+        with self._db.read_raw() as cur:
+            row = cur.execute(_SETTING, (DEFAULT_FLOAT,)).fetchone()
+        return int(json.loads(row[0])) if row else 0
+
     # -- changing -------------------------------------------------------------------------
     def configure(self, user: User | None, *, required: bool | None = None,
-                  blind: bool | None = None) -> None:
+                  blind: bool | None = None, default_float: int | None = None) -> None:
         require(user, Permission.SHIFT_SETTINGS)
         from kiosk_pos.core.settings import put
 
+        if default_float is not None and default_float < 0:
+            raise KioskError("error.amount_negative")
         with self._db.write() as conn:
+            if default_float is not None:
+                put(conn, DEFAULT_FLOAT, default_float)
             if required is not None:
                 put(conn, SHIFTS_REQUIRED, required)
             if blind is not None:
                 put(conn, BLIND_CLOSE, blind)
         audit.note(self._db, "shift.settings", user, self._clock, required=required,
-                   blind=blind)
+                   blind=blind, default_float=default_float)
 
     def open(self, user: User | None, opening_float: int | None = None,
              denominations: dict[int, int] | None = None) -> Shift:

@@ -6,6 +6,7 @@ the same transaction.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,11 @@ from kiosk_pos.store import Database
 
 _ALL = "SELECT id, name, role, active, pin_hash FROM users ORDER BY id"
 _BY_NAME = "SELECT id, name, role, active, pin_hash FROM users WHERE name = ?"
+_SETTING = "SELECT value FROM settings WHERE key = ?"
+
+IDLE_LOCK = "staff.idle_lock_minutes"  # the screen locks after this many idle minutes
+DEFAULT_IDLE_LOCK = 10
+MAX_IDLE_LOCK = 240
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +58,23 @@ class StaffService:
                                 lockout.locked_until(cur, lockout.subject_for(i), now))
                     for i, name, role, active, _h in rows]
 
+    def idle_lock_minutes(self) -> int:
+        """After how many idle minutes the screen locks to the PIN pad (0: never)."""
+        with self._db.read_raw() as cur:
+            row = cur.execute(_SETTING, (IDLE_LOCK,)).fetchone()
+        return int(json.loads(row[0])) if row else DEFAULT_IDLE_LOCK
+
     # -- the owner's changes --------------------------------------------------------------
+    def set_idle_lock(self, actor: User | None, minutes: int) -> None:
+        require(actor, Permission.MANAGE_USERS)
+        if not 0 <= minutes <= MAX_IDLE_LOCK:
+            raise AuthError("error.idle_lock_range", most=MAX_IDLE_LOCK)
+        from kiosk_pos.core.settings import put
+
+        with self._db.write() as conn:
+            put(conn, IDLE_LOCK, minutes)
+        audit.note(self._db, "user.idle_lock", actor, self._clock, minutes=minutes)
+
     def add(self, actor: User | None, name: str, role: Role, pin: str) -> User:
         require(actor, Permission.MANAGE_USERS)
         self._check_new_pin(pin, role, None)

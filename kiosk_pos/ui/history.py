@@ -56,6 +56,7 @@ class HistoryView(QWidget):
     clerk scrolls; a status change or a new sale touches one row."""
 
     reprint_requested = Signal(int)  # sale id
+    refund_requested = Signal(int)   # sale id: the Retur screen for it
     loaded = Signal()
     page_loaded = Signal()  # an older page arrived (after a scroll)
     searched = Signal()  # search results (or the reason there are none) are shown
@@ -121,6 +122,8 @@ class HistoryView(QWidget):
         self.view_receipt = QPushButton()
         self.view_receipt.clicked.connect(self.show_receipt)
         self.view_receipt.setEnabled(False)
+        self.refund = QPushButton()
+        self.refund.clicked.connect(lambda: self.refund_requested.emit(self.current_sale().id))
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -136,6 +139,7 @@ class HistoryView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.view_receipt)
         buttons.addWidget(self.reprint)
+        buttons.addWidget(self.refund)
         dlayout.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
@@ -161,6 +165,7 @@ class HistoryView(QWidget):
             tr("ui.recent.status")])
         self.reprint.setText(tr("ui.history.reprint"))
         self.view_receipt.setText(tr("ui.history.view_receipt"))
+        self.refund.setText(tr("ui.history.refund"))
         self.model.retranslate()
         self._size_columns()
         self._show_summary()
@@ -348,6 +353,7 @@ class HistoryView(QWidget):
         sale = self.current_sale()
         self.reprint.setEnabled(sale is not None)
         self.view_receipt.setEnabled(sale is not None)
+        self.refund.setEnabled(sale is not None)
         if sale is None:
             self.detail_title.setText("")
             self.detail_info.setText("")

@@ -1,12 +1,17 @@
-"""Login with a PIN: numeric keypad buttons for touch, the keyboard for speed."""
+"""Login: pick your name, then your PIN (numeric keypad buttons for touch, the keyboard
+for speed). The names of the active users are listed (names only, never roles); a wrong PIN
+after a name counts towards that user's lockout. A PIN typed with no name picked is checked
+as before, against the anonymous PIN-only counter (kiosk_pos/core/lockout.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -15,18 +20,30 @@ from PySide6.QtWidgets import (
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.operations import OpFailure, WriteOp
+from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import TOUCH_PX, label
 
 
 class LoginScreen(QWidget):
     logged_in = Signal(object)  # User
+    names_loaded = Signal()
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kiosk = kiosk
         self._tasks = tasks
+        self.chosen: str | None = None  # the name picked, if any
+        self.names = QListWidget()
+        self.names.setObjectName("login_names")
+        self.names.setFixedWidth(260)
+        self.names.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.names.itemClicked.connect(self._name_clicked)
+        self.names.setStyleSheet(
+            "QListWidget#login_names { font-size: 18pt; }"
+            "QListWidget#login_names::item { padding: 4px 12px; border-bottom: 1px solid #dde2e7; }"
+            "QListWidget#login_names::item:selected { background: #0b5cad; color: white; }")
+        self.names_caption = label("", "caption")
         self.title = label("", "huge")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt = label("", "large")
@@ -68,15 +85,23 @@ class LoginScreen(QWidget):
         column.addSpacing(8)
         column.addLayout(pad)
         column.addStretch(3)
+        people = QVBoxLayout()
+        people.addStretch(2)
+        people.addWidget(self.names_caption)
+        people.addWidget(self.names, 6)
+        people.addStretch(3)
         row = QHBoxLayout(self)
         row.addStretch(1)
+        row.addLayout(people)
+        row.addSpacing(24)
         row.addLayout(column)
         row.addStretch(1)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self._kiosk.info.name)
-        self.prompt.setText(tr("ui.login.prompt"))
+        self._show_prompt()
+        self.names_caption.setText(tr("ui.login.pick_name"))
         self.pin.setPlaceholderText(tr("ui.login.placeholder"))
         for key, button in self.keys.items():
             button.setText({"del": tr("ui.login.erase"), "ok": tr("ui.login.enter")}.get(key, key))
@@ -85,7 +110,47 @@ class LoginScreen(QWidget):
     def reset(self) -> None:
         self.pin.clear()
         self.error.clear()
+        self.choose(None)
         self.pin.setFocus()
+        self.load_names()
+
+    # -- the names ---------------------------------------------------------------------------
+    def load_names(self) -> None:
+        """The active users' names, read beside the writer (never on the UI thread)."""
+        users = self._kiosk.users
+        QueryOp(self, lambda: [u.name for u in users.list()]).success(self.set_names
+                                                                      ).run(self._tasks)
+
+    def set_names(self, names: list[str]) -> None:
+        self.names.clear()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setSizeHint(QSize(240, TOUCH_PX))
+            self.names.addItem(item)
+        self.names.setVisible(bool(names))
+        self.names_caption.setVisible(bool(names))
+        self.choose(self.chosen if self.chosen in names else None)
+        self.names_loaded.emit()
+
+    def choose(self, name: str | None) -> None:
+        """Pick ``name`` (None: no name, the PIN alone)."""
+        self.chosen = name
+        for i in range(self.names.count()):
+            item = self.names.item(i)
+            item.setSelected(item.text() == name)
+        if name is None:
+            self.names.clearSelection()
+        self.error.clear()
+        self._show_prompt()
+        self.pin.setFocus()
+
+    def _name_clicked(self, item: QListWidgetItem) -> None:
+        """A tap picks the name; a tap on the picked name lets it go."""
+        self.choose(None if item.text() == self.chosen else item.text())
+
+    def _show_prompt(self) -> None:
+        self.prompt.setText(tr("ui.login.prompt_for", name=self.chosen) if self.chosen
+                            else tr("ui.login.prompt"))
 
     def _press(self, key: str) -> None:
         if key == "ok":
@@ -100,15 +165,17 @@ class LoginScreen(QWidget):
     def submit(self) -> None:
         """Check the PIN off the UI thread (the slow hash must not freeze the screen). A
         write: a PIN hashed at an old cost is re-hashed on a good login."""
-        pin = self.pin.text()
+        pin, name = self.pin.text(), self.chosen
         self.pin.setEnabled(False)
-        WriteOp(self, lambda: self._kiosk.users.authenticate(pin)).success(
+        users = self._kiosk.users
+        WriteOp(self, lambda: users.authenticate(pin, name)).success(
             self._accepted).failure(self._refused).run(self._tasks)
 
     def _accepted(self, user: User) -> None:
         self.pin.setEnabled(True)
         self.pin.clear()
         self.error.clear()
+        self.choose(None)
         self.logged_in.emit(user)
 
     def _refused(self, failure: OpFailure) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QMenu,
@@ -111,8 +112,11 @@ class MainWindow(QMainWindow):
         nav_row.addWidget(self.language)
         self.lock = QPushButton()
         self.lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.lock.clicked.connect(self.end_session)
+        self.lock.clicked.connect(self.lock_screen)  # "Ganti kasir": the cart and shift stay
         nav_row.addWidget(self.lock)
+        from kiosk_pos.ui.idle_lock import IdleLock
+
+        self.idle = IdleLock(self.lock_screen, self)  # the owner's idle minutes, from login
 
         self.pages = QStackedWidget()
         for page in (QWidget(), QWidget(), QWidget()):  # placeholders until first shown
@@ -184,6 +188,8 @@ class MainWindow(QMainWindow):
 
             self._history = HistoryView(self.kiosk, self.tasks)
             self._history.reprint_requested.connect(self._reprint)
+            self._history.refund_requested.connect(
+                lambda sale_id: self.tools.open_refund(sale_id) if self.tools else None)
             self._history.printer_ready = self._printer_ready
             place_page(self.pages, 1, self._history)
         return self._history
@@ -193,7 +199,7 @@ class MainWindow(QMainWindow):
         if self._report is None:
             from kiosk_pos.ui.report_view import ReportView
 
-            self._report = ReportView(self.kiosk, self.tasks)
+            self._report = ReportView(self.kiosk, self.tasks, user=lambda: self.user)
             place_page(self.pages, 2, self._report)
         return self._report
 
@@ -207,6 +213,7 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentIndex(1)
         self.show_page(0)
         self.logged_in.emit(user)
+        self.idle.load(self.kiosk, self.tasks)
         if self._forecast is None:
             from kiosk_pos.ui.forecast_watch import ForecastWatch
 
@@ -226,7 +233,23 @@ class MainWindow(QMainWindow):
         self.status.set_queue(queue)
         self.session_ready.emit()
 
+    def lock_screen(self) -> None:
+        """Back to the PIN pad for the next clerk (Ganti kasir, or the idle lock): the app,
+        the open shift and the cart stay; the next login carries on with them."""
+        if self.user is None:
+            return
+        self.user = None
+        self.idle.disarm()
+        for dialog in self.findChildren(QDialog):  # a tool left open acts as its opener
+            dialog.reject()
+        if self._sales is not None:
+            self._sales.set_clerk(None)
+        self.status.set_clerk(None)
+        self.screens.setCurrentIndex(0)
+        self.login.reset()
+
     def end_session(self) -> None:
+        self.idle.disarm()
         self.user = None
         if self._sales is not None:
             self._sales.recent.clear()
@@ -280,7 +303,7 @@ class MainWindow(QMainWindow):
         for button, key in zip(self.nav, ("ui.nav.sales", "ui.nav.history", "ui.nav.report"),
                                strict=True):
             button.setText(tr(key))
-        self.lock.setText(tr("ui.nav.lock"))
+        self.lock.setText(tr("ui.nav.switch_clerk"))
         self.notices.retranslate()
         self.help_button.setText(tr("ui.nav.help"))
         if self.tools_button is not None:
@@ -392,6 +415,7 @@ class MainWindow(QMainWindow):
             menu.addAction(text, callback)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.idle.close()
         self.bridge.close()
         if self._sales is not None:
             self._sales.wedge.uninstall()

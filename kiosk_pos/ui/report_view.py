@@ -1,7 +1,10 @@
-"""The daily report: count, gross, cost, profit, split by operator, kind, clerk and payment."""
+"""The daily report: count, gross, cost, profit, split by operator, kind, clerk and payment.
+It shows what the core gives the logged-in user (``reports.daily_for``): without cost and
+profit for anyone but the owner, and only today's for a clerk."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from pulsa_protocol.money import format_rupiah
@@ -21,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import Breakdown, DailyReport
+from kiosk_pos.core.records import Breakdown, DailyReport, User
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.operations import QueryOp
+from kiosk_pos.ui.operations import OpFailure, QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import ERROR_COLOUR, label
 
@@ -55,10 +58,12 @@ class BreakdownTable(QTableWidget):
 class ReportView(QWidget):
     loaded = Signal()
 
-    def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
+    def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None, *,
+                 user: Callable[[], User | None] = lambda: None) -> None:
         super().__init__(parent)
         self._kiosk = kiosk
         self._tasks = tasks
+        self._user = user
         self.report: DailyReport | None = None
         self.title = label("", "large")
         self.day = QDateEdit()
@@ -126,8 +131,20 @@ class ReportView(QWidget):
 
     def refresh(self) -> None:
         day = self.selected_day()
-        QueryOp(self, lambda: self._kiosk.reports.daily(day)).success(self._loaded
-                                                                       ).run(self._tasks)
+        reports, user = self._kiosk.reports, self._user()
+        QueryOp(self, lambda: reports.daily_for(user, day)).success(self._loaded).failure(
+            self._refused).run(self._tasks)
+
+    def _refused(self, failure: OpFailure) -> None:
+        """Another day's report for a clerk: the sentence says who may see it."""
+        self.report = None
+        for _caption, value in self.figures.values():
+            value.setText("-")
+        for table in self.tables.values():
+            table.setRowCount(0)
+        self.failed.setText(failure.message)
+        self.failed.setVisible(True)
+        self.loaded.emit()
 
     def _loaded(self, report: DailyReport) -> None:
         if report.date != self.selected_day():
@@ -139,10 +156,14 @@ class ReportView(QWidget):
         self.report = report
         values = {"count": str(report.count), "gross": format_rupiah(report.gross),
                   "cost": format_rupiah(report.cost), "profit": format_rupiah(report.profit)}
-        for key, (_caption, value) in self.figures.items():
+        for key, (caption, value) in self.figures.items():
             value.setText(values[key])
+            shown = report.with_cost or key not in ("cost", "profit")
+            caption.setVisible(shown)
+            value.setVisible(shown)
         for split, table in self.tables.items():
             table.set_rows(getattr(report, split))
+            table.setColumnHidden(3, not report.with_cost)
         parts = []
         owed = report.failed_count - report.failed_returned_count
         if owed:  # acknowledged refunds are no longer owed (core/acknowledgements.py)

@@ -131,17 +131,20 @@ class ShiftView(QWidget):
     def refresh(self) -> None:
         kiosk, user = self._kiosk, self._user
 
-        def read() -> ShiftReport | None:
+        def read() -> tuple[ShiftReport | None, int]:
             current = kiosk.shifts.current()
             if current is None or current.implicit:
-                return None
-            return kiosk.shifts.report(user, current.id)
+                return None, kiosk.shifts.default_float()
+            return kiosk.shifts.report(user, current.id), 0
 
-        QueryOp(self, read).success(self._show).failure(self._failed).run(self._tasks)
+        QueryOp(self, read).success(lambda got: self._show(*got)).failure(self._failed
+                                                                          ).run(self._tasks)
 
-    def _show(self, report: ShiftReport | None) -> None:
+    def _show(self, report: ShiftReport | None, default_float: int = 0) -> None:
         self.report = report
         if report is None:
+            if default_float and self.float_count.total() is None:  # the owner's usual float
+                self.float_count.total_field.setText(str(default_float))
             self.status.setText(tr("ui.shift.none_open"))
             self.pages.setCurrentIndex(0)
         else:

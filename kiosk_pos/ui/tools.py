@@ -44,7 +44,8 @@ class ToolDialogs:
                 (tr("ui.app.menu_reconcile"), self.open_reconcile),
                 (tr("ui.app.menu_backups"), self.open_backups),
                 (tr("ui.app.menu_shift"), self.open_shift),
-                (tr("ui.app.menu_refund"), self.open_refund)] + self._office_actions()
+                (tr("ui.app.menu_refund"), self.open_refund)] + self._office_actions(
+                ) + self._staff_actions()
 
     def client(self) -> Any:
         """The running sync service's distributor client, or None when not connected."""
@@ -121,6 +122,14 @@ class ToolDialogs:
 
         return office_actions(self._window, self._session.kiosk, self._tasks, self._user(),
                               self._dialog, self)
+
+    def _staff_actions(self) -> list[tuple[str, Callable[[], None]]]:
+        from kiosk_pos.ui.staff_tools import staff_actions
+
+        printer = self._session.printer
+        return staff_actions(self._session.kiosk, self._tasks, self._user(), self._dialog,
+                             self._print_document(),
+                             printer.settings.paper_width if printer else 58)
 
     def refresh_low_count(self) -> None:
         from kiosk_pos.ui.office_tools import refresh_low_count

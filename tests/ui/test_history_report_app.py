@@ -58,7 +58,8 @@ def test_daily_report(qtbot, window, sales, kiosk, clerk):
     view = window.report
     assert view.figures["count"][1].text() == "2"
     assert view.figures["gross"][1].text() == "Rp34.000"
-    assert view.figures["profit"][1].text() == "Rp5.800"
+    assert not view.figures["profit"][1].isVisibleTo(view)  # a clerk: no cost or profit
+    assert view.tables["by_clerk"].isColumnHidden(3)
     assert view.tables["by_clerk"].item(0, 0).text() == "kasir"
     assert view.tables["by_payment"].item(0, 0).text() == "Tunai"
 

@@ -1,0 +1,71 @@
+"""The idle screen lock: after the owner's number of minutes with no key, tap or click, the
+screen locks to the PIN pad (the cart stays as it was). The minutes are a core setting
+(``kiosk.staff.idle_lock_minutes``, 0 = never), read by an operation at each login.
+
+The lock watches the whole application's input through an event filter, so a dialog open
+over the window counts as activity too; a timer restarts on every input while a user is
+logged in and is stopped while the PIN pad shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk_pos.core.kiosk import Kiosk
+from kiosk_pos.ui.operations import QueryOp
+from kiosk_pos.ui.tasks import TaskManager
+
+_INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                    QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
+                    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate})
+
+
+class IdleLock(QObject):
+    """Calls ``lock`` after ``minutes`` without input, while :meth:`arm` is in force."""
+
+    def __init__(self, lock: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = lock
+        self.minutes = 0
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._expired)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def load(self, kiosk: Kiosk, tasks: TaskManager) -> None:
+        """Read the owner's setting beside the writer, then arm with it."""
+        staff = kiosk.staff
+        QueryOp(self, staff.idle_lock_minutes).success(self.arm).run(tasks)
+
+    def arm(self, minutes: int) -> None:
+        """Lock after ``minutes`` idle (0: never)."""
+        self.minutes = minutes
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+        else:
+            self.timer.stop()
+
+    def disarm(self) -> None:
+        self.timer.stop()
+
+    @property
+    def armed(self) -> bool:
+        return self.timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _INPUT and self.timer.isActive():
+            self.timer.start(self.minutes * 60_000)  # the full minutes again, from now
+        return False
+
+    def _expired(self) -> None:
+        self._lock()
+
+    def close(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.timer.stop()
