@@ -42,13 +42,19 @@ def sale_json(sale: SaleRecord) -> dict[str, Any]:
 
 
 def breakdown_json(rows: tuple[Breakdown, ...]) -> list[dict[str, Any]]:
+    """Cost and profit are ``null`` where they are withheld from the reader."""
     return [{"key": b.key, "label": b.label, "count": b.count, "gross": b.gross,
-             "cost": b.cost, "profit": b.profit} for b in rows]
+             "cost": b.cost if b.with_cost else None,
+             "profit": b.profit if b.with_cost else None} for b in rows]
 
 
 def report_json(r: DailyReport) -> dict[str, Any]:
-    return {"date": r.date.isoformat(), "count": r.count, "gross": r.gross, "cost": r.cost,
-            "profit": r.profit, "by_operator": breakdown_json(r.by_operator),
+    """The day's report; ``cost``, ``profit`` and ``refunded_cost`` are ``null`` (and
+    ``with_cost`` false) when they are withheld from the reader."""
+    shown = r.with_cost
+    return {"date": r.date.isoformat(), "count": r.count, "gross": r.gross,
+            "cost": r.cost if shown else None, "profit": r.profit if shown else None,
+            "with_cost": shown, "by_operator": breakdown_json(r.by_operator),
             "by_kind": breakdown_json(r.by_kind), "by_clerk": breakdown_json(r.by_clerk),
             "by_payment": breakdown_json(r.by_payment), "by_hour": breakdown_json(r.by_hour),
             "pending_count": r.pending_count, "failed_count": r.failed_count,
@@ -58,7 +64,7 @@ def report_json(r: DailyReport) -> dict[str, Any]:
             "kasbon_paid_transfer": r.kasbon_paid_transfer,
             "low_stock_count": r.low_stock_count,
             "refund_count": r.refund_count,
-            "refunded": r.refunded, "refunded_cost": r.refunded_cost}
+            "refunded": r.refunded, "refunded_cost": r.refunded_cost if shown else None}
 
 
 def sale_text(sale: SaleRecord, timezone: str) -> str:
@@ -79,13 +85,14 @@ def sale_text(sale: SaleRecord, timezone: str) -> str:
 
 
 def report_text(r: DailyReport) -> str:
-    out = [f"{r.date.isoformat()}: {r.count} transaksi, omzet {format_rupiah(r.gross)}, "
-           f"modal {format_rupiah(r.cost)}, laba {format_rupiah(r.profit)}"]
+    money = (f", modal {format_rupiah(r.cost)}, laba {format_rupiah(r.profit)}"
+             if r.with_cost else "")
+    out = [f"{r.date.isoformat()}: {r.count} transaksi, omzet {format_rupiah(r.gross)}{money}"]
     for title, rows in (("operator", r.by_operator), ("jenis", r.by_kind),
                         ("kasir", r.by_clerk), ("pembayaran", r.by_payment)):
         out.append(f"  per {title}:")
-        out += [f"    {b.label:<16} {b.count:>5} {format_rupiah(b.gross):>14} "
-                f"{format_rupiah(b.profit):>12}" for b in rows]
+        out += [f"    {b.label:<16} {b.count:>5} {format_rupiah(b.gross):>14}"
+                + (f" {format_rupiah(b.profit):>12}" if r.with_cost else "") for b in rows]
     if r.failed_count:
         out.append(f"  gagal: {r.failed_count} ({format_rupiah(r.failed_amount)} dikembalikan)")
     if r.low_stock_count:

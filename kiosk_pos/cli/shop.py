@@ -54,6 +54,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     d.add_argument("--date", type=day, help="local day YYYY-MM-DD (default: today)")
     d.add_argument("--json", action="store_true")
     d.add_argument("--pdf", metavar="FILE", type=path, help="write the A4 report to FILE")
+    d.add_argument("--pin", type=PIN,
+                   help="your PIN: an owner's shows cost and profit (without it they are "
+                        "withheld)")
     d.set_defaults(handler=cmd_report_daily)
     st = sub.add_parser("stock", parents=[common], help="goods on the shelf, cost and value")
     st.add_argument("--json", action="store_true")
@@ -186,10 +189,19 @@ def _search(kiosk: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_report_daily(args: argparse.Namespace) -> int:
+    import sys
+
     from kiosk_pos.cli.output import report_json, report_text
+    from kiosk_pos.core.reports import without_cost
+    from kiosk_pos.i18n import tr
 
     kiosk = open_kiosk(args)
-    report = kiosk.reports.daily(args.date or kiosk.today())
+    day = args.date or kiosk.today()
+    if args.pin:  # the core decides what this person may see (a clerk: today, no cost)
+        report = kiosk.reports.daily_for(kiosk.users.authenticate(args.pin), day)
+    else:
+        report = without_cost(kiosk.reports.daily(day))
+        print(f"kiosk-pos: {tr('cli.report.cost_withheld')}", file=sys.stderr)
     if args.pdf:
         from kiosk_pos.printing.reports import daily_report_pdf
 

@@ -118,13 +118,20 @@ def _build(path: str | Path, story: list[Any], kiosk: KioskInfo, title: str,
     build_export(path, write)  # 0600, whole or absent: a full disk leaves no partial PDF
 
 
-def _breakdown_table(rows: Sequence[Breakdown], first: str) -> Table:
-    data: list[list[Any]] = [[first, pt("report.count"), pt("report.gross"), pt("report.cost"),
-                              pt("report.profit")]]
+def _breakdown_table(rows: Sequence[Breakdown], first: str, with_cost: bool = True) -> Table:
+    """One split of the day; without ``with_cost`` (a reader who may not see cost) the cost
+    and profit columns are left out, not shown as zero."""
+    gross, cost = sum(r.gross for r in rows), sum(r.cost for r in rows)
+    if not with_cost:
+        data: list[list[Any]] = [[first, pt("report.count"), pt("report.gross")]]
+        data += [[row.label, row.count, format_rupiah(row.gross)] for row in rows]
+        data.append([pt("report.total"), sum(r.count for r in rows), format_rupiah(gross)])
+        return _table(data, [90 * mm, 30 * mm, 58 * mm], numeric_from=1, total_row=True)
+    data = [[first, pt("report.count"), pt("report.gross"), pt("report.cost"),
+             pt("report.profit")]]
     for row in rows:
         data.append([row.label, row.count, format_rupiah(row.gross), format_rupiah(row.cost),
                      format_rupiah(row.profit)])
-    gross, cost = sum(r.gross for r in rows), sum(r.cost for r in rows)
     data.append([pt("report.total"), sum(r.count for r in rows), format_rupiah(gross),
                  format_rupiah(cost), format_rupiah(gross - cost)])
     return _table(data, [62 * mm, 22 * mm, 32 * mm, 31 * mm, 31 * mm], numeric_from=1,
@@ -167,8 +174,8 @@ def daily_report_pdf(
         [pt("report.summary"), ""],
         [pt("report.count"), str(report.count)],
         [pt("report.gross"), format_rupiah(report.gross)],
-        [pt("report.cost"), format_rupiah(report.cost)],
-        [pt("report.profit"), format_rupiah(report.profit)],
+        *([[pt("report.cost"), format_rupiah(report.cost)],
+           [pt("report.profit"), format_rupiah(report.profit)]] if report.with_cost else []),
         [pt("report.pending"), str(report.pending_count)],
         [pt("report.failed"), str(report.failed_count)],
         [pt("report.refund_owed"), format_rupiah(report.failed_amount)],
@@ -180,12 +187,13 @@ def daily_report_pdf(
         ("report.by_clerk", report.by_clerk),
         ("report.by_payment", report.by_payment),
     )
+    shown = report.with_cost
     for key, rows in sections:
         heading = Paragraph(pt(key), styles["h2"])
         if rows and len(rows) < 20:
-            story.append(KeepTogether([heading, _breakdown_table(rows, pt("report.name"))]))
+            story.append(KeepTogether([heading, _breakdown_table(rows, pt("report.name"), shown)]))
         elif rows:  # long tables split across pages, their header repeated
-            story += [heading, _breakdown_table(rows, pt("report.name"))]
+            story += [heading, _breakdown_table(rows, pt("report.name"), shown)]
         else:
             story += [heading, Paragraph(pt("report.empty"), styles["body"])]
     story.append(Paragraph(pt("report.by_hour"), styles["h2"]))
@@ -194,7 +202,7 @@ def daily_report_pdf(
         story.append(_hour_chart(hours))
         story.append(Spacer(1, 3 * mm))
         busy = [h for h in hours if h.count]
-        story.append(_breakdown_table(busy, pt("report.hour")))
+        story.append(_breakdown_table(busy, pt("report.hour"), shown))
     else:
         story.append(Paragraph(pt("report.empty"), styles["body"]))
     _build(path, story, kiosk, title, now)

@@ -108,11 +108,26 @@ def test_report_daily_json(capsys, data_dir):
     run_json(capsys, "sell", "--sku", "TSEL10", "--to", "081234567890", "--pin", "1111",
              "--data-dir", data_dir)
     run_json(capsys, "sell", "--sku", "ACC-TG", "--pin", "1111", "--data-dir", data_dir)
-    report = run_json(capsys, "report", "daily", "--data-dir", data_dir)
+    report = run_json(capsys, "report", "daily", "--pin", "9999", "--data-dir", data_dir)
     assert {"date", "count", "gross", "cost", "profit", "by_operator", "by_kind"} <= set(report)
-    assert report["count"] == 2 and report["gross"] == 27_000
-    assert report["profit"] == report["gross"] - report["cost"]
+    assert report["count"] == 2 and report["gross"] == 27_000 and report["with_cost"]
+    assert report["cost"] > 0 and report["profit"] == report["gross"] - report["cost"]
     assert {r["key"] for r in report["by_kind"]} == {"pulsa", "physical"}
+
+
+@pytest.mark.parametrize("pin", [None, "1111"])  # nobody named, or the clerk
+def test_report_daily_withholds_cost_and_profit_but_from_the_owner(capsys, data_dir, pin):
+    run_json(capsys, "sell", "--sku", "ACC-TG", "--pin", "1111", "--data-dir", data_dir)
+    code, out, err = run(capsys, "report", "daily", "--json", "--data-dir", data_dir,
+                         *(["--pin", pin] if pin else []))
+    report = json.loads(out)
+    assert code == 0 and report["gross"] == 15_000 and not report["with_cost"]
+    assert report["cost"] is None and report["profit"] is None
+    assert all(b["profit"] is None for b in report["by_kind"])
+    assert ("--pin" in err) == (pin is None)  # told how to see them
+    code, out, _ = run(capsys, "report", "daily", "--data-dir", data_dir,
+                       *(["--pin", pin] if pin else []))
+    assert code == 0 and "omzet Rp15.000" in out and "laba" not in out and "modal" not in out
 
 
 def test_report_for_another_day_and_bad_date(capsys, data_dir):
@@ -146,8 +161,8 @@ def test_data_dir_from_the_environment(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    ["report", "daily", "--pdf"], ["report", "stock", "--pdf"], ["receipt", "1", "--pdf"],
-    ["receipt", "1", "--escpos"],
+    ["report", "daily", "--pin", "9999", "--pdf"], ["report", "stock", "--pdf"],
+    ["receipt", "1", "--pdf"], ["receipt", "1", "--escpos"],
 ])
 def test_an_unwritable_output_file_is_one_sentence(capsys, data_dir, tmp_path, args):
     run_json(capsys, "sell", "--sku", "ACC-TG", "--pin", "1111", "--data-dir", data_dir)

@@ -132,8 +132,8 @@ def test_report_pdf_on_a_full_disk_names_its_file_and_leaves_no_pdf(tmp_path):
     init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
     pdf = tmp_path / "laporan.pdf"
     # room for the database's 32 KiB shared-memory file, not for the report (~45 KiB)
-    result = cli(["report", "daily", "--pdf", str(pdf), "--data-dir", str(folder)],
-                 limit=40_000)
+    result = cli(["report", "daily", "--pin", "9999", "--pdf", str(pdf), "--data-dir",
+                  str(folder)], limit=40_000)
     sentence = one_sentence(result)
     assert str(pdf) in sentence and "Disk penuh" in sentence
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no 0-byte or partial PDF
