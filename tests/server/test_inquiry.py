@@ -159,3 +159,14 @@ def test_digiflazz_has_no_ewallet_check(digiflazz) -> None:
 ])
 def test_segment_power_reads_as_daya(raw: str, tidy: str) -> None:
     assert tidy_segment_power(raw) == tidy
+
+
+def test_the_route_is_in_the_openapi_schema_the_fuzzer_walks(db) -> None:
+    url, key_file = db
+    with start_embedded(url, key_file=key_file, **FAST) as handle:
+        import requests
+
+        spec = requests.get(handle.url + "/openapi.json", timeout=10).json()
+    operation = spec["paths"][PATH]["post"]
+    assert operation["requestBody"]["content"]["application/json"]
+    assert "422" in operation["responses"]
