@@ -1,7 +1,7 @@
 """The distributor's name check as the core asks for it (:mod:`kiosk_pos.core.name_check`).
 
 Every way of not getting a proven answer (offline, a refusal, a reply not signed by the
-distributor, a rate limit) becomes ``NameCheckUnavailable`` with the sync error's sentence:
+distributor, a rate limit) becomes ``NameCheckUnavailable`` with one short sentence of why:
 the clerk is told the name could not be checked, and the sale goes on.
 """
 
@@ -13,7 +13,12 @@ from pulsa_protocol.inquiry import InquiryReply
 
 from kiosk_pos.core.name_check import Ask, NameCheckUnavailable
 from kiosk_pos.i18n import tr
-from kiosk_pos.sync.errors import SyncError
+from kiosk_pos.sync.errors import (
+    DistributorNotProven,
+    DistributorRejected,
+    DistributorUnreachable,
+    SyncError,
+)
 
 if TYPE_CHECKING:
     from kiosk_pos.sync.client import DistributorClient
@@ -28,8 +33,19 @@ def asker(client: DistributorClient | None) -> Ask | None:
         try:
             return client.inquiry(sku, destination)
         except SyncError as exc:
-            raise NameCheckUnavailable(str(exc)) from None
+            raise NameCheckUnavailable(reason(exc)) from None
         except ValueError:  # a SKU the protocol cannot carry: nothing was sent
             raise NameCheckUnavailable(tr("inquiry.reason.cannot_send")) from None
 
     return ask
+
+
+def reason(exc: SyncError) -> str:
+    """A short sentence for the payment page (the sync errors' own speak of queued sales)."""
+    if isinstance(exc, DistributorUnreachable):
+        return tr("inquiry.reason.offline")
+    if isinstance(exc, DistributorRejected):
+        return tr("inquiry.reason.refused")
+    if isinstance(exc, DistributorNotProven):
+        return tr("inquiry.reason.not_proven")
+    return tr("inquiry.reason.malformed")
