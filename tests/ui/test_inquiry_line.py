@@ -6,6 +6,7 @@ on; nothing is clipped or off screen at 1024x768 and 1366x768; no database on th
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -56,7 +57,10 @@ def _whole(label: QLabel) -> bool:
 
 
 def _shot(window: QWidget, size: tuple[int, int], name: str) -> None:
-    """The screen as the clerk sees it, into docs/screenshots (1366x768 at the top level)."""
+    """With KIOSK_SCREENSHOTS=1, the screen as the clerk sees it into docs/screenshots
+    (``make screenshots`` makes the same pictures through tools/inquiry_screenshots.py)."""
+    if os.environ.get("KIOSK_SCREENSHOTS") != "1":
+        return
     folder = SHOTS if size == (1366, 768) else SHOTS / f"{size[0]}x{size[1]}"
     folder.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(folder / f"{name}.png"))
