@@ -66,11 +66,12 @@ def inquire(ctx: ServerContext, request: InquiryRequest) -> InquiryReply:
         log.info("name check of %s for %s: no answer (%s)", destination, sku, exc)
         return InquiryReply(**base, status=InquiryStatus.UNAVAILABLE,
                             message="The supplier could not check the name now.")
-    if not found.name:
+    name = _clean(found.name)[:100]
+    if not name:
         return InquiryReply(**base, status=InquiryStatus.NOT_FOUND,
-                            message=_clean(found.message) or "No such customer or account.")
+                            message=_clean(found.message)[:300] or "No such customer or account.")
     return InquiryReply(
-        **base, status=InquiryStatus.FOUND, name=_clean(found.name)[:100],
+        **base, status=InquiryStatus.FOUND, name=name,
         segment_power=tidy_segment_power(_clean(found.segment_power)) if kind == "pln" else "",
         meter_no=found.meter_no, subscriber_id=found.subscriber_id,
         message=_clean(found.message)[:300])
