@@ -170,3 +170,44 @@ def test_the_route_is_in_the_openapi_schema_the_fuzzer_walks(db) -> None:
     operation = spec["paths"][PATH]["post"]
     assert operation["requestBody"]["content"]["application/json"]
     assert "422" in operation["responses"]
+
+
+def test_fuzzed_inquiries_never_5xx(db) -> None:
+    """The schema's own cases (mostly refusals) and well-shaped ones that reach the upstream,
+    bounded by count: every answer is 200 or a 4xx, never a 5xx."""
+    import requests
+    import schemathesis
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tests.server.test_fuzz_signed_api import QUIET, _send_signed
+
+    url, key_file = db
+    with start_embedded(url, key_file=key_file, rate_limits={"default": 0}, **FAST) as handle:
+        creds = handle.create_kiosk("Konter Fuzz Cek")
+        client = KioskClient(handle.url, creds.kiosk_id, creds.secret)
+        spec = requests.get(handle.url + "/openapi.json", timeout=10).json()
+        operation = next(op.ok() for op in schemathesis.openapi.from_dict(spec)
+                         .get_all_operations() if op.ok().path == PATH)
+        http = requests.Session()
+        seen: set[int] = set()
+
+        @QUIET
+        @given(case=operation.as_strategy())
+        def from_schema(case: object) -> None:
+            reply = _send_signed(http, case, handle.url, creds.kiosk_id, creds.secret)
+            seen.add(reply.status_code)
+            assert reply.status_code < 500, reply.text
+
+        @QUIET
+        @given(sku=st.sampled_from(["PLN20", "pln100", "DANA20", "OVO50", "TSEL10", "X"]),
+               destination=st.one_of(st.from_regex(r"[1-9][0-9]{10,11}", fullmatch=True),
+                                     st.from_regex(r"(\+62 ?|0)8[0-9 \-]{8,12}", fullmatch=True)))
+        def well_shaped(sku: str, destination: str) -> None:
+            status, body = ask(client, sku, destination)
+            seen.add(status)
+            assert status in (200, 422), body
+
+        from_schema()
+        well_shaped()
+        assert 200 in seen and 422 in seen
