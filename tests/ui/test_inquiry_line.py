@@ -162,3 +162,18 @@ def test_pulsa_has_no_name_check(qtbot, window, sales, connected) -> None:
     sales.inquiry.client_factory = lambda: connected
     to_payment(qtbot, sales, TSEL_NUMBER, 1)
     assert not sales.inquiry.isVisible() and sales.inquiry.results == {}
+
+
+def test_two_meters_in_one_cart_each_get_their_name(qtbot, window, sales, connected) -> None:
+    sales.inquiry.client_factory = lambda: connected
+    names = {m: connected.inquiry("PLN20", m).name for m in (METER, "52345678905")}
+    for meter in names:
+        type_number(qtbot, sales, meter)
+        sales.grid.select(0)
+        sales.add_selected()  # into the cart, the name asked at once
+    sales.open_payment()
+    rows = [name for name, _detail in sales.inquiry.rows[:2]]
+    qtbot.waitUntil(lambda: all(not r.text().endswith("…") for r in rows), timeout=5000)
+    assert [r.text() for r in rows] == [f"5234-5678-901: {names[METER]}",
+                                        f"5234-5678-905: {names['52345678905']}"]
+    assert not sales.inquiry.rows[2][0].isVisible()
