@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pulsa_protocol.inquiry import InquiryReply, InquiryStatus, has_inquiry
+from pulsa_protocol.destinations import EWALLET, PLN
 
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.phone import validate_destination
@@ -27,9 +27,11 @@ from kiosk_pos.core.records import Product
 from kiosk_pos.i18n import tr
 
 if TYPE_CHECKING:
+    from pulsa_protocol.inquiry import InquiryReply
+
     from kiosk_pos.core.catalog import Catalog
 
-Ask = Callable[[str, str], InquiryReply]
+Ask = Callable[[str, str], "InquiryReply"]
 """(sku, normalised destination) -> the distributor's reply; NameCheckUnavailable if none."""
 
 
@@ -84,9 +86,13 @@ class NameCheck:
                 "reason": self.reason}
 
 
+CHECKED_KINDS = frozenset({PLN, EWALLET})
+"""pulsa_protocol.inquiry.INQUIRY_KINDS, without loading pydantic while the screen starts."""
+
+
 def needs_name_check(product: Product) -> bool:
     """PLN tokens and e-wallet top-ups: a destination with a holder's name on offer."""
-    return has_inquiry(product.kind.value)
+    return product.kind.value in CHECKED_KINDS
 
 
 def find_product(catalog: Catalog, sku: str) -> Product:
@@ -100,6 +106,8 @@ def check_name(catalog: Catalog, ask: Ask | None, sku: str, raw_destination: str
     """Check the name behind ``raw_destination`` for ``sku``. Raises KioskError (a sentence)
     for an unknown product, one without a name check, or a destination the sale would
     refuse; every other outcome, "could not check" included, is a NameCheck."""
+    from pulsa_protocol.inquiry import InquiryStatus
+
     product = find_product(catalog, sku)
     if not needs_name_check(product):
         raise NoNameCheck("inquiry.error.no_check", name=product.name)

@@ -83,3 +83,11 @@ def test_every_inquiry_key_is_in_both_languages_and_every_used_key_exists() -> N
         used |= set(re.findall(r"[\"'](inquiry\.[a-z_.]+)[\"']", path.read_text()))
     assert used and used <= set(ids), used - set(ids)
     assert all("Kiosk" not in text for text in ids.values())  # "konter" in Indonesian
+
+
+def test_the_kinds_checked_are_the_protocols() -> None:
+    from pulsa_protocol.inquiry import INQUIRY_KINDS
+
+    from kiosk_pos.core.name_check import CHECKED_KINDS
+
+    assert CHECKED_KINDS == INQUIRY_KINDS
