@@ -141,9 +141,10 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         staff_shots(app, kiosk, window.tasks, outdir, size, saved)
         window.close()
         kiosk.close()
+    from tools.inquiry_screenshots import inquiry_screenshots
     from tools.office_screenshots import office_screenshots
 
-    return saved + office_screenshots(outdir, size)
+    return saved + office_screenshots(outdir, size) + inquiry_screenshots(outdir, size)
 
 
 def _backups_shot(app: object, kiosk: object, window: object, outdir: Path,

@@ -34,6 +34,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("prices", "kiosk_pos.cli.reconcile", "distributor price list"),
     ("deposit-ticket", "kiosk_pos.cli.reconcile",
      "request a deposit ticket (unique amount to transfer)"),
+    ("inquiry", "kiosk_pos.cli.inquiry", "check the customer's name behind a PLN id or "
+     "e-wallet number (cek ID)"),
     ("deposit", "kiosk_pos.cli.deposit",
      "the deposit: when it runs out, how much to top it up"),
     ("receipt", "kiosk_pos.cli.printing", "show or save a sale's receipt"),

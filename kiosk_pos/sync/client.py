@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 import requests
 from pulsa_protocol import signing, wire
+from pulsa_protocol.inquiry import INQUIRY_PATH, InquiryReply, InquiryRequest
 from pydantic import BaseModel, ValidationError
 
 from kiosk_pos.sync.errors import (
@@ -302,3 +303,9 @@ class DistributorClient:
     def ledger(self, start: datetime, end: datetime) -> wire.LedgerPage:
         return self._call("GET", "/ledger", wire.LedgerPage,
                           params={"from": _iso(start), "to": _iso(end)})
+
+    def inquiry(self, sku: str, destination: str) -> InquiryReply:
+        """The name check (cek ID) of a PLN or e-wallet destination. Tried once: a clerk is
+        waiting, and "could not check" lets the sale go on."""
+        return self._call("POST", INQUIRY_PATH, InquiryReply, retry=False,
+                          payload=InquiryRequest(sku=sku, destination=destination))

@@ -178,6 +178,8 @@ class MainWindow(QMainWindow):
             # Made in its stack, so it is not restyled again when placed (see its __init__).
             self._sales = SalesScreen(self.kiosk, self.tasks, self.pages)
             self._sales.set_clerk(self.user)
+            self._sales.inquiry.client_factory = lambda: getattr(  # the name check's client
+                getattr(self.session, "sync", None), "client", None)
             place_page(self.pages, 0, self._sales)
         return self._sales
 

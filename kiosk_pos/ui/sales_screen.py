@@ -30,6 +30,7 @@ from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, Sale
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
+from kiosk_pos.ui.inquiry_line import InquiryLine
 from kiosk_pos.ui.number_field import NumberField
 from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.pages import place_page
@@ -139,6 +140,7 @@ class SalesScreen(QWidget):
         self.last_record: SaleRecord | None = None
 
         # -- right: cart and recent
+        self.inquiry = InquiryLine(kiosk, tasks, self)  # the name check, shown on the payment page
         self.cart = CartWidget()
         self.cart.pay_requested.connect(self.open_payment)
         self.recent = RecentSales(kiosk.timezone())
@@ -165,6 +167,8 @@ class SalesScreen(QWidget):
             self._payment = PaymentPanel()
             self._payment.submitted.connect(self._pay)
             self._payment.cancelled.connect(self.show_entry)
+            layout = self._payment.layout()
+            layout.insertWidget(layout.indexOf(self._payment.destinations) + 1, self.inquiry)
             place_page(self.stack, PAYMENT, self._payment)
         return self._payment
 
@@ -202,7 +206,8 @@ class SalesScreen(QWidget):
         self.search_button.setText(tr("ui.sale.search"))
         self.hint.setText(tr("ui.sale.hint"))
         self.change_caption.setText(tr("ui.sale.change"))
-        for widget in (self.grid, self._payment, self._search, self.cart, self.recent):
+        for widget in (self.grid, self._payment, self._search, self.cart, self.recent,
+                       self.inquiry):
             if widget is not None:  # a panel not built yet is translated when it is
                 widget.retranslate()
         if self.last_record is not None:
@@ -254,6 +259,7 @@ class SalesScreen(QWidget):
             self.error.setText(tr("error.cart_empty"))
             return
         payment = self.payment
+        self.inquiry.show_for([(e.product, e.destination) for e in self.cart.entries])
         self.stack.setCurrentIndex(PAYMENT)
         payment.start(self.cart.total_amount(),
                       [f"{grouped(e.destination)}  ·  {e.product.name}"
@@ -322,6 +328,7 @@ class SalesScreen(QWidget):
             self.error.setText(exc.message)
             return False
         self.cart.add(product, checked[0].destination)
+        self.inquiry.check(product, checked[0].destination)  # PLN, e-wallet: whose is it?
         self.number.clear()
         self.grid.clear_selection()
         if pay:

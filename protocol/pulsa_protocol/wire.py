@@ -56,6 +56,7 @@ Endpoints (request -> reply model)
 - ``GET /v1/deposit-tickets`` -> :class:`DepositTicketList`
 - ``GET /v1/transactions?from=ISO&to=ISO`` -> :class:`TransactionList` (by created time)
 - ``GET /v1/ledger?from=ISO&to=ISO`` -> :class:`LedgerPage`
+- ``POST /v1/inquiries`` -> the name check before a PLN or e-wallet sale (:mod:`.inquiry`)
 """
 
 from __future__ import annotations

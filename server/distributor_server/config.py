@@ -63,7 +63,7 @@ class DigiflazzSettings:
 
 
 DEFAULT_RATE_LIMITS = {"default": 1200, "topups": 1200, "changes": 600,
-                       "deposit-tickets": 30}
+                       "deposit-tickets": 30, "inquiry": 120}
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ EXAMPLES_PER_COMMAND = 40
 BUDGET_SECONDS = 34.0
 # commands that talk to the distributor take longer per example: a larger slice of the time
 NETWORK = {("connect",), ("sync",), ("balance",), ("reconcile",), ("prices", "sync"),
-           ("deposit-ticket",)}
+           ("deposit-ticket",), ("inquiry",)}
 SLICES = TimeSlices(BUDGET_SECONDS, {path: 2.5 if path in NETWORK else 1.0
                                      for path, _ in LEAVES})
 

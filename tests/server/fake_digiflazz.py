@@ -5,6 +5,10 @@
 0 Sukses; 2 Gagal (rc 02); 3 Pending, then a signed Sukses callback; 5 the first call hangs
 past the client's timeout (the purchase still happens), later calls answer Sukses;
 6 Pending until a callback is sent by the test.
+
+``POST /v1/inquiry-pln`` checks ``sign = md5(username + api_key + customer_no)``; by the
+customer number's last digit: 2 not found (rc 60); 7 an HTTP 500; 8 hangs past the client's
+timeout; anything else the customer ``BUDI SANTOSO``, ``R1 /000001300``.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ class FakeDigiflazz:
                 reply = fake.handle(self.path, body)
                 data = json.dumps({"data": reply}).encode()
                 try:
-                    self.send_response(200)
+                    self.send_response(200 if reply is not None else 500)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
@@ -64,7 +68,30 @@ class FakeDigiflazz:
                 "message": f"Transaksi {status}", "status": status, "rc": rc, "sn": sn,
                 "buyer_last_saldo": 1_000_000, "price": 10_100}
 
-    def handle(self, path: str, body: dict) -> dict:
+    def inquiry(self, body: dict) -> dict | None:
+        """The ``inquiry-pln`` reply (None: answer HTTP 500)."""
+        customer = str(body.get("customer_no", ""))
+        expected = hashlib.md5((self.username + self.api_key + customer).encode()).hexdigest()
+        if body.get("username") != self.username or body.get("sign") != expected:
+            return {"rc": "41", "status": "Gagal", "message": "Signature Anda salah"}
+        with self._lock:
+            self.calls.append(body)
+        last = customer[-1:]
+        if last == "2":
+            return {"rc": "60", "status": "Gagal", "message": "Nomor pelanggan tidak ditemukan",
+                    "customer_no": customer}
+        if last == "7":
+            return None
+        if last == "8":
+            time.sleep(self.hang_seconds)
+        return {"rc": "00", "status": "Sukses", "message": "Transaksi Sukses",
+                "customer_no": customer, "meter_no": "14234567890",
+                "subscriber_id": "523456789012", "name": "BUDI SANTOSO",
+                "segment_power": "R1 /000001300"}
+
+    def handle(self, path: str, body: dict) -> dict | None:
+        if path == "/v1/inquiry-pln":
+            return self.inquiry(body)
         if path != "/v1/transaction":
             return {"rc": "40", "message": "unknown endpoint"}
         ref_id, customer = str(body.get("ref_id", "")), str(body.get("customer_no", ""))

@@ -25,12 +25,28 @@ class UpstreamUnavailable(Exception):
     """No answer that tells the outcome (timeout, network, 5xx): keep pending, ask again."""
 
 
+@dataclass(frozen=True)
+class NameFound:
+    """A name check's answer (:meth:`Upstream.inquire`): ``name`` empty = no such account."""
+
+    name: str = ""
+    segment_power: str = ""
+    meter_no: str = ""
+    subscriber_id: str = ""
+    message: str = ""
+
+
 class Upstream(ABC):
     name: str = "upstream"
 
     @abstractmethod
     def send(self, ref_id: str, sku: str, destination: str) -> UpstreamResult:
         """Buy, or when ``ref_id`` was sent before, report that purchase's status."""
+
+    def inquire(self, sku: str, kind: str, destination: str) -> NameFound:
+        """Who ``destination`` belongs to (a PLN meter's customer and daya, an e-wallet's
+        account name). UpstreamUnavailable when the supplier cannot say, or has no check."""
+        raise UpstreamUnavailable(f"{self.name} offers no name check")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         pass

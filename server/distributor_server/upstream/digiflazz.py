@@ -3,6 +3,9 @@
 - ``POST {base}/transaction`` with ``sign = md5(username + api_key + ref_id)``.
 - A status check is the same request with the SAME ``ref_id``.
 - Replies ``{"data": {ref_id, status: Sukses|Pending|Gagal, rc, sn, message, price, ...}}``.
+- Name check: ``POST {base}/inquiry-pln`` ``{username, customer_no, sign = md5(username +
+  api_key + customer_no)}`` -> ``{"data": {name, meter_no, subscriber_id, segment_power}}``.
+  Digiflazz documents no such check for e-wallet accounts: those are "could not check".
 - Webhook: ``X-Hub-Signature: sha1=<hex HMAC-SHA1 of the RAW body with the webhook secret>``.
 
 Only a final ``status`` decides an outcome. Network errors, 5xx, unreadable replies and our
@@ -23,13 +26,20 @@ import requests
 from pulsa_protocol.wire import TopUpStatus
 
 from distributor_server.config import DigiflazzSettings
-from distributor_server.upstream.base import Upstream, UpstreamResult, UpstreamUnavailable
+from distributor_server.upstream.base import (
+    NameFound,
+    Upstream,
+    UpstreamResult,
+    UpstreamUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
 PENDING_RCS = {"03", "99"}
 CONFIG_RCS = {"41", "42", "45"}  # our credentials/IP: nothing decided, fix config and retry
 RATE_LIMIT_RCS = {"83", "85"}  # retry after a minute
+NOT_FOUND_RCS = {f"{n:02d}" for n in range(50, 75)}  # destination/product failures
+INQUIRY_TIMEOUT = 8.0  # a clerk is waiting: never the top-up's 30 s
 SIGNATURE_HEADER = "X-Hub-Signature"
 
 
@@ -60,6 +70,28 @@ def result_from_data(data: Mapping) -> UpstreamResult:
                               reference=reference)
     return UpstreamResult(TopUpStatus.PENDING, message=f"unrecognised reply rc={rc!r}",
                           reference=reference)
+
+
+def name_from_data(data: Mapping) -> NameFound:
+    """Map one ``inquiry-pln`` reply to a name, "no such customer", or UpstreamUnavailable."""
+    rc = str(data.get("rc", "")).strip()
+    status = str(data.get("status", "")).strip().lower()
+    message = str(data.get("message", "") or "")[:300]
+    name = " ".join(str(data.get("name", "") or "").split())[:100]
+    if name and (rc in ("", "00") and status in ("", "sukses")):
+        return NameFound(name=name, segment_power=str(data.get("segment_power", "") or ""),
+                         meter_no=_digits(data.get("meter_no")),
+                         subscriber_id=_digits(data.get("subscriber_id")), message=message)
+    if rc in NOT_FOUND_RCS:  # any other failure says nothing about the customer
+        return NameFound(message=message or f"rc {rc}")
+    if rc in CONFIG_RCS:
+        log.error("Digiflazz refused our credentials (rc %s: %s); fix config", rc, message)
+    raise UpstreamUnavailable(f"Digiflazz name check: rc {rc!r} {message}".strip())
+
+
+def _digits(value: object) -> str:
+    text = str(value or "").strip()
+    return text if text.isascii() and text.isdigit() and len(text) <= 20 else ""
 
 
 def verify_callback_signature(secret: str, raw_body: bytes, header: str | None) -> bool:
@@ -124,6 +156,27 @@ class Digiflazz(Upstream):
         if not isinstance(data, dict):
             raise UpstreamUnavailable("Digiflazz reply has no transaction data")
         return result_from_data(data)
+
+    def inquire(self, sku: str, kind: str, destination: str) -> NameFound:
+        if kind != "pln":
+            raise UpstreamUnavailable("Digiflazz offers no name check for e-wallets")
+        s = self.settings
+        body = {"username": s.username, "customer_no": destination,
+                "sign": md5_sign(s.username, s.api_key, destination)}
+        try:
+            reply = self.http.post(s.base_url.rstrip("/") + "/inquiry-pln", json=body,
+                                   timeout=min(s.timeout_seconds, INQUIRY_TIMEOUT))
+        except requests.RequestException as exc:
+            raise UpstreamUnavailable(f"Digiflazz unreachable: {exc.__class__.__name__}") from exc
+        if reply.status_code >= 500:
+            raise UpstreamUnavailable(f"Digiflazz answered HTTP {reply.status_code}")
+        try:
+            data = reply.json()["data"]
+        except (ValueError, KeyError, TypeError):
+            raise UpstreamUnavailable("Digiflazz reply is not the expected JSON") from None
+        if not isinstance(data, dict):
+            raise UpstreamUnavailable("Digiflazz reply has no inquiry data")
+        return name_from_data(data)
 
     def close(self) -> None:
         self.http.close()
