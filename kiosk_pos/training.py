@@ -54,8 +54,8 @@ def ensure_training_kiosk(data_dir: Path) -> Path:
     folder = training_dir(data_dir)
     if (folder / DB_FILENAME).exists():
         return folder
-    from kiosk_pos.core.setup import init_kiosk
     from kiosk_pos.core.settings import KIOSK_FOOTER
+    from kiosk_pos.core.setup import init_kiosk
     from kiosk_pos.i18n import tr
     from kiosk_pos.sync.connect import DEMO_FLAG
 
