@@ -137,8 +137,10 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         shift_shots(app, kiosk, window.tasks, outdir, size, saved)
         window.close()
         kiosk.close()
+    from tools.first_run_screenshots import first_run_shots, training_shot
     from tools.office_screenshots import office_screenshots
 
+    saved += first_run_shots(app, outdir, size) + training_shot(app, outdir, size)
     return saved + office_screenshots(outdir, size)
 
 

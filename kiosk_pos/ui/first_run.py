@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QScrollArea, QWidget, QWizard
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QWidget, QWizard
 
 from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
@@ -143,12 +143,17 @@ class PrinterPage(Page):
         self.now, self.later, self._choices = choice(self, "first_run.printer.now",
                                                      "first_run.printer.later")
         self.later.setChecked(True)
-        self.body.insertWidget(1, self.now)
-        self.body.insertWidget(2, self.later)
+        choices = QHBoxLayout()  # side by side: the form below gets the height
+        choices.addWidget(self.now)
+        choices.addWidget(self.later)
+        choices.addStretch(1)
+        self.body.insertLayout(1, choices)
+        self.message.setMinimumHeight(0)  # the form says its own results
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.body.insertWidget(3, self.scroll, 1)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body.insertWidget(2, self.scroll, 1)
         self.body.setStretch(self.body.count() - 1, 0)  # the form takes the room, not the end
         self.settings: PrinterSettingsWidget | None = None
         self.now.toggled.connect(self._now_toggled)
@@ -164,7 +169,7 @@ class PrinterPage(Page):
 
             self.settings = PrinterSettingsWidget(self._queue, self._info(), load=lambda: None,
                                                   save=lambda _d: None, detect=self._detect,
-                                                  tasks=self._tasks)
+                                                  tasks=self._tasks, essentials_only=True)
             self.settings.save_button.hide()  # Finish keeps them, with everything else
             self.scroll.setWidget(self.settings)
         self._now_toggled(self.now.isChecked())

@@ -147,6 +147,7 @@ def install(window: MainWindow, real_dir: Path, *, training: bool) -> TrainingSw
     """The strip (in training) above the window's screens and the switch in its tools
     menu (after the tools it lists, each time the menu opens)."""
     switch = TrainingSwitch(window, real_dir, training=training)
+    window.training_switch = switch  # type: ignore[attr-defined]  # for run_gui and tests
     if training:
         screens = window.takeCentralWidget()
         holder = QWidget()
