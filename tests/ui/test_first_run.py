@@ -96,7 +96,7 @@ def test_typed_through_against_a_real_distributor(qtbot, wizard, distributor, tm
 
     printer = wizard.printer  # the printer settings screen: a file stands in for the printer
     printer.later.setFocus()
-    qtbot.keyClick(printer.later, Qt.Key.Key_Up)
+    qtbot.keyClick(printer.later, Qt.Key.Key_Left)  # side by side: left is "now"
     assert printer.now.isChecked() and printer.scroll.isVisible()
     form = printer.settings
     form.connection.setCurrentIndex(form.connection.findData("file"))
