@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -170,5 +171,12 @@ def install(window: MainWindow, real_dir: Path, *, training: bool) -> TrainingSw
         window.language.currentIndexChanged.connect(lambda _i: retitle())
     if window.tools_button is not None:
         menu = window.tools_button.menu()
-        menu.aboutToShow.connect(lambda: menu.addAction(switch.menu_text(), switch.open))
+        action = QAction(window)  # the window's: the menu's clear() each time leaves it be
+        action.triggered.connect(lambda _checked=False: switch.open())
+
+        def add() -> None:
+            action.setText(switch.menu_text())
+            menu.addAction(action)
+
+        menu.aboutToShow.connect(add)  # after the window fills the menu with its tools
     return switch

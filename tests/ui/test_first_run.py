@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from kiosk_pos.core.kiosk import Kiosk
@@ -234,3 +234,53 @@ def test_a_started_app_without_a_database_asks_for_the_wizard(tmp_path: Path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "kiosk.db").write_bytes(b"")
     assert not needs_first_run(tmp_path / "empty")  # a damaged shop is never made new
+
+
+def test_the_app_opens_the_wizard_then_the_sales_screen(qtbot, themed, tmp_path: Path):
+    """run_gui on a folder with no kiosk: the wizard, then the sales screen with the owner
+    signed in; the next start finds the counter and asks no more."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk_pos.app import run_gui
+    from kiosk_pos.ui.first_run import FirstRunWizard
+    from kiosk_pos.ui.main_window import MainWindow
+
+    folder = tmp_path / "shop"
+    seen: list[str] = []
+
+    def drive() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if not widget.isVisible():
+                continue
+            if isinstance(widget, FirstRunWizard) and "wizard" not in seen:
+                seen.append("wizard")
+                widget.shop.name.setText("Konter Baru")
+                widget.owner.pin.setText("4826")
+                widget.owner.again.setText("4826")
+                widget.distributor.later.setChecked(True)
+                for _page in range(6):
+                    widget.next()
+                widget.finish_page.validatePage()  # Finish
+            elif isinstance(widget, MainWindow) and widget.user is not None \
+                    and "sales" not in seen:
+                seen.append("sales")
+                assert widget.user.role is Role.OWNER
+                assert widget.screens.currentIndex() == 1  # the sales screen, not the PIN pad
+                widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(drive)
+    timer.start(50)
+    try:
+        assert run_gui(folder) == 0
+    finally:
+        timer.stop()
+    assert seen == ["wizard", "sales"]
+    from kiosk_pos.first_run import needs_first_run
+
+    assert not needs_first_run(folder)
+    kiosk = Kiosk.open(folder)
+    try:
+        assert kiosk.settings.kiosk_info().name == "Konter Baru"
+    finally:
+        kiosk.close()
