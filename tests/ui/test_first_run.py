@@ -284,3 +284,13 @@ def test_the_app_opens_the_wizard_then_the_sales_screen(qtbot, themed, tmp_path:
         assert kiosk.settings.kiosk_info().name == "Konter Baru"
     finally:
         kiosk.close()
+
+
+@pytest.mark.parametrize("area", ["first_run", "training"])
+def test_the_texts_are_in_both_languages(area):
+    import json
+
+    folder = Path(__file__).resolve().parents[2] / "resources" / "locale"
+    keys = [set(json.loads((folder / f"{area}.{lang}.json").read_text(encoding="utf-8")))
+            for lang in ("id", "en")]
+    assert keys[0] == keys[1]
