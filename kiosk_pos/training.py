@@ -6,7 +6,9 @@ practice deposit), named and footed so that every receipt it prints says LATIHAN
 talks only to the built-in simulator distributor (the demo's embedded server, in
 ``training/distributor-demo.db``): its saved connection is always the simulator's, and
 ``connect`` and ``restore`` are refused in training, so nothing from training can reach
-the real database or the real distributor. Switching the app in or out of training is the
+the real database or the real distributor. The simulator's account is made with the
+practice kiosk; a command run in training with the simulator puts the kept address back
+when it ends, so a refused command changes nothing. Switching the app in or out of training is the
 owner's (:attr:`Permission.SWITCH_TRAINING`).
 
 Like :mod:`kiosk_pos.demo`, this module is wiring at the root (it starts the server).
@@ -59,15 +61,33 @@ def ensure_training_kiosk(data_dir: Path) -> Path:
     from kiosk_pos.i18n import tr
     from kiosk_pos.sync.connect import DEMO_FLAG
 
+    _need_simulator()  # before anything is made
     folder.mkdir(parents=True, exist_ok=True)
     kiosk = init_kiosk(folder, tr("training.kiosk_name"), PRACTICE_OWNER_PIN, demo=True,
                        address=tr("training.kiosk_address"))
     try:
         kiosk.settings.set_many({TRAINING_FLAG: True, DEMO_FLAG: True,
                                  KIOSK_FOOTER: tr("training.receipt_footer")})
+        _cfg, stop = _start_server(kiosk, folder, None)  # its account, made once, now
+        stop()
     finally:
         kiosk.close()
     return folder
+
+
+def _need_simulator() -> None:
+    """A counter installed without the demo extra has no server to practise against."""
+    import importlib.util
+
+    if importlib.util.find_spec("distributor_server") is None:
+        raise NotInTraining("training.needs_simulator")
+
+
+def _start_server(kiosk: Kiosk, folder: Path, kept: object) -> tuple[object, Stop]:
+    from kiosk_pos.demo import start_demo_server
+
+    _need_simulator()
+    return start_demo_server(kiosk, folder, kept)  # type: ignore[arg-type]
 
 
 def refuse(what: str) -> None:
@@ -105,6 +125,7 @@ def start_training_distributor(kiosk: Kiosk, folder: Path, **service_options: fl
     """The simulator distributor and a sync service over it (the app's, in training)."""
     from kiosk_pos.demo import start_demo_distributor
 
+    _need_simulator()
     _only_simulator(kiosk)
     return start_demo_distributor(kiosk, folder, **service_options)
 
@@ -113,7 +134,7 @@ def start_training_distributor(kiosk: Kiosk, folder: Path, **service_options: fl
 def simulator(folder: Path) -> Iterator[None]:
     """For one command in training: the simulator server runs, and the practice kiosk's
     connection points at it, until the command ends."""
-    from kiosk_pos.demo import start_demo_server
+    from kiosk_pos.core.connection import URL_KEY
     from kiosk_pos.sync.config import load_config
 
     kiosk = Kiosk.open(folder)
@@ -123,10 +144,16 @@ def simulator(folder: Path) -> Iterator[None]:
             kept = load_config(kiosk)
         except KioskError:
             kept = None
-        _cfg, stop = start_demo_server(kiosk, folder, kept)
+        _cfg, stop = _start_server(kiosk, folder, kept)
     finally:
         kiosk.close()
     try:
         yield
     finally:
         stop()
+        if kept is not None:  # the address as it was: a refused command changed nothing
+            kiosk = Kiosk.open(folder)
+            try:
+                kiosk.settings.set(URL_KEY, kept.url)
+            finally:
+                kiosk.close()

@@ -165,3 +165,20 @@ def test_switching_is_the_owners(real_shop):
         check_real_owner(real_shop, "1111")  # the clerk
     with pytest.raises(AuthError):
         check_real_owner(real_shop, "9999")  # the practice owner's PIN is not the real one
+
+
+def test_a_refused_distributor_command_in_training_changes_nothing(capsys, tmp_path):
+    """The simulator runs for the command, and the practice kiosk's kept address is put
+    back after it: the owner-only ``prices sync`` without a PIN leaves everything as it was."""
+    from tests.aids.cli_run import kiosk_fingerprint
+
+    shop = tmp_path / "shop"
+    assert cli(capsys, shop, "products", "--json")[0] == 0  # makes the practice kiosk
+    practice = shop / TRAINING_DIR / "kiosk.db"
+    before = kiosk_fingerprint(practice, shop)
+    code, _out, err = cli(capsys, shop, "prices", "sync", "--json")
+    assert code == 2 and tr("error.owner_pin_required") in err
+    assert kiosk_fingerprint(practice, shop) == before
+    code, out, err = cli(capsys, shop, "balance", "--json")  # and the simulator answers
+    assert code == 0, err
+    assert '"server": 5000000' in out
