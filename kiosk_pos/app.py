@@ -66,8 +66,13 @@ def _refuse(message: str, *, interactive: bool) -> None:
 
 
 def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
-            language: str | None = None) -> int:
+            language: str | None = None, training: bool = False) -> int:
     """Run the desktop app; returns the process exit code.
+
+    A real counter's folder with no database starts with the first-run wizard (cancelled:
+    nothing written, exit 0). With ``training`` (or once the owner switches) the window
+    runs the practice kiosk in ``training/``; switching closes the window and opens the
+    other kiosk in a new one, under the same folder lock.
 
     With ``self_test`` the window opens straight on the sales screen (the first clerk
     logged in) with no background services, prints ``ready in X.XXX s`` once shown, and
@@ -77,10 +82,7 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
     from PySide6.QtWidgets import QApplication
 
     from kiosk_pos.instance import GuiLock
-    from kiosk_pos.session import AppSession
-    from kiosk_pos.ui.main_window import MainWindow
-    from kiosk_pos.ui.tasks import TaskManager
-    from kiosk_pos.ui.theme import apply_fonts, apply_style
+    from kiosk_pos.ui.theme import apply_fonts
 
     data_dir = Path(data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -93,32 +95,86 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
         return EXIT_ALREADY_OPEN
     try:
         apply_fonts(app)  # type: ignore[arg-type]
-        try:
-            session = AppSession.open(data_dir, demo=demo, printing=not self_test,
-                                      sync=not self_test, verify=not self_test,
-                                      backups=not self_test)
-        except (StoreError, KioskError) as exc:
-            apply_style(app)  # type: ignore[arg-type]
-            _refuse(exc.message, interactive=not self_test)
-            return EXIT_STORE_ERROR
-        i18n.set_language(pick_language(session.kiosk, language))
-        clerk = first_clerk(session.kiosk) if self_test else None
-        window = MainWindow(session.kiosk, TaskManager(), session=session)
-        apply_style(app)  # type: ignore[arg-type]  # once the window is built: see apply_style
-        session.kiosk.db.forbid_thread(threading.get_ident())
-        try:
-            if clerk is not None:
-                return _self_test(app, window, clerk, started)
-            window.show()
-            session.start()
-            return app.exec()
-        finally:
-            window.close()
-            window.deleteLater()
-            session.kiosk.db.forbid_thread(None)  # the window is gone: the exit backup may run
-            session.stop()
+        opened: tuple[Kiosk, User] | None = None
+        if not (demo or self_test or training):
+            from kiosk_pos.first_run import needs_first_run
+
+            if needs_first_run(data_dir):
+                opened = _first_run(app, data_dir)
+                if opened is None:
+                    return 0  # cancelled: the folder is as it was
+        while True:
+            code, switch_to = _run_window(app, data_dir, demo=demo, self_test=self_test,
+                                          language=language, training=training,
+                                          opened=opened, started=started)
+            if switch_to is None:
+                return code
+            training, opened = switch_to, None
     finally:
         lock.release()
+
+
+def _first_run(app: QApplication, data_dir: Path) -> tuple[Kiosk, User] | None:
+    """The first-run wizard; the new counter open, with its owner, or None if cancelled."""
+    from kiosk_pos.ui.first_run import FirstRunWizard
+    from kiosk_pos.ui.tasks import TaskManager
+    from kiosk_pos.ui.theme import apply_style
+
+    apply_style(app)  # type: ignore[arg-type]
+    tasks = TaskManager()
+    wizard = FirstRunWizard(data_dir, tasks)
+    try:
+        wizard.exec()
+        return wizard.result_
+    finally:
+        tasks.shutdown()
+        wizard.deleteLater()
+
+
+def _run_window(app: QApplication, data_dir: Path, *, demo: bool, self_test: bool,
+                language: str | None, training: bool, opened: tuple[Kiosk, User] | None,
+                started: float) -> tuple[int, bool | None]:
+    """One window over one kiosk: the exit code, and where the owner asked to switch to
+    (True: training, False: the real counter, None: nowhere, the app ends)."""
+    from kiosk_pos.session import AppSession
+    from kiosk_pos.ui.main_window import MainWindow
+    from kiosk_pos.ui.tasks import TaskManager
+    from kiosk_pos.ui.theme import apply_style
+    from kiosk_pos.ui.training_mode import install
+
+    services = {"printing": not self_test, "sync": not self_test, "verify": not self_test,
+                "backups": not self_test and not training}
+    try:
+        if training:
+            session = AppSession.open_training(data_dir, **services)
+        elif opened is not None:
+            session = AppSession(opened[0], data_dir, **services)
+        else:
+            session = AppSession.open(data_dir, demo=demo, **services)
+    except (StoreError, KioskError) as exc:
+        apply_style(app)  # type: ignore[arg-type]
+        _refuse(exc.message, interactive=not self_test)
+        return EXIT_STORE_ERROR, None
+    i18n.set_language(pick_language(session.kiosk, language))
+    clerk = first_clerk(session.kiosk) if self_test else None
+    window = MainWindow(session.kiosk, TaskManager(), session=session)
+    switch = install(window, data_dir, training=training)
+    apply_style(app)  # type: ignore[arg-type]  # once the window is built: see apply_style
+    session.kiosk.db.forbid_thread(threading.get_ident())
+    try:
+        if clerk is not None:
+            return _self_test(app, window, clerk, started), None
+        window.show()
+        if opened is not None:
+            window.start_session(opened[1])  # the owner who just set it up: the sales screen
+        session.start()
+        code = app.exec()
+        return code, switch.to
+    finally:
+        window.close()
+        window.deleteLater()
+        session.kiosk.db.forbid_thread(None)  # the window is gone: the exit backup may run
+        session.stop()
 
 
 def _self_test(app: QApplication, window: MainWindow, clerk: User, started: float) -> int:

@@ -19,13 +19,13 @@ from kiosk_pos.core.connection import ReconnectNeeded
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.files import secure_database
 from kiosk_pos.sync.config import SyncConfig, load_config, save_demo_config
+from kiosk_pos.sync.connect import DEMO_FLAG
 from kiosk_pos.sync.errors import DistributorRejected
 from kiosk_pos.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
 DEMO_DB = "distributor-demo.db"
-DEMO_FLAG = "sync.demo"
 DEMO_CREDIT = 5_000_000
 
 Stop = Callable[[], None]
@@ -45,6 +45,22 @@ def start_demo_distributor(kiosk: Kiosk, data_dir: Path, **service_options: floa
         service.start()
         return service, service.stop
 
+    cfg, stop_server = start_demo_server(kiosk, data_dir, cfg)
+    service = SyncService(kiosk, cfg.client(), **service_options)
+    service.start()
+
+    def stop() -> None:
+        service.stop()
+        stop_server()
+
+    return service, stop
+
+
+def start_demo_server(kiosk: Kiosk, data_dir: Path, cfg: SyncConfig | None = None
+                      ) -> tuple[SyncConfig, Stop]:
+    """The embedded simulator server on 127.0.0.1 and this kiosk's account on it (saved as
+    the kiosk's connection); returns the connection and the callable that stops the server.
+    ``cfg`` is the demo connection kept from an earlier run (its account is reused)."""
     from distributor_server.embedded import start_embedded
 
     data_dir = Path(data_dir)
@@ -57,14 +73,7 @@ def start_demo_distributor(kiosk: Kiosk, data_dir: Path, **service_options: floa
     except Exception:
         server.stop()
         raise
-    service = SyncService(kiosk, cfg.client(), **service_options)
-    service.start()
-
-    def stop() -> None:
-        service.stop()
-        server.stop()
-
-    return service, stop
+    return cfg, server.stop
 
 
 def _demo_account(kiosk: Kiosk, server: object, cfg: SyncConfig | None) -> SyncConfig:

@@ -52,10 +52,11 @@ class AppSession:
 
     def __init__(self, kiosk: Kiosk, data_dir: Path, *, demo: bool = False,
                  printing: bool = True, sync: bool = True, verify: bool = True,
-                 backups: bool = True) -> None:
+                 backups: bool = True, training: bool = False) -> None:
         self.kiosk = kiosk
         self.data_dir = Path(data_dir)
         self.demo = demo
+        self.training = training  # the practice kiosk (kiosk_pos/training.py): simulator only
         self.printer: ReceiptPrinter | None = None
         self.sync: SyncService | None = None
         self.started = threading.Event()  # every service has had its go at starting
@@ -71,6 +72,15 @@ class AppSession:
         """Open (or, for the demo, create) the kiosk and build its session; StoreError or
         KioskError with a sentence when the folder's database cannot be used."""
         return cls(open_kiosk(Path(data_dir), demo=demo), data_dir, demo=demo, **services)
+
+    @classmethod
+    def open_training(cls, data_dir: Path, **services: bool) -> AppSession:
+        """The practice kiosk inside the real shop's ``data_dir`` (made on first use), with
+        the simulator distributor; the real shop's database is not opened."""
+        from kiosk_pos.training import ensure_training_kiosk
+
+        folder = ensure_training_kiosk(data_dir)
+        return cls(Kiosk.open(folder), folder, training=True, **services)
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -162,7 +172,11 @@ class AppSession:
             self.notice(status.error or tr("ui.app.print_failed"))
 
     def _start_sync(self) -> None:
-        if self.demo:
+        if self.training:
+            from kiosk_pos.training import start_training_distributor
+
+            service, stop = start_training_distributor(self.kiosk, self.data_dir)
+        elif self.demo:
             from kiosk_pos.demo import start_demo_distributor
 
             service, stop = start_demo_distributor(self.kiosk, self.data_dir)

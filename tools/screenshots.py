@@ -141,9 +141,11 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         staff_shots(app, kiosk, window.tasks, outdir, size, saved)
         window.close()
         kiosk.close()
+    from tools.first_run_screenshots import first_run_shots, training_shot
     from tools.inquiry_screenshots import inquiry_screenshots
     from tools.office_screenshots import office_screenshots
 
+    saved += first_run_shots(app, outdir, size) + training_shot(app, outdir, size)
     return saved + office_screenshots(outdir, size) + inquiry_screenshots(outdir, size)
 
 

@@ -74,7 +74,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     import importlib
 
     parser = _Parser(prog="kiosk-pos", description="Kasir konter pulsa / pulsa kiosk POS",
-                     epilog="--data-dir and --lang may come before or after the command.")
+                     epilog="--data-dir, --lang and --training may come before or after the "
+                            "command.")
     add_common(parser)  # listed in the top-level help; main() hands them to the command
     common = _Parser(add_help=False)
     add_common(common)
@@ -106,6 +107,10 @@ def _explain_json(parser: argparse.ArgumentParser) -> None:
 
 
 _GLOBAL_OPTIONS = ("--data-dir", "--lang")
+_GLOBAL_FLAGS = ("--training",)
+# Commands that talk to the distributor: in training the simulator runs while they do.
+DISTRIBUTOR_COMMANDS = frozenset({"sync", "balance", "reconcile", "prices", "deposit-ticket",
+                                  "inquiry"})
 
 
 def command_first(argv: Sequence[str]) -> list[str]:
@@ -117,7 +122,9 @@ def command_first(argv: Sequence[str]) -> list[str]:
     leading: list[str] = []
     while rest:
         token = rest[0]
-        if token in _GLOBAL_OPTIONS and len(rest) > 1:
+        if token in _GLOBAL_FLAGS:
+            leading.append(rest.pop(0))
+        elif token in _GLOBAL_OPTIONS and len(rest) > 1:
             leading += rest[:2]
             del rest[:2]
         elif token.partition("=")[0] in _GLOBAL_OPTIONS and "=" in token:
@@ -132,6 +139,16 @@ def command_first(argv: Sequence[str]) -> list[str]:
     return rest[:end] + leading + rest[end:]
 
 
+def _in_training(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace
+                 ) -> int:
+    """A distributor command in training: against the simulator, started for it."""
+    from kiosk_pos.cli.common import data_dir
+    from kiosk_pos.training import simulator
+
+    with simulator(data_dir(args)):
+        return handler(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = command_first(sys.argv[1:] if argv is None else argv)
     early_language(args_list)
@@ -144,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "lang", None):
         set_language(args.lang)
     try:
+        if getattr(args, "training", False) and args.command in DISTRIBUTOR_COMMANDS:
+            return _in_training(handler, args)
         return handler(args)
     except (KioskError, CliError) as exc:
         print(f"kiosk-pos: {exc}", file=sys.stderr)

@@ -103,8 +103,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from kiosk_pos.cli.common import refuse_in_training
     from kiosk_pos.instance import gui_running
 
+    refuse_in_training(args, "restore")
     folder = data_dir(args)
     if gui_running(folder):
         raise CliError(tr("error.backup_gui_open", path=folder))

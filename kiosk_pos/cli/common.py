@@ -28,12 +28,31 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", metavar="DIR", type=path,
                         help="kiosk data folder (default: $KIOSK_POS_DATA_DIR or the OS data dir)")
     parser.add_argument("--lang", choices=LANGUAGES, help="language of messages (id or en)")
+    parser.add_argument("--training", action="store_true",
+                        help="mode latihan: use the practice kiosk in training/ inside the "
+                             "data folder (own database, the built-in simulator distributor)")
 
 
 def data_dir(args: argparse.Namespace) -> Path:
+    """The data folder; with ``--training`` the practice kiosk's inside it (made on first
+    use, from the demo shop: the real shop's database is never opened)."""
     from kiosk_pos.paths import data_dir as resolve
 
-    return resolve(args.data_dir)
+    folder = resolve(args.data_dir)
+    if getattr(args, "training", False):
+        from kiosk_pos.training import ensure_training_kiosk
+
+        return ensure_training_kiosk(folder)
+    return folder
+
+
+def refuse_in_training(args: argparse.Namespace, what: str = "connect") -> None:
+    """One sentence (exit 2) for a command training never runs: it would reach a real
+    distributor (connect) or bring a real shop in (restore)."""
+    if getattr(args, "training", False):
+        from kiosk_pos.training import refuse
+
+        refuse(what)
 
 
 def open_kiosk(args: argparse.Namespace):  # noqa: ANN201 - Kiosk, imported lazily

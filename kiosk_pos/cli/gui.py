@@ -85,7 +85,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return 2
     if not args.demo:
         return run_gui(data_dir(args.data_dir or None), self_test=args.self_test,
-                       language=args.lang)
+                       language=args.lang, training=args.training)
     folder = demo_folder(args)
     if args.reset:
         refused = reset_demo(folder)
@@ -94,4 +94,5 @@ def cmd_gui(args: argparse.Namespace) -> int:
             return 2
     mark_demo(folder)
     print(tr("demo.folder", path=str(folder)), flush=True)
-    return run_gui(folder, demo=True, self_test=args.self_test, language=args.lang)
+    return run_gui(folder, demo=True, self_test=args.self_test, language=args.lang,
+                   training=args.training)

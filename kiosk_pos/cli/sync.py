@@ -20,6 +20,7 @@ from kiosk_pos.cli.common import (
     CliError,
     open_kiosk,
     print_json,
+    refuse_in_training,
 )
 from kiosk_pos.cli.owner import acting_owner, add_pin
 
@@ -64,42 +65,30 @@ def _unreachable(exc: Exception) -> CliError:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
-    """Save the connection only once BOTH directions are proven: the server accepted our
-    signed ping, and its reply carries the distributor's signature for that very ping."""
-    from pathlib import Path
-
+    """Save the connection only once BOTH directions are proven (kiosk_pos/sync/connect.py,
+    the same use case as the first-run wizard's)."""
     from kiosk_pos.core.permissions import Permission
-    from kiosk_pos.demo import DEMO_FLAG
-    from kiosk_pos.i18n import tr
-    from kiosk_pos.sync.config import SyncConfig, address_problem, save_config
+    from kiosk_pos.sync import connect
     from kiosk_pos.sync.errors import DistributorNotProven, SyncError, UntrustedCertificate
 
-    url = args.url.strip().rstrip("/")
-    problem = address_problem(url, allow_lan_http=args.allow_lan_http)
-    if problem:
-        raise CliError(problem)
-    ca_file = None
-    if args.ca_file:
-        ca_path = Path(args.ca_file).expanduser()
-        if not ca_path.is_file():
-            raise CliError(tr("sync.error.ca_file_missing", path=args.ca_file))
-        ca_file = str(ca_path.resolve())
-    cfg = SyncConfig(url, args.kiosk_id, args.secret, ca_file)
+    refuse_in_training(args)
+    try:
+        cfg = connect.config_for(args.url, args.kiosk_id, args.secret, ca_file=args.ca_file,
+                                 allow_lan_http=args.allow_lan_http)
+    except connect.ConnectRefused as exc:
+        raise CliError(str(exc)) from None
     kiosk = open_kiosk(args)
     try:
         owner = acting_owner(kiosk, args.pin, Permission.MANAGE_CONNECTION)
         try:
-            ping = cfg.client(retries=1).ping()
+            connect.connect(kiosk, cfg, owner)
         except (DistributorNotProven, UntrustedCertificate) as exc:  # not proven: refuse
             raise CliError(str(exc), EXIT_BAD_INPUT) from None
+        except connect.ConnectRefused as exc:
+            raise CliError(str(exc)) from None
         except SyncError as exc:
             raise _unreachable(exc) from None
-        if ping.kiosk_id != args.kiosk_id:
-            raise CliError(tr("sync.error.wrong_kiosk", got=ping.kiosk_id,
-                              expected=args.kiosk_id))
-        save_config(kiosk, cfg, owner)
-        kiosk.settings.set(DEMO_FLAG, False)
-        print(f"connected: kiosk {args.kiosk_id} at {url}")
+        print(f"connected: kiosk {cfg.kiosk_id} at {cfg.url}")
         return EXIT_OK
     finally:
         kiosk.close()

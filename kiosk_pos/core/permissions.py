@@ -41,6 +41,7 @@ class Permission(StrEnum):
     REFUND = "refund"                      # refund goods (a clerk needs an approver)
     RECEIVE_STOCK = "receive_stock"
     SHIFT_SETTINGS = "shift_settings"      # shifts on or off, blind close
+    SWITCH_TRAINING = "switch_training"    # mode latihan on or off (kiosk_pos/training.py)
 
 
 _CLERK = frozenset({Permission.SELL, Permission.VIEW_HISTORY, Permission.REPRINT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,10 +38,11 @@ def is_initialised(data_dir: Path) -> bool:
 
 
 def init_kiosk(data_dir: Path, kiosk_name: str, owner_pin: str, *, demo: bool = False,
-               address: str = "") -> Kiosk:
+               address: str = "", clerks: Sequence[tuple[str, str]] = ()) -> Kiosk:
     """Create the kiosk database in ``data_dir`` (refuses if one is already there, an empty
-    one included: that is a damaged shop, never a new one). The file is filled completely
-    under a temporary name and renamed into place, so a failure leaves nothing."""
+    one included: that is a damaged shop, never a new one), with the owner and ``clerks``
+    (name, PIN). The file is filled completely under a temporary name and renamed into
+    place, so a failure leaves nothing."""
     if not kiosk_name.strip():
         raise KioskError("error.kiosk_name_required")
     check_pin_format(owner_pin)
@@ -58,6 +60,8 @@ def init_kiosk(data_dir: Path, kiosk_name: str, owner_pin: str, *, demo: bool = 
             put(conn, KIOSK_FOOTER, "Semoga berkah, sampai jumpa lagi")
             store_prefix_table(conn, default_prefix_table())
         kiosk.users.add("Pemilik", Role.OWNER, owner_pin)
+        for name, pin in clerks:
+            kiosk.users.add(name, Role.CLERK, pin)
         if demo:
             add_demo_data(kiosk)
 

@@ -93,10 +93,12 @@ class PrinterSettingsWidget(QWidget):
         detect: Detector | None = None,
         tasks: TaskManager | None = None,
         can_save: bool = True,
+        essentials_only: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """``can_save`` is False for someone the core would refuse (a clerk): the settings
-        are shown, and Save is hidden."""
+        are shown, and Save is hidden. ``essentials_only`` (the first-run wizard) shows the
+        printer, its paper and the test print; the rest keep their defaults."""
         super().__init__(parent)
         self._tasks = tasks or TaskManager(self)
         self._queue = queue
@@ -109,6 +111,8 @@ class PrinterSettingsWidget(QWidget):
         self._remove_listener = queue.add_listener(self._relay.job.emit)
         self.destroyed.connect(lambda *_: self._remove_listener())
         self._build()
+        if essentials_only:
+            self._essentials_only()
         problem = None
         try:
             stored = PrinterSettings.from_dict(load())
@@ -125,7 +129,7 @@ class PrinterSettingsWidget(QWidget):
 
     # -- building ------------------------------------------------------------
     def _build(self) -> None:
-        title = QLabel(pt("ui.settings.title"))
+        title = self.title = QLabel(pt("ui.settings.title"))
         title.setObjectName("large")
         title.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.connection = _combo(editable=False)
@@ -182,7 +186,7 @@ class PrinterSettingsWidget(QWidget):
         logo_row.addWidget(self.logo, 1)
         logo_row.addWidget(browse)
 
-        general = QFormLayout()
+        general = self._general = QFormLayout()
         general.addRow(_label(pt("ui.connection")), self.connection)
         general.addRow(self.params)
         general.addRow(_label(""), self.detect_button)
@@ -214,6 +218,13 @@ class PrinterSettingsWidget(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         layout.addLayout(actions)
+
+    def _essentials_only(self) -> None:
+        for field in (self.auto_print, self.result_wait, self.copies, self.drawer):
+            self._general.setRowVisible(field, False)
+        self._general.setRowVisible(self._general.rowCount() - 1, False)  # the logo
+        self.drawer_button.hide()
+        self.title.hide()
 
     def _form(self, *rows: tuple[str, QWidget]) -> QWidget:
         page = QWidget()
