@@ -121,6 +121,10 @@ class HistoryView(QWidget):
         self.view_receipt = QPushButton()
         self.view_receipt.clicked.connect(self.show_receipt)
         self.view_receipt.setEnabled(False)
+        from kiosk_pos.ui.complaint_panel import ComplaintPanel  # Komplain (issue 13)
+
+        self.complaint = ComplaintPanel(kiosk, tasks)
+        self.complaint.paper_width = self.paper_width
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -133,6 +137,7 @@ class HistoryView(QWidget):
         dlayout.addWidget(self.detail_title)
         dlayout.addWidget(self.detail_info)
         dlayout.addWidget(self.detail, 1)
+        dlayout.addWidget(self.complaint)
         buttons = QHBoxLayout()
         buttons.addWidget(self.view_receipt)
         buttons.addWidget(self.reprint)
@@ -161,6 +166,7 @@ class HistoryView(QWidget):
             tr("ui.recent.status")])
         self.reprint.setText(tr("ui.history.reprint"))
         self.view_receipt.setText(tr("ui.history.view_receipt"))
+        self.complaint.retranslate()
         self.model.retranslate()
         self._size_columns()
         self._show_summary()
@@ -348,6 +354,7 @@ class HistoryView(QWidget):
         sale = self.current_sale()
         self.reprint.setEnabled(sale is not None)
         self.view_receipt.setEnabled(sale is not None)
+        self.complaint.show_for(sale)
         if sale is None:
             self.detail_title.setText("")
             self.detail_info.setText("")

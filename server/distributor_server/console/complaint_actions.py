@@ -69,6 +69,8 @@ def _step(ctx: ServerContext, actor: audit.Actor, row_id: int, kind: str, *, tex
             room = tx.price - row.refunded
             if tx.status == wire.TopUpStatus.FAILED:
                 raise ConsoleRefusal("refund_failed_topup", id=row_id)
+            if tx.status == wire.TopUpStatus.PENDING:  # it may still fail and refund itself
+                raise ConsoleRefusal("refund_pending_topup", id=row_id)
             if amount <= 0 or amount > room:
                 raise ConsoleRefusal("refund_too_much", room=room)
             entry = post_ledger(session, kiosk, amount, cw.LEDGER_REASON,

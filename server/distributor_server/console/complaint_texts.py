@@ -47,6 +47,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "refund_failed_topup": ("Isi ulang ini gagal dan sudah dikembalikan otomatis; tidak bisa "
                             "dikembalikan lagi.", "This top-up failed and was refunded "
                             "automatically; it cannot be refunded again."),
+    "refund_pending_topup": ("Isi ulang ini masih menunggu supplier; cek ulang ke supplier "
+                             "dulu, lalu kembalikan bila sudah sukses.", "This top-up is still "
+                             "waiting for the supplier; check upstream again first, then "
+                             "refund once it succeeded."),
     "refund_too_much": ("Jumlah tidak sah: paling banyak {room} yang belum dikembalikan.",
                         "That amount is not possible: at most {room} is not refunded yet."),
     "upstream_silent": ("Supplier tidak menjawab. Coba lagi sebentar lagi.",
