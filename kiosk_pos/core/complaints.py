@@ -299,17 +299,25 @@ def announce(db: Database, events: EventBus, row_ids: Sequence[int]) -> None:
         events.trigger(NOTICE, notice_text(record))
 
 
-def answer_text(record: ComplaintRecord) -> str:
-    """The newest answer in one line, in the UI's language."""
+def answer_text(record: ComplaintRecord, limit: int | None = None) -> str:
+    """The newest answer in one line, in the UI's language; the desk's words cut to
+    ``limit`` characters when given (the printout carries them whole)."""
     last = record.last_answer
     if last is None:
         return tr(f"complaints.state.{record.status.value}")
     parts = [tr(f"complaints.answer.{last.kind}", refund=record.refunded, sn=last.sn)]
     if last.text:
-        parts.append(last.text)
+        text = last.text
+        if limit is not None and len(text) > limit:
+            text = text[:limit - 1].rstrip() + "…"
+        parts.append(text)
     return " — ".join(parts)
 
 
 def notice_text(record: ComplaintRecord) -> str:
+    """Short enough for the two-line notice strip: what was decided, not the desk's words."""
+    last = record.last_answer
+    answer = (tr(f"complaints.answer.{last.kind}", refund=record.refunded, sn=last.sn)
+              if last is not None else tr(f"complaints.state.{record.status.value}"))
     return tr("complaints.notice", sale=record.sale_id, destination=record.destination,
-              answer=answer_text(record))
+              answer=answer)

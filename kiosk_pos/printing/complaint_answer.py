@@ -41,9 +41,8 @@ def complaint_answer_document(record: ComplaintRecord, kiosk: KioskInfo) -> Rece
                                 tr(f"complaints.state.{record.status.value}"), bold=True))
     for answer in record.answers:
         blocks += [SeparatorBlock(),
-                   KeyValueBlock(format_datetime(local_time(answer.answered_at,
-                                                            kiosk.timezone)),
-                                 tr(f"complaints.kind.{answer.kind}"), bold=True)]
+                   TextBlock(tr(f"complaints.kind.{answer.kind}"), bold=True),
+                   TextBlock(format_datetime(local_time(answer.answered_at, kiosk.timezone)))]
         if answer.sn:
             blocks.append(TextBlock(f"SN: {answer.sn}", bold=True))
         if answer.text:

@@ -28,6 +28,7 @@ from kiosk_pos.ui.complaint_dialog import ComplaintAnswerDialog, ComplaintDialog
 from kiosk_pos.ui.operations import NetworkOp, QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 
+ANSWER_SHOWN = 36  # characters of the desk's words on screen; "Cetak jawaban" has them all
 STATE_COLOURS = {ComplaintState.QUEUED: "#8a6d00", ComplaintState.OPEN: "#0b5cad",
                  ComplaintState.ANSWERED: "#1b7a2f", ComplaintState.CLOSED: "#444"}
 
@@ -48,7 +49,7 @@ class ComplaintPanel(QWidget):
         self.paper_width: Callable[[], int] = lambda: 58
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.status.setObjectName("complaint_status")
+        self.status.setObjectName("caption")
         self.button = QPushButton(tr("complaints.button"))
         self.button.clicked.connect(self.open_dialog)
         self.print_button = QPushButton(tr("complaints.print_button"))
@@ -102,9 +103,11 @@ class ComplaintPanel(QWidget):
             return
         colour = STATE_COLOURS.get(record.status, "#444")
         state = tr(f"complaints.state.{record.status.value}")
-        self.status.setText(tr("complaints.panel", state=state, answer=answer_text(record))
+        self.status.setText(tr("complaints.panel", state=state.lower(),
+                               answer=answer_text(record, ANSWER_SHOWN))
                             if record.answers else tr("complaints.panel_waiting", state=state))
-        self.status.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.status.setToolTip(answer_text(record))
+        self.status.setStyleSheet(f"color: {colour};")
         self.status.show()
 
     def _on_answered(self, record: ComplaintRecord) -> None:
