@@ -67,7 +67,7 @@ def test_who_may_answer_and_who_may_refund(server, make_staff):
 
 
 def test_the_queue_lists_the_oldest_first_and_hides_closed_ones(server, make_staff):
-    first, _k1 = _complaint(server)
+    first, kiosk_one = _complaint(server)
     second, _k2 = _complaint(server, "wrong_number")
     desk = Staff(server.url, make_staff("meja", "desk"))
     page = desk.get("/console/complaints").text
@@ -75,6 +75,9 @@ def test_the_queue_lists_the_oldest_first_and_hides_closed_ones(server, make_sta
     desk.post(f"/console/complaints/{first}/close", text="selesai")
     queue = desk.get("/console/complaints").text
     assert f'id="complaint-{first}"' not in queue and f'id="complaint-{second}"' in queue
+    kiosk_page = desk.get(f"/console/kiosks/{kiosk_one}").text  # the kiosk's page lists its own
+    assert f'href="/console/complaints/{first}"' in kiosk_page
+    assert f'href="/console/complaints/{second}"' not in kiosk_page
     assert desk.get("/console/complaints/2147483647").status_code == 404
     assert desk.get("/console/complaints/abc").status_code == 404
     with server.ctx.db.read() as session:
