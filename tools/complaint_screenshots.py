@@ -39,7 +39,7 @@ def _over(window: object, dialog: object, path: Path) -> None:
 
 def complaint_shots(app: object, kiosk: object, window: object, outdir: Path,
                     size: tuple[int, int], saved: list[Path]) -> None:
-    """History's sale row ``3`` (a top-up) with its complaint dialog, then answered."""
+    """History's successful top-up with its complaint dialog, then answered with a refund."""
     from kiosk_pos.core import change_feed
     from kiosk_pos.core.change_feed import FeedChange
     from kiosk_pos.core.complaints import ServerAnswer
@@ -49,8 +49,9 @@ def complaint_shots(app: object, kiosk: object, window: object, outdir: Path,
     window.show_page(1)  # type: ignore[attr-defined]
     clerk = next(u for u in kiosk.users.list() if u.role is Role.CLERK)  # type: ignore[attr-defined]
     window.user = clerk  # type: ignore[attr-defined]
-    row = next(i for i in range(history.model.rowCount())
-               if (s := history.model.sale_at(i)) is not None and s.topups)
+    row = next(i for i in range(history.model.rowCount())  # a top-up the operator confirmed
+               if (s := history.model.sale_at(i)) is not None and s.topups
+               and s.topups[0].status.value == "success")
     history.table.selectRow(row)
     _settle(app, lambda: history.complaint.button.isEnabled())
     dialog = history.complaint.open_dialog()
@@ -65,7 +66,7 @@ def complaint_shots(app: object, kiosk: object, window: object, outdir: Path,
     _settle(app, lambda: dialog.record is not None)
     record = dialog.record
     answer = ServerAnswer(1, record.complaint_id, "refund",
-                          "Maaf, pulsa gagal dari operator. Dana kami kembalikan.", "",
+                          "Maaf, operator belum mengirim pulsanya. Dana kami kembalikan.", "",
                           record_cost(kiosk, record.ref_id), "answered",
                           datetime.now(UTC))
     change_feed.apply_page(kiosk, [FeedChange(10_000, complaint=answer)], 10_000, last=False)
