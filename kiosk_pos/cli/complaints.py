@@ -9,18 +9,17 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk_pos.cli.args import text, whole
+from kiosk_pos.cli.args import record_id, text
 from kiosk_pos.cli.common import EXIT_OK, open_kiosk, print_json
 
 REASONS = ("not_received", "wrong_number", "token_unusable", "other")
-MAX_SALE_ID = 2**31 - 1
 PIN = text(32)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("complaint", parents=[common],
                               help="complain about a sale's top-up (komplain)")
-    p.add_argument("sale_id", type=whole(1, MAX_SALE_ID), metavar="SALE_ID",
+    p.add_argument("sale_id", type=record_id, metavar="SALE_ID",
                    help="the sale whose top-up is complained about")
     p.add_argument("--reason", required=True, choices=REASONS,
                    help="not_received (pulsa belum masuk), wrong_number (salah nomor), "
