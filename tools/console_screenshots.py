@@ -63,6 +63,41 @@ def _seed(server: object) -> dict[str, int]:
     return {"kiosk": ids[0], "failed_topup": failed, "reject_ticket": rejected.id}
 
 
+def _seed_complaints(server: object) -> int:
+    """Three complaints from kiosks: one past its SLA, one answered, one just filed; the
+    id of the answered one (its page shows the steps and the desk's forms)."""
+    from datetime import timedelta
+
+    from distributor_server import complaints
+    from distributor_server.console import complaint_actions
+    from distributor_server.console.audit import Actor
+    from distributor_server.models import Complaint, TopUp
+    from pulsa_protocol import complaints as cw
+    from sqlalchemy import select, update
+
+    ctx = server.ctx
+    with ctx.db.read() as session:
+        done = session.execute(select(TopUp.kiosk_id, TopUp.ref_id).where(
+            TopUp.status == "success").order_by(TopUp.id).limit(3)).all()
+    reasons = [("not_received", "Pelanggan cek jam 10.15, pulsa belum masuk"),
+               ("other", "Paket data masuk tapi kuota tidak bertambah"),
+               ("wrong_number", "")]
+    rows = []
+    for (kiosk_id, ref_id), (reason, note) in zip(done, reasons, strict=False):
+        filing = complaints.file_complaint(ctx, kiosk_id, uuid.uuid4().hex, cw.ComplaintFields(
+            ref_id=ref_id, reason=cw.ComplaintReason(reason), note=note))
+        with ctx.db.read() as session:
+            rows.append(session.scalar(select(Complaint.id).where(
+                Complaint.complaint_id == filing.complaint.complaint_id)))
+    with ctx.db.write() as session:  # the first waits since this morning: past its SLA
+        old = session.get(Complaint, rows[0]).created_at - timedelta(hours=3, minutes=20)
+        session.execute(update(Complaint).where(Complaint.id == rows[0]).values(created_at=old))
+    budi = Actor(None, "budi", "192.168.1.21")
+    complaint_actions.recheck(ctx, budi, rows[1])
+    complaint_actions.answer(ctx, budi, rows[1], "Kami cek ke operator, mohon tunggu 1 jam.")
+    return rows[1]
+
+
 def make_screenshots(outdir: Path) -> list[Path]:
     from distributor_server.console import audit, money, staff, totp
     from distributor_server.embedded import start_embedded
@@ -128,7 +163,11 @@ def make_screenshots(outdir: Path) -> list[Path]:
         shot("deposits", "/console/deposits")
         shot("transactions", "/console/transactions")
         shot("transaction", f"/console/transactions/{ids['failed_topup']}")
+        answered = _seed_complaints(server)
+        shot("complaints", "/console/complaints")
+        shot("complaint", f"/console/complaints/{answered}")
         shot("audit", "/console/audit")
+        shot("phone-complaint", f"/console/complaints/{answered}", PHONE)
         shot("phone-dashboard", "/console/", PHONE)
         shot("phone-deposits", "/console/deposits", PHONE)
         driver.get(server.url + "/console/lang/en?next=/console/")

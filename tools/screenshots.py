@@ -129,6 +129,9 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         _wait(app, lambda: len(window.history.sales) == 5)
         window.history.table.selectRow(3)
         shot("history")
+        from tools.complaint_screenshots import complaint_shots
+
+        complaint_shots(app, kiosk, window, outdir, size, saved)
         window.show_page(2)
         _wait(app, lambda: window.report.report is not None)
         shot("report")

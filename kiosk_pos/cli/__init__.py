@@ -51,6 +51,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("audit", "kiosk_pos.cli.staff", "the audit trail of a day"),
     ("shift", "kiosk_pos.cli.shifts", "shifts and the cash drawer: open, cash, close, report"),
     ("refund", "kiosk_pos.cli.shifts", "refund goods of a sale"),
+    ("complaint", "kiosk_pos.cli.complaints", "complain about a sale's top-up (komplain)"),
+    ("complaints", "kiosk_pos.cli.complaints", "complaints and the distributor's answers"),
 )
 COMMAND_MODULES = tuple(dict.fromkeys(module for _, module, _ in COMMANDS))
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, select
 
-from kiosk_pos.core import deposit, ledger_mirror, outbox
+from kiosk_pos.core import complaints, deposit, ledger_mirror, outbox
 from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.clock import utc_now
 from kiosk_pos.core.ledger_mirror import ServerLedgerRow
@@ -37,11 +37,13 @@ _LOCAL = select(topups.c.sku, topups.c.destination).where(topups.c.ref_id == bin
 
 @dataclass(frozen=True, slots=True)
 class FeedChange:
-    """One numbered change: a top-up, a ledger row, or neither (a kind this kiosk skips)."""
+    """One numbered change: a top-up, a ledger row, a complaint's answer, or none of them
+    (a kind this kiosk skips)."""
 
     seq: int
     topup: ServerTopUp | None = None
     ledger: ServerLedgerRow | None = None
+    complaint: complaints.ServerAnswer | None = None
 
 
 @dataclass
@@ -54,6 +56,7 @@ class PageOutcome:
     drift: int | None = None     # local - expected, after the last page
     aligned: int = 0             # amount of the first-sync opening adjust row (0 if none)
     balance: int = 0
+    answered: list[int] = field(default_factory=list)  # complaints (row ids) answered
 
 
 def cursor(kiosk: Kiosk) -> int:
@@ -93,6 +96,10 @@ def _apply_changes(conn: Connection, changes: Sequence[FeedChange], next_cursor:
             ledger_mirror.mirror_entry(conn, ch.ledger, mirror)
             last_ledger = ch.ledger
             out.ledger_rows += 1
+        elif ch.complaint is not None:
+            answered = complaints.apply_answer(conn, ch.complaint)
+            if answered is not None:
+                out.answered.append(answered)
         current = ch.seq
         out.changes_applied += 1
     current = max(current, next_cursor if changes else current)
@@ -139,4 +146,5 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
             out.balance = deposit.balance(conn)
     announce(kiosk.events, out.status_changes,
              out.balance if out.balance != old_balance else None)
+    complaints.announce(kiosk.db, kiosk.events, out.answered)
     return out

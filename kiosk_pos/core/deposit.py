@@ -24,6 +24,7 @@ REASON_TOPUP = "topup"            # an electronic line's cost, at sale time
 REASON_TOPUP_REFUND = "refund"    # a failed top-up's cost, back
 REASON_DEPOSIT = "deposit"        # money the kiosk paid in (ticket confirmed)
 REASON_ADJUST = "adjust"          # a difference explained by the distributor's ledger
+REASON_COMPLAINT_REFUND = "complaint_refund"  # the desk refunded a complaint (issue 13)
 
 
 @dataclass(frozen=True, slots=True)

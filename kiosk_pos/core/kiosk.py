@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kiosk_pos.core.acknowledgements import AcknowledgementService
     from kiosk_pos.core.audit import AuditService
     from kiosk_pos.core.backups import BackupService
+    from kiosk_pos.core.complaints import ComplaintService
     from kiosk_pos.core.credentials import SecretStore
     from kiosk_pos.core.customers import CustomerService
     from kiosk_pos.core.deposit import DepositService
@@ -147,6 +148,12 @@ def _kasbon(kiosk: Kiosk) -> KasbonService:
     return KasbonService(kiosk.db, kiosk.timezone, kiosk.clock)
 
 
+def _complaints(kiosk: Kiosk) -> ComplaintService:
+    from kiosk_pos.core.complaints import ComplaintService
+
+    return ComplaintService(kiosk.db, kiosk.events)
+
+
 class Kiosk:
     deposit: _OnFirstUse[DepositService] = _OnFirstUse(_deposit)
     sales: _OnFirstUse[SaleService] = _OnFirstUse(_sales)
@@ -163,6 +170,7 @@ class Kiosk:
     stock: _OnFirstUse[StockService] = _OnFirstUse(_stock)
     customers: _OnFirstUse[CustomerService] = _OnFirstUse(_customers)
     kasbon: _OnFirstUse[KasbonService] = _OnFirstUse(_kasbon)
+    complaints: _OnFirstUse[ComplaintService] = _OnFirstUse(_complaints)
 
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
         self._build_lock = threading.RLock()

@@ -331,3 +331,45 @@ refund_acknowledgements = Table(
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("acknowledged_at", DateTime, nullable=False),
 )
+
+# Complaints (komplain) about top-ups, and the distributor's answers (kiosk_pos/core/
+# complaints.py). A complaint is its own outbox row: its payload is fixed at filing and sent
+# under its client-made ``complaint_id`` until a definite answer (``sent_at``), like a
+# top-up's outbox row.
+complaints = Table(
+    "complaints", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("complaint_id", String(36), nullable=False, unique=True),
+    Column("topup_id", Integer, ForeignKey("topups.id"), nullable=False),
+    Column("sale_id", Integer, ForeignKey("sales.id"), nullable=False),
+    Column("ref_id", String(36), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON, fixed for the row's whole life
+    Column("status", String(16), nullable=False),  # queued, open, answered, closed
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_attempt_at", DateTime),
+    Column("last_error", Text),
+    Column("sent_at", DateTime),  # set only on a definite answer from the distributor
+    Index("ix_complaints_sale_id", "sale_id"),
+    Index("ix_complaints_topup_id", "topup_id"),
+    Index("ix_complaints_unsent", "id", sqlite_where=text("sent_at IS NULL")),
+)
+
+complaint_answers = Table(
+    "complaint_answers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("complaint_row_id", Integer, ForeignKey("complaints.id"), nullable=False),
+    Column("step_id", Integer, nullable=False, unique=True),  # the server's: stored once
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sn", String(128), nullable=False),
+    Column("refund", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("answered_at", DateTime, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Index("ix_complaint_answers_complaint", "complaint_row_id"),
+)

@@ -34,6 +34,7 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 import requests
+from pulsa_protocol import complaints as complaints_wire
 from pulsa_protocol import signing, wire
 from pulsa_protocol.inquiry import INQUIRY_PATH, InquiryReply, InquiryRequest
 from pydantic import BaseModel, ValidationError
@@ -277,13 +278,20 @@ class DistributorClient:
     def get_topup(self, ref_id: str) -> wire.TopUp:
         return self._call("GET", f"/topups/{ref_id}", wire.TopUp)
 
-    def changes(self, cursor: int, limit: int = 500, wait: float = 0) -> wire.ChangesPage:
+    def changes(self, cursor: int, limit: int = 500, wait: float = 0
+                ) -> complaints_wire.ChangesPage:
         wait = max(0.0, min(float(wait), float(wire.MAX_WAIT_SECONDS)))
         params: dict[str, object] = {"cursor": int(cursor), "limit": int(limit)}
         if wait:
             params["wait"] = int(wait) if wait == int(wait) else wait
-        return self._call("GET", "/changes", wire.ChangesPage, params=params,
+        return self._call("GET", "/changes", complaints_wire.ChangesPage, params=params,
                           read_timeout=self.timeout[1] + wait)
+
+    def file_complaint(self, complaint_id: str, body: str) -> complaints_wire.Complaint:
+        """PUT a stored complaint byte for byte; safe to retry (filed once by its id)."""
+        complaints_wire.ComplaintFields.model_validate_json(body)
+        return self._call("PUT", f"/complaints/{complaint_id}", complaints_wire.Complaint,
+                          raw_body=body.encode("utf-8"))
 
     def prices(self, since: int = 0) -> wire.PriceList:
         return self._call("GET", "/prices", wire.PriceList, params={"since": int(since)})

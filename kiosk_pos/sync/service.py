@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.clock import utc_now
+from kiosk_pos.core.complaints import COMPLAINT_FILED
 from kiosk_pos.core.events import NOTICE, SALE_SAVED, SYNC_STATE
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import TopUpStatus
@@ -33,6 +34,7 @@ from kiosk_pos.store.schema import topups
 from kiosk_pos.sync import pull as pull_mod
 from kiosk_pos.sync import relay
 from kiosk_pos.sync.client import DistributorClient
+from kiosk_pos.sync.complaints import relay_complaints
 from kiosk_pos.sync.errors import (
     DistributorNotProven,
     DistributorRejected,
@@ -161,7 +163,8 @@ class SyncService:
             pushed = relay.relay_all(self.kiosk, self.client, batch_size=self.batch_size)
             result.pushed = pushed.pushed
             changes = list(pushed.status_changes)
-            error: Exception | None = pushed.error
+            error: Exception | None = pushed.error or relay_complaints(
+                self.kiosk, self.client).error
             try:
                 pulled = pull_mod.pull(self.kiosk, self.client)
                 changes += pulled.status_changes
@@ -227,6 +230,7 @@ class SyncService:
                 return
             self._stop.clear()
             self.kiosk.events.register(SALE_SAVED, self._on_sale)
+            self.kiosk.events.register(COMPLAINT_FILED, self._on_sale)
             for name, target in (("sync-relay", self._relay_loop), ("sync-pull", self._pull_loop)):
                 thread = threading.Thread(target=target, name=name, daemon=True)
                 thread.start()
@@ -239,6 +243,7 @@ class SyncService:
             self._stop.set()
             self._wake.set()
             self.kiosk.events.unregister(SALE_SAVED, self._on_sale)
+            self.kiosk.events.unregister(COMPLAINT_FILED, self._on_sale)
         for thread in threads:
             thread.join(timeout)
 
@@ -288,6 +293,8 @@ class SyncService:
             return True
         with self._cycle_lock:
             result = relay.relay_all(self.kiosk, self.client, batch_size=self.batch_size)
+            if result.error is None:  # complaints wait in their outbox like top-ups
+                result.error = relay_complaints(self.kiosk, self.client).error
         if result.error is not None:
             self._mark(isinstance(result.error, DistributorRejected), result.error)
             self._holds[threading.current_thread().name] = retry_after(result.error)

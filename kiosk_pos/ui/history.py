@@ -124,6 +124,10 @@ class HistoryView(QWidget):
         self.view_receipt.setEnabled(False)
         self.refund = QPushButton()
         self.refund.clicked.connect(lambda: self.refund_requested.emit(self.current_sale().id))
+        from kiosk_pos.ui.complaint_panel import ComplaintPanel  # Komplain (issue 13)
+
+        self.complaint = ComplaintPanel(kiosk, tasks)
+        self.complaint.paper_width = self.paper_width
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -136,6 +140,7 @@ class HistoryView(QWidget):
         dlayout.addWidget(self.detail_title)
         dlayout.addWidget(self.detail_info)
         dlayout.addWidget(self.detail, 1)
+        dlayout.addWidget(self.complaint)
         buttons = QHBoxLayout()
         buttons.addWidget(self.view_receipt)
         buttons.addWidget(self.reprint)
@@ -166,6 +171,7 @@ class HistoryView(QWidget):
         self.reprint.setText(tr("ui.history.reprint"))
         self.view_receipt.setText(tr("ui.history.view_receipt"))
         self.refund.setText(tr("ui.history.refund"))
+        self.complaint.retranslate()
         self.model.retranslate()
         self._size_columns()
         self._show_summary()
@@ -354,6 +360,7 @@ class HistoryView(QWidget):
         self.reprint.setEnabled(sale is not None)
         self.view_receipt.setEnabled(sale is not None)
         self.refund.setEnabled(sale is not None)
+        self.complaint.show_for(sale)
         if sale is None:
             self.detail_title.setText("")
             self.detail_info.setText("")

@@ -258,3 +258,42 @@ class ConsoleAudit(Base):
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+# ----------------------------------------------------------------------------- complaints
+# A kiosk's complaint about one of its top-ups (distributor_server/complaints.py) and every
+# step of it, each a row of its own: filed, upstream checked again, answered, SN proof,
+# resent, refunded (with its ledger row), closed.
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "complaint_id"),  # the kiosk's id: filed exactly once
+        Index("ix_complaints_status_created", "status", "created_at"),  # the desk's queue
+        Index("ix_complaints_topup", "topup_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    complaint_id: Mapped[str] = mapped_column(String(64))
+    topup_id: Mapped[int] = mapped_column(ForeignKey("topups.id"))
+    reason: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    kiosk_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ComplaintStep(Base):
+    __tablename__ = "complaint_steps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_row_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    sn: Mapped[str] = mapped_column(String(120), default="")
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    ledger_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    staff: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

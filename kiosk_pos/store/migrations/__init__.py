@@ -1,3 +1,3 @@
 """Alembic migrations of the kiosk store. ``HEAD`` must name the newest revision."""
 
-HEAD = "0006"
+HEAD = "0010"

@@ -9,7 +9,13 @@ from fastapi import FastAPI
 from pulsa_protocol import wire
 
 from distributor_server import __version__
-from distributor_server.api import routes_inquiry, routes_kiosk, routes_public, routes_topups
+from distributor_server.api import (
+    routes_complaints,
+    routes_inquiry,
+    routes_kiosk,
+    routes_public,
+    routes_topups,
+)
 from distributor_server.api.errors import install_error_handlers
 from distributor_server.api.limits import BodyLimitMiddleware
 from distributor_server.api.reply_signing import ReplySigningMiddleware
@@ -38,6 +44,7 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
     app.include_router(routes_kiosk.router)
     app.include_router(routes_topups.router)
     app.include_router(routes_inquiry.router)
+    app.include_router(routes_complaints.router)
     mount_console(app)  # the service desk's web console under /console/
     app.add_middleware(ReplySigningMiddleware)  # inside the body cap: signs identified replies
     app.add_middleware(BodyLimitMiddleware, max_bytes=wire.MAX_BODY_BYTES)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from distributor_server.console import audit, queries
+from distributor_server.console import audit, complaint_queries, queries
 from distributor_server.console.sessions import ConsoleSession
 from distributor_server.console.web import (
     PREFIX,
@@ -55,6 +55,7 @@ def kiosk_page(request: Request, kiosk_id: str,
                   ledger=queries.ledger_rows(ctx, number),
                   topups=queries.search_topups(ctx, kiosk_id=number, limit=30),
                   tickets=queries.tickets(ctx, pending_only=False, kiosk_id=number, limit=20),
+                  complaints=complaint_queries.for_kiosk(ctx, number),
                   can_adjust=allowed(staff.role, Permission.ADJUST))
 
 

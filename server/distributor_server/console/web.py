@@ -49,14 +49,21 @@ class Permission(StrEnum):
     DEPOSITS = "deposits"  # see and confirm/reject deposit tickets
     ADJUST = "adjust"  # manual credit/debit of a kiosk's deposit
     AUDIT = "audit"
+    COMPLAINTS = "complaints"  # the complaint queue and pages
+    COMPLAINT_ANSWER = "complaint_answer"  # answer, SN proof, resend, close, check upstream
+    COMPLAINT_REFUND = "complaint_refund"  # refund a complaint to the kiosk's deposit
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "admin": frozenset(Permission),
-    "desk": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS}),
+    "desk": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
+                       Permission.COMPLAINTS, Permission.COMPLAINT_ANSWER,
+                       Permission.COMPLAINT_REFUND}),
     "finance": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
-                          Permission.DEPOSITS, Permission.ADJUST}),
-    "viewer": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS}),
+                          Permission.DEPOSITS, Permission.ADJUST, Permission.COMPLAINTS,
+                          Permission.COMPLAINT_REFUND}),
+    "viewer": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
+                         Permission.COMPLAINTS}),
 }
 
 
@@ -194,11 +201,17 @@ def set_cookie(reply: Response, name: str, value: str, request: Request,
 
 def mount_console(app: FastAPI) -> None:
     """Routes, static files and the console's own error pages (HTML, not the API's JSON)."""
-    from distributor_server.console import routes_auth, routes_money, routes_pages
+    from distributor_server.console import (
+        routes_auth,
+        routes_complaints,
+        routes_money,
+        routes_pages,
+    )
 
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_money.router)
+    app.include_router(routes_complaints.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
     @app.exception_handler(SignedOut)
