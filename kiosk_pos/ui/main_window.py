@@ -29,14 +29,15 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus, User
+from kiosk_pos.core.records import SaleRecord, TopUpRecord, User
 from kiosk_pos.core.settings import LANGUAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.login import LoginScreen
-from kiosk_pos.ui.notices import DISMISS_KEY, Notice, NoticeArea, NoticeKind
-from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
+from kiosk_pos.ui.notices import DISMISS_KEY, NoticeArea
+from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.pages import place_page
+from kiosk_pos.ui.refund_notices import RefundNotices
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
 
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._history: HistoryView | None = None
         self._report: ReportView | None = None
         self.notices = NoticeArea()
+        self.refunds = RefundNotices(kiosk, self.tasks, self.notices, lambda: self.user, self)
 
         self.nav: list[QPushButton] = []
         nav_group = QButtonGroup(self)
@@ -329,37 +331,7 @@ class MainWindow(QMainWindow):
         sale = self._sales.recent.update_topup(topup) if self._sales is not None else None
         if self._history is not None:  # not built yet: it reads fresh when first shown
             self._history.update_topup(topup)
-        if topup.status is not TopUpStatus.FAILED:
-            return
-        ref_id = topup.ref_id
-        if sale is not None:
-            self.show_refund_notice(self.refund_text(topup, sale), ref_id)
-            return
-        QueryOp(self, lambda: self.kiosk.sales.by_ref_id(ref_id)).success(  # older sale
-            lambda older: self.show_refund_notice(self.refund_text(topup, older), ref_id)
-        ).run(self.tasks)
-
-    def show_refund_notice(self, text: str, ref_id: str) -> Notice:
-        """A failed top-up's notice; its action stores who handed the money back, and when
-        (the daily report then no longer counts it as owed)."""
-        return self.notices.show_notice(text, NoticeKind.REFUND,
-                                        lambda notice: self._acknowledge_refund(notice, ref_id))
-
-    def _acknowledge_refund(self, notice: Notice, ref_id: str) -> None:
-        user = self.user
-        if user is None:
-            self.notices.show_notice(tr("notices.ack_needs_user"))
-            return
-        notice.close_button.setEnabled(False)  # one write per press
-
-        def failed(failure: OpFailure) -> None:
-            if notice in self.notices.notices:
-                notice.close_button.setEnabled(True)
-            self.notices.show_notice(failure.message)
-
-        WriteOp(self, lambda: self.kiosk.acknowledgements.acknowledge_refund(ref_id, user)
-                ).success(lambda _ack: self.notices.dismiss(notice)).failure(failed
-                                                                              ).run(self.tasks)
+        self.refunds.topup_changed(topup, sale)
 
     def _catalog_changed(self) -> None:
         """A new price list (sync): read the catalogue again beside the writer, so the sales
@@ -368,17 +340,6 @@ class MainWindow(QMainWindow):
         QueryOp(self, lambda: kiosk.catalog.catalog).success(
             lambda _catalog: self._sales.catalog_changed() if self._sales is not None else None
         ).run(self.tasks)
-
-    def refund_text(self, topup: TopUpRecord, sale: SaleRecord | None) -> str:
-        """Tell the clerk what to hand back: the price the customer paid, and for which number."""
-        line = None
-        if sale is not None:
-            line = next((ln for ln in sale.lines
-                         if ln.topup is not None and ln.topup.ref_id == topup.ref_id), None)
-        if line is None:
-            return tr("ui.notice.refund_unknown", number=topup.destination, sku=topup.sku)
-        return tr("ui.notice.refund", name=line.name, number=topup.destination,
-                  amount=line.amount, sale_id=sale.id if sale else 0)
 
     def _printer_ready(self) -> bool:
         printer = self.session.printer if self.session is not None else None
