@@ -160,6 +160,15 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+def _more() -> None:
+    from distributor_server.console.i18n_desk import TEXT as DESK
+
+    TEXT.update(DESK)
+
+
+_more()
+
+
 def t(lang: str, key: str, **values: object) -> str:
     pair = TEXT.get(key)
     if pair is None:

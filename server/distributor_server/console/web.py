@@ -49,14 +49,22 @@ class Permission(StrEnum):
     DEPOSITS = "deposits"  # see and confirm/reject deposit tickets
     ADJUST = "adjust"  # manual credit/debit of a kiosk's deposit
     AUDIT = "audit"
+    INCIDENTS = "incidents"  # see events and incidents
+    INCIDENTS_HANDLE = "incidents_handle"  # acknowledge and resolve them
+    PRICES = "prices"  # the price list (isi jual): products on/off, markup rules
+    KIOSKS_MANAGE = "kiosks_manage"  # add a kiosk, rotate its secret, disable/enable it
+    STAFF = "staff"  # staff accounts
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "admin": frozenset(Permission),
-    "desk": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS}),
+    "desk": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
+                       Permission.INCIDENTS, Permission.INCIDENTS_HANDLE}),
     "finance": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
-                          Permission.DEPOSITS, Permission.ADJUST}),
-    "viewer": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS}),
+                          Permission.DEPOSITS, Permission.ADJUST, Permission.INCIDENTS,
+                          Permission.PRICES}),
+    "viewer": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
+                         Permission.INCIDENTS}),
 }
 
 
@@ -194,11 +202,21 @@ def set_cookie(reply: Response, name: str, value: str, request: Request,
 
 def mount_console(app: FastAPI) -> None:
     """Routes, static files and the console's own error pages (HTML, not the API's JSON)."""
-    from distributor_server.console import routes_auth, routes_money, routes_pages
+    from distributor_server.console import (
+        routes_auth,
+        routes_incidents,
+        routes_kiosk_admin,
+        routes_money,
+        routes_pages,
+        routes_prices,
+        routes_staff,
+    )
 
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_money.router)
+    for more in (routes_incidents, routes_prices, routes_kiosk_admin, routes_staff):
+        app.include_router(more.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
     @app.exception_handler(SignedOut)

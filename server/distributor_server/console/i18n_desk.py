@@ -1,0 +1,53 @@
+"""The console's sentences for the desk's pages added later: incidents, the price list,
+adding kiosks, the bank statement import and staff (Indonesian first, then English)."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    # dashboard
+    "upstream_today": ("Supplier hari ini (berhasil)", "Upstream today (success)"),
+    "n_calls": ("{n} panggilan", "{n} calls"),
+    "latency": ("waktu respons", "latency"),
+    # incidents
+    "nav_incidents": ("Insiden", "Incidents"),
+    "incident": ("Insiden", "Incident"),
+    "incidents_help": ("Kejadian yang mirip digabung menjadi satu insiden. Tandai 'sedang "
+                       "ditangani', lalu selesaikan dengan catatan apa yang dilakukan.",
+                       "Similar events are grouped into one incident. Mark it as being "
+                       "handled, then resolve it with a note of what was done."),
+    "inc_live": ("Belum selesai", "Not resolved"), "inc_all": ("Semua", "All"),
+    "inc_kind": ("Jenis", "Kind"), "inc_subject": ("Tentang", "About"),
+    "inc_events": ("Kejadian", "Events"), "inc_last": ("Terakhir", "Latest"),
+    "inc_detail": ("Rincian", "Detail"),
+    "no_incidents": ("Tidak ada insiden yang perlu ditangani.", "No incidents to handle."),
+    "is_open": ("baru", "open"), "is_acknowledged": ("sedang ditangani", "acknowledged"),
+    "is_resolved": ("selesai", "resolved"),
+    "ik_upstream_failures": ("Gangguan supplier", "Upstream failures"),
+    "ik_pending_too_long": ("Transaksi pending terlalu lama", "Top-up pending too long"),
+    "ik_ticket_unmatched": ("Tiket deposit tak tercocokkan", "Deposit ticket unmatched"),
+    "ik_kiosk_silent": ("Konter tidak aktif berjam-jam", "Kiosk silent for hours"),
+    "ik_upstream_balance_low": ("Saldo supplier menipis", "Upstream balance low"),
+    "ik_kiosk_clock_off": ("Jam konter salah", "Kiosk clock off"),
+    "ik_bad_signatures": ("Tanda tangan salah berulang", "Repeated bad signatures"),
+    "ik_success_after_refund": ("Sukses setelah refund", "Success after refund"),
+    "iev_opened": ("Insiden dibuka", "Incident opened"),
+    "iev_acknowledged": ("Sedang ditangani", "Acknowledged"),
+    "iev_resolved": ("Diselesaikan", "Resolved"),
+    "inc_acknowledge": ("Tandai sedang ditangani", "Acknowledge"),
+    "inc_resolve": ("Selesaikan", "Resolve"),
+    "inc_resolution": ("Catatan penyelesaian", "Resolution note"),
+    "inc_note_help": ("Apa yang dilakukan, mis. 'supplier pulih pukul 10.20'",
+                      "What was done, e.g. 'supplier back at 10:20'"),
+    "inc_ack_by": ("Ditangani oleh", "Acknowledged by"),
+    "inc_resolved_by": ("Diselesaikan oleh", "Resolved by"),
+    "incident_acknowledged": ("Insiden {id} ditandai sedang ditangani.",
+                              "Incident {id} acknowledged."),
+    "incident_resolved": ("Insiden {id} selesai.", "Incident {id} resolved."),
+    "incident_missing": ("Insiden {id} tidak ada.", "There is no incident {id}."),
+    "incident_not_open": ("Insiden {id} sudah ditangani.", "Incident {id} is already being "
+                          "handled."),
+    "incident_already_resolved": ("Insiden {id} sudah selesai.",
+                                  "Incident {id} is already resolved."),
+    "resolution_needed": ("Tulis dulu apa yang dilakukan, lalu selesaikan.",
+                          "Write what was done first, then resolve."),
+}
