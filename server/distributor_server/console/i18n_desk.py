@@ -50,4 +50,34 @@ TEXT: dict[str, tuple[str, str]] = {
                                   "Incident {id} is already resolved."),
     "resolution_needed": ("Tulis dulu apa yang dilakukan, lalu selesaikan.",
                           "Write what was done first, then resolve."),
+    # kiosks: add, rotate, disable
+    "kiosk_add": ("Tambah konter", "Add kiosk"),
+    "kiosk_add_help": ("Konter baru mendapat ID dan kunci rahasia. Kunci hanya tampil sekali; "
+                       "masukkan di aplikasi konter (atau pindai QR-nya) saat itu juga.",
+                       "A new kiosk gets an id and a secret. The secret shows only once; "
+                       "enter it in the kiosk app (or scan its QR code) right away."),
+    "kiosk_name": ("Nama konter", "Kiosk name"),
+    "kiosk_name_help": ("mis. Konter Sumber Rejeki", "e.g. Konter Sumber Rejeki"),
+    "kiosk_create": ("Buat konter", "Create kiosk"),
+    "kiosk_name_bad": ("Isi nama konter (paling banyak 120 huruf).",
+                       "Fill in the kiosk's name (at most 120 characters)."),
+    "kiosk_created_title": ("Konter {name} dibuat", "Kiosk {name} created"),
+    "kiosk_rotated_title": ("Kunci baru untuk {name}", "New secret for {name}"),
+    "secret_once": ("Kunci ini hanya tampil sekarang. Salin atau pindai sebelum meninggalkan "
+                    "halaman ini.", "This secret shows only now. Copy or scan it before you "
+                    "leave this page."),
+    "secret_help": ("Di aplikasi konter: Pengaturan → Server, pindai QR ini atau ketik alamat "
+                    "server, ID konter dan kuncinya. Kunci lama (bila ada) sudah tidak berlaku.",
+                    "In the kiosk app: Settings → Server, scan this QR code or type the server "
+                    "address, kiosk id and secret. The old secret (if any) no longer works."),
+    "secret_done": ("Sudah saya catat, lanjut ke halaman konter", "I have it, go to the "
+                    "kiosk's page"),
+    "server_address": ("Alamat server", "Server address"),
+    "kiosk_id": ("ID konter", "Kiosk id"), "secret": ("Kunci rahasia", "Secret"),
+    "kiosk_rotate": ("Ganti kunci rahasia", "Rotate secret"),
+    "kiosk_disable": ("Nonaktifkan konter", "Disable kiosk"),
+    "kiosk_enable": ("Aktifkan lagi", "Enable again"),
+    "kiosk_disabled": ("{kiosk} dinonaktifkan: permintaannya ditolak sampai diaktifkan lagi.",
+                       "{kiosk} is disabled: its requests are refused until it is enabled."),
+    "kiosk_enabled": ("{kiosk} aktif lagi.", "{kiosk} is enabled again."),
 }
