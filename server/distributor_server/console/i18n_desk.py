@@ -80,4 +80,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "kiosk_disabled": ("{kiosk} dinonaktifkan: permintaannya ditolak sampai diaktifkan lagi.",
                        "{kiosk} is disabled: its requests are refused until it is enabled."),
     "kiosk_enabled": ("{kiosk} aktif lagi.", "{kiosk} is enabled again."),
+    # price list
+    "nav_prices": ("Isi jual", "Price list"),
+    "prices_help": ("Harga jual ke konter. Setiap perubahan terbit sebagai versi baru daftar "
+                    "harga; konter mengambilnya saat sinkron.", "The selling price to kiosks. "
+                    "Every change is published as a new price list version; kiosks pull it "
+                    "when they sync."),
+    "all": ("Semua", "All"), "kind": ("Jenis", "Kind"), "show": ("Tampilkan", "Show"),
+    "markup_rules": ("Aturan markup", "Markup rules"),
+    "rules_help": ("Harga jual = modal + markup, dibulatkan ke atas. Aturan paling khusus "
+                   "(operator dan jenis) yang dipakai.", "Selling price = cost + markup, "
+                   "rounded up. The most specific rule (operator and kind) applies."),
+    "markup": ("Markup", "Markup"), "round_to": ("Bulatkan ke", "Round up to"),
+    "delete": ("Hapus", "Delete"),
+    "apply_rules": ("Terapkan aturan ke harga yang tampil", "Apply the rules to the shown "
+                    "prices"),
+    "cost": ("Modal", "Cost"), "sell_price": ("Harga jual", "Selling price"),
+    "margin": ("Laba", "Margin"), "suggested": ("Menurut aturan", "By the rules"),
+    "on_sale": ("dijual", "on sale"), "off_sale": ("tidak dijual", "off"),
+    "turn_off": ("Matikan", "Turn off"), "turn_on": ("Jual lagi", "Turn on"),
+    "edit": ("Ubah", "Edit"),
+    "prices_published": ("{n} harga diterbitkan sebagai versi {version}.",
+                         "{n} prices published as version {version}."),
+    "prices_unchanged": ("Tidak ada yang berubah.", "Nothing changed."),
+    "product_saved": ("{sku} disimpan; daftar harga versi {version}.",
+                      "{sku} saved; price list version {version}."),
+    "product_missing": ("Produk itu tidak ada.", "That product does not exist."),
+    "rule_saved": ("Aturan markup disimpan. Terapkan aturan untuk mengubah harga.",
+                   "Markup rule saved. Apply the rules to change the prices."),
+    "rule_deleted": ("Aturan markup dihapus.", "Markup rule deleted."),
+    "rule_missing": ("Aturan itu tidak ada.", "That rule does not exist."),
+    "rule_operator_bad": ("Operator itu tidak dikenal.", "That operator is unknown."),
+    "rule_kind_bad": ("Jenis produk itu tidak dikenal.", "That product kind is unknown."),
+    "rule_numbers_bad": ("Markup harus angka rupiah bulat (0 atau lebih) dan pembulatan 1 "
+                         "sampai 100000.", "The markup must be whole rupiah (0 or more) and "
+                         "the rounding 1 to 100000."),
 }
