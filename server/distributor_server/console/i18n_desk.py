@@ -115,4 +115,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule_numbers_bad": ("Markup harus angka rupiah bulat (0 atau lebih) dan pembulatan 1 "
                          "sampai 100000.", "The markup must be whole rupiah (0 or more) and "
                          "the rounding 1 to 100000."),
+    # bank statement import
+    "import_title": ("Impor mutasi bank (CSV)", "Import a bank statement (CSV)"),
+    "import_file": ("Berkas CSV mutasi rekening", "The account statement CSV"),
+    "import_check": ("Periksa dulu", "Check first"),
+    "import_help": ("Belum ada yang dikonfirmasi sebelum Anda menekan 'Konfirmasi'. Kolom "
+                    "jumlah (jumlah/kredit/mutasi) wajib ada; baris debit dilewati.",
+                    "Nothing is confirmed until you press 'Confirm'. An amount column "
+                    "(jumlah/credit/amount) is required; debit rows are skipped."),
+    "import_dry_help": ("Hasil pemeriksaan: {n} transfer cocok dengan tiket yang menunggu. "
+                        "Belum ada saldo yang ditambah.", "Check result: {n} transfers match "
+                        "a waiting ticket. No balance has been credited yet."),
+    "import_apply_help": ("Konfirmasi {n} tiket yang cocok sekarang.",
+                          "Confirm the {n} matching tickets now."),
+    "import_apply": ("Konfirmasi {n} tiket", "Confirm {n} tickets"),
+    "import_applied": ("{n} tiket dikonfirmasi dari mutasi bank; {refused} dilewati (sudah "
+                       "dikonfirmasi atau berubah).", "{n} tickets confirmed from the bank "
+                       "statement; {refused} skipped (already confirmed or changed)."),
+    "line": ("Baris", "Line"), "result": ("Hasil", "Result"),
+    "im_match": ("cocok: tiket {id} ({kiosk})", "matches ticket {id} ({kiosk})"),
+    "im_expired": ("tiket {id} ({kiosk}) sudah kedaluwarsa: tambah saldo manual",
+                   "ticket {id} ({kiosk}) expired: credit it by hand"),
+    "im_already_confirmed": ("tiket {id} ({kiosk}) sudah dikonfirmasi",
+                             "ticket {id} ({kiosk}) is already confirmed"),
+    "im_no_ticket": ("tidak ada tiket dengan jumlah ini", "no ticket has this amount"),
+    "im_duplicate": ("jumlah sama dengan baris sebelumnya", "same amount as an earlier row"),
+    "im_skipped": ("dilewati (debit atau bukan rupiah bulat)",
+                   "skipped (a debit or not whole rupiah)"),
+    "csv_too_big": ("Berkas terlalu besar (maks. 512 KB); ekspor rentang tanggal yang lebih "
+                    "pendek.", "The file is too big (512 KB at most); export a shorter date "
+                    "range."),
+    "csv_empty": ("Berkas kosong. Pilih CSV mutasi dari internet banking.",
+                  "The file is empty. Choose the statement CSV from internet banking."),
+    "csv_no_amount": ("Kolom jumlah tidak ditemukan. Pastikan baris judul memuat 'Jumlah', "
+                      "'Kredit' atau 'Amount'.", "No amount column found. Make sure the "
+                      "header row has 'Jumlah', 'Kredit' or 'Amount'."),
 }

@@ -204,6 +204,7 @@ def mount_console(app: FastAPI) -> None:
     """Routes, static files and the console's own error pages (HTML, not the API's JSON)."""
     from distributor_server.console import (
         routes_auth,
+        routes_bank,
         routes_incidents,
         routes_kiosk_admin,
         routes_money,
@@ -215,7 +216,7 @@ def mount_console(app: FastAPI) -> None:
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_money.router)
-    for more in (routes_incidents, routes_prices, routes_kiosk_admin, routes_staff):
+    for more in (routes_bank, routes_incidents, routes_prices, routes_kiosk_admin, routes_staff):
         app.include_router(more.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
