@@ -150,4 +150,43 @@ TEXT: dict[str, tuple[str, str]] = {
     "csv_no_amount": ("Kolom jumlah tidak ditemukan. Pastikan baris judul memuat 'Jumlah', "
                       "'Kredit' atau 'Amount'.", "No amount column found. Make sure the "
                       "header row has 'Jumlah', 'Kredit' or 'Amount'."),
+    # staff
+    "nav_staff": ("Staf", "Staff"),
+    "role": ("Peran", "Role"),
+    "staff_add": ("Tambah staf", "Add staff"),
+    "staff_add_help": ("Kata sandi pertama minimal 12 huruf. Staf memindai QR autentikator "
+                       "yang tampil sesudahnya.", "The first password needs 12 characters or "
+                       "more. The staff member scans the authenticator QR code shown next."),
+    "first_password": ("Kata sandi pertama", "First password"),
+    "new_password": ("Kata sandi baru", "New password"),
+    "staff_create": ("Buat akun", "Create account"),
+    "staff_active": ("aktif", "active"), "staff_locked": ("terkunci", "locked"),
+    "staff_disable": ("Nonaktifkan", "Disable"), "staff_enable": ("Aktifkan", "Enable"),
+    "staff_reset": ("Atur ulang", "Reset"),
+    "staff_created_title": ("Akun {user} dibuat", "Account {user} created"),
+    "staff_reset_title": ("Akun {user} diatur ulang", "Account {user} reset"),
+    "enrolment_once": ("QR, kode dan kode pemulihan ini hanya tampil sekarang. Serahkan ke "
+                       "pemilik akun sebelum meninggalkan halaman ini.", "This QR code, URI "
+                       "and the recovery codes show only now. Hand them to the account's "
+                       "owner before leaving this page."),
+    "enrolment_help": ("Pindai QR dengan aplikasi autentikator (Google Authenticator, Aegis, "
+                       "...). Tiap kode pemulihan berlaku sekali.", "Scan the QR code with an "
+                       "authenticator app (Google Authenticator, Aegis, ...). Each recovery "
+                       "code works once."),
+    "recovery_codes": ("Kode pemulihan", "Recovery codes"),
+    "staff_disabled": ("{user} dinonaktifkan dan dikeluarkan dari semua sesi.",
+                       "{user} is disabled and signed out everywhere."),
+    "staff_enabled": ("{user} aktif lagi.", "{user} is enabled again."),
+    "staff_missing": ("Akun staf itu tidak ada.", "That staff account does not exist."),
+    "staff_self": ("Anda tidak bisa melakukannya pada akun sendiri.",
+                   "You cannot do this to your own account."),
+    "username_bad": ("Nama pengguna 3-64 huruf kecil, angka, '.', '_' atau '-'.",
+                     "A username is 3-64 lowercase letters, digits, '.', '_' or '-'."),
+    "username_taken": ("Nama pengguna itu sudah dipakai.", "That username is taken."),
+    "role_bad": ("Pilih peran yang ada.", "Choose one of the roles."),
+    "password_short": ("Kata sandi minimal 12 huruf.", "The password needs at least 12 "
+                       "characters."),
+    "password_long": ("Kata sandi terlalu panjang.", "The password is too long."),
+    "password_common": ("Kata sandi itu terlalu mudah ditebak; pilih yang lain.",
+                        "That password is too easy to guess; choose another one."),
 }
