@@ -32,6 +32,7 @@ from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.incidents import record_event
 from distributor_server.models import (
+    Counter,
     DepositTicket,
     Kiosk,
     Product,
@@ -50,6 +51,7 @@ SILENT_AFTER = timedelta(hours=6)
 SILENT_LOOKBACK = timedelta(days=7)
 LOW_BALANCE = 1_000_000
 CHECK_EVERY = 60.0
+FIRST_CHECK_AFTER = 5.0
 
 UPSTREAM_FAILURES = "upstream_failures"
 PENDING_LONG = "pending_too_long"
@@ -177,21 +179,47 @@ def check_silent_kiosks(ctx: ServerContext, now: datetime) -> int:
     return raised
 
 
+BALANCE_COUNTER = "upstream_balance"
+BALANCE_AT_COUNTER = "upstream_balance_at"
+
+
 def check_upstream_balance(ctx: ServerContext, now: datetime) -> int:
-    reader = getattr(ctx.upstream, "balance", None)
-    if not callable(reader):
-        return 0
+    """Read the supplier's balance (when the adapter can), keep it for the dashboard (two
+    rows of ``counters``, shared by every process) and raise an event when it is low."""
     try:
-        balance = reader()
+        balance = ctx.upstream.balance()
     except Exception as exc:  # the balance call failing is not this rule's incident
         log.info("could not read the upstream balance: %s", exc)
         return 0
-    if not isinstance(balance, int) or balance >= LOW_BALANCE:
+    if balance is None or isinstance(balance, bool) or not isinstance(balance, int):
+        return 0
+    known = upstream_balance(ctx)
+    # written when it changed, or hourly to say it is fresh: an idle server does not write
+    if known is None or known[0] != balance or now - known[1] > timedelta(hours=1):
+        with ctx.db.write() as session:
+            for name, value in ((BALANCE_COUNTER, balance),
+                                (BALANCE_AT_COUNTER, int(now.timestamp()))):
+                row = session.get(Counter, name, with_for_update=True)
+                if row is None:
+                    session.add(Counter(name=name, value=value))
+                else:
+                    row.value = value
+    if balance >= LOW_BALANCE:
         return 0
     detail = (f"the supplier balance is {format_rupiah(balance)}, under "
               f"{format_rupiah(LOW_BALANCE)}")
     return int(record_event(ctx.db, BALANCE_LOW, "upstream", detail, key=f"{now:%Y%m%d%H}",
                             severity="critical", amount=balance, at=now) is not None)
+
+
+def upstream_balance(ctx: ServerContext) -> tuple[int, datetime] | None:
+    """The supplier balance last read by the rules, and when (None before the first read)."""
+    with ctx.db.read() as session:
+        found = dict(session.execute(select(Counter.name, Counter.value).where(
+            Counter.name.in_((BALANCE_COUNTER, BALANCE_AT_COUNTER)))).all())
+    if BALANCE_COUNTER not in found or BALANCE_AT_COUNTER not in found:
+        return None
+    return int(found[BALANCE_COUNTER]), datetime.fromtimestamp(found[BALANCE_AT_COUNTER], UTC)
 
 
 RULES = (check_upstream_failures, check_pending, check_unmatched_tickets, check_silent_kiosks,
@@ -227,5 +255,7 @@ class IncidentWatch:
         self._thread.join(timeout=10)
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.every):
+        wait = min(FIRST_CHECK_AFTER, self.every)  # soon after start, then every minute
+        while not self._stop.wait(wait):
             run_checks(self.ctx)
+            wait = self.every

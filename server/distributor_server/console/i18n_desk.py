@@ -8,6 +8,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "upstream_today": ("Supplier hari ini (berhasil)", "Upstream today (success)"),
     "n_calls": ("{n} panggilan", "{n} calls"),
     "latency": ("waktu respons", "latency"),
+    "upstream_balance": ("Saldo di supplier", "Balance at the supplier"),
+    "balance_read_at": ("dibaca {at}", "read {at}"),
+    "balance_unknown": ("belum terbaca", "not read yet"),
     # incidents
     "nav_incidents": ("Insiden", "Incidents"),
     "incident": ("Insiden", "Incident"),

@@ -57,6 +57,7 @@ class Dashboard:
     incidents: int = 0
     upstream: list = field(default_factory=list)  # incident_rules.OperatorCalls, today
     latency_ms: int | None = None
+    upstream_balance: tuple[int, datetime] | None = None  # (rupiah, when it was read)
 
     @property
     def upstream_calls(self) -> int:
@@ -111,9 +112,10 @@ LATENCY_SAMPLE = 2000
 def _upstream_figures(ctx: ServerContext, board: Dashboard, start: datetime) -> None:
     """Today's upstream calls by operator (a window on the finished_at index) and the
     median latency of the newest calls of the last 15 minutes (at most LATENCY_SAMPLE)."""
-    from distributor_server.incident_rules import operator_calls
+    from distributor_server.incident_rules import operator_calls, upstream_balance
 
     board.upstream = operator_calls(ctx, start)
+    board.upstream_balance = upstream_balance(ctx)
     since = max(start, utcnow() - timedelta(minutes=15))
     with ctx.db.read() as session:
         spans = session.execute(

@@ -32,5 +32,11 @@ class Upstream(ABC):
     def send(self, ref_id: str, sku: str, destination: str) -> UpstreamResult:
         """Buy, or when ``ref_id`` was sent before, report that purchase's status."""
 
+    def balance(self) -> int | None:
+        """Our deposit left at the supplier in rupiah, when the adapter can tell (None
+        otherwise); may raise :class:`UpstreamUnavailable`. Read once a minute by the
+        incident rules (upstream balance low) and shown on the console's dashboard."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         pass

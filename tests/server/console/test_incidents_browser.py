@@ -38,6 +38,9 @@ class DeadSupplier(Upstream):
             self.calls += 1
         raise UpstreamUnavailable("simulated timeout: the supplier did not answer")
 
+    def balance(self) -> int | None:
+        return 400_000  # and our deposit there is running out
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -79,6 +82,12 @@ def _live_incident(server: EmbeddedServer) -> Incident | None:
             Incident.status.in_(incidents.LIVE))).one_or_none()
 
 
+def _incidents_of(server: EmbeddedServer, kind: str, subject: str) -> list[Incident]:
+    with server.ctx.db.read() as session:
+        return list(session.scalars(select(Incident).where(
+            Incident.kind == kind, Incident.subject == subject)))
+
+
 def test_a_failing_supplier_raises_one_incident_resolved_in_the_browser(
         console, make_staff, server):
     ids = _sell(server, 4)
@@ -94,9 +103,17 @@ def test_a_failing_supplier_raises_one_incident_resolved_in_the_browser(
     again = _live_incident(server)  # a minute later, still failing: the same incident
     assert again.id == first.id and again.event_count > first.event_count
 
+    low = _incidents_of(server, incident_rules.BALANCE_LOW, "upstream")
+    assert low and low[0].amount == 400_000
+
     desk = make_staff("meja", "desk")
     console.sign_in(desk)
     console.open("/console/")
+    assert console.text("#upstream-balance b") == "Rp400.000"
+    calls = int(console.text("#upstream-tile small").split()[0].replace(".", ""))
+    assert calls >= 40  # today's upstream calls, these unanswered ones among them
+    if server.ctx.db.is_sqlite:  # (PostgreSQL is shared with the session's other tests)
+        assert console.text("#upstream-tile b") == "0%"
     console.click("#live-incidents")
     assert console.path == "/console/incidents"
     assert "Gangguan supplier" in console.text(f"#incident-{first.id}")
