@@ -104,8 +104,11 @@ def check_upstream_failures(ctx: ServerContext, now: datetime) -> int:
         detail = (f"{op.operator}: {op.failure_rate:.0%} of {op.calls} upstream calls in "
                   f"{RATE_WINDOW.seconds // 60} minutes failed ({op.failed} failed, "
                   f"{op.unanswered} unanswered)")
+        facts = {"operator": op.operator, "pct": round(op.failure_rate * 100),
+                 "calls": op.calls, "failed": op.failed, "unanswered": op.unanswered,
+                 "minutes": RATE_WINDOW.seconds // 60}
         if record_event(ctx.db, UPSTREAM_FAILURES, f"operator:{op.operator}", detail,
-                        key=f"{now:%Y%m%d%H%M}", severity="critical", at=now):
+                        key=f"{now:%Y%m%d%H%M}", severity="critical", at=now, facts=facts):
             raised += 1
     return raised
 
@@ -122,8 +125,12 @@ def check_pending(ctx: ServerContext, now: datetime, limit: int = 200) -> int:
         minutes = int((now - r.created_at).total_seconds() // 60)
         detail = (f"{r.sku} to {r.destination} ({format_rupiah(r.price)}, kiosk {r.kiosk_id}, "
                   f"ref {r.ref_id}) pending for {minutes} minutes after {r.attempts} checks")
+        facts = {"sku": r.sku, "destination": r.destination, "price": format_rupiah(r.price),
+                 "kiosk": r.kiosk_id, "ref": r.ref_id, "minutes": minutes,
+                 "checks": r.attempts}
         if record_event(ctx.db, PENDING_LONG, f"topup:{r.id}", detail, key="pending",
-                        kiosk_id=r.kiosk_id, topup_id=r.id, amount=r.price, at=now):
+                        kiosk_id=r.kiosk_id, topup_id=r.id, amount=r.price, at=now,
+                        facts=facts):
             raised += 1
     return raised
 
@@ -140,8 +147,11 @@ def check_unmatched_tickets(ctx: ServerContext, now: datetime, limit: int = 200)
     for r in rows:
         detail = (f"deposit ticket {r.id} of kiosk {r.kiosk_id} for "
                   f"{format_rupiah(r.amount_to_transfer)} expired without a matching transfer")
+        facts = {"ticket": r.id, "kiosk": r.kiosk_id,
+                 "amount": format_rupiah(r.amount_to_transfer)}
         if record_event(ctx.db, TICKET_UNMATCHED, f"ticket:{r.id}", detail, key="expired",
-                        kiosk_id=r.kiosk_id, amount=r.amount_to_transfer, at=now):
+                        kiosk_id=r.kiosk_id, amount=r.amount_to_transfer, at=now,
+                        facts=facts):
             raised += 1
     return raised
 
@@ -174,7 +184,8 @@ def check_silent_kiosks(ctx: ServerContext, now: datetime) -> int:
         hours = int((now - seen).total_seconds() // 3600)
         detail = f"kiosk {kiosk_id} has not been heard from for {hours} hours"
         if record_event(ctx.db, KIOSK_SILENT, f"kiosk:{kiosk_id}", detail,
-                        key=f"{seen:%Y%m%d%H%M%S}", kiosk_id=kiosk_id, at=now):
+                        key=f"{seen:%Y%m%d%H%M%S}", kiosk_id=kiosk_id, at=now,
+                        facts={"kiosk": kiosk_id, "hours": hours}):
             raised += 1
     return raised
 
@@ -208,8 +219,10 @@ def check_upstream_balance(ctx: ServerContext, now: datetime) -> int:
         return 0
     detail = (f"the supplier balance is {format_rupiah(balance)}, under "
               f"{format_rupiah(LOW_BALANCE)}")
+    facts = {"balance": format_rupiah(balance), "limit": format_rupiah(LOW_BALANCE)}
     return int(record_event(ctx.db, BALANCE_LOW, "upstream", detail, key=f"{now:%Y%m%d%H}",
-                            severity="critical", amount=balance, at=now) is not None)
+                            severity="critical", amount=balance, at=now,
+                            facts=facts) is not None)
 
 
 def upstream_balance(ctx: ServerContext) -> tuple[int, datetime] | None:

@@ -13,6 +13,7 @@ written inside the caller's transaction. The periodic rules live in :mod:`incide
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,13 +60,22 @@ class IncidentRow:
     acknowledged_by: str = ""
     resolved_by: str = ""
     resolution: str = ""
+    facts: dict | None = None
+
+
+def _facts(text: str | None) -> dict | None:
+    try:
+        found = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _row(r: Incident) -> IncidentRow:
     return IncidentRow(r.id, r.kind, r.kiosk_id or 0, r.ref_id or "", r.upstream_ref_id or "",
                        r.amount or 0, r.detail, r.created_at, r.subject, r.severity, r.status,
                        r.event_count, r.last_event_at or r.created_at, r.acknowledged_by,
-                       r.resolved_by, r.resolution)
+                       r.resolved_by, r.resolution, _facts(r.facts))
 
 
 def record_success_after_refund(session: Session, tx: TopUp, sn: str) -> None:
@@ -82,18 +92,21 @@ def record_success_after_refund(session: Session, tx: TopUp, sn: str) -> None:
         upstream_ref_id=tx.upstream_ref_id, amount=tx.price,
         detail=f"supplier reported Sukses (sn {sn or '-'}) after the kiosk was refunded"[:500],
         created_at=now, subject=f"topup:{tx.id}", severity="critical", status=OPEN,
-        event_count=1, last_event_at=now,
+        event_count=1, last_event_at=now, acknowledged_by="", resolved_by="", resolution="",
+        facts=json.dumps({"sn": (sn or "-")[:60], "ref": tx.ref_id}),
     ))
 
 
 def record_event(db: Database, kind: str, subject: str, detail: str, *, key: str | None = None,
                  severity: str = "warning", kiosk_id: int | None = None,
                  topup_id: int | None = None, amount: int = 0,
-                 at: datetime | None = None) -> int | None:
+                 at: datetime | None = None, facts: dict | None = None) -> int | None:
     """File one event under the live incident of (``kind``, ``subject``) or a new one; the
-    incident's id, or None when an event with this ``key`` was already recorded."""
+    incident's id, or None when an event with this ``key`` was already recorded.
+    ``detail`` is English (logs, CLI); ``facts`` its figures for the console's sentence."""
     at = at or utcnow()
     detail = detail[:MAX_NOTE]
+    facts_json = json.dumps(facts, sort_keys=True, default=str) if facts else ""
     try:
         with db.write() as session:
             # one writer at a time decides "open a new one or join": the counter row lock
@@ -113,15 +126,17 @@ def record_event(db: Database, kind: str, subject: str, detail: str, *, key: str
                                     kiosk_id=kiosk_id, topup_id=topup_id, amount=amount,
                                     ref_id="", upstream_ref_id="", severity=severity,
                                     status=OPEN, event_count=0, last_event_at=at,
-                                    acknowledged_by="", resolved_by="", resolution="")
+                                    acknowledged_by="", resolved_by="", resolution="",
+                                    facts="")
                 session.add(incident)
                 session.flush()
                 log.warning("incident %s opened: %s %s: %s", incident.id, kind, subject, detail)
             incident.event_count += 1
             incident.last_event_at = at
             incident.detail = detail
+            incident.facts = facts_json
             session.add(Event(at=at, kind=kind, subject=subject, key=key, detail=detail,
-                              who="", incident_id=incident.id))
+                              facts=facts_json, who="", incident_id=incident.id))
             return incident.id
     except IntegrityError:  # the same keyed event from another process, a moment earlier
         return None
@@ -129,7 +144,8 @@ def record_event(db: Database, kind: str, subject: str, detail: str, *, key: str
 
 def _step(session: Session, incident: Incident, kind: str, who: str, note: str) -> None:
     session.add(Event(at=utcnow(), kind=kind, subject=f"incident:{incident.id}", key=None,
-                      detail=note[:MAX_NOTE], who=who[:64], incident_id=incident.id))
+                      detail=note[:MAX_NOTE], facts="", who=who[:64],
+                      incident_id=incident.id))
 
 
 def _locked(session: Session, incident_id: int) -> Incident:
@@ -200,6 +216,7 @@ class EventRow:
     kind: str
     detail: str
     who: str
+    facts: dict | None = None
 
 
 def incident_with_timeline(db: Database, incident_id: int, limit: int = 300
@@ -211,5 +228,5 @@ def incident_with_timeline(db: Database, incident_id: int, limit: int = 300
         events = session.scalars(select(Event).where(Event.incident_id == incident_id)
                                  .order_by(Event.at, Event.id).limit(limit)).all()
         rows = [EventRow(incident.created_at, "opened", "", "")]
-        rows += [EventRow(e.at, e.kind, e.detail, e.who) for e in events]
+        rows += [EventRow(e.at, e.kind, e.detail, e.who, _facts(e.facts)) for e in events]
         return _row(incident), rows

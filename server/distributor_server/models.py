@@ -214,6 +214,8 @@ class Incident(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolved_by: Mapped[str] = mapped_column(String(64), default="")
     resolution: Mapped[str] = mapped_column(String(500), default="")
+    facts: Mapped[str] = mapped_column(Text, default="")
+    """The latest event's figures as JSON, so the console says ``detail`` in its language."""
 
 
 class Event(Base):
@@ -229,6 +231,7 @@ class Event(Base):
     subject: Mapped[str] = mapped_column(String(120))
     key: Mapped[str | None] = mapped_column(String(120), nullable=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    facts: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(64), default="")
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True,
                                                     nullable=True)

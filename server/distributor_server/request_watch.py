@@ -66,7 +66,9 @@ def bad_signature(ctx: ServerContext, address: str, kiosk_id: int) -> None:
     if count >= BAD_SIGNATURE_BURST and _due(subject, now):
         _write(ctx, BAD_SIGNATURES, subject,
                f"{count} requests with a wrong signature from {address or '?'} in "
-               f"{WINDOW_SECONDS // 60} minutes (last one claimed kiosk {kiosk_id})")
+               f"{WINDOW_SECONDS // 60} minutes (last one claimed kiosk {kiosk_id})",
+               facts={"count": count, "address": address or "?", "kiosk": kiosk_id,
+                      "minutes": WINDOW_SECONDS // 60})
 
 
 def clock_off(ctx: ServerContext, kiosk_id: int, timestamp: str) -> None:
@@ -77,9 +79,11 @@ def clock_off(ctx: ServerContext, kiosk_id: int, timestamp: str) -> None:
     try:
         skew = int(float(timestamp) - time.time())
         detail = f"kiosk {kiosk_id}'s clock is {skew:+d} seconds off; its requests are refused"
-    except ValueError:
+    except (ValueError, OverflowError):
+        skew = None
         detail = f"kiosk {kiosk_id} sent an unreadable timestamp; its requests are refused"
-    _write(ctx, KIOSK_CLOCK, subject, detail, kiosk_id=kiosk_id)
+    facts = {"kiosk": kiosk_id, "skew": f"{skew:+d}"} if skew is not None else None
+    _write(ctx, KIOSK_CLOCK, subject, detail, kiosk_id=kiosk_id, facts=facts)
 
 
 def forget() -> None:

@@ -49,6 +49,34 @@ TEXT: dict[str, tuple[str, str]] = {
     "incident_missing": ("Insiden {id} tidak ada.", "There is no incident {id}."),
     "incident_not_open": ("Insiden {id} sudah ditangani.", "Incident {id} is already being "
                           "handled."),
+    "inc_timeline": ("Riwayat insiden", "Incident timeline"),
+    "ed_upstream_failures": (
+        "{operator}: {pct}% dari {calls} panggilan ke supplier dalam {minutes} menit gagal "
+        "({failed} gagal, {unanswered} tanpa jawaban)",
+        "{operator}: {pct}% of {calls} upstream calls in {minutes} minutes failed ({failed} "
+        "failed, {unanswered} unanswered)"),
+    "ed_pending_too_long": (
+        "{sku} ke {destination} ({price}, konter {kiosk}) pending {minutes} menit setelah "
+        "{checks} kali cek", "{sku} to {destination} ({price}, kiosk {kiosk}) pending for "
+        "{minutes} minutes after {checks} checks"),
+    "ed_ticket_unmatched": (
+        "Tiket deposit {ticket} konter {kiosk} sebesar {amount} kedaluwarsa tanpa transfer "
+        "yang cocok", "Deposit ticket {ticket} of kiosk {kiosk} for {amount} expired without "
+        "a matching transfer"),
+    "ed_kiosk_silent": ("Konter {kiosk} tidak terdengar selama {hours} jam",
+                        "Kiosk {kiosk} has not been heard from for {hours} hours"),
+    "ed_upstream_balance_low": ("Saldo di supplier {balance}, di bawah {limit}",
+                                "The supplier balance is {balance}, under {limit}"),
+    "ed_bad_signatures": (
+        "{count} permintaan bertanda tangan salah dari {address} dalam {minutes} menit "
+        "(terakhir mengaku konter {kiosk})", "{count} requests with a wrong signature from "
+        "{address} in {minutes} minutes (the last claimed kiosk {kiosk})"),
+    "ed_kiosk_clock_off": ("Jam konter {kiosk} selisih {skew} detik; permintaannya ditolak",
+                           "Kiosk {kiosk}'s clock is {skew} seconds off; its requests are "
+                           "refused"),
+    "ed_success_after_refund": (
+        "Supplier melaporkan Sukses (SN {sn}) setelah konter direfund (ref {ref})",
+        "The supplier reported Sukses (SN {sn}) after the kiosk was refunded (ref {ref})"),
     "incident_already_resolved": ("Insiden {id} sudah selesai.",
                                   "Incident {id} is already resolved."),
     "resolution_needed": ("Tulis dulu apa yang dilakukan, lalu selesaikan.",
@@ -64,7 +92,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kiosk_create": ("Buat konter", "Create kiosk"),
     "kiosk_name_bad": ("Isi nama konter (paling banyak 120 huruf).",
                        "Fill in the kiosk's name (at most 120 characters)."),
-    "kiosk_created_title": ("Konter {name} dibuat", "Kiosk {name} created"),
+    "kiosk_created_title": ("{name} dibuat", "{name} created"),
     "kiosk_rotated_title": ("Kunci baru untuk {name}", "New secret for {name}"),
     "secret_once": ("Kunci ini hanya tampil sekarang. Salin atau pindai sebelum meninggalkan "
                     "halaman ini.", "This secret shows only now. Copy or scan it before you "

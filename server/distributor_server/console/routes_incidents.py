@@ -3,13 +3,14 @@ acknowledges one and resolves it with a note (both audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from distributor_server import incidents
-from distributor_server.console import audit
+from distributor_server.console import audit, i18n
 from distributor_server.console.routes_pages import _id_or_none
 from distributor_server.console.sessions import ConsoleSession
 from distributor_server.console.web import (
@@ -20,12 +21,28 @@ from distributor_server.console.web import (
     check_csrf,
     ctx_of,
     flash,
+    lang_of,
     need,
     render,
     see_other,
 )
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+def _sayer(request: Request) -> Callable[[str, dict | None, str], str]:
+    """An event's sentence in the reader's language from its facts (else the English)."""
+    lang = lang_of(request)
+
+    def say(kind: str, facts: dict | None, detail: str) -> str:
+        if not facts or f"ed_{kind}" not in i18n.TEXT:
+            return detail
+        try:
+            return i18n.t(lang, f"ed_{kind}", **facts)
+        except (KeyError, IndexError, ValueError):
+            return detail
+
+    return say
 Viewer = Annotated[ConsoleSession, Depends(need(Permission.INCIDENTS))]
 Handler = Annotated[ConsoleSession, Depends(need(Permission.INCIDENTS_HANDLE))]
 
@@ -35,7 +52,7 @@ def incident_list(request: Request, staff: Viewer, show: str = "live") -> Respon
     live = show != "all"
     rows = incidents.recent_incidents(ctx_of(request).db, live_only=live)
     return render(request, "incidents.html", staff=staff, nav="incidents", rows=rows,
-                  live=live)
+                  live=live, say=_sayer(request))
 
 
 def _number(text: str) -> int:
@@ -52,7 +69,7 @@ def incident_page(request: Request, incident_id: str, staff: Viewer) -> Response
         raise PageNotFound()
     row, steps = found
     return render(request, "incident.html", staff=staff, nav="incidents", inc=row,
-                  steps=steps)
+                  steps=steps, say=_sayer(request))
 
 
 def _act(request: Request, staff: ConsoleSession, incident_id: str, csrf: str, note: str,

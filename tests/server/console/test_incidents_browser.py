@@ -119,6 +119,7 @@ def test_a_failing_supplier_raises_one_incident_resolved_in_the_browser(
     assert "Gangguan supplier" in console.text(f"#incident-{first.id}")
     console.open(f"/console/incidents/{first.id}")
     assert console.text("#status") == "baru"
+    assert "panggilan ke supplier dalam 5 menit gagal" in console.text("dl")  # in Indonesian
     console.click("#acknowledge")
     assert "sedang ditangani" in console.text(".flash")
     console.find("#resolve").click()  # no note yet: the browser refuses to send an empty one

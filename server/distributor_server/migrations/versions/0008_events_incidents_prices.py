@@ -44,6 +44,7 @@ def upgrade() -> None:
                                    server_default=""))
         batch.add_column(sa.Column("resolution", sa.String(500), nullable=False,
                                    server_default=""))
+        batch.add_column(sa.Column("facts", sa.Text, nullable=False, server_default=""))
     op.execute("UPDATE incidents SET subject = 'topup:' || topup_id, "
                "last_event_at = created_at, severity = 'critical'")
     op.create_index("ix_incidents_status_kind_subject", "incidents",
@@ -57,6 +58,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(120), nullable=False),
         sa.Column("key", sa.String(120), nullable=True),
         sa.Column("detail", sa.String(500), nullable=False),
+        sa.Column("facts", sa.Text, nullable=False),
         sa.Column("who", sa.String(64), nullable=False),
         sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=True),
         sa.UniqueConstraint("kind", "subject", "key"),
@@ -90,7 +92,7 @@ def downgrade() -> None:
     op.drop_index("ix_incidents_last_event_at", "incidents")
     op.drop_index("ix_incidents_status_kind_subject", "incidents")
     with op.batch_alter_table("incidents") as batch:
-        for column in ("resolution", "resolved_by", "resolved_at", "acknowledged_by",
+        for column in ("facts", "resolution", "resolved_by", "resolved_at", "acknowledged_by",
                        "acknowledged_at", "last_event_at", "event_count", "status",
                        "severity", "subject"):
             batch.drop_column(column)
