@@ -103,6 +103,12 @@ TEXT: dict[str, tuple[str, str]] = {
                     "address, kiosk id and secret. The old secret (if any) no longer works."),
     "secret_done": ("Sudah saya catat, lanjut ke halaman konter", "I have it, go to the "
                     "kiosk's page"),
+    "secret_gone_title": ("Kunci tidak bisa ditampilkan lagi", "The secret cannot be shown "
+                          "again"),
+    "secret_gone": ("Tautan ini sudah kedaluwarsa atau kuncinya sudah diganti. Bila kunci belum "
+                    "tercatat, ganti kunci rahasia di halaman konter.", "This link expired or "
+                    "the secret was rotated since. If the secret was not noted, rotate it on "
+                    "the kiosk's page."),
     "server_address": ("Alamat server", "Server address"),
     "kiosk_id": ("ID konter", "Kiosk id"), "secret": ("Kunci rahasia", "Secret"),
     "kiosk_rotate": ("Ganti kunci rahasia", "Rotate secret"),

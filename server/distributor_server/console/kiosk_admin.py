@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
 from distributor_server import kiosks
 from distributor_server.console import audit
 from distributor_server.console.money import ConsoleRefusal
@@ -36,17 +38,24 @@ def add_kiosk(ctx: ServerContext, actor: audit.Actor, name: str) -> kiosks.Kiosk
     return creds
 
 
+def generation(ctx: ServerContext, kiosk_id: int) -> int:
+    from distributor_server.models import Kiosk
+
+    with ctx.db.read() as session:
+        value = session.scalar(select(Kiosk.secret_generation).where(Kiosk.id == kiosk_id))
+    if value is None:
+        raise ConsoleRefusal("kiosk_missing", id=kiosk_id)
+    return value
+
+
 def rotate(ctx: ServerContext, actor: audit.Actor, kiosk_id: int) -> kiosks.KioskCredentials:
     try:
         creds = kiosks.rotate_secret(ctx, kiosk_id)
     except kiosks.NotFound:
         raise ConsoleRefusal("kiosk_missing", id=kiosk_id) from None
-    with ctx.db.read() as session:
-        from distributor_server.models import Kiosk
-
-        generation = session.get(Kiosk, kiosk_id).secret_generation
+    now = generation(ctx, kiosk_id)
     audit.record(ctx.db, actor, "kiosk.rotate_secret", f"kiosk {kiosk_id}",
-                 {"secret_generation": generation - 1}, {"secret_generation": generation})
+                 {"secret_generation": now - 1}, {"secret_generation": now})
     return creds
 
 

@@ -9,6 +9,7 @@ import json
 import uuid
 
 import requests
+from distributor_server import kiosks
 from distributor_server.models import ConsoleAudit
 from pulsa_protocol import wire
 from sqlalchemy import select
@@ -33,13 +34,23 @@ def test_an_admin_adds_rotates_disables_and_enables_a_kiosk(console, make_staff,
     assert console.text("#server-url") == server.url
     assert console.find("svg.qr path").get_attribute("d").count("z") > 100
     assert _balance_status(server, kiosk_id, secret) == 200
+    reveal = console.path
+    assert reveal.startswith(f"/console/kiosks/{kiosk_id}/secret?t=")
+    assert secret not in console.driver.current_url
+    console.driver.refresh()  # a reload shows the same secret: no second kiosk
+    assert console.text("#secret") == secret
+    assert sum(k.name == name for k in kiosks.list_kiosks(server.ctx)) == 1
 
     console.open(f"/console/kiosks/{kiosk_id}")
     console.click("#rotate")
     new_secret = console.text("#secret")
     assert new_secret != secret
+    console.driver.refresh()  # nor a second rotation
+    assert console.text("#secret") == new_secret
     assert _balance_status(server, kiosk_id, secret) == 401
     assert _balance_status(server, kiosk_id, new_secret) == 200
+    console.open(reveal)  # the first link died with the rotation
+    assert console.status() == 410 and not console.all("#secret")
 
     console.open(f"/console/kiosks/{kiosk_id}")
     console.click("#disable")
