@@ -4,6 +4,7 @@ write each, and no rule reads a table's whole history (query plans). SQLite and 
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -151,3 +152,18 @@ def test_the_periodic_checks_read_windows_through_indexes(server):
 @pytest.fixture(autouse=True)
 def _no_watch_counts() -> None:
     request_watch.forget()
+
+
+def test_the_command_line_runs_the_rules_and_lists_incidents_with_their_status(
+        server, capsys):
+    from distributor_server.cli import main
+
+    kiosk = _kiosk(server)
+    stuck = _old_pending_topup(server, kiosk.kiosk_id, timedelta(hours=1))
+    where = ["--db", server.ctx.settings.db_url, "--key-file", str(server.ctx.settings.key_file)]
+    capsys.readouterr()
+    assert main([*where, "incidents", "check"]) == 0
+    assert "event(s) recorded" in capsys.readouterr().out
+    assert main([*where, "incidents", "list", "--json"]) == 0
+    listed = [i for i in json.loads(capsys.readouterr().out) if i["subject"] == f"topup:{stuck}"]
+    assert [(i["kind"], i["status"]) for i in listed] == [(incident_rules.PENDING_LONG, "open")]
