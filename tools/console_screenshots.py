@@ -170,8 +170,12 @@ def make_screenshots(outdir: Path) -> list[Path]:
         shot("phone-complaint", f"/console/complaints/{answered}", PHONE)
         shot("phone-dashboard", "/console/", PHONE)
         shot("phone-deposits", "/console/deposits", PHONE)
+        from tools.console_screenshots_desk import desk_shots
+
+        desk_shots(driver, server, ids["kiosk"], shot, submit)
         driver.get(server.url + "/console/lang/en?next=/console/")
         shot("dashboard-en", "/console/")
+        shot("incidents-en", "/console/incidents")
     finally:
         driver.quit()
         server.stop()

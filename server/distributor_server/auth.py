@@ -151,8 +151,22 @@ def settle(request: Request, req: SignedRequest, admission: Admission) -> int:
     if admission.secret is not None:
         sign_replies_for(request, admission.secret, req.nonce)
     if admission.refusal is not None:
+        _watch_refusal(request, req, admission)
         raise admission.refusal
     return admission.kiosk_id
+
+
+def _watch_refusal(request: Request, req: SignedRequest, admission: Admission) -> None:
+    """Bursts of bad signatures and a kiosk's clock off become incidents (request_watch)."""
+    from distributor_server import request_watch
+
+    ctx = request.app.state.ctx
+    code = admission.refusal.code if admission.refusal is not None else ""
+    if code == Code.BAD_SIGNATURE:
+        request_watch.bad_signature(ctx, request.client.host if request.client else "",
+                                    req.kiosk_id)
+    elif code == Code.STALE_TIMESTAMP:
+        request_watch.clock_off(ctx, req.kiosk_id, req.timestamp)
 
 
 _PENDING = "pulsa.signed_request"  # (request, bucket) read but not yet admitted

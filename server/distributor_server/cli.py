@@ -179,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="what needs settling by hand (e.g. Sukses after a refund)")
     isub = inc.add_subparsers(dest="action", required=True, parser_class=_Parser)
     isub.add_parser("list", parents=[common], help="list incidents, oldest first")
+    isub.add_parser("check", parents=[common],
+                    help="run the incident rules once now (the sender runs them every minute)")
 
     from distributor_server.console import cli_admin
 
@@ -254,12 +256,17 @@ def run(args: argparse.Namespace) -> int:
             version, changed = products.import_products(ctx.db, rows)
             _print(args, {"version": version, "changed": changed},
                    f"{changed} product(s) changed; price list version {version}")
+        elif args.command == "incidents" and args.action == "check":
+            from distributor_server.incident_rules import run_checks
+
+            raised = run_checks(ctx)
+            _print(args, {"events": raised}, f"{raised} event(s) recorded")
         elif args.command == "incidents":
             found = incidents.list_incidents(ctx)
             _print(args, [asdict(i) for i in found], "\n".join(
-                f"{i.id:>5} {i.created_at:%Y-%m-%d %H:%M:%S} {i.kind:<22} kiosk {i.kiosk_id:<5}"
-                f" {format_rupiah(i.amount):>12} {i.ref_id}  {i.detail}" for i in found)
-                or "no incidents")
+                f"{i.id:>5} {i.created_at:%Y-%m-%d %H:%M:%S} {i.status:<12} {i.kind:<22} "
+                f"{i.subject:<20} {format_rupiah(i.amount):>12} {i.ref_id}  {i.detail}"
+                for i in found) or "no incidents")
         elif args.command == "admin":
             from distributor_server.console import cli_admin
 

@@ -25,6 +25,7 @@ class ServerContext:
         self.notifier = FeedNotifier()
         self._upstream = upstream
         self._worker = None
+        self._watch = None
         self._listener: Listener | None = None
 
     @property
@@ -50,6 +51,11 @@ class ServerContext:
         if self._worker is None:
             self._worker = UpstreamWorker(self)
             self._worker.start()
+        if self._watch is None:  # the incident rules run beside the sender, once a minute
+            from distributor_server.incident_rules import IncidentWatch
+
+            self._watch = IncidentWatch(self)
+            self._watch.start()
 
     def start_listener(self) -> None:
         """PostgreSQL: hear other processes' feed changes and due top-ups (LISTEN/NOTIFY)."""
@@ -72,6 +78,9 @@ class ServerContext:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         if self._worker is not None:
             self._worker.stop()
             self._worker = None

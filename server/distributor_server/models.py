@@ -113,7 +113,9 @@ class UpstreamCall(Base):
     kind: Mapped[str] = mapped_column(String(8))
     who: Mapped[str] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # index: the incident rules read the last minutes of calls, never the whole history
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                         index=True)
     outcome: Mapped[str] = mapped_column(String(16), default="")
     message: Mapped[str] = mapped_column(Text, default="")
 
@@ -139,6 +141,8 @@ class Product(Base):
     operator: Mapped[str] = mapped_column(String(32))
     nominal: Mapped[int] = mapped_column(BigInteger)
     price: Mapped[int] = mapped_column(BigInteger)
+    cost: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """What the supplier charges us (None: not known yet); ``price`` is what kiosks pay."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(BigInteger, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -154,6 +158,8 @@ class Counter(Base):
 
 class DepositTicket(Base):
     __tablename__ = "deposit_tickets"
+    # tickets left open past their expiry (unmatched transfers), read as a window
+    __table_args__ = (Index("ix_deposit_tickets_status_expires", "status", "expires_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), index=True)
     amount_requested: Mapped[int] = mapped_column(BigInteger)
@@ -173,23 +179,76 @@ class SeenNonce(Base):
 
 
 class Incident(Base):
-    """Something the distributor must look at by hand, e.g. money lost upstream.
+    """Something the desk must look at: one row for a burst of events of one kind about one
+    subject (``operator:telkomsel``, ``kiosk:5``, ``topup:7``, ``address:10.0.0.9``).
 
-    ``success_after_refund``: the supplier said Sukses after we refunded the kiosk, so the
-    supplier delivered and charged us while the kiosk kept its money.
+    ``status`` goes open -> acknowledged -> resolved (with the desk's note); the timeline is
+    its ``events`` rows. ``success_after_refund``: the supplier said Sukses after we refunded
+    the kiosk, so the supplier delivered and charged us while the kiosk kept its money.
     """
 
     __tablename__ = "incidents"
-    __table_args__ = (UniqueConstraint("kind", "topup_id"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "topup_id"),
+        # the rules' "is one open for this subject?" and the open list: never all history
+        Index("ix_incidents_status_kind_subject", "status", "kind", "subject"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"), index=True)
-    topup_id: Mapped[int] = mapped_column(ForeignKey("topups.id"))
-    ref_id: Mapped[str] = mapped_column(String(64))
-    upstream_ref_id: Mapped[str] = mapped_column(String(64))
-    amount: Mapped[int] = mapped_column(BigInteger)
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id"), index=True,
+                                                 nullable=True)
+    topup_id: Mapped[int | None] = mapped_column(ForeignKey("topups.id"), nullable=True)
+    ref_id: Mapped[str] = mapped_column(String(64), default="")
+    upstream_ref_id: Mapped[str] = mapped_column(String(64), default="")
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
     detail: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    severity: Mapped[str] = mapped_column(String(8), default="warning")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    event_count: Mapped[int] = mapped_column(Integer, default=1)
+    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                           index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(64), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_by: Mapped[str] = mapped_column(String(64), default="")
+    resolution: Mapped[str] = mapped_column(String(500), default="")
+    facts: Mapped[str] = mapped_column(Text, default="")
+    """The latest event's figures as JSON, so the console says ``detail`` in its language."""
+
+
+class Event(Base):
+    """One thing the server noticed (or a desk step on an incident: ``acknowledged``,
+    ``resolved``). ``key`` makes an event once-only (a top-up pending too long is one event,
+    however many checks see it); NULL for events that may repeat."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("kind", "subject", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    facts: Mapped[str] = mapped_column(Text, default="")
+    who: Mapped[str] = mapped_column(String(64), default="")
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True,
+                                                    nullable=True)
+
+
+class PriceRule(Base):
+    """The distributor's markup over the supplier's cost for an operator and/or kind ("" =
+    any): ``markup`` rupiah added, then rounded up to a multiple of ``round_to``."""
+
+    __tablename__ = "price_rules"
+    __table_args__ = (UniqueConstraint("operator", "kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    operator: Mapped[str] = mapped_column(String(32), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="")
+    markup: Mapped[int] = mapped_column(BigInteger, default=0)
+    round_to: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class RateWindow(Base):

@@ -30,7 +30,9 @@ def demo_price_rows() -> list[ProductRow]:
     from pulsa_protocol.data import DEMO_CATALOG, load_json
 
     items = load_json(DEMO_CATALOG)["products"]
-    return [parse_row({**item, "price": item["cost"]}, f"{DEMO_CATALOG} {item['sku']}")
+    # the kiosk's cost is the demo distributor's price; the supplier's cost is not known
+    return [parse_row({**item, "price": item["cost"], "cost": None},
+                      f"{DEMO_CATALOG} {item['sku']}")
             for item in items if item["kind"] != "physical"]
 FIELDS = ("sku", "name", "kind", "operator", "nominal", "price", "active")
 
@@ -48,6 +50,8 @@ class ProductRow:
     nominal: int
     price: int
     active: bool = True
+    cost: int | None = None
+    """What the supplier charges, when the file says (a ``cost`` column); else kept as is."""
 
 
 def _as_int(value: object, what: str, where: str) -> int:
@@ -92,6 +96,8 @@ def parse_row(raw: Mapping, where: str) -> ProductRow:
         nominal=_as_int(raw["nominal"], "nominal", where),
         price=_as_int(raw["price"], "price", where),
         active=_as_bool(raw.get("active", True)),
+        cost=(_as_int(raw["cost"], "cost", where)
+              if raw.get("cost") not in (None, "") else None),
     )
 
 
@@ -155,7 +161,7 @@ def import_products(db: Database, rows: Iterable[ProductRow]) -> tuple[int, int]
             current = existing.get(row.sku)
             if current is None or any(
                 getattr(current, f) != getattr(row, f) for f in FIELDS if f != "sku"
-            ):
+            ) or (row.cost is not None and current.cost != row.cost):
                 changed.append(row)
         if not changed:
             return current_version(session), 0
@@ -165,10 +171,48 @@ def import_products(db: Database, rows: Iterable[ProductRow]) -> tuple[int, int]
             product = existing.get(row.sku) or Product(sku=row.sku)
             for f in FIELDS[1:]:
                 setattr(product, f, getattr(row, f))
+            if row.cost is not None:
+                product.cost = row.cost
             product.version = version
             product.updated_at = now
             session.add(product)
         return version, len(changed)
+
+
+EDITABLE = ("price", "active", "cost")
+
+
+def update_products(db: Database, changes: Mapping[str, Mapping[str, object]]
+                    ) -> tuple[int, list[tuple[str, dict, dict]]]:
+    """Set ``price``/``active``/``cost`` of existing products by sku, publishing every row
+    whose price or on/off changed under ONE new price version (kiosks pull it with
+    ``GET /v1/prices?since=``). Returns (version, [(sku, before, after)] of changed rows)."""
+    with db.write() as session:
+        rows = {p.sku: p for p in session.scalars(
+            select(Product).where(Product.sku.in_(list(changes))).with_for_update())}
+        done: list[tuple[str, dict, dict]] = []
+        publish = []
+        for sku, fields in changes.items():
+            product = rows.get(sku)
+            if product is None:
+                raise PriceListError(f"there is no product {sku}.")
+            before = {f: getattr(product, f) for f in EDITABLE}
+            after = {**before, **{f: v for f, v in fields.items() if f in EDITABLE}}
+            if after == before:
+                continue
+            for f in EDITABLE:
+                setattr(product, f, after[f])
+            done.append((sku, before, after))
+            if (after["price"], after["active"]) != (before["price"], before["active"]):
+                publish.append(product)
+        if not publish:
+            return current_version(session), done
+        version = bump_counter(session, "price_version")
+        now = utcnow()
+        for product in publish:
+            product.version = version
+            product.updated_at = now
+        return version, done
 
 
 def import_demo_if_empty(db: Database) -> int:

@@ -78,8 +78,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "sales_today": ("Penjualan hari ini", "Sales today"),
     "never": ("belum pernah", "never"),
     "inactive": ("nonaktif", "disabled"),
-    "no_kiosks": ("Belum ada konter. Tambahkan dengan 'distributor-server kiosk add'.",
-                  "No kiosks yet. Add one with 'distributor-server kiosk add'."),
+    "no_kiosks": ("Belum ada konter. Admin menambahkannya di sini (Tambah konter) atau dengan "
+                  "'distributor-server kiosk add'.", "No kiosks yet. An admin adds one here "
+                  "(Add kiosk) or with 'distributor-server kiosk add'."),
     "ledger": ("Mutasi saldo", "Ledger (mutasi)"),
     "recent_topups": ("Transaksi terakhir", "Recent top-ups"),
     "tickets": ("Tiket deposit", "Deposit tickets"),
@@ -158,6 +159,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "address": ("Alamat", "Address"),
     "language": ("Bahasa", "Language"),
 }
+
+
+def _more() -> None:
+    from distributor_server.console.i18n_desk import TEXT as DESK
+
+    TEXT.update(DESK)
+
+
+_more()
 
 
 def t(lang: str, key: str, **values: object) -> str:

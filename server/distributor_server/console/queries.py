@@ -18,6 +18,7 @@ from distributor_server.models import (
     Product,
     SeenNonce,
     TopUp,
+    UpstreamCall,
 )
 from distributor_server.tickets import ticket_status
 
@@ -54,6 +55,19 @@ class Dashboard:
     kiosks_active: int = 0
     open_tickets: int = 0
     incidents: int = 0
+    upstream: list = field(default_factory=list)  # incident_rules.OperatorCalls, today
+    latency_ms: int | None = None
+    upstream_balance: tuple[int, datetime] | None = None  # (rupiah, when it was read)
+
+    @property
+    def upstream_calls(self) -> int:
+        return sum(op.calls for op in self.upstream)
+
+    @property
+    def upstream_success_pct(self) -> int | None:
+        calls = self.upstream_calls
+        bad = sum(op.failed + op.unanswered for op in self.upstream)
+        return round(100 * (calls - bad) / calls) if calls else None
 
 
 def dashboard(ctx: ServerContext) -> Dashboard:
@@ -86,8 +100,30 @@ def dashboard(ctx: ServerContext) -> Dashboard:
         board.open_tickets = session.scalar(select(func.count()).select_from(DepositTicket)
                                             .where(DepositTicket.status == "open",
                                                    DepositTicket.expires_at > utcnow()))
-        board.incidents = session.scalar(select(func.count()).select_from(Incident))
+        board.incidents = session.scalar(select(func.count()).select_from(Incident)
+                                         .where(Incident.status.in_(("open", "acknowledged"))))
+    _upstream_figures(ctx, board, start)
     return board
+
+
+LATENCY_SAMPLE = 2000
+
+
+def _upstream_figures(ctx: ServerContext, board: Dashboard, start: datetime) -> None:
+    """Today's upstream calls by operator (a window on the finished_at index) and the
+    median latency of the newest calls of the last 15 minutes (at most LATENCY_SAMPLE)."""
+    from distributor_server.incident_rules import operator_calls, upstream_balance
+
+    board.upstream = operator_calls(ctx, start)
+    board.upstream_balance = upstream_balance(ctx)
+    since = max(start, utcnow() - timedelta(minutes=15))
+    with ctx.db.read() as session:
+        spans = session.execute(
+            select(UpstreamCall.started_at, UpstreamCall.finished_at)
+            .where(UpstreamCall.finished_at >= since)
+            .order_by(UpstreamCall.finished_at.desc()).limit(LATENCY_SAMPLE)).all()
+    millis = sorted(int((_aware(f) - _aware(s)).total_seconds() * 1000) for s, f in spans)
+    board.latency_ms = millis[len(millis) // 2] if millis else None
 
 
 @dataclass(frozen=True)

@@ -52,18 +52,25 @@ class Permission(StrEnum):
     COMPLAINTS = "complaints"  # the complaint queue and pages
     COMPLAINT_ANSWER = "complaint_answer"  # answer, SN proof, resend, close, check upstream
     COMPLAINT_REFUND = "complaint_refund"  # refund a complaint to the kiosk's deposit
+    INCIDENTS = "incidents"  # see events and incidents
+    INCIDENTS_HANDLE = "incidents_handle"  # acknowledge and resolve them
+    PRICES = "prices"  # the price list (isi jual): products on/off, markup rules
+    KIOSKS_MANAGE = "kiosks_manage"  # add a kiosk, rotate its secret, disable/enable it
+    STAFF = "staff"  # staff accounts
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "admin": frozenset(Permission),
     "desk": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
                        Permission.COMPLAINTS, Permission.COMPLAINT_ANSWER,
-                       Permission.COMPLAINT_REFUND}),
+                       Permission.COMPLAINT_REFUND, Permission.INCIDENTS,
+                       Permission.INCIDENTS_HANDLE}),
     "finance": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
                           Permission.DEPOSITS, Permission.ADJUST, Permission.COMPLAINTS,
-                          Permission.COMPLAINT_REFUND}),
+                          Permission.COMPLAINT_REFUND, Permission.INCIDENTS,
+                          Permission.PRICES}),
     "viewer": frozenset({Permission.DASHBOARD, Permission.KIOSKS, Permission.TRANSACTIONS,
-                         Permission.COMPLAINTS}),
+                         Permission.COMPLAINTS, Permission.INCIDENTS}),
 }
 
 
@@ -203,15 +210,22 @@ def mount_console(app: FastAPI) -> None:
     """Routes, static files and the console's own error pages (HTML, not the API's JSON)."""
     from distributor_server.console import (
         routes_auth,
+        routes_bank,
         routes_complaints,
+        routes_incidents,
+        routes_kiosk_admin,
         routes_money,
         routes_pages,
+        routes_prices,
+        routes_staff,
     )
 
     app.include_router(routes_auth.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_money.router)
-    app.include_router(routes_complaints.router)
+    for more in (routes_complaints, routes_bank, routes_incidents, routes_prices,
+                 routes_kiosk_admin, routes_staff):
+        app.include_router(more.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 
     @app.exception_handler(SignedOut)

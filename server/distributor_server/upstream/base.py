@@ -48,5 +48,11 @@ class Upstream(ABC):
         account name). UpstreamUnavailable when the supplier cannot say, or has no check."""
         raise UpstreamUnavailable(f"{self.name} offers no name check")
 
+    def balance(self) -> int | None:
+        """Our deposit left at the supplier in rupiah, when the adapter can tell (None
+        otherwise); may raise :class:`UpstreamUnavailable`. Read once a minute by the
+        incident rules (upstream balance low) and shown on the console's dashboard."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         pass

@@ -21,6 +21,7 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 import requests
 from pulsa_protocol.wire import TopUpStatus
@@ -177,6 +178,25 @@ class Digiflazz(Upstream):
         if not isinstance(data, dict):
             raise UpstreamUnavailable("Digiflazz reply has no inquiry data")
         return name_from_data(data)
+    def balance(self) -> int | None:
+        """``POST {base}/cek-saldo`` (``cmd: deposit``, sign ``md5(username+key+"depo")``)."""
+        s = self.settings
+        body = {"cmd": "deposit", "username": s.username,
+                "sign": md5_sign(s.username, s.api_key, "depo")}
+        try:
+            reply = self.http.post(s.base_url.rstrip("/") + "/cek-saldo", json=body,
+                                   timeout=s.timeout_seconds)
+            deposit = reply.json()["data"]["deposit"]
+        except requests.RequestException as exc:
+            raise UpstreamUnavailable(f"Digiflazz unreachable: {exc.__class__.__name__}") from exc
+        except (ValueError, KeyError, TypeError):
+            raise UpstreamUnavailable("Digiflazz balance reply is not the expected JSON") from None
+        if isinstance(deposit, bool) or not isinstance(deposit, int | float | str):
+            raise UpstreamUnavailable("Digiflazz balance is not a number")
+        try:  # whole rupiah through Decimal: never a float's rounding near money
+            return int(Decimal(str(deposit)))
+        except (InvalidOperation, ValueError, OverflowError):
+            raise UpstreamUnavailable("Digiflazz balance is not a number") from None
 
     def close(self) -> None:
         self.http.close()

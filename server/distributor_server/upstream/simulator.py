@@ -42,6 +42,11 @@ class Simulator(Upstream):
         self._first_seen: dict[str, float] = {}
         self._lock = threading.Lock()
         self.calls = 0
+        self.simulated_balance = 25_000_000
+
+    def balance(self) -> int | None:
+        """A fixed simulated supplier deposit (the demo's dashboard shows a figure)."""
+        return self.simulated_balance
 
     def inquire(self, sku: str, kind: str, destination: str) -> NameFound:
         if self.latency:
