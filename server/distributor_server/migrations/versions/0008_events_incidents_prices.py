@@ -7,7 +7,7 @@ unmatched) and the desk's steps on an incident. ``incidents`` gains a subject, a
 ``products.cost`` is what the supplier charges; ``price_rules`` turn it into the price.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
