@@ -15,7 +15,7 @@ from distributor_server import incident_rules, kiosks, request_watch, tickets, t
 from distributor_server.clock import utcnow
 from distributor_server.embedded import EmbeddedServer
 from distributor_server.models import DepositTicket, Incident, TopUp
-from pulsa_protocol import wire
+from pulsa_protocol import signing, wire
 from sqlalchemy import event, select, text, update
 
 from tests.aids.waiting import wait_for
@@ -88,7 +88,7 @@ def test_bad_signatures_from_one_address_and_a_kiosks_clock_off_are_incidents(se
     request_watch.forget()
     kiosk = _kiosk(server)
     for _ in range(request_watch.BAD_SIGNATURE_BURST + 2):
-        headers = wire.sign_request(kiosk.kiosk_id, "not-the-secret", "GET", "/v1/balance")
+        headers = signing.sign_request(kiosk.kiosk_id, "not-the-secret", "GET", "/v1/balance")
         assert requests.get(server.url + "/v1/balance", headers=headers,
                             timeout=10).status_code == 401
     found = wait_for(lambda: _incidents(server, incident_rules.BAD_SIGNATURES,
@@ -96,7 +96,7 @@ def test_bad_signatures_from_one_address_and_a_kiosks_clock_off_are_incidents(se
     assert len(found) == 1 and "wrong signature" in found[0].detail
     stale = int(utcnow().timestamp()) - 3600  # the kiosk's clock is an hour behind
     for _ in range(3):
-        headers = wire.sign_request(kiosk.kiosk_id, kiosk.secret, "GET", "/v1/balance",
+        headers = signing.sign_request(kiosk.kiosk_id, kiosk.secret, "GET", "/v1/balance",
                                     timestamp=stale)
         assert requests.get(server.url + "/v1/balance", headers=headers,
                             timeout=10).status_code == 401

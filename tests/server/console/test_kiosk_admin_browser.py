@@ -11,12 +11,12 @@ import uuid
 import requests
 from distributor_server import kiosks
 from distributor_server.models import ConsoleAudit
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 from sqlalchemy import select
 
 
 def _balance_status(server, kiosk_id: int, secret: str) -> int:
-    headers = wire.sign_request(kiosk_id, secret, "GET", "/v1/balance")
+    headers = signing.sign_request(kiosk_id, secret, "GET", "/v1/balance")
     return requests.get(server.url + "/v1/balance", headers=headers, timeout=10).status_code
 
 

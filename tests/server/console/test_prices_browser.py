@@ -12,13 +12,13 @@ import uuid
 import requests
 from distributor_server import products
 from distributor_server.models import ConsoleAudit
-from pulsa_protocol import wire
+from pulsa_protocol import signing
 from sqlalchemy import select
 
 
 def _pull(server, kiosk, since: int) -> dict:
     path = f"/v1/prices?since={since}"
-    headers = wire.sign_request(kiosk.kiosk_id, kiosk.secret, "GET", path)
+    headers = signing.sign_request(kiosk.kiosk_id, kiosk.secret, "GET", path)
     reply = requests.get(server.url + path, headers=headers, timeout=10)
     assert reply.status_code == 200, reply.text
     return reply.json()
