@@ -141,6 +141,34 @@ class CustomerService:
                 "ORDER BY c.id LIMIT ?", (after_id, limit)).fetchall()
         return [Customer(i, n, p, no, lim, bool(a), b) for i, n, p, no, lim, a, b in rows]
 
+    def search(self, text: str, limit: int = 20) -> list[Customer]:
+        """Customers whose name holds ``text`` or whose phone holds its digits, by name (the
+        customer list's search and the payment's picker). Customers are a short table (the
+        shop's regulars), not one that grows with each sale."""
+        limit = max(1, min(limit, CUSTOMERS_PAGE))
+        words = " ".join(text.split())
+        if not words:
+            return self.page(limit=limit)
+        digits = "".join(ch for ch in words if ch.isascii() and ch.isdigit())
+        if digits.startswith("62"):
+            digits = "0" + digits[2:]
+        like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._db.read_raw() as cur:
+            rows = cur.execute(
+                f"SELECT {_COLUMNS}, {_BALANCE} FROM customers c "
+                "WHERE c.name LIKE ? ESCAPE '\\' OR (? != '' AND c.phone LIKE ?) "
+                "ORDER BY c.active DESC, c.name COLLATE NOCASE, c.id LIMIT ?",
+                (like, digits, f"%{digits}%", limit)).fetchall()
+        return [Customer(i, n, p, no, lim, bool(a), b) for i, n, p, no, lim, a, b in rows]
+
+    def total_owed(self) -> tuple[int, int]:
+        """What all customers owe together, and how many owe anything (each summed through
+        the ledger's per-customer index, never a walk over the kasbon history)."""
+        with self._db.read_raw() as cur:
+            row = cur.execute(f"SELECT coalesce(sum(b), 0), count(*) FROM (SELECT {_BALANCE} "
+                              "AS b FROM customers c) WHERE b > 0").fetchone()
+        return int(row[0]), int(row[1])
+
     @staticmethod
     def _refuse_taken_phone(cur: sqlite3.Cursor, number: str | None, own: int | None) -> None:
         if number is None:
