@@ -86,6 +86,7 @@ class Payment:
     method: PaymentMethod = PaymentMethod.CASH
     cash_given: int | None = None  # for cash; None means exact money
     customer_id: int | None = None  # whose account a kasbon sale goes on
+    kasbon_amount: int | None = None  # cash with part on kasbon: the part on the account
 
 
 @dataclass(frozen=True, slots=True)
