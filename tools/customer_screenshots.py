@@ -68,9 +68,46 @@ def customer_screenshots(outdir: Path, size: tuple[int, int]) -> list[Path]:
         _wait(app, lambda: page.statement is not None)
         page.pay_amount.setText("50.000")
         shot("kasbon", page)
+        saved.append(_counter_shot(app, kiosk, clerk, outdir, size))
         tasks.shutdown()
         kiosk.close()
     return saved
+
+
+def _counter_shot(app: object, kiosk: object, clerk: object, outdir: Path,
+                  size: tuple[int, int]) -> Path:
+    """The payment with Kasbon open: the cart's number is Bu Sari's, she is picked and
+    part of the sale goes on her account, the rest in cash."""
+    from kiosk_pos.ui.main_window import MainWindow
+    from tools.screenshots import _wait
+
+    window = MainWindow(kiosk)  # type: ignore[arg-type]
+    window.resize(*size)
+    window.show()
+    window.start_session(clerk)  # type: ignore[arg-type]
+    sales = window.sales
+    sales.number.setText("0812 3456 7890")  # Bu Sari's number
+    sales.focus_grid()
+    sales.grid.select(4)
+    sales.add_product(sales.grid.current, pay=True)
+    picker = sales.payment.picker
+    assert picker is not None
+    _wait(app, lambda: picker.offered is not None)
+    picker.set_open(True)
+    _wait(app, lambda: picker.list.isVisible())
+    picker.pick(0)
+    picker.amount.setText("10.000")
+    picker.amount.textEdited.emit("10.000")
+    sales.payment.cash.setText("50000")
+    sales.payment._update_change()
+    _wait(app, lambda: True)
+    path = outdir / "sales-kasbon.png"
+    window.grab().save(str(path))
+    window.tasks.shutdown()
+    window.close()
+    window.deleteLater()
+    _wait(app, lambda: True)
+    return path
 
 
 def main() -> int:

@@ -179,7 +179,7 @@ def test_customer_texts_in_both_languages():
     ens = json.loads((ROOT / "resources/locale/customers.en.json").read_text())
     assert set(ids) == set(ens)
     used: set[str] = set()
-    for name in ("customer_view.py", "kasbon_view.py"):
-        used |= set(re.findall(r"tr\(f?['\"]((?:customers|kasbon)\.[a-z_.]+)['\"]",
+    for name in ("customer_view.py", "kasbon_view.py", "customer_picker.py"):
+        used |= set(re.findall(r"tr\(f?['\"]((?:customers|kasbon|picker)\.[a-z_.]+)['\"]",
                                (ROOT / "kiosk_pos/ui" / name).read_text()))
     assert used and not used - set(ids) - {"kasbon.kind."}
