@@ -24,7 +24,7 @@ from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.goods import GoodsItem, whole_number, whole_rupiah
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
-from kiosk_pos.core.stock import LowStockItem, OpnameLine
+from kiosk_pos.core.stock import LowStockItem, OpnameLine, Received
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.goods_view import rp
 from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
@@ -209,10 +209,9 @@ class StockCountView(QWidget):
         if self.mode == OPNAME:
             counts = [(x.item.sku, x.qty) for x in lines]
             work = lambda: stock.adjust(user, counts, note)  # noqa: E731
-        else:
-            def work() -> list:
-                return [stock.receive(user, x.item.sku, x.qty, x.cost, note or None)
-                        for x in lines]
+        else:  # one delivery: every line or none, in one transaction
+            received = [Received(x.item.sku, x.qty, x.cost) for x in lines]
+            work = lambda: stock.receive_many(user, received, note or None)  # noqa: E731
         WriteOp(self, work).success(self._saved).failure(self._failed).run(self._tasks)
 
     def _saved(self, moves: list) -> None:

@@ -297,3 +297,47 @@ def test_junk_values_are_a_sentence_not_a_traceback(cli, junk):
                  ("stock", "receive", "--sku", "SP-XL", "--qty", junk, "--pin", "9999"),
                  ("kasbon", "statement", "--customer", junk)):
         cli.refused(*args)
+
+
+def test_stock_receive_several_lines_in_one_delivery(cli):
+    moves = cli.json("stock", "receive", "--line", "SP-XL:10:8000", "--line", "ACC-TG:5",
+                     "--supplier", "CV Sinar", "--pin", "9999")
+    assert [(m["sku"], m["delta"], m["supplier"]) for m in moves] == [
+        ("SP-XL", 10, "CV Sinar"), ("ACC-TG", 5, "CV Sinar")]
+    assert moves[0]["unit_cost"] == 8000 and moves[0]["stock_after"] == 30
+    one = cli.json("stock", "receive", "--line", "SP-XL:1", "--pin", "9999")
+    assert isinstance(one, list) and one[0]["stock_after"] == 31  # --line: always a list
+
+
+def test_stock_receive_a_delivery_csv(cli, tmp_path):
+    note = tmp_path / "kiriman.csv"
+    note.write_text("SKU;Jumlah;Modal\nSP-XL;4;7.500\n\nACC-CBL;2;\n", encoding="utf-8")
+    moves = cli.json("stock", "receive", "--file", str(note), "--pin", "9999")
+    assert [(m["sku"], m["delta"], m["unit_cost"]) for m in moves] == [
+        ("SP-XL", 4, 7500), ("ACC-CBL", 2, moves[1]["unit_cost"])]
+    code, out, _ = cli("goods", "list", "--json")
+    stock = {i["sku"]: i["stock"] for i in json.loads(out)}
+    assert (stock["SP-XL"], stock["ACC-CBL"]) == (24, 17)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("sku;qty\nSP-XL;4\nACC-TG;tiga\nACC-CBL;1\n", "Baris 3"),    # bad row in the middle
+    ("sku;qty\nSP-XL;4\nNOPE;1\n", "NOPE"),                        # unknown SKU, after a good one
+    ("sku;qty\nSP-XL;4\nSP-XL;1\n", "dua kali"),
+    ("sku;cost\nSP-XL;4\n", "qty"),                                # a missing column
+    ("sku;qty\n", "Belum ada barang"),
+])
+def test_a_bad_delivery_csv_receives_nothing(cli, tmp_path, text, words):
+    note = tmp_path / "kiriman.csv"
+    note.write_text(text, encoding="utf-8")
+    assert words in cli.refused("stock", "receive", "--file", str(note), "--pin", "9999")
+
+
+def test_a_delivery_in_the_wrong_encoding_or_two_ways_is_refused(cli, tmp_path):
+    note = tmp_path / "kiriman.csv"
+    note.write_bytes("sku;qty\nSP-XL;4\nKOPI-\u00c9;1\n".encode("cp1252"))
+    assert "UTF-8" in cli.refused("stock", "receive", "--file", str(note), "--pin", "9999")
+    for args in (("--sku", "SP-XL", "--qty", "1", "--line", "ACC-TG:1"), ("--sku", "SP-XL"),
+                 (), ("--line", "SP-XL"), ("--line", "SP-XL:-2"), ("--line", "SP-XL:2:1,5"),
+                 ("--file", str(tmp_path / "missing.csv"))):
+        cli.refused("stock", "receive", *args, "--pin", "9999")
