@@ -341,3 +341,54 @@ def test_a_delivery_in_the_wrong_encoding_or_two_ways_is_refused(cli, tmp_path):
                  (), ("--line", "SP-XL"), ("--line", "SP-XL:-2"), ("--line", "SP-XL:2:1,5"),
                  ("--file", str(tmp_path / "missing.csv"))):
         cli.refused("stock", "receive", *args, "--pin", "9999")
+
+
+def _price(cli, sku: str) -> int:
+    code, out, err = cli("products", "--json")
+    assert code == 0, err
+    return {p["sku"]: p["price"] for p in json.loads(out)}[sku]
+
+
+def test_prices_rules_edited_by_the_owner(cli):
+    before = _price(cli, "TSEL10")
+    dry = cli.json("prices", "set-rule", "--kind", "pulsa", "--operator", "Telkomsel",
+                   "--fixed", "3.000", "--dry-run", "--pin", "9999")
+    new = {r["sku"]: r["new_price"] for r in dry["repriced"]}["TSEL10"]
+    assert dry["applied"] is False and _price(cli, "TSEL10") == before
+    done = cli.json("prices", "set-rule", "--kind", "pulsa", "--operator", "Telkomsel",
+                    "--fixed", "3.000", "--pin", "9999")
+    assert done["applied"] and _price(cli, "TSEL10") == new
+    rules = cli.json("prices", "rules")
+    assert {"kind": "pulsa", "operator": "telkomsel", "fixed": 3000, "percent": "0"} in \
+        rules["rules"]
+    cli.json("prices", "fixed-price", "--sku", "TSEL10", "--price", "12.750", "--pin", "9999")
+    assert _price(cli, "TSEL10") == 12_750
+    code, out, _ = cli("prices", "rules")
+    assert "TSEL10" in out and "12750" in out
+    cli.json("prices", "fixed-price", "--sku", "TSEL10", "--clear", "--pin", "9999")
+    cli.json("prices", "remove-rule", "--kind", "pulsa", "--operator", "telkomsel",
+             "--pin", "9999")
+    assert "overrides" not in cli.json("prices", "rules")
+    cli.json("prices", "step", "--step", "100", "--pin", "9999")
+    assert cli.json("prices", "rules")["step"] == 100
+
+
+@pytest.mark.parametrize("args", [
+    ("set-rule", "--fixed", "-5"),
+    ("set-rule", "--percent", "abc"),
+    ("set-rule", "--percent", "2000"),
+    ("remove-rule", "--kind", "pln", "--operator", "nobody"),
+    ("fixed-price", "--sku", "TSEL10", "--price", "10"),       # below cost
+    ("fixed-price", "--sku", "SP-XL", "--price", "20000"),     # physical goods
+    ("fixed-price", "--sku", "TSEL10"),                         # neither --price nor --clear
+    ("step", "--step", "0"),
+])
+def test_bad_price_rules_are_refused_and_nothing_written(cli, args):
+    before = cli.json("prices", "rules")
+    cli.refused("prices", *args, "--pin", "9999")
+    assert cli.json("prices", "rules") == before
+
+
+def test_a_clerk_may_not_edit_price_rules(cli):
+    assert "pemilik" in cli.refused("prices", "set-rule", "--fixed", "9000",
+                                    "--pin", "1111").lower()
