@@ -1,4 +1,5 @@
-"""The owner's customer and kasbon screens for the docs (Pelanggan, a customer's kasbon page),
+"""The owner's customer, kasbon and price rule screens for the docs (Pelanggan, a customer's
+kasbon page, the kasbon picker at the counter, Aturan harga),
 each in a state a shop would see, at the size its dialog takes on that screen. Called by
 :mod:`tools.office_screenshots`; ``python -m tools.customer_screenshots [OUTDIR]`` writes only
 these (1366x768 in OUTDIR, 1024x768 in OUTDIR/1024x768)."""
@@ -68,6 +69,15 @@ def customer_screenshots(outdir: Path, size: tuple[int, int]) -> list[Path]:
         _wait(app, lambda: page.statement is not None)
         page.pay_amount.setText("50.000")
         shot("kasbon", page)
+        from kiosk_pos.core.markup_rules import for_kiosk
+        from kiosk_pos.ui.markup_view import MarkupView
+
+        rules = for_kiosk(kiosk)
+        rules.save(owner, rules.policy().with_override("TSEL10", 12_500))
+        markup = MarkupView(kiosk, owner, tasks)
+        _wait(app, lambda: markup.policy is not None)
+        markup.table.selectRow(1)
+        shot("markup-rules", markup)
         saved.append(_counter_shot(app, kiosk, clerk, outdir, size))
         tasks.shutdown()
         kiosk.close()

@@ -1,8 +1,8 @@
 """The back office entries of the owner's tools menu: Barang, Terima barang, Stok opname,
-"Stok menipis (n)" (its count is the owner's low-stock badge) and Pelanggan & kasbon (the
-customer list; a customer's kasbon page opens from it). Each entry shows only to a
-user the core would let do it (the core checks again); the count is read by an operation,
-never on the UI thread, and kept on the tools object until the next reading."""
+"Stok menipis (n)" (its count is the owner's low-stock badge), Pelanggan & kasbon (the
+customer list; a customer's kasbon page opens from it) and Aturan harga. Each entry shows
+only to a user the core would let do it (the core checks again); the count is read by an
+operation, never on the UI thread, and kept on the tools object until the next reading."""
 
 from __future__ import annotations
 
@@ -87,6 +87,11 @@ def office_actions(window: QWidget, kiosk: Kiosk, tasks: TaskManager, user: User
         view = CustomerView(kiosk, user, tasks, open_account=account)
         make_dialog(tr("office.menu.customers"), view).open()
 
+    def markup() -> None:
+        from kiosk_pos.ui.markup_view import MarkupView
+
+        make_dialog(tr("office.menu.markup"), MarkupView(kiosk, user, tasks)).open()
+
     entries: list[tuple[str, Callable[[], None]]] = []
     if allowed(user, Permission.MANAGE_GOODS):
         entries.append((tr("office.menu.goods"), goods))
@@ -98,4 +103,6 @@ def office_actions(window: QWidget, kiosk: Kiosk, tasks: TaskManager, user: User
         refresh_low_count(window, kiosk, tasks, user, holder)
     if allowed(user, Permission.MANAGE_CUSTOMERS):
         entries.append((tr("office.menu.customers"), customers))
+    if allowed(user, Permission.UPDATE_PRICES):
+        entries.append((tr("office.menu.markup"), markup))
     return entries
