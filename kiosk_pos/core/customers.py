@@ -20,6 +20,9 @@ CUSTOMERS_PAGE = 200
 _COLUMNS = "c.id, c.name, c.phone, c.note, c.credit_limit, c.active"
 _BALANCE = ("(SELECT coalesce(sum(k.amount), 0) FROM kasbon_entries k "
             "WHERE k.customer_id = c.id)")
+# what all customers owe together, each summed through the ledger's per-customer index
+OUTSTANDING = (f"SELECT coalesce(sum(b), 0) FROM (SELECT {_BALANCE} AS b FROM customers c) "
+               "WHERE b > 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +168,8 @@ class CustomerService:
         """What all customers owe together, and how many owe anything (each summed through
         the ledger's per-customer index, never a walk over the kasbon history)."""
         with self._db.read_raw() as cur:
-            row = cur.execute(f"SELECT coalesce(sum(b), 0), count(*) FROM (SELECT {_BALANCE} "
-                              "AS b FROM customers c) WHERE b > 0").fetchone()
+            row = cur.execute(OUTSTANDING.replace("coalesce(sum(b), 0)",
+                                                  "coalesce(sum(b), 0), count(*)")).fetchone()
         return int(row[0]), int(row[1])
 
     @staticmethod

@@ -195,6 +195,8 @@ class DailyReport:
     kasbon_paid_cash: int = 0
     kasbon_paid_transfer: int = 0
     low_stock_count: int = 0  # goods at or below their minimum when the report was made
+    low_stock_items: tuple[tuple[str, str, int, int], ...] = ()  # sku, name, stock, min
+    kasbon_outstanding: int = 0  # what customers owe when the report was made
     refund_count: int = 0   # goods refunds made this day (their own rows; sales unchanged)
     refunded: int = 0       # what they gave back
     refunded_cost: int = 0  # the cost of the goods that came back on the shelf

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kiosk_pos.core.clock import day_bounds_utc, from_db, to_db
+from kiosk_pos.core.customers import OUTSTANDING  # each customer through the ledger's index
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus
 from kiosk_pos.core.stock import LOW_STOCK_COUNT  # "Stok menipis", through its index
+from kiosk_pos.core.stock import SQL_LOW as LOW_STOCK_LIST
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import (
@@ -29,6 +31,8 @@ from kiosk_pos.store.schema import (
     topups,
     users,
 )
+
+LOW_STOCK_SHOWN = 20  # the emptiest goods listed in the report; the count says how many
 
 
 class _Bucket:
@@ -102,6 +106,9 @@ class ReportService:
             paid = conn.execute(paid_query).all()
             parts = [r.amount for r in conn.execute(parts_query)]
             low = conn.exec_driver_sql(LOW_STOCK_COUNT).scalar() or 0
+            low_items = tuple((r[1], r[2], r[3] or 0, r[4]) for r in conn.exec_driver_sql(
+                LOW_STOCK_LIST, (LOW_STOCK_SHOWN,)))
+            outstanding = conn.exec_driver_sql(OUTSTANDING).scalar() or 0
             refund_rows = conn.execute(refunded).all()
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
@@ -142,7 +149,7 @@ class ReportService:
             kasbon_sales=kasbon.gross + sum(parts), kasbon_count=kasbon.count + len(parts),
             kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),
             kasbon_paid_transfer=-sum(a for m, a in paid if m == "transfer"),
-            low_stock_count=low,
+            low_stock_count=low, low_stock_items=low_items, kasbon_outstanding=outstanding,
             refund_count=len({r.id for r in refund_rows}),
             refunded=sum(r.amount for r in refund_rows),
             refunded_cost=sum(r.qty * r.unit_cost for r in refund_rows),

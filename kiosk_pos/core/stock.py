@@ -119,7 +119,7 @@ _SQL_MOVEMENTS = ("SELECT m.id, p.sku, p.name, m.delta, m.stock_after, m.reason,
 # The partial index holds exactly the goods that can be low; named, so the planner (with
 # no ANALYZE statistics) never prefers the stock-value index's walk over every item.
 _LOW_FROM = "FROM products INDEXED BY ix_products_low_stock"
-_SQL_LOW = (f"SELECT id, sku, name, stock, min_stock {_LOW_FROM} "
+SQL_LOW = (f"SELECT id, sku, name, stock, min_stock {_LOW_FROM} "
             "WHERE kind = 'physical' AND active = 1 AND stock - min_stock <= 0 "
             "ORDER BY stock - min_stock, id LIMIT ?")
 LOW_STOCK_COUNT = (f"SELECT count(*) {_LOW_FROM} WHERE kind = 'physical' AND active = 1 "
@@ -294,7 +294,7 @@ class StockService:
         days = self.delivery_days()
         since = db_text(self._clock() - timedelta(days=RATE_DAYS))
         with self._db.read_raw() as cur:
-            rows = cur.execute(_SQL_LOW, (limit,)).fetchall()
+            rows = cur.execute(SQL_LOW, (limit,)).fetchall()
             sold: dict[int, int] = {}
             for start in range(0, len(rows), 500):  # SQLite's parameter limit, with room
                 ids = [r[0] for r in rows[start:start + 500]]

@@ -102,3 +102,15 @@ def test_search_by_name_or_part_of_the_number_and_the_total_owed(kiosk, clerk, o
     kiosk.sales.sell(clerk, [CartLine("SP-XL", 2)], part(sari.id, 4_000))
     kiosk.kasbon.pay(owner, budi.id, 2_000)
     assert kiosk.customers.total_owed() == (14_000, 2)
+
+
+def test_the_daily_report_lists_low_goods_and_what_is_still_owed(kiosk, clerk, owner, budi):
+    from kiosk_pos.core.goods import GoodsChange
+
+    kiosk.goods.edit(owner, "SP-XL", GoodsChange(min_stock=25))
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], part(budi.id, 12_000))  # 19 left
+    kiosk.kasbon.pay(owner, budi.id, 2_000)
+    report = kiosk.reports.daily(kiosk.today())
+    assert report.kasbon_outstanding == 10_000
+    assert report.low_stock_count == 1
+    assert report.low_stock_items == (("SP-XL", kiosk.goods.get("SP-XL").name, 19, 25),)
