@@ -392,3 +392,21 @@ def test_bad_price_rules_are_refused_and_nothing_written(cli, args):
 def test_a_clerk_may_not_edit_price_rules(cli):
     assert "pemilik" in cli.refused("prices", "set-rule", "--fixed", "9000",
                                     "--pin", "1111").lower()
+
+
+def test_sell_with_part_on_kasbon_the_rest_in_cash(cli):
+    cli.json("customer", "add", "--name", "Budi", "--credit-limit", "30000", "--pin", "9999")
+    code, out, err = cli("sell", "--sku", "SP-XL", "--qty", "2", "--kasbon-amount", "10.000",
+                         "--customer", "1", "--cash", "20000", "--pin", "1111", "--json")
+    assert code == 0, err
+    sale = json.loads(out)
+    assert (sale["total"], sale["cash_given"], sale["change"]) == (24_000, 20_000, 6_000)
+    statement = cli.json("kasbon", "statement", "--customer", "1")
+    assert statement["balance"] == 10_000
+    assert [e["kind"] for e in statement["entries"]] == ["sale"]
+    for args in (("--kasbon-amount", "5000"),                                 # whose?
+                 ("--kasbon-amount", "5000", "--customer", "1", "--kasbon"),  # both ways
+                 ("--kasbon-amount", "5000", "--customer", "1", "--method", "qris"),
+                 ("--kasbon-amount", "25000", "--customer", "1"),             # over the limit
+                 ("--kasbon-amount", "5000", "--customer", "1", "--cash", "1000")):  # short
+        cli.refused("sell", "--sku", "SP-XL", "--qty", "2", *args, "--pin", "1111")
