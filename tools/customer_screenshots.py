@@ -42,6 +42,7 @@ def customer_screenshots(outdir: Path, size: tuple[int, int]) -> list[Path]:
                   ("Mas Eko (ojek pangkalan)", "087812312312", 100_000, None),
                   ("Citra", None, 0, "bayar tunai saja")]
         made = [kiosk.customers.add(owner, n, p, note, lim) for n, p, lim, note in people]
+        kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
         for who, sku, qty in ((0, "ACC-TG", 2), (1, "ACC-CBL", 1), (0, "ACC-EAR", 1),
                               (2, "ACC-TG", 1)):
             kiosk.sales.sell(clerk, [CartLine(sku, qty)],
@@ -105,6 +106,7 @@ def _counter_shot(app: object, kiosk: object, clerk: object, outdir: Path,
     _wait(app, lambda: picker.offered is not None)
     picker.set_open(True)
     _wait(app, lambda: picker.list.isVisible())
+    window.grab().save(str(outdir / "sales-kasbon-offered.png"))  # her row, what she buys
     picker.pick(0)
     picker.amount.setText("10.000")
     picker.amount.textEdited.emit("10.000")

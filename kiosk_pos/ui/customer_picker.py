@@ -28,6 +28,7 @@ from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 
 SUGGESTED = 4  # rows of suggestions under the field (the panel has room for these)
+BOUGHT = 3  # last purchases named for a customer whose number is in the cart
 
 
 def short(name: str, most: int = 14) -> str:
@@ -35,16 +36,27 @@ def short(name: str, most: int = 14) -> str:
     return name if len(name) <= most else name[:most - 1].rstrip() + "…"
 
 
-def _suggest(kiosk: Kiosk, text: str, numbers: list[str]) -> list[Customer]:
-    """Customers for the typed text; with nothing typed, those whose number is in the cart."""
+Found = tuple[list[Customer], dict[int, str]]  # customers, and what some bought lately
+
+
+def _suggest(kiosk: Kiosk, text: str, numbers: list[str]) -> Found:
+    """Customers for the typed text; with nothing typed, those whose number is in the cart,
+    each with their last purchases (regulars buy the same again)."""
     if text.strip():
-        return kiosk.customers.search(text, SUGGESTED)
+        return kiosk.customers.search(text, SUGGESTED), {}
     found: list[Customer] = []
     for number in numbers:
         customer = kiosk.customers.by_phone(number)
         if customer is not None and customer not in found:
             found.append(customer)
-    return found[:SUGGESTED]
+    bought: dict[int, str] = {}
+    for customer in found[:SUGGESTED]:
+        names: list[str] = []
+        for sale in kiosk.customers.last_purchases(customer.id, BOUGHT):
+            names += [line.name for line in sale.lines if line.name not in names]
+        if names:
+            bought[customer.id] = short(", ".join(names[:BOUGHT]), 44)
+    return found[:SUGGESTED], bought
 
 
 class _Field(QLineEdit):
@@ -71,6 +83,7 @@ class CustomerPicker(QWidget):
         self.customer: Customer | None = None
         self.found: list[Customer] = []
         self.offered: Customer | None = None  # the cart's number is theirs
+        self.bought: dict[int, str] = {}  # their last purchases, shown in their row
         self.toggle = QPushButton()
         self.toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.toggle.setCheckable(True)
@@ -91,6 +104,7 @@ class CustomerPicker(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.list = QListWidget(self)  # floats over the panel (see _place_list)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(lambda item: self.pick(self.list.row(item)))
         self.list.hide()
         self.state = ""  # what goes where (the panel shows it over the cash field)
@@ -108,6 +122,7 @@ class CustomerPicker(QWidget):
         may name a customer (the Kasbon button then says who)."""
         self._total, self._numbers = total, list(numbers)
         self.customer = self.offered = None
+        self.bought.clear()
         self.name.clear()
         self.amount.clear()
         self._show_list([])
@@ -165,7 +180,9 @@ class CustomerPicker(QWidget):
     def _look(self, text: str) -> None:
         kiosk, numbers = self._kiosk, list(self._numbers)
 
-        def found(customers: list[Customer]) -> None:
+        def found(result: Found) -> None:
+            customers, bought = result
+            self.bought.update(bought)
             if not text:  # the cart's number: offered on the button, listed when opened
                 self.offered = customers[0] if customers else None
                 self._label_toggle()
@@ -181,10 +198,12 @@ class CustomerPicker(QWidget):
         self.found = customers
         self.list.clear()
         for c in customers:
-            self.list.addItem(tr("picker.row", name=c.name, phone=c.phone or "-",
-                                 owed=c.balance, available=c.available)
-                              if c.credit_allowed else
-                              tr("picker.row_no_credit", name=c.name, phone=c.phone or "-"))
+            text = (tr("picker.row", name=c.name, phone=c.phone or "-", owed=c.balance,
+                       available=c.available) if c.credit_allowed else
+                    tr("picker.row_no_credit", name=c.name, phone=c.phone or "-"))
+            if c.id in self.bought:
+                text += "\n" + tr("picker.bought", items=self.bought[c.id])
+            self.list.addItem(text)
         self._place_list(len(customers))
 
     def _place_list(self, rows: int) -> None:
@@ -196,10 +215,10 @@ class CustomerPicker(QWidget):
             return
         if self.list.parentWidget() is not host:
             self.list.setParent(host)
-        row_height = max(self.list.sizeHintForRow(0), 48)  # two lines a customer
         top_left = self.mapTo(host, QPoint(0, self.height()))
+        height = sum(max(self.list.sizeHintForRow(i), 24) for i in range(min(rows, SUGGESTED)))
         self.list.setGeometry(top_left.x(), top_left.y(), self.width(),
-                              min(rows, SUGGESTED) * row_height + 6)
+                              height + 2 * self.list.frameWidth() + 2)
         self.list.raise_()
         self.list.show()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from kiosk_pos.core.records import PaymentMethod, Role
+from kiosk_pos.core.records import CartLine, Payment, PaymentMethod, Role
 from kiosk_pos.ui.sales_screen import PAYMENT
 from tests.ui.helpers import TSEL_NUMBER, pay_cash, to_payment
 
@@ -17,8 +17,10 @@ def owner_of(kiosk):
     return next(u for u in kiosk.users.list() if u.role is Role.OWNER)
 
 
-def test_the_carts_number_offers_its_customer_and_all_goes_on_kasbon(qtbot, sales, kiosk):
+def test_the_carts_number_offers_its_customer_and_all_goes_on_kasbon(qtbot, sales, kiosk,
+                                                                    clerk):
     sari = kiosk.customers.add(owner_of(kiosk), "Bu Sari", TSEL_NUMBER, None, 100_000)
+    kiosk.sales.sell(clerk, [CartLine("TSEL5", 1, TSEL_NUMBER)], Payment())  # bought before
     to_payment(qtbot, sales, TSEL_NUMBER, 2)  # Telkomsel Pulsa 10.000 at Rp12.000
     picker = sales.payment.picker
     qtbot.waitUntil(lambda: picker.toggle.text() == "Kasbon Bu Sari", timeout=5000)
@@ -27,12 +29,13 @@ def test_the_carts_number_offers_its_customer_and_all_goes_on_kasbon(qtbot, sale
     assert picker.isVisible() and not sales.payment.quick[0].isVisible()
     assert picker.list.isVisible() and picker.list.count() == 1
     assert "Bu Sari" in picker.list.item(0).text() and "Rp100.000" in picker.list.item(0).text()
+    assert "Terakhir beli: Telkomsel Pulsa 5.000" in picker.list.item(0).text()
     picker.list.itemClicked.emit(picker.list.item(0))
     assert picker.customer.id == sari.id and not picker.list.isVisible()
     assert sales.payment.cash_caption.text() == "Semua Rp12.000 masuk kasbon Bu Sari"
     assert sales.payment.change.text() == "Rp0"
     qtbot.keyClick(sales.payment.cash, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(kiosk.sales.recent()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(kiosk.sales.recent()) == 2, timeout=5000)
     sale = kiosk.sales.recent()[0]
     assert sale.payment_method is PaymentMethod.KASBON and sale.cash_given is None
     assert kiosk.kasbon.balance(sari.id) == 12_000
