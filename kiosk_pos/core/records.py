@@ -131,6 +131,7 @@ class SaleRecord:
     cash_given: int | None
     change: int
     lines: tuple[SaleLineRecord, ...] = field(default_factory=tuple)
+    kasbon: int = 0  # put on a customer's account: the total of a kasbon sale, or a part
 
     @property
     def topups(self) -> list[TopUpRecord]:

@@ -186,7 +186,7 @@ class SaleService:
         for sku, stock in new_stock.items():
             self._catalog.note_stock(sku, stock)
         record = SaleRecord(sale_id, now, day, clerk.id, clerk.name, payment.method, total,
-                            cash_given, change, tuple(records))
+                            cash_given, change, tuple(records), kasbon)
         self._events.trigger(SALE_SAVED, record)
         if e_cost:
             self._events.trigger(DEPOSIT_CHANGED, new_balance)

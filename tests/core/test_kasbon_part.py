@@ -114,3 +114,19 @@ def test_the_daily_report_lists_low_goods_and_what_is_still_owed(kiosk, clerk, o
     assert report.kasbon_outstanding == 10_000
     assert report.low_stock_count == 1
     assert report.low_stock_items == (("SP-XL", kiosk.goods.get("SP-XL").name, 19, 25),)
+
+
+def test_the_receipt_and_the_history_show_the_part_on_kasbon(kiosk, clerk, budi):
+    from kiosk_pos.printing.receipts import receipt_from_sale
+    from kiosk_pos.printing.text_render import render_text
+
+    sale = kiosk.sales.sell(clerk, [CartLine("SP-XL", 3)], part(budi.id, 20_000, 20_000))
+    assert sale.kasbon == 20_000
+    again = kiosk.sales.get(sale.id)  # read back, as history and a reprint see it
+    assert again.kasbon == 20_000
+    text = render_text(receipt_from_sale(again, kiosk.info), 58)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Masuk kasbon Rp20.000" in lines
+    assert "Tunai Rp20.000" in lines and "Kembalian Rp4.000" in lines
+    plain = kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
+    assert plain.kasbon == 0 and kiosk.sales.get(plain.id).kasbon == 0
