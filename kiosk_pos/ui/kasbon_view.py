@@ -6,6 +6,7 @@ when it refuses (a payment larger than the debt, a correction without a reason).
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
@@ -31,6 +32,7 @@ from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.goods_view import rp
 from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
+from kiosk_pos.ui.receipt_dialog import PathChooser, ask_pdf_path
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import label
 
@@ -63,9 +65,11 @@ class KasbonView(QWidget):
     saved = Signal(object)  # KasbonEntry
 
     def __init__(self, kiosk: Kiosk, user: User | None, tasks: TaskManager, customer_id: int,
-                 *, parent: QWidget | None = None) -> None:
+                 *, choose_path: PathChooser = ask_pdf_path,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kiosk, self._user, self._tasks = kiosk, user, tasks
+        self._choose_path = choose_path
         self.customer_id = customer_id
         self.statement: Statement | None = None
         layout = QVBoxLayout(self)
@@ -119,6 +123,9 @@ class KasbonView(QWidget):
         self.copy_button = QPushButton(tr("kasbon.copy_text"))
         self.copy_button.clicked.connect(self.copy_text)
         bottom.addWidget(self.copy_button)
+        self.pdf_button = QPushButton(tr("kasbon.save_pdf"))
+        self.pdf_button.clicked.connect(self.save_pdf)
+        bottom.addWidget(self.pdf_button)
         layout.addLayout(bottom)
         self.refresh()
 
@@ -189,6 +196,25 @@ class KasbonView(QWidget):
         text = statement_text(self.statement, self._kiosk.info.name, self._kiosk.timezone())
         QGuiApplication.clipboard().setText(text)
         self.status.setText(tr("kasbon.copied"))
+
+    def save_pdf(self) -> None:
+        """The statement on A4 (rendered off the UI thread), where the owner chooses."""
+        statement, info = self.statement, self._kiosk.info
+        if statement is None:
+            return
+        path = self._choose_path(str(Path.home() / f"kasbon-{statement.customer.id}.pdf"))
+        if not path:
+            return
+
+        def write() -> str:
+            from kiosk_pos.printing.reports import kasbon_statement_pdf
+
+            kasbon_statement_pdf(statement, info, Path(path))
+            return path
+
+        QueryOp(self, write).success(
+            lambda done: self.status.setText(tr("kasbon.pdf_saved", path=done))).failure(
+            self._failed).run(self._tasks)
 
     def _failed(self, failure: OpFailure) -> None:
         self.status.setText(failure.message)

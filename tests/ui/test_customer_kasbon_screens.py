@@ -109,11 +109,13 @@ def test_who_owes_oldest_first_with_the_total(qtbot, kiosk, clerk, tasks):
     assert cells(view.table, 0)[5] == "0 hari"
 
 
-def test_kasbon_page_pays_refuses_and_corrects(qtbot, kiosk, clerk, tasks):
+def test_kasbon_page_pays_refuses_and_corrects(qtbot, kiosk, clerk, tasks, tmp_path):
     owner = owner_of(kiosk)
     sari = kiosk.customers.add(owner, "Bu Sari", "081234567890", None, 200_000)
     owed = on_kasbon(kiosk, clerk, sari.id, "ACC-TG", 2)
-    view = shown(KasbonView(kiosk, owner, tasks, sari.id), qtbot)
+    pdf = tmp_path / "sari.pdf"
+    view = shown(KasbonView(kiosk, owner, tasks, sari.id, choose_path=lambda _s: str(pdf)),
+                 qtbot)
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=5000)
     assert "Bu Sari" in view.title.text()
     assert f"Rp{owed:,}".replace(",", ".") in view.owed.text()
@@ -145,6 +147,9 @@ def test_kasbon_page_pays_refuses_and_corrects(qtbot, kiosk, clerk, tasks):
     view.copy_button.click()
     text = QGuiApplication.clipboard().text()
     assert "Bu Sari" in text and f"Rp{owed - 12_000:,}".replace(",", ".") in text
+    view.pdf_button.click()
+    qtbot.waitUntil(lambda: "tersimpan" in view.status.text(), timeout=10000)
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_the_tools_menu_offers_customers_to_the_owner_only(qtbot, kiosk, clerk, tasks):
