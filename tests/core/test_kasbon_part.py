@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
@@ -130,3 +132,34 @@ def test_the_receipt_and_the_history_show_the_part_on_kasbon(kiosk, clerk, budi)
     assert "Tunai Rp20.000" in lines and "Kembalian Rp4.000" in lines
     plain = kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)], Payment())
     assert plain.kasbon == 0 and kiosk.sales.get(plain.id).kasbon == 0
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["part", "pay"]),
+                                st.integers(min_value=-5_000, max_value=40_000)),
+                      max_size=8))
+def test_parts_payments_limit_and_the_days_figures_agree(kiosk, steps):
+    owner, clerk = kiosk.users.authenticate("9999"), kiosk.users.authenticate("1111")
+    sari = kiosk.customers.add(owner, "Sari", credit_limit=50_000)
+    balance = taken = 0  # the model: what she owes, and what went on her account today
+    start = kiosk.reports.daily(kiosk.today())  # the kiosk outlives each example: deltas
+    kiosk.stock.receive(owner, "ACC-TG", 10)  # the shelf never runs out mid-example
+    for step, amount in steps:
+        try:
+            if step == "part":  # ACC-TG sells at Rp15.000: a part, or all of it
+                sale = kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], part(sari.id, amount))
+                assert sale.kasbon == amount and sale.total - amount == (
+                    (sale.cash_given or 0) - sale.change)
+                balance, taken = balance + amount, taken + amount
+            else:
+                balance += kiosk.kasbon.pay(owner, sari.id, amount).amount
+        except KioskError:
+            pass  # refused (over the limit, more than the sale or the debt): nothing written
+        assert kiosk.kasbon.balance(sari.id) == balance <= 50_000
+    rows = kiosk.kasbon.statement(sari.id).entries
+    assert sum(e.amount for e in rows) == balance
+    report = kiosk.reports.daily(kiosk.today())
+    assert report.kasbon_sales - start.kasbon_sales == taken
+    assert report.kasbon_outstanding - start.kasbon_outstanding == balance
+    assert report.cash_sales + report.kasbon_sales == report.gross
