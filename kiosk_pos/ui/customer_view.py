@@ -147,6 +147,7 @@ class CustomerView(QWidget):
                                         rp(c.balance),
                                         "" if days is None else tr("customers.days", days=days))):
                 self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.setColumnHidden(COLUMNS.index("days"), not self.days)  # who owes: days open
         self.table.blockSignals(False)
         if not self.customers:
             self.status.setText(tr("customers.none"))
