@@ -81,7 +81,9 @@ def office_screenshots(outdir: Path, size: tuple[int, int]) -> list[Path]:
         shot("stock-low", low)
         tasks.shutdown()
         kiosk.close()
-    return saved
+    from tools.customer_screenshots import customer_screenshots
+
+    return saved + customer_screenshots(outdir, size)
 
 
 def main() -> int:

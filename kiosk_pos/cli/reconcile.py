@@ -31,6 +31,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     r = sub.add_parser("rules", parents=[common], help="show the markup rules")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_prices_rules)
+    from kiosk_pos.cli.markup import register_under
+
+    register_under(sub, common)  # the owner edits them: set-rule, remove-rule, ...
 
     p = subparsers.add_parser("deposit-ticket", parents=[common],
                               help="request a deposit ticket (unique amount to transfer)")
@@ -136,6 +139,8 @@ def cmd_prices_rules(args: argparse.Namespace) -> int:
     for rule in sorted(policy.rules, key=lambda r: (r.specificity, r.kind or "",
                                                     r.operator or "")):
         print(f"  {rule.kind or any_:<8} {rule.operator or any_:<12} {rule.describe()}")
+    for sku, price in sorted(policy.overrides.items()):  # fixed prices per SKU
+        print(f"  {sku:<21} = {price}")
     return EXIT_OK
 
 

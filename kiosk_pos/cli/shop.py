@@ -35,7 +35,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="how the customer pays (default: cash)")
     p.add_argument("--kasbon", action="store_true",
                    help="the whole sale on the customer's account (with --customer)")
-    p.add_argument("--customer", type=text(40), help="the customer's number, for --kasbon")
+    p.add_argument("--kasbon-amount", type=rupiah,
+                   help="only this much on the customer's account, the rest in cash")
+    p.add_argument("--customer", type=text(40),
+                   help="the customer's number, for --kasbon or --kasbon-amount")
     p.add_argument("--pin", required=True, type=PIN, help="the clerk's PIN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sell)
@@ -99,7 +102,7 @@ def cmd_sell(args: argparse.Namespace) -> int:
     if cash is not None and method != "cash":
         raise CliError("--cash only goes with --method cash.")
     payment = Payment(PaymentMethod(method), cash)
-    if args.kasbon or args.customer is not None:
+    if args.kasbon or args.customer is not None or args.kasbon_amount is not None:
         payment = _kasbon_payment(args)
     kiosk = open_kiosk(args)
     clerk = kiosk.users.authenticate(args.pin)
@@ -138,13 +141,19 @@ def _warn_if_never_connected(kiosk: Any, sale: Any) -> None:
 
 
 def _kasbon_payment(args: argparse.Namespace) -> Any:
-    """The whole sale on a customer's account: ``--kasbon --customer ID``, nothing else."""
+    """The whole sale on a customer's account: ``--kasbon --customer ID``, nothing else; or
+    part of it: ``--kasbon-amount N --customer ID [--cash C]``, the rest paid in cash."""
     from kiosk_pos.cli.backoffice import check_text
     from kiosk_pos.core.goods import whole_number
     from kiosk_pos.core.records import Payment, PaymentMethod
     from kiosk_pos.i18n import tr
 
     check_text(args)
+    if args.kasbon_amount is not None:  # part on kasbon, the rest in cash
+        if args.kasbon or args.customer is None or args.method not in (None, "cash"):
+            raise CliError(tr("cli.kasbon_part_usage"))
+        return Payment(PaymentMethod.CASH, args.cash, whole_number(args.customer),
+                       args.kasbon_amount)
     if not args.kasbon:
         raise CliError(tr("cli.customer_needs_kasbon"))
     if args.customer is None:

@@ -4,6 +4,7 @@ and the low-stock list. Changing the stock takes the owner's PIN."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from kiosk_pos.cli.backoffice import (
@@ -13,18 +14,24 @@ from kiosk_pos.cli.backoffice import (
     number,
     rupiah,
 )
-from kiosk_pos.cli.common import EXIT_OK, print_json
+from kiosk_pos.cli.common import EXIT_OK, CliError, print_json
 from kiosk_pos.cli.owner import acting_owner, add_pin
+from kiosk_pos.i18n import tr
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("stock", parents=[common],
                               help="stock: receive, count (opname), movements, low stock")
     sub = p.add_subparsers(dest="stock", required=True, parser_class=type(p))
-    r = sub.add_parser("receive", parents=[common], help="a delivery from a supplier")
-    r.add_argument("--sku", help="the SKU of the goods", required=True)
-    r.add_argument("--qty", help="how many arrived", required=True)
+    r = sub.add_parser("receive", parents=[common],
+                       help="a delivery from a supplier: one item, or several in one go")
+    r.add_argument("--sku", help="the SKU of the goods")
+    r.add_argument("--qty", help="how many arrived")
     r.add_argument("--cost", help="unit cost of this delivery (default: the current cost)")
+    r.add_argument("--line", action="append", metavar="SKU:QTY[:COST]",
+                   help="one item of a delivery of several (repeat it); all or none saved")
+    r.add_argument("--file", metavar="CSV",
+                   help="a delivery as CSV (columns sku;qty;cost); all or none saved")
     r.add_argument("--supplier", help="who delivered them")
     add_pin(r)
     r.add_argument("--json", action="store_true")
@@ -60,9 +67,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     low.set_defaults(handler=cmd_low)
 
 
-def _moved(moves: list[Any], as_json: bool) -> None:
+def _moved(moves: list[Any], as_json: bool, as_list: bool = False) -> None:
+    """Movements as text, or JSON: one object for one movement, else (or ``as_list``, a
+    delivery of several lines) a list."""
     if as_json:
-        print_json([movement_json(m) for m in moves] if len(moves) != 1
+        print_json([movement_json(m) for m in moves] if len(moves) != 1 or as_list
                    else movement_json(moves[0]))
         return
     for m in moves:
@@ -75,12 +84,31 @@ def cmd_receive(args: argparse.Namespace) -> int:
     check_text(args)
     from kiosk_pos.core.permissions import Permission
 
-    qty, cost = number(args.qty), rupiah(args.cost)
+    lines = _delivery(args)
     with kiosk_for(args) as kiosk:
         user = acting_owner(kiosk, args.pin, Permission.RECEIVE_STOCK)
-        move = kiosk.stock.receive(user, args.sku, qty or 0, cost, args.supplier)
-        _moved([move], args.json)
+        moves = kiosk.stock.receive_many(user, lines, args.supplier)
+        _moved(moves, args.json, as_list=args.sku is None)
     return EXIT_OK
+
+
+def _delivery(args: argparse.Namespace) -> list[Any]:
+    """The delivery's lines: ``--sku/--qty[/--cost]``, ``--line`` (repeated) or ``--file``."""
+    from kiosk_pos.core.delivery import parse_line, read_delivery
+    from kiosk_pos.core.stock import Received
+
+    single = any(v is not None for v in (args.sku, args.qty, args.cost))
+    ways = [single, bool(args.line), args.file is not None]
+    if sum(ways) != 1 or (single and (args.sku is None or args.qty is None)):
+        raise CliError(tr("cli.receive_what"))
+    if single:
+        return [Received(args.sku, number(args.qty) or 0, rupiah(args.cost))]
+    if args.line:
+        return [parse_line(text) for text in args.line]
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(tr("cli.file_missing", path=path))
+    return read_delivery(path.read_bytes())
 
 
 def cmd_adjust(args: argparse.Namespace) -> int:

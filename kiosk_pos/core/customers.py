@@ -20,6 +20,9 @@ CUSTOMERS_PAGE = 200
 _COLUMNS = "c.id, c.name, c.phone, c.note, c.credit_limit, c.active"
 _BALANCE = ("(SELECT coalesce(sum(k.amount), 0) FROM kasbon_entries k "
             "WHERE k.customer_id = c.id)")
+# what all customers owe together, each summed through the ledger's per-customer index
+OUTSTANDING = (f"SELECT coalesce(sum(b), 0) FROM (SELECT {_BALANCE} AS b FROM customers c) "
+               "WHERE b > 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,34 @@ class CustomerService:
                 f"SELECT {_COLUMNS}, {_BALANCE} FROM customers c WHERE c.id > ? "
                 "ORDER BY c.id LIMIT ?", (after_id, limit)).fetchall()
         return [Customer(i, n, p, no, lim, bool(a), b) for i, n, p, no, lim, a, b in rows]
+
+    def search(self, text: str, limit: int = 20) -> list[Customer]:
+        """Customers whose name holds ``text`` or whose phone holds its digits, by name (the
+        customer list's search and the payment's picker). Customers are a short table (the
+        shop's regulars), not one that grows with each sale."""
+        limit = max(1, min(limit, CUSTOMERS_PAGE))
+        words = " ".join(text.split())
+        if not words:
+            return self.page(limit=limit)
+        digits = "".join(ch for ch in words if ch.isascii() and ch.isdigit())
+        if digits.startswith("62"):
+            digits = "0" + digits[2:]
+        like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._db.read_raw() as cur:
+            rows = cur.execute(
+                f"SELECT {_COLUMNS}, {_BALANCE} FROM customers c "
+                "WHERE c.name LIKE ? ESCAPE '\\' OR (? != '' AND c.phone LIKE ?) "
+                "ORDER BY c.active DESC, c.name COLLATE NOCASE, c.id LIMIT ?",
+                (like, digits, f"%{digits}%", limit)).fetchall()
+        return [Customer(i, n, p, no, lim, bool(a), b) for i, n, p, no, lim, a, b in rows]
+
+    def total_owed(self) -> tuple[int, int]:
+        """What all customers owe together, and how many owe anything (each summed through
+        the ledger's per-customer index, never a walk over the kasbon history)."""
+        with self._db.read_raw() as cur:
+            row = cur.execute(OUTSTANDING.replace("coalesce(sum(b), 0)",
+                                                  "coalesce(sum(b), 0), count(*)")).fetchone()
+        return int(row[0]), int(row[1])
 
     @staticmethod
     def _refuse_taken_phone(cur: sqlite3.Cursor, number: str | None, own: int | None) -> None:

@@ -2,15 +2,16 @@
 a sale on credit (+), a payment in cash or by transfer (-), a correction (+/-). What a
 customer owes is the sum of their rows; no balance is ever stored or edited.
 
-A sale goes on the account inside the sale's own transaction (:func:`check_credit` before
-the sale row, :func:`charge_sale` after it, both on the sale's cursor).
+A sale, or part of it (the rest in cash: :func:`on_account`), goes on the account inside
+the sale's own transaction (:func:`check_credit` before the sale row, :func:`charge_sale`
+after it, both on the sale's cursor).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -19,7 +20,7 @@ from kiosk_pos.core.customers import Customer, customer_by_id
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.goods import MAX_RUPIAH
 from kiosk_pos.core.permissions import Permission, require
-from kiosk_pos.core.records import User
+from kiosk_pos.core.records import Payment, PaymentMethod, User
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
 
@@ -96,6 +97,28 @@ def check_credit(cur: sqlite3.Cursor, customer_id: int | None, amount: int) -> C
                          limit=customer.credit_limit, owed=customer.balance,
                          available=customer.available)
     return customer
+
+
+def on_account(total: int, payment: Payment) -> tuple[Payment, int]:
+    """The payment as the sale stores it and the part of ``total`` on the customer's
+    account: the whole sale (method kasbon), or part of it with the rest paid in cash
+    (method cash, ``kasbon_amount`` set); a part as large as the total is the whole sale."""
+    part = payment.kasbon_amount
+    if payment.method is PaymentMethod.KASBON:
+        if part is not None and part != total:
+            raise KioskError("error.kasbon_part_range", total=total)
+        return replace(payment, cash_given=None, kasbon_amount=None), total
+    if not part:
+        return payment, 0
+    if payment.method is not PaymentMethod.CASH:
+        raise KioskError("error.kasbon_part_cash_only")
+    if payment.customer_id is None:
+        raise KioskError("error.kasbon_needs_customer")
+    if not 0 < part <= total:
+        raise KioskError("error.kasbon_part_range", total=total)
+    if part == total:
+        return Payment(PaymentMethod.KASBON, customer_id=payment.customer_id), total
+    return payment, part
 
 
 def charge_sale(cur: sqlite3.Cursor, customer_id: int, amount: int, sale_id: int,

@@ -80,7 +80,7 @@ def _write_items(conn: Connection, items: Sequence[PriceListItem], policy: Prici
         if row is not None and row.kind == ProductKind.PHYSICAL.value:
             result.skipped_physical.append(item.sku)
             continue
-        price = policy.price_for(item.kind, item.operator, item.cost)
+        price = policy.price_for(item.kind, item.operator, item.cost, item.sku)
         values = dict(name=item.name, kind=item.kind.value, operator=item.operator,
                       nominal=item.nominal, cost=item.cost, price=price,
                       active=item.active, updated_at=now)
@@ -128,7 +128,7 @@ def reprice(kiosk: Kiosk, policy: PricingPolicy | None = None,
         for row in rows:
             if wanted is not None and row.sku not in wanted:
                 continue
-            price = policy.price_for(ProductKind(row.kind), row.operator, row.cost)
+            price = policy.price_for(ProductKind(row.kind), row.operator, row.cost, row.sku)
             if price != row.price:
                 conn.execute(update(products).where(products.c.id == row.id)
                              .values(price=price, updated_at=now))

@@ -9,12 +9,15 @@ no float ever holds money.
 The rules live in the kiosk's settings under ``pricing.rules``::
 
     {"step": 500, "rules": [{"kind": "pulsa", "operator": null, "fixed": 1500,
-                             "percent": "0"}, ...]}
+                             "percent": "0"}, ...],
+     "overrides": {"TSEL10": 12500}}
+
+An override fixes one SKU's selling price; it too never sells below cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -123,11 +126,16 @@ class PricingPolicy:
     """A set of rules and a rounding step; :meth:`price_for` is the one question it answers."""
 
     def __init__(self, rules: Iterable[MarkupRule] = DEFAULT_RULES,
-                 step: int = DEFAULT_STEP) -> None:
+                 step: int = DEFAULT_STEP, overrides: Mapping[str, int] | None = None) -> None:
         if isinstance(step, bool) or not isinstance(step, int) or step < 1:
             raise KioskError("pricing.error.step", value=step)
         self.step = step
         self.rules = tuple(rules)
+        self.overrides: dict[str, int] = {}
+        for sku, price in (overrides or {}).items():
+            if isinstance(price, bool) or not isinstance(price, int) or price < 1:
+                raise KioskError("pricing.error.override", sku=sku, value=price)
+            self.overrides[str(sku).strip()] = price
         seen = set()
         for rule in self.rules:
             key = (rule.kind, rule.operator)
@@ -146,10 +154,14 @@ class PricingPolicy:
                 best = rule
         return best or MarkupRule()
 
-    def price_for(self, kind: ProductKind, operator: str | None, cost: int) -> int:
-        """Selling price for a product that costs the kiosk ``cost``: never below cost."""
+    def price_for(self, kind: ProductKind, operator: str | None, cost: int,
+                  sku: str | None = None) -> int:
+        """Selling price for a product that costs the kiosk ``cost`` (the owner's fixed
+        price for ``sku`` if there is one): never below cost."""
         if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
             raise KioskError("pricing.error.cost", value=cost)
+        if sku is not None and sku in self.overrides:
+            return max(self.overrides[sku], cost)
         price = round_up(cost + self.rule_for(ProductKind(kind), operator).markup(cost),
                          self.step)
         return max(price, cost)
@@ -157,26 +169,46 @@ class PricingPolicy:
     def with_rule(self, rule: MarkupRule) -> PricingPolicy:
         """A copy where ``rule`` replaces the rule for the same kind and operator."""
         others = [r for r in self.rules if (r.kind, r.operator) != (rule.kind, rule.operator)]
-        return PricingPolicy([*others, rule], self.step)
+        return PricingPolicy([*others, rule], self.step, self.overrides)
+
+    def without_rule(self, kind: ProductKind | None, operator: str | None) -> PricingPolicy:
+        key = MarkupRule(kind, operator)
+        return PricingPolicy([r for r in self.rules if (r.kind, r.operator) !=
+                              (key.kind, key.operator)], self.step, self.overrides)
+
+    def with_override(self, sku: str, price: int | None) -> PricingPolicy:
+        """A copy where ``sku`` sells at ``price`` (None: back to the rules)."""
+        overrides = {k: v for k, v in self.overrides.items() if k != sku.strip()}
+        if price is not None:
+            overrides[sku.strip()] = price
+        return PricingPolicy(self.rules, self.step, overrides)
+
+    def with_step(self, step: int) -> PricingPolicy:
+        return PricingPolicy(self.rules, step, self.overrides)
 
     def to_json(self) -> dict[str, Any]:
-        return {"step": self.step, "rules": [r.to_json() for r in self.rules]}
+        out: dict[str, Any] = {"step": self.step, "rules": [r.to_json() for r in self.rules]}
+        if self.overrides:
+            out["overrides"] = dict(sorted(self.overrides.items()))
+        return out
 
     @classmethod
     def from_json(cls, raw: dict[str, Any] | None) -> PricingPolicy:
         if not raw:
             return cls()
         rules = raw.get("rules")
+        overrides = raw.get("overrides") or {}
         if rules is None:
-            return cls(step=int(raw.get("step", DEFAULT_STEP)))
-        return cls([MarkupRule.from_json(r) for r in rules], int(raw.get("step", DEFAULT_STEP)))
+            return cls(step=int(raw.get("step", DEFAULT_STEP)), overrides=overrides)
+        return cls([MarkupRule.from_json(r) for r in rules], int(raw.get("step", DEFAULT_STEP)),
+                   overrides)
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, PricingPolicy) and self.step == other.step
-                and set(self.rules) == set(other.rules))
+                and set(self.rules) == set(other.rules) and self.overrides == other.overrides)
 
     def __hash__(self) -> int:
-        return hash((self.step, frozenset(self.rules)))
+        return hash((self.step, frozenset(self.rules), frozenset(self.overrides.items())))
 
     def __repr__(self) -> str:
         return f"PricingPolicy(step={self.step}, rules={len(self.rules)})"

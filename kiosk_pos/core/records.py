@@ -86,6 +86,7 @@ class Payment:
     method: PaymentMethod = PaymentMethod.CASH
     cash_given: int | None = None  # for cash; None means exact money
     customer_id: int | None = None  # whose account a kasbon sale goes on
+    kasbon_amount: int | None = None  # cash with part on kasbon: the part on the account
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ class SaleRecord:
     cash_given: int | None
     change: int
     lines: tuple[SaleLineRecord, ...] = field(default_factory=tuple)
+    kasbon: int = 0  # put on a customer's account: the total of a kasbon sale, or a part
 
     @property
     def topups(self) -> list[TopUpRecord]:
@@ -195,6 +197,8 @@ class DailyReport:
     kasbon_paid_cash: int = 0
     kasbon_paid_transfer: int = 0
     low_stock_count: int = 0  # goods at or below their minimum when the report was made
+    low_stock_items: tuple[tuple[str, str, int, int], ...] = ()  # sku, name, stock, min
+    kasbon_outstanding: int = 0  # what customers owe when the report was made
     refund_count: int = 0   # goods refunds made this day (their own rows; sales unchanged)
     refunded: int = 0       # what they gave back
     refunded_cost: int = 0  # the cost of the goods that came back on the shelf

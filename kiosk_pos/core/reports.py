@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kiosk_pos.core.clock import Clock, day_bounds_utc, from_db, local_date, to_db, utc_now
+from kiosk_pos.core.customers import OUTSTANDING  # each customer through the ledger's index
 from kiosk_pos.core.errors import PermissionDenied
 from kiosk_pos.core.permissions import Permission, allowed, require
 from kiosk_pos.core.phone import PrefixTable
 from kiosk_pos.core.records import Breakdown, DailyReport, ProductKind, TopUpStatus, User
 from kiosk_pos.core.stock import LOW_STOCK_COUNT  # "Stok menipis", through its index
+from kiosk_pos.core.stock import SQL_LOW as LOW_STOCK_LIST
 from kiosk_pos.i18n import tr
 from kiosk_pos.store import Database
 from kiosk_pos.store.schema import (
@@ -32,6 +34,8 @@ from kiosk_pos.store.schema import (
     topups,
     users,
 )
+
+LOW_STOCK_SHOWN = 20  # the emptiest goods listed in the report; the count says how many
 
 
 class _Bucket:
@@ -118,10 +122,21 @@ class ReportService:
             .join(sale_lines, sale_lines.c.id == refund_lines.c.sale_line_id)
             .where(refunds.c.created_at >= start, refunds.c.created_at < end)
         )
+        # kasbon taken on cash sales (part on the account, the rest in cash): the day's
+        # sales through their business_date index, each one's rows through the sale_id index
+        parts_query = (
+            select(kasbon_entries.c.amount)
+            .join(sales, sales.c.id == kasbon_entries.c.sale_id)
+            .where(sales.c.business_date == day, sales.c.payment_method == "cash",
+                   kasbon_entries.c.kind == "sale"))
         with self._db.read() as conn:
             rows = conn.execute(query).all()
             paid = conn.execute(paid_query).all()
+            parts = [r.amount for r in conn.execute(parts_query)]
             low = conn.exec_driver_sql(LOW_STOCK_COUNT).scalar() or 0
+            low_items = tuple((r[1], r[2], r[3] or 0, r[4]) for r in conn.exec_driver_sql(
+                LOW_STOCK_LIST, (LOW_STOCK_SHOWN,)))
+            outstanding = conn.exec_driver_sql(OUTSTANDING).scalar() or 0
             refund_rows = conn.execute(refunded).all()
         total = _Bucket()
         splits: dict[str, dict[str, _Bucket]] = {
@@ -158,11 +173,11 @@ class ReportService:
             by_hour=_rows(splits["hour"], lambda k: f"{k}:00", [f"{h:02d}" for h in range(24)]),
             pending_count=pending, failed_count=failed, failed_amount=failed_amount,
             failed_returned_count=returned, failed_returned_amount=returned_amount,
-            cash_sales=(by_payment.get("cash") or _Bucket()).gross,
-            kasbon_sales=kasbon.gross, kasbon_count=kasbon.count,
+            cash_sales=(by_payment.get("cash") or _Bucket()).gross - sum(parts),
+            kasbon_sales=kasbon.gross + sum(parts), kasbon_count=kasbon.count + len(parts),
             kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),
             kasbon_paid_transfer=-sum(a for m, a in paid if m == "transfer"),
-            low_stock_count=low,
+            low_stock_count=low, low_stock_items=low_items, kasbon_outstanding=outstanding,
             refund_count=len({r.id for r in refund_rows}),
             refunded=sum(r.amount for r in refund_rows),
             refunded_cost=sum(r.qty * r.unit_cost for r in refund_rows),

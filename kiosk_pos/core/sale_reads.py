@@ -29,6 +29,9 @@ from kiosk_pos.core.records import (
 _HEAD = ("SELECT s.id, s.created_at, s.business_date, s.clerk_id, u.name, s.payment_method, "
          "s.total, s.cash_given, s.change FROM sales s JOIN users u ON u.id = s.clerk_id "
          "WHERE s.id IN ({marks})")
+# what went on a customer's account, through the ledger's sale_id index
+_KASBON = ("SELECT sale_id, sum(amount) FROM kasbon_entries WHERE sale_id IN ({marks}) "
+           "AND kind = 'sale' GROUP BY sale_id")
 _LINES = ("SELECT id, sale_id, sku, name, kind, operator, qty, unit_price, unit_cost, "
           "destination FROM sale_lines WHERE sale_id IN ({marks}) ORDER BY id")
 _TOPUPS = ("SELECT sale_line_id, ref_id, sku, destination, status, sn, message, cost, "
@@ -72,13 +75,15 @@ def load_sales(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[SaleRecord]:
     for line_id, sale_id, sku, name, kind, operator, qty, price, cost, dest in line_rows:
         lines[sale_id].append(SaleLineRecord(line_id, sku, name, ProductKind(kind), operator,
                                              qty, price, cost, dest, by_line.get(line_id)))
+    kasbon = dict(_in(cur, _KASBON, ids))
     out = []
     for sale_id in ids:
         h = head.get(sale_id)
         if h is None:
             continue
         out.append(SaleRecord(h[0], _moment(h[1]), date.fromisoformat(h[2]), h[3], h[4],
-                              PaymentMethod(h[5]), h[6], h[7], h[8], tuple(lines[h[0]])))
+                              PaymentMethod(h[5]), h[6], h[7], h[8], tuple(lines[h[0]]),
+                              kasbon.get(h[0], 0)))
     return out
 
 

@@ -133,13 +133,14 @@ class SaleService:
     def sell(self, clerk: User, cart: Sequence[CartLine], payment: Payment) -> SaleRecord:
         lines = self.check_lines(cart)
         total = sum(line.product.price * line.qty for line in lines)
-        cash_given, change = self.settle(total, payment)
-        kasbon = payment.method is PaymentMethod.KASBON
-        if kasbon:  # the whole sale on a customer's account (kiosk_pos/core/kasbon.py)
+        kasbon = 0  # the part on a customer's account: all or some (kiosk_pos/core/kasbon.py)
+        if payment.method is PaymentMethod.KASBON or payment.kasbon_amount:
             from kiosk_pos.core import kasbon as credit
             from kiosk_pos.core.permissions import Permission, require
 
             require(clerk, Permission.SELL_ON_KASBON)
+            payment, kasbon = credit.on_account(total, payment)
+        cash_given, change = self.settle(total, payment)
         e_cost = sum(line.product.cost for line in lines if line.product.kind.electronic)
         now = self._clock()
         stamp, day = db_text(now), local_date(now, self._timezone())
@@ -159,13 +160,13 @@ class SaleService:
                                                 stock=stock or 0, qty=line.qty)
                     new_stock[line.product.sku] = stock - line.qty
             if kasbon:
-                credit.check_credit(cur, payment.customer_id, total)
+                credit.check_credit(cur, payment.customer_id, kasbon)
             sale_id = cur.execute(_SQL_SALE, (
                 stamp, day.isoformat(), clerk.id, payment.method.value, total, cash_given,
                 change)).lastrowid
             cur.execute(_SQL_SHIFT_SALE, (sale_id, shift_id))
             if kasbon:
-                credit.charge_sale(cur, payment.customer_id, total, sale_id, clerk.id, stamp)
+                credit.charge_sale(cur, payment.customer_id, kasbon, sale_id, clerk.id, stamp)
             for line in lines:
                 p = line.product
                 line_id = cur.execute(_SQL_LINE, (
@@ -185,7 +186,7 @@ class SaleService:
         for sku, stock in new_stock.items():
             self._catalog.note_stock(sku, stock)
         record = SaleRecord(sale_id, now, day, clerk.id, clerk.name, payment.method, total,
-                            cash_given, change, tuple(records))
+                            cash_given, change, tuple(records), kasbon)
         self._events.trigger(SALE_SAVED, record)
         if e_cost:
             self._events.trigger(DEPOSIT_CHANGED, new_balance)

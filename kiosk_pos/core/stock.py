@@ -62,6 +62,15 @@ class Movement:
 
 
 @dataclass(frozen=True, slots=True)
+class Received:
+    """One line of a delivery: the item, how many came, and their unit cost if typed."""
+
+    sku: str
+    qty: int
+    unit_cost: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OpnameLine:
     """One counted item before saving: the difference in units and in rupiah."""
 
@@ -110,7 +119,7 @@ _SQL_MOVEMENTS = ("SELECT m.id, p.sku, p.name, m.delta, m.stock_after, m.reason,
 # The partial index holds exactly the goods that can be low; named, so the planner (with
 # no ANALYZE statistics) never prefers the stock-value index's walk over every item.
 _LOW_FROM = "FROM products INDEXED BY ix_products_low_stock"
-_SQL_LOW = (f"SELECT id, sku, name, stock, min_stock {_LOW_FROM} "
+SQL_LOW = (f"SELECT id, sku, name, stock, min_stock {_LOW_FROM} "
             "WHERE kind = 'physical' AND active = 1 AND stock - min_stock <= 0 "
             "ORDER BY stock - min_stock, id LIMIT ?")
 LOW_STOCK_COUNT = (f"SELECT count(*) {_LOW_FROM} WHERE kind = 'physical' AND active = 1 "
@@ -175,19 +184,41 @@ class StockService:
     def receive(self, user: User, sku: str, qty: int, unit_cost: int | None = None,
                 supplier: str | None = None) -> Movement:
         """A delivery: stock up by ``qty``; the average cost takes in ``unit_cost``."""
+        return self.receive_many(user, [Received(sku, qty, unit_cost)], supplier)[0]
+
+    def receive_many(self, user: User, lines: Sequence[Received],
+                     supplier: str | None = None) -> list[Movement]:
+        """One delivery of several items (one supplier): every line or none, in one
+        transaction; each item's stock goes up and its average cost takes in the line's
+        unit cost (the current cost when none is given). An item twice is refused."""
         require(user, Permission.RECEIVE_STOCK)
         supplier = _note(supplier, "error.stock_supplier_format")
+        if not lines:
+            raise KioskError("error.stock_nothing_received")
+        skus = [line.sku.strip() for line in lines]
+        if len(set(skus)) != len(skus):
+            raise KioskError("error.stock_received_twice",
+                             sku=next(s for s in skus if skus.count(s) > 1))
+        moves: list[tuple[Movement, bool]] = []
+        stamp = db_text(self._clock())  # one delivery, one moment
         with self._db.write_raw() as cur:
-            item = self._item(cur, sku)
-            _check_qty(qty, item.name)
-            cost = item.cost if unit_cost is None else unit_cost
-            if not 0 <= cost <= MAX_RUPIAH:
-                raise KioskError("error.goods_cost_range", name=item.name)
-            avg = average_cost(item.stock, item.cost, qty, cost)
-            move = self._move(cur, user, item, qty, StockReason.RECEIVE, avg, unit_cost=cost,
-                              supplier=supplier)
-        self._changed(invalidate=avg != item.cost, sku=item.sku, stock=move.stock_after)
-        return move
+            for line in lines:
+                item = self._item(cur, line.sku)
+                _check_qty(line.qty, item.name)
+                cost = item.cost if line.unit_cost is None else line.unit_cost
+                if not 0 <= cost <= MAX_RUPIAH:
+                    raise KioskError("error.goods_cost_range", name=item.name)
+                avg = average_cost(item.stock, item.cost, line.qty, cost)
+                moves.append((self._move(cur, user, item, line.qty, StockReason.RECEIVE, avg,
+                                         unit_cost=cost, supplier=supplier, stamp=stamp),
+                              avg != item.cost))
+        if any(repriced for _move, repriced in moves):
+            self._catalog.invalidate()
+            self._events.trigger(CATALOG_CHANGED)
+        else:
+            for move, _repriced in moves:
+                self._changed(invalidate=False, sku=move.sku, stock=move.stock_after)
+        return [move for move, _repriced in moves]
 
     def remove(self, user: User, sku: str, qty: int, reason: StockReason,
                note: str | None = None, supplier: str | None = None) -> Movement:
@@ -263,7 +294,7 @@ class StockService:
         days = self.delivery_days()
         since = db_text(self._clock() - timedelta(days=RATE_DAYS))
         with self._db.read_raw() as cur:
-            rows = cur.execute(_SQL_LOW, (limit,)).fetchall()
+            rows = cur.execute(SQL_LOW, (limit,)).fetchall()
             sold: dict[int, int] = {}
             for start in range(0, len(rows), 500):  # SQLite's parameter limit, with room
                 ids = [r[0] for r in rows[start:start + 500]]
@@ -302,9 +333,9 @@ class StockService:
 
     def _move(self, cur: sqlite3.Cursor, user: User, item: GoodsItem, delta: int,
               reason: StockReason, cost: int, *, unit_cost: int | None = None,
-              supplier: str | None = None, note: str | None = None) -> Movement:
-        now = self._clock()
-        stamp = db_text(now)
+              supplier: str | None = None, note: str | None = None,
+              stamp: str | None = None) -> Movement:
+        stamp = stamp or db_text(self._clock())
         after = item.stock + delta
         move_id = cur.execute(_SQL_MOVE, (item.id, delta, after, reason.value, stamp, unit_cost,
                                           supplier, note, user.id)).lastrowid

@@ -143,7 +143,9 @@ def receipt_from_sale(sale: SaleRecord, kiosk: KioskInfo, *, copy: bool = False)
         if line.topup is not None and line.topup.status is TopUpStatus.FAILED
     )
     if sale.payment_method is PaymentMethod.CASH:
-        given = sale.cash_given if sale.cash_given is not None else sale.total
+        if sale.kasbon:  # part on the customer's account, the rest paid in cash
+            blocks.append(KeyValueBlock(pt("receipt.kasbon_part"), format_rupiah(sale.kasbon)))
+        given = sale.cash_given if sale.cash_given is not None else sale.total - sale.kasbon
         blocks.append(KeyValueBlock(pt("receipt.cash_given"), format_rupiah(given)))
         blocks.append(KeyValueBlock(pt("receipt.change"), format_rupiah(sale.change)))
     else:

@@ -205,6 +205,9 @@ def daily_report_pdf(
         story.append(_breakdown_table(busy, pt("report.hour"), shown))
     else:
         story.append(Paragraph(pt("report.empty"), styles["body"]))
+    from kiosk_pos.printing.report_backoffice import backoffice_story  # kasbon, low stock
+
+    story += backoffice_story(report, styles, _table)
     _build(path, story, kiosk, title, now)
 
 

@@ -1,7 +1,8 @@
-"""The back office entries of the owner's tools menu: Barang, Terima barang, Stok opname and
-"Stok menipis (n)", whose count is the owner's low-stock badge. Each entry shows only to a
-user the core would let do it (the core checks again); the count is read by an operation,
-never on the UI thread, and kept on the tools object until the next reading."""
+"""The back office entries of the owner's tools menu: Barang, Terima barang, Stok opname,
+"Stok menipis (n)" (its count is the owner's low-stock badge), Pelanggan & kasbon (the
+customer list; a customer's kasbon page opens from it) and Aturan harga. Each entry shows
+only to a user the core would let do it (the core checks again); the count is read by an
+operation, never on the UI thread, and kept on the tools object until the next reading."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
+from kiosk_pos.core.customers import Customer
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.permissions import Permission, allowed
 from kiosk_pos.core.records import User
@@ -72,6 +74,24 @@ def office_actions(window: QWidget, kiosk: Kiosk, tasks: TaskManager, user: User
     def low() -> None:
         refreshed(make_dialog(tr("office.menu.low"), LowStockView(kiosk, tasks)))
 
+    def customers() -> None:
+        from kiosk_pos.ui.customer_view import CustomerView
+        from kiosk_pos.ui.kasbon_view import KasbonView
+
+        def account(customer: Customer) -> None:
+            page = KasbonView(kiosk, user, tasks, customer.id)
+            page.saved.connect(lambda _e: view.refresh())  # the list's figures follow
+            make_dialog(tr("kasbon.title", name=customer.name, id=customer.id,
+                           phone=customer.phone or "-"), page).open()
+
+        view = CustomerView(kiosk, user, tasks, open_account=account)
+        make_dialog(tr("office.menu.customers"), view).open()
+
+    def markup() -> None:
+        from kiosk_pos.ui.markup_view import MarkupView
+
+        make_dialog(tr("office.menu.markup"), MarkupView(kiosk, user, tasks)).open()
+
     entries: list[tuple[str, Callable[[], None]]] = []
     if allowed(user, Permission.MANAGE_GOODS):
         entries.append((tr("office.menu.goods"), goods))
@@ -81,4 +101,8 @@ def office_actions(window: QWidget, kiosk: Kiosk, tasks: TaskManager, user: User
         entries.append((tr("office.menu.opname"), counting(OPNAME)))
         entries.append((low_stock_text(holder.low_count), low))
         refresh_low_count(window, kiosk, tasks, user, holder)
+    if allowed(user, Permission.MANAGE_CUSTOMERS):
+        entries.append((tr("office.menu.customers"), customers))
+    if allowed(user, Permission.UPDATE_PRICES):
+        entries.append((tr("office.menu.markup"), markup))
     return entries

@@ -1,4 +1,5 @@
-"""Payment: cash given with quick buttons for common notes, or QRIS / transfer recorded.
+"""Payment: cash given with quick buttons for common notes, or QRIS / transfer recorded;
+with a customer picked (Alt+K, ``ui/customer_picker.py``) all or part of it on kasbon.
 
 Keys: F6 uang pas, F7 10.000, F8 20.000, F9 50.000, F10 100.000; Alt+T/Q/R pick the
 method (button mnemonics); Enter saves; Esc goes back to the products. The change
@@ -7,6 +8,8 @@ screen and the saved sale agree.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from pulsa_protocol.money import format_rupiah, parse_rupiah
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +29,9 @@ from kiosk_pos.core.records import Payment, PaymentMethod
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
+if TYPE_CHECKING:
+    from kiosk_pos.ui.customer_picker import CustomerPicker
+
 QUICK_NOTES = (None, 10_000, 20_000, 50_000, 100_000)  # None = uang pas (exact money)
 QUICK_KEYS = ("F6", "F7", "F8", "F9", "F10")
 METHOD_KEYS = {PaymentMethod.CASH: "ui.pay.cash", PaymentMethod.QRIS: "ui.pay.qris",
@@ -36,8 +42,10 @@ class PaymentPanel(QWidget):
     submitted = Signal(object)  # Payment
     cancelled = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 picker: CustomerPicker | None = None) -> None:
         super().__init__(parent)
+        self.picker = picker
         self._total = 0
         self._busy = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -110,6 +118,14 @@ class PaymentPanel(QWidget):
         layout.addWidget(self.cash)
         layout.addLayout(quick_row)
         layout.addLayout(change_row)
+        if picker is not None:  # its row takes the quick notes' place (no taller page)
+            method_row.addWidget(picker.toggle)
+            picker.changed.connect(self._update_change)
+            picker.done.connect(self.cash.setFocus)
+            picker.opened.connect(lambda open_: [b.setVisible(not open_) for b in self.quick])
+            QShortcut(QKeySequence("Alt+K"), self, lambda: picker.set_open(True),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            layout.insertWidget(layout.indexOf(self.cash) + 1, picker)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addLayout(actions)
@@ -123,6 +139,8 @@ class PaymentPanel(QWidget):
         for method, button in self.methods.items():
             button.setText(tr(METHOD_KEYS[method]))
         self.cash_caption.setText(tr("ui.pay.cash_given"))
+        if self.picker is not None:
+            self.picker.retranslate()
         self.cash.setPlaceholderText(tr("ui.pay.cash_placeholder"))
         for note, key, button in zip(QUICK_NOTES, QUICK_KEYS, self.quick, strict=True):
             text = tr("ui.pay.exact") if note is None else format_rupiah(note).removeprefix("Rp")
@@ -133,7 +151,8 @@ class PaymentPanel(QWidget):
         self._update_change()
 
     # -- state ----------------------------------------------------------------------------
-    def start(self, total: int, destinations: list[str] | None = None) -> None:
+    def start(self, total: int, destinations: list[str] | None = None,
+              numbers: list[str] | None = None) -> None:
         """Open the panel for a cart of ``total`` rupiah, cash first; ``destinations`` are
         the top-ups' numbers with their product, shown large to be read back."""
         self._total = total
@@ -144,6 +163,8 @@ class PaymentPanel(QWidget):
         self.error.clear()
         self.set_busy(False)
         self.set_method(PaymentMethod.CASH)
+        if self.picker is not None:  # the cart's numbers may belong to a customer
+            self.picker.start(total, numbers or [])
         self.cash.setFocus()
 
     def set_method(self, method: PaymentMethod) -> None:
@@ -177,16 +198,22 @@ class PaymentPanel(QWidget):
     # -- reading the form -----------------------------------------------------------------
     def payment(self) -> Payment:
         """The payment as typed; raises KioskError with a sentence if it cannot be."""
+        part = self.picker.part() if self.picker is not None else None
+        if part is not None and part[1] >= self._total:  # all of it on kasbon
+            return Payment(PaymentMethod.KASBON, customer_id=part[0])
+        customer_id, kasbon = part if part is not None else (None, None)
         if self.method is not PaymentMethod.CASH:
+            if part is not None:
+                return Payment(self.method, customer_id=customer_id, kasbon_amount=kasbon)
             return Payment(self.method)
         text = self.cash.text().strip()
         if not text:
-            return Payment(PaymentMethod.CASH, None)  # empty = uang pas
+            return Payment(PaymentMethod.CASH, None, customer_id, kasbon)  # empty = uang pas
         try:
             given = parse_rupiah(text)
         except ValueError:
             raise KioskError("error.amount_format", text=text) from None
-        payment = Payment(PaymentMethod.CASH, given)
+        payment = Payment(PaymentMethod.CASH, given, customer_id, kasbon)
         settle(self._total, payment)  # cash short -> PaymentError sentence
         return payment
 
@@ -212,6 +239,8 @@ class PaymentPanel(QWidget):
             self.cancelled.emit()
 
     def _update_change(self, _text: str = "") -> None:
+        state = self.picker.state if self.picker is not None else ""
+        self.cash_caption.setText(state or tr("ui.pay.cash_given"))
         try:
             payment = self.payment()
             _given, change = settle(self._total, payment)

@@ -100,6 +100,9 @@ class ReportView(QWidget):
         layout.addLayout(top)
         layout.addLayout(figures)
         layout.addWidget(self.failed)
+        self.backoffice = label("", "caption")  # kasbon and low stock, when there are any
+        self.backoffice.setWordWrap(True)
+        layout.addWidget(self.backoffice)
         layout.addLayout(splits, 1)
         self.retranslate()
 
@@ -175,3 +178,7 @@ class ReportView(QWidget):
             parts.append(tr("ui.report.pending", count=report.pending_count))
         self.failed.setText("  ".join(parts))
         self.failed.setVisible(bool(parts))
+        from kiosk_pos.ui.report_backoffice import backoffice_text
+
+        self.backoffice.setText(backoffice_text(report))
+        self.backoffice.setVisible(bool(self.backoffice.text()))

@@ -162,9 +162,10 @@ class SalesScreen(QWidget):
     @property
     def payment(self) -> PaymentPanel:
         if self._payment is None:
+            from kiosk_pos.ui.customer_picker import CustomerPicker
             from kiosk_pos.ui.payment import PaymentPanel
 
-            self._payment = PaymentPanel()
+            self._payment = PaymentPanel(picker=CustomerPicker(self.kiosk, self.tasks))
             self._payment.submitted.connect(self._pay)
             self._payment.cancelled.connect(self.show_entry)
             layout = self._payment.layout()
@@ -263,7 +264,8 @@ class SalesScreen(QWidget):
         self.stack.setCurrentIndex(PAYMENT)
         payment.start(self.cart.total_amount(),
                       [f"{grouped(e.destination)}  ·  {e.product.name}"
-                       for e in self.cart.entries if e.destination])
+                       for e in self.cart.entries if e.destination],
+                      [e.destination for e in self.cart.entries if e.destination])
 
     def _focus_cart(self) -> None:
         if len(self.cart):

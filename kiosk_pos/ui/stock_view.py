@@ -5,11 +5,14 @@ operation. The rules and the owner-only checks are the core's (``kiosk.stock``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -24,7 +27,7 @@ from kiosk_pos.core.errors import KioskError
 from kiosk_pos.core.goods import GoodsItem, whole_number, whole_rupiah
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import User
-from kiosk_pos.core.stock import LowStockItem, OpnameLine
+from kiosk_pos.core.stock import LowStockItem, OpnameLine, Received
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.goods_view import rp
 from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
@@ -55,6 +58,23 @@ def lookup(kiosk: Kiosk, code: str, qty: str, cost: str = "") -> Counted:
             raise KioskError("error.stock_nothing_counted")
         item = kiosk.goods.get(code)
     return Counted(item, whole_number(qty), whole_rupiah(cost) if cost.strip() else None)
+
+
+CsvChooser = Callable[[], str | None]
+
+
+def ask_csv_path() -> str | None:
+    path, _filter = QFileDialog.getOpenFileName(None, tr("office.stock.receive.csv"), "",
+                                                "CSV (*.csv *.txt)")
+    return path or None
+
+
+def delivery_lines(kiosk: Kiosk, path: str) -> list[Counted]:
+    """The lines of a delivery CSV with their items (off the UI thread)."""
+    from kiosk_pos.core.delivery import read_delivery
+
+    return [Counted(kiosk.goods.get(line.sku), line.qty, line.unit_cost)
+            for line in read_delivery(Path(path).read_bytes())]
 
 
 def _table(columns: list[str]) -> QTableWidget:
@@ -88,9 +108,11 @@ class StockCountView(QWidget):
     saved = Signal(object)  # the movements written
 
     def __init__(self, kiosk: Kiosk, user: User | None, tasks: TaskManager, mode: str, *,
+                 choose_csv: CsvChooser = ask_csv_path,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kiosk, self._user, self._tasks, self.mode = kiosk, user, tasks, mode
+        self._choose_csv = choose_csv
         self.lines: list[Counted] = []
         self.preview: list[OpnameLine] = []
         layout = QVBoxLayout(self)
@@ -134,6 +156,10 @@ class StockCountView(QWidget):
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.note, 1)
+        self.csv_button = QPushButton(tr("office.stock.receive.csv"))  # a delivery note
+        self.csv_button.clicked.connect(self.load_csv)
+        self.csv_button.setVisible(mode == RECEIVE)
+        bottom.addWidget(self.csv_button)
         bottom.addWidget(self.remove_button)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
@@ -157,6 +183,21 @@ class StockCountView(QWidget):
         self.cost.clear()
         self.code.setFocus()
         self.status.setText("")
+        self._changed()
+
+    def load_csv(self) -> None:
+        """A delivery note as CSV (sku;qty;cost): its lines join the list, to check and save."""
+        path = self._choose_csv()
+        if not path:
+            return
+        kiosk = self._kiosk
+        QueryOp(self, lambda: delivery_lines(kiosk, path)).success(self._loaded_csv).failure(
+            self._failed).run(self._tasks)
+
+    def _loaded_csv(self, lines: list[Counted]) -> None:
+        skus = {x.item.sku for x in lines}
+        self.lines = [x for x in self.lines if x.item.sku not in skus] + lines
+        self.status.setText(tr("office.stock.receive.csv_loaded", items=len(lines)))
         self._changed()
 
     def remove_selected(self) -> None:
@@ -209,10 +250,9 @@ class StockCountView(QWidget):
         if self.mode == OPNAME:
             counts = [(x.item.sku, x.qty) for x in lines]
             work = lambda: stock.adjust(user, counts, note)  # noqa: E731
-        else:
-            def work() -> list:
-                return [stock.receive(user, x.item.sku, x.qty, x.cost, note or None)
-                        for x in lines]
+        else:  # one delivery: every line or none, in one transaction
+            received = [Received(x.item.sku, x.qty, x.cost) for x in lines]
+            work = lambda: stock.receive_many(user, received, note or None)  # noqa: E731
         WriteOp(self, work).success(self._saved).failure(self._failed).run(self._tasks)
 
     def _saved(self, moves: list) -> None:

@@ -110,10 +110,15 @@ class TaskManager(QObject):
 
     @Slot()
     def _run_closures(self) -> None:
+        """One closure per signal (each ``run_on_main`` emits once): a result keeps its
+        place among the other queued signals. Taking all waiting closures at the first
+        signal ran a sale's own callback before the SALE_SAVED emitted ahead of it when a
+        read had finished just before (the sales screen reset before the sale was listed)."""
         with self._lock:
-            closures, self._closures = self._closures, []
-        for closure in closures:
-            try:
-                closure()
-            except Exception:
-                log.exception("task callback failed")
+            if not self._closures:
+                return
+            closure = self._closures.pop(0)
+        try:
+            closure()
+        except Exception:
+            log.exception("task callback failed")

@@ -297,3 +297,116 @@ def test_junk_values_are_a_sentence_not_a_traceback(cli, junk):
                  ("stock", "receive", "--sku", "SP-XL", "--qty", junk, "--pin", "9999"),
                  ("kasbon", "statement", "--customer", junk)):
         cli.refused(*args)
+
+
+def test_stock_receive_several_lines_in_one_delivery(cli):
+    moves = cli.json("stock", "receive", "--line", "SP-XL:10:8000", "--line", "ACC-TG:5",
+                     "--supplier", "CV Sinar", "--pin", "9999")
+    assert [(m["sku"], m["delta"], m["supplier"]) for m in moves] == [
+        ("SP-XL", 10, "CV Sinar"), ("ACC-TG", 5, "CV Sinar")]
+    assert moves[0]["unit_cost"] == 8000 and moves[0]["stock_after"] == 30
+    one = cli.json("stock", "receive", "--line", "SP-XL:1", "--pin", "9999")
+    assert isinstance(one, list) and one[0]["stock_after"] == 31  # --line: always a list
+
+
+def test_stock_receive_a_delivery_csv(cli, tmp_path):
+    note = tmp_path / "kiriman.csv"
+    note.write_text("SKU;Jumlah;Modal\nSP-XL;4;7.500\n\nACC-CBL;2;\n", encoding="utf-8")
+    moves = cli.json("stock", "receive", "--file", str(note), "--pin", "9999")
+    assert [(m["sku"], m["delta"], m["unit_cost"]) for m in moves] == [
+        ("SP-XL", 4, 7500), ("ACC-CBL", 2, moves[1]["unit_cost"])]
+    code, out, _ = cli("goods", "list", "--json")
+    stock = {i["sku"]: i["stock"] for i in json.loads(out)}
+    assert (stock["SP-XL"], stock["ACC-CBL"]) == (24, 17)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("sku;qty\nSP-XL;4\nACC-TG;tiga\nACC-CBL;1\n", "Baris 3"),    # bad row in the middle
+    ("sku;qty\nSP-XL;4\nNOPE;1\n", "NOPE"),                        # unknown SKU, after a good one
+    ("sku;qty\nSP-XL;4\nSP-XL;1\n", "dua kali"),
+    ("sku;cost\nSP-XL;4\n", "qty"),                                # a missing column
+    ("sku;qty\n", "Belum ada barang"),
+])
+def test_a_bad_delivery_csv_receives_nothing(cli, tmp_path, text, words):
+    note = tmp_path / "kiriman.csv"
+    note.write_text(text, encoding="utf-8")
+    assert words in cli.refused("stock", "receive", "--file", str(note), "--pin", "9999")
+
+
+def test_a_delivery_in_the_wrong_encoding_or_two_ways_is_refused(cli, tmp_path):
+    note = tmp_path / "kiriman.csv"
+    note.write_bytes("sku;qty\nSP-XL;4\nKOPI-\u00c9;1\n".encode("cp1252"))
+    assert "UTF-8" in cli.refused("stock", "receive", "--file", str(note), "--pin", "9999")
+    for args in (("--sku", "SP-XL", "--qty", "1", "--line", "ACC-TG:1"), ("--sku", "SP-XL"),
+                 (), ("--line", "SP-XL"), ("--line", "SP-XL:-2"), ("--line", "SP-XL:2:1,5"),
+                 ("--file", str(tmp_path / "missing.csv"))):
+        cli.refused("stock", "receive", *args, "--pin", "9999")
+
+
+def _price(cli, sku: str) -> int:
+    code, out, err = cli("products", "--json")
+    assert code == 0, err
+    return {p["sku"]: p["price"] for p in json.loads(out)}[sku]
+
+
+def test_prices_rules_edited_by_the_owner(cli):
+    before = _price(cli, "TSEL10")
+    dry = cli.json("prices", "set-rule", "--kind", "pulsa", "--operator", "Telkomsel",
+                   "--fixed", "3.000", "--dry-run", "--pin", "9999")
+    new = {r["sku"]: r["new_price"] for r in dry["repriced"]}["TSEL10"]
+    assert dry["applied"] is False and _price(cli, "TSEL10") == before
+    done = cli.json("prices", "set-rule", "--kind", "pulsa", "--operator", "Telkomsel",
+                    "--fixed", "3.000", "--pin", "9999")
+    assert done["applied"] and _price(cli, "TSEL10") == new
+    rules = cli.json("prices", "rules")
+    assert {"kind": "pulsa", "operator": "telkomsel", "fixed": 3000, "percent": "0"} in \
+        rules["rules"]
+    cli.json("prices", "fixed-price", "--sku", "TSEL10", "--price", "12.750", "--pin", "9999")
+    assert _price(cli, "TSEL10") == 12_750
+    code, out, _ = cli("prices", "rules")
+    assert "TSEL10" in out and "12750" in out
+    cli.json("prices", "fixed-price", "--sku", "TSEL10", "--clear", "--pin", "9999")
+    cli.json("prices", "remove-rule", "--kind", "pulsa", "--operator", "telkomsel",
+             "--pin", "9999")
+    assert "overrides" not in cli.json("prices", "rules")
+    cli.json("prices", "step", "--step", "100", "--pin", "9999")
+    assert cli.json("prices", "rules")["step"] == 100
+
+
+@pytest.mark.parametrize("args", [
+    ("set-rule", "--fixed", "-5"),
+    ("set-rule", "--percent", "abc"),
+    ("set-rule", "--percent", "2000"),
+    ("remove-rule", "--kind", "pln", "--operator", "nobody"),
+    ("fixed-price", "--sku", "TSEL10", "--price", "10"),       # below cost
+    ("fixed-price", "--sku", "SP-XL", "--price", "20000"),     # physical goods
+    ("fixed-price", "--sku", "TSEL10"),                         # neither --price nor --clear
+    ("step", "--step", "0"),
+])
+def test_bad_price_rules_are_refused_and_nothing_written(cli, args):
+    before = cli.json("prices", "rules")
+    cli.refused("prices", *args, "--pin", "9999")
+    assert cli.json("prices", "rules") == before
+
+
+def test_a_clerk_may_not_edit_price_rules(cli):
+    assert "pemilik" in cli.refused("prices", "set-rule", "--fixed", "9000",
+                                    "--pin", "1111").lower()
+
+
+def test_sell_with_part_on_kasbon_the_rest_in_cash(cli):
+    cli.json("customer", "add", "--name", "Budi", "--credit-limit", "30000", "--pin", "9999")
+    code, out, err = cli("sell", "--sku", "SP-XL", "--qty", "2", "--kasbon-amount", "10.000",
+                         "--customer", "1", "--cash", "20000", "--pin", "1111", "--json")
+    assert code == 0, err
+    sale = json.loads(out)
+    assert (sale["total"], sale["cash_given"], sale["change"]) == (24_000, 20_000, 6_000)
+    statement = cli.json("kasbon", "statement", "--customer", "1")
+    assert statement["balance"] == 10_000
+    assert [e["kind"] for e in statement["entries"]] == ["sale"]
+    for args in (("--kasbon-amount", "5000"),                                 # whose?
+                 ("--kasbon-amount", "5000", "--customer", "1", "--kasbon"),  # both ways
+                 ("--kasbon-amount", "5000", "--customer", "1", "--method", "qris"),
+                 ("--kasbon-amount", "25000", "--customer", "1"),             # over the limit
+                 ("--kasbon-amount", "5000", "--customer", "1", "--cash", "1000")):  # short
+        cli.refused("sell", "--sku", "SP-XL", "--qty", "2", *args, "--pin", "1111")

@@ -20,6 +20,7 @@ import pytest
 from kiosk_pos.core.goods import NewGoods
 from kiosk_pos.core.records import CartLine, Payment, PaymentMethod
 from kiosk_pos.core.setup import init_kiosk
+from kiosk_pos.core.stock import Received
 from kiosk_pos.sync.pull import pull
 from kiosk_pos.sync.reconcile import reconcile_day
 from kiosk_pos.sync.relay import relay_once
@@ -151,6 +152,12 @@ def test_back_office_reads_and_kasbon_sales_never_scan_history(tmp_path, stateme
             ("low-stock badge", kiosk.stock.low_stock_count),
             ("an item's movements", lambda: kiosk.stock.movements("MIE-1")),
             ("receive", lambda: kiosk.stock.receive(owner, "MIE-1", 5, 3000)),
+            ("part on kasbon", lambda: kiosk.sales.sell(clerk, [CartLine("MIE-1", 2)], Payment(
+                PaymentMethod.CASH, None, budi.id, kasbon_amount=3_000))),
+            ("customer search", lambda: kiosk.customers.search("bud")),
+            ("total owed", kiosk.customers.total_owed),
+            ("one delivery of several", lambda: kiosk.stock.receive_many(
+                owner, [Received("MIE-1", 5), Received("SP-XL", 2)], "CV Sinar")),
             ("item by barcode", lambda: kiosk.goods.by_barcode("M1")),
             ("daily report", lambda: kiosk.reports.daily(kiosk.today())),
         ]
