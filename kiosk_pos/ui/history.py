@@ -114,6 +114,7 @@ class HistoryView(QWidget):
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.detail.verticalHeader().setVisible(False)
         self.detail.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.detail.setStyleSheet(f"QTableView {{ font-size: {LIST_PT}pt; }}")
         dheader = self.detail.horizontalHeader()
         dheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         dheader.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -347,7 +348,7 @@ class HistoryView(QWidget):
             return
         text = tr("ui.history.summary", count=self.model.count, total=self.model.total)
         if self.model.failed_count:  # said, so the report's smaller figure is no surprise
-            text += " " + tr("ui.history.failed_included", count=self.model.failed_count,
+            text += ". " + tr("ui.history.failed_included", count=self.model.failed_count,
                              amount=self.model.failed_amount)
         self.summary.setText(text)
 

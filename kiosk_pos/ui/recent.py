@@ -56,7 +56,7 @@ def status_text(line: SaleLineRecord) -> str:
 
 def line_label(line: SaleLineRecord, separator: str = " ") -> str:
     qty = f"{line.qty}x " if line.qty > 1 else ""
-    dest = f"{separator}→ {line.destination}" if line.destination else ""
+    dest = f"{separator}→\u00a0{line.destination}" if line.destination else ""  # one piece
     return f"{qty}{line.name}{dest}"
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -54,17 +53,14 @@ class RepeatWarning(QFrame):
         self.confirm_button.clicked.connect(self.confirm)
         self.confirm_button.setSizePolicy(QSizePolicy.Policy.Minimum,
                                           QSizePolicy.Policy.Fixed)  # the hint wraps instead
-        self.back_hint = label("", "caption")
-        self.back_hint.setWordWrap(True)
         QShortcut(QKeySequence(CONFIRM_KEY), self, self.confirm,
                   context=Qt.ShortcutContext.WindowShortcut)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.back_hint, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(self.text)
-        layout.addLayout(buttons)
+        # the button beside the text: the strip stays as low as the text, so it fits over
+        # the payment page at 1024x768 with a notice shown
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.confirm_button)
         self.hide()
         self.retranslate()
 
@@ -75,7 +71,6 @@ class RepeatWarning(QFrame):
 
     def retranslate(self) -> None:
         self.confirm_button.setText(tr("ui.repeat.confirm", key=CONFIRM_KEY))
-        self.back_hint.setText(tr("ui.repeat.back"))
         self._show_text()
 
     def check(self, tasks: TaskManager, query: Callable[[], list[EarlierSale]]) -> None:
@@ -123,4 +118,6 @@ class RepeatWarning(QFrame):
                             number=grouped(sale.destination), id=sale.sale_id,
                             time=sale.created_at.astimezone(self._zone).strftime("%H:%M"),
                             status=status))
-        self.text.setText("\n".join(lines))
+        if lines:
+            lines.append(tr("ui.repeat.back"))
+        self.text.setText("\n".join(lines) if len(lines) > 2 else " ".join(lines))

@@ -11,11 +11,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPushButton,
     QSplitter,
@@ -30,14 +27,16 @@ from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, Sale
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
+from kiosk_pos.ui.last_sale import LastSale
 from kiosk_pos.ui.number_field import NumberField
 from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.pages import place_page
-from kiosk_pos.ui.product_grid import KINDS, ProductGrid
+from kiosk_pos.ui.product_grid import ProductGrid
 from kiosk_pos.ui.recent import RecentSales
 from kiosk_pos.ui.repeat_warning import RepeatWarning, grouped
+from kiosk_pos.ui.sales_keys import install_keys
 from kiosk_pos.ui.tasks import TaskManager
-from kiosk_pos.ui.theme import OK_COLOUR, badge_style, label
+from kiosk_pos.ui.theme import badge_style, label
 
 if TYPE_CHECKING:
     from kiosk_pos.ui.payment import PaymentPanel
@@ -131,25 +130,8 @@ class SalesScreen(QWidget):
             self.stack.addWidget(QWidget())
 
         # -- last sale: the change, large
-        self.last_sale = QFrame()
-        self.last_sale.setObjectName("panel")
-        self.change_caption = label("", "large")
-        self.change_amount = label("", "huge")
-        self.change_amount.setStyleSheet(f"color: {OK_COLOUR}; font-size: 40pt;")
-        self.last_detail = label("", "caption")
-        self.last_detail.setWordWrap(True)
-        # "Kembalian" over the sale's short detail, the amount beside them: as low as the
-        # amount itself, and the detail never squeezed into a column of single words
-        last_layout = QHBoxLayout(self.last_sale)
-        last_layout.setContentsMargins(10, 2, 10, 2)
-        words = QVBoxLayout()
-        words.setSpacing(0)
-        words.addWidget(self.change_caption)
-        words.addWidget(self.last_detail)
-        last_layout.addLayout(words, 1)
-        last_layout.addWidget(self.change_amount)
-        self.last_sale.hide()
-        self.last_record: SaleRecord | None = None
+        self.last_sale = LastSale()
+        self.change_amount = self.last_sale.amount
 
         # -- right: cart and recent
         self.cart = CartWidget()
@@ -167,7 +149,7 @@ class SalesScreen(QWidget):
         split.setStretchFactor(1, 2)
         split.setSizes([560, 440])
 
-        self._shortcuts(entry)
+        install_keys(self, entry)
         self.wedge = BarcodeWedge(self, lambda code: code in self.kiosk.catalog.catalog.by_barcode,
                                   self.scan)
         self.retranslate()
@@ -195,38 +177,23 @@ class SalesScreen(QWidget):
             place_page(self.stack, SEARCH, self._search)
         return self._search
 
-    def _shortcuts(self, entry: QWidget) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for i, kind in enumerate(KINDS):
-            for key in (f"F{i + 1}", f"Ctrl+{i + 1}"):
-                QShortcut(QKeySequence(key), entry, lambda k=kind: self.choose_kind(k),
-                          context=ctx)
-        for key in ("F5", "Ctrl+F"):
-            QShortcut(QKeySequence(key), entry, self.open_search, context=ctx)
-        QShortcut(QKeySequence("F12"), self, self.open_payment, context=ctx)
-        QShortcut(QKeySequence("Insert"), entry, self.add_selected, context=ctx)
-        QShortcut(QKeySequence("Ctrl+Return"), entry, self.add_selected, context=ctx)
-        QShortcut(QKeySequence("Esc"), entry, self._escape, context=ctx)
-        QShortcut(QKeySequence("F11"), self, self._focus_cart, context=ctx)
-        QShortcut(QKeySequence("Ctrl+Delete"), self, lambda: self.cart._key_action("delete"),
-                  context=ctx)
-
     def retranslate(self) -> None:
         self.number_caption.setText(tr("ui.sale.number_caption"))
         self.number.setPlaceholderText(tr("ui.sale.number_placeholder"))
         self.add_button.setText(tr("ui.sale.add_to_cart"))
         self.search_button.setText(tr("ui.sale.search"))
         self.hint.setText(tr("ui.sale.hint"))
-        self.change_caption.setText(tr("ui.sale.change"))
         for widget in (self.grid, self._payment, self._search, self.cart, self.recent,
-                       self.repeat):
+                       self.repeat, self.last_sale):
             if widget is not None:  # a panel not built yet is translated when it is
                 widget.retranslate()
-        if self.last_record is not None:
-            self._show_last(self.last_record)
         self._number_changed(self.number.text())
 
     # -- session ---------------------------------------------------------------------------
+    @property
+    def last_record(self) -> SaleRecord | None:
+        return self.last_sale.record
+
     def set_clerk(self, user: User | None) -> None:
         self.clerk = user
 
@@ -423,7 +390,7 @@ class SalesScreen(QWidget):
         """The sale is on disk: show the change and clear the form. The core announced it
         (SALE_SAVED); the window lists it and the print queue prints it from that event."""
         self.cart.clear()
-        self._show_last(record)
+        self.last_sale.show_sale(record)
         self.payment.set_busy(False)
         self.reset()
         self.grid.set_kind(ProductKind.PULSA)  # the next customer starts from the top
@@ -433,10 +400,3 @@ class SalesScreen(QWidget):
     def _sell_failed(self, failure: OpFailure) -> None:
         self.payment.set_busy(False)
         self.payment.show_error(failure.message)
-
-    def _show_last(self, record: SaleRecord) -> None:
-        self.last_record = record
-        self.change_amount.setText(format_rupiah(record.change))
-        self.last_detail.setText(tr("ui.sale.saved", id=record.id, total=record.total,
-                                    method=tr(f"payment.{record.payment_method.value}")))
-        self.last_sale.show()

@@ -24,6 +24,7 @@ def test_a_repeat_sale_waits_for_f2_and_shows_the_earlier_sale(qtbot, window, sa
                                                                 clerk, size):
     earlier = kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, TSEL_NUMBER)], Payment())
     _fit(qtbot, window, size)
+    window.notices.show_notice("Belum ada printer.")  # the tallest state: a notice as well
     to_payment(qtbot, sales, TSEL_NUMBER, 2)  # Telkomsel Pulsa 10.000 again
     warning = sales.repeat
     qtbot.waitUntil(warning.isVisible, timeout=3000)
@@ -31,6 +32,8 @@ def test_a_repeat_sale_waits_for_f2_and_shows_the_earlier_sale(qtbot, window, sa
     text = warning.text.text()
     assert f"#{earlier.id}" in text and stamp in text and "Antre" in text, text
     assert "0812-3456-7890" in text and "Telkomsel Pulsa 10.000" in text
+    assert window.minimumSizeHint().height() <= size[1]
+    assert window.width() <= size[0] and window.height() <= size[1]
     assert_whole(qtbot, sales, window)
     pay_cash(qtbot, sales, "20000")  # the habitual Enter does not sell it again
     assert "F2" in sales.payment.error.text()
