@@ -15,6 +15,7 @@ BANNED = {
     "Antrian (say Antrean)": re.compile(r"[Aa]ntrian"),
     "top-up (say isi ulang)": re.compile(r"\b[Tt]op[- ]?up\b"),
     "PENDING (say Diproses)": re.compile(r"\bPENDING\b"),
+    "a menu that does not exist": re.compile(r"menu Sinkronisasi"),
 }
 
 
