@@ -38,6 +38,7 @@ class RepeatWarning(QFrame):
     """Hidden unless a repeat was found; while shown, the sale waits for F2."""
 
     settled = Signal()  # the sale may go on: nothing found, or the clerk confirmed
+    found = Signal()    # a repeat was found: the sale waits for F2
 
     def __init__(self, timezone: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +97,8 @@ class RepeatWarning(QFrame):
         self.setVisible(bool(earlier))
         if self.accepted:
             self.settled.emit()
+        else:
+            self.found.emit()
 
     def confirm(self) -> None:
         if not self.isVisible() or self.accepted:

@@ -78,6 +78,7 @@ class SalesScreen(QWidget):
         # the same product to the same number a few minutes ago: asked before paying
         self.repeat = RepeatWarning(kiosk.timezone())
         self.repeat.settled.connect(self._repeat_settled)
+        self.repeat.found.connect(self._repeat_found)
         self._waiting_payment: Payment | None = None
         left_layout.addWidget(self.repeat)
         self.stack = QStackedWidget()
@@ -377,6 +378,14 @@ class SalesScreen(QWidget):
             self._pay(payment)
         elif self._payment is not None and self.stack.currentIndex() == PAYMENT:
             self.payment.error.clear()
+
+    def _repeat_found(self) -> None:
+        """A repeat turned up while a payment waited for the check: it does not go on by
+        itself; the form is free again (Esc works) and says what to press."""
+        if self._waiting_payment is not None and self._payment is not None:
+            self._waiting_payment = None
+            self.payment.set_busy(False)
+            self.payment.show_error(tr("ui.repeat.confirm_first"))
 
     def _cart_changed(self) -> None:
         """The hint follows the cart: no "... masuk keranjang" over an empty cart, and the

@@ -45,6 +45,21 @@ def test_a_repeat_sale_waits_for_f2_and_shows_the_earlier_sale(qtbot, window, sa
     qtbot.waitUntil(lambda: sales.stack.currentIndex() == ENTRY, timeout=3000)
 
 
+def test_enter_before_the_check_answers_still_waits_for_f2(qtbot, window, sales, kiosk,
+                                                           clerk):
+    kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, TSEL_NUMBER)], Payment())
+    to_payment(qtbot, sales, TSEL_NUMBER, 2)
+    assert sales.repeat.pending  # its answer comes through the event loop, not yet turned
+    pay_cash(qtbot, sales, "20000")  # at once, before the look-up has answered
+    assert sales.payment.save.text() == "Menyimpan..."  # the sale waits for the answer
+    qtbot.waitUntil(sales.repeat.isVisible, timeout=3000)
+    assert sales.payment.save.isEnabled()  # not stuck "saving"
+    assert "F2" in sales.payment.error.text()
+    assert _sales_count(kiosk) == 1
+    qtbot.keyClick(sales.payment.cash, Qt.Key.Key_Escape)
+    assert sales.stack.currentIndex() == ENTRY and len(sales.cart) == 1
+
+
 def test_esc_on_a_repeat_goes_back_to_the_cart(qtbot, window, sales, kiosk, clerk):
     kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, TSEL_NUMBER)], Payment())
     to_payment(qtbot, sales, TSEL_NUMBER, 2)
