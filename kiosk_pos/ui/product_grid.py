@@ -27,6 +27,7 @@ from kiosk_pos.ui.theme import label
 
 KINDS = (ProductKind.PULSA, ProductKind.DATA, ProductKind.PLN, ProductKind.EWALLET)
 COLUMNS = 3  # at most; fewer when the widest tile's text would not fit three across
+TILE_HEIGHT = 72  # two lines (name, price) with room to tap
 TILE_PAD = 2 * (10 + 1) + 4  # a tile's padding and border (theme: QPushButton#product)
 # Words the tab (or the operator badge) already says, dropped from a tile's caption.
 _KIND_WORDS = {ProductKind.DATA: "Data ", ProductKind.PLN: "Token PLN ",
@@ -178,12 +179,14 @@ class ProductGrid(QWidget):
         self._products = choice.products.get(self.kind, ()) if choice else ()
         for i, product in enumerate(self._products):
             shortcut = f"{i + 1}. " if i < 9 else ""
-            button = QPushButton(f"{shortcut}{product_caption(product, self._prefixes)}\n"
-                                 f"{format_rupiah(product.price)}")
+            caption = f"{shortcut}{product_caption(product, self._prefixes)}"
+            button = QPushButton(f"{caption}\n{format_rupiah(product.price)}")
+            button.setProperty("caption", caption)
+            button.setProperty("price", format_rupiah(product.price))
             button.setObjectName("product")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumHeight(72)
+            button.setMinimumHeight(TILE_HEIGHT)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setProperty("sku", product.sku)
             button.clicked.connect(lambda _c=False, i=i: self._tapped(i))
@@ -204,18 +207,43 @@ class ProductGrid(QWidget):
         if not self._buttons:
             return COLUMNS
         metrics = self._buttons[0].fontMetrics()
-        widest = max(metrics.horizontalAdvance(line) for b in self._buttons
-                     for line in b.text().split("\n")) + TILE_PAD
-        room = self._scroll.viewport().width()
+        widest = max(metrics.horizontalAdvance(b.property(part)) for b in self._buttons
+                     for part in ("caption", "price")) + TILE_PAD
+        spacing = self._grid.spacing()
+        return max(1, min(COLUMNS, (self._room() + spacing) // (widest + spacing)))
+
+    def _room(self) -> int:
+        margins = self._grid.contentsMargins()
+        room = self._scroll.viewport().width() - margins.left() - margins.right()
         bar = self._scroll.verticalScrollBar()
         if not bar.isVisible():  # more rows may bring it: leave it room
             room -= bar.sizeHint().width()
+        return room
+
+    def _wrap(self) -> None:
+        """A caption too long even for one column breaks at a space onto a second line,
+        rather than being cut at the tile's edge."""
         spacing = self._grid.spacing()
-        return max(1, min(COLUMNS, (room + spacing) // (widest + spacing)))
+        room = (self._room() + spacing) // self.columns - spacing - TILE_PAD
+        for button in self._buttons:
+            caption, price = button.property("caption"), button.property("price")
+            metrics = button.fontMetrics()
+            if metrics.horizontalAdvance(caption) > room and " " in caption:
+                words = caption.split(" ")
+                cut = max((i for i in range(1, len(words))
+                           if metrics.horizontalAdvance(" ".join(words[:i])) <= room),
+                          default=1)
+                caption = " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+            button.setText(f"{caption}\n{price}")
+            # the style sheet's min-height wins over setMinimumHeight: a third line asks there
+            lines = caption.count("\n") + 2
+            button.setStyleSheet(f"min-height: {lines * metrics.lineSpacing()}px;"
+                                 if lines > 2 else "")
 
     def _place(self) -> None:
         """Put the tiles in rows of :attr:`columns` (again after a resize changed it)."""
         self.columns = self._fitting_columns()
+        self._wrap()
         for i, button in enumerate(self._buttons):
             self._grid.addWidget(button, i // self.columns, i % self.columns)
         for col in range(COLUMNS):
@@ -227,6 +255,8 @@ class ProductGrid(QWidget):
             for button in self._buttons:
                 self._grid.removeWidget(button)
             self._place()
+        elif self._buttons and self.columns == 1:
+            self._wrap()  # one column, narrower or wider: long captions break anew
 
     def _tapped(self, index: int) -> None:
         self.select(index)

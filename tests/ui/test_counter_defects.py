@@ -186,3 +186,25 @@ def test_tiles_cart_lines_and_recent_sales_are_whole(qtbot, window, sales, kiosk
     rows = sum(table.rowHeight(r) for r in range(4))
     assert rows <= table.viewport().height(), "four cart lines show whole, unscrolled"
     assert_whole(qtbot, sales, window)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_long_product_name_breaks_onto_a_second_line_instead_of_being_cut(
+        qtbot, window, sales, kiosk, size):
+    from kiosk_pos.core.records import Product
+
+    long_name = "Telkomsel Data Combo Sakti 25GB + 5GB Malam + Nelpon 100 Menit 30 hari"
+    kiosk.catalog.upsert([Product("TSELDCOMBO", long_name, ProductKind.DATA, "telkomsel",
+                                  0, 98_000, 101_000)])
+    window.sales.catalog_changed()
+    _fit(qtbot, window, size)
+    type_number(qtbot, sales, TSEL_NUMBER)
+    sales.grid.set_kind(ProductKind.DATA)
+    qtbot.waitUntil(lambda: any(p.sku == "TSELDCOMBO" for p in sales.grid.products),
+                    timeout=3000)
+    assert_whole(qtbot, sales, window)
+    tile = next(b for b in sales.grid.buttons() if b.property("sku") == "TSELDCOMBO")
+    assert tile.text().replace("\n", " ").startswith(f"4. {long_name[15:]}")  # all of it
+    assert tile.text().endswith("\nRp101.000")
+    if size[0] == 1024:  # too long for the column there: on two lines, not cut
+        assert tile.text().count("\n") == 2
