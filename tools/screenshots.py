@@ -101,6 +101,9 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         sales.payment.submit()
         _wait(app, lambda: sales.last_record is not None)
         shot("sales-change")
+        from tools.counter_screenshots import repeat_shot, ticket_shot
+
+        repeat_shot(app, window, shot, _wait)
 
         for code in ("8991234500011", "8991234500011"):
             sales.scan(code)
@@ -136,6 +139,7 @@ def make_screenshots(outdir: Path, size: tuple[int, int] = SIZES[0]) -> list[Pat
         _wait(app, lambda: window.report.report is not None)
         shot("report")
         _backups_shot(app, kiosk, window, outdir, size, saved)
+        ticket_shot(app, kiosk, window.tasks, outdir, size, saved, _wait)
         from tools.shift_screenshots import shift_shots
 
         shift_shots(app, kiosk, window.tasks, outdir, size, saved)

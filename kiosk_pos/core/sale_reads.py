@@ -40,6 +40,12 @@ _NEWEST = "SELECT id FROM sales WHERE business_date = ? ORDER BY id DESC LIMIT ?
 _OLDER = ("SELECT id FROM sales WHERE business_date = ? AND id < ? "
           "ORDER BY id DESC LIMIT ?")
 _TOTALS = "SELECT count(*), coalesce(sum(total), 0) FROM sales WHERE business_date = ?"
+# The day's failed top-up lines, which the day's total includes and the report does not. The
+# day's sales by ix_sales_business_date, then each line and top-up by its key ("+t.status":
+# never ix_topups_status, which would walk every failed top-up of the history).
+_FAILED = ("SELECT count(*), coalesce(sum(l.qty * l.unit_price), 0) FROM sales s "
+           "JOIN sale_lines l ON l.sale_id = s.id JOIN topups t ON t.sale_line_id = l.id "
+           "WHERE s.business_date = ? AND +t.status = 'failed'")
 _FOR_DAY = "SELECT id FROM sales WHERE business_date = ? ORDER BY id"
 _BY_REF = ("SELECT l.sale_id FROM sale_lines l JOIN topups t ON t.sale_line_id = l.id "
            "WHERE t.ref_id = ?")
@@ -96,6 +102,8 @@ class DayPage:
     count: int
     total: int
     more: bool  # older sales of the day remain after this page
+    failed_count: int = 0   # failed top-up lines of the day (in ``total``, not in the report)
+    failed_amount: int = 0
 
 
 def recent_sale_ids(cur: sqlite3.Cursor, day: date, limit: int) -> list[int]:
@@ -127,7 +135,10 @@ def day_page(cur: sqlite3.Cursor, day: date, before_id: int | None, limit: int,
     """A page of the day's sales (one more id is read to know whether older ones remain)."""
     ids = day_page_ids(cur, day, before_id, limit + 1)
     count, total = day_totals(cur, day) if with_totals else (-1, -1)
-    return DayPage(day, load_sales(cur, ids[:limit]), count, total, len(ids) > limit)
+    failed, failed_amount = (cur.execute(_FAILED, (day.isoformat(),)).fetchone()
+                             if with_totals else (0, 0))
+    return DayPage(day, load_sales(cur, ids[:limit]), count, total, len(ids) > limit,
+                   int(failed), int(failed_amount))
 
 
 def sale_ids_for_day(cur: sqlite3.Cursor, day: date) -> list[int]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
 from kiosk_pos.core.clock import Clock, db_text, local_date, utc_now
+from kiosk_pos.core.duplicates import EarlierSale, earlier_same_sales
 from kiosk_pos.core.errors import InsufficientDeposit, InsufficientStock, KioskError
 from kiosk_pos.core.events import DEPOSIT_CHANGED, NOTICE, SALE_SAVED, EventBus
 from kiosk_pos.core.payments import settle
@@ -236,6 +237,16 @@ class SaleService:
         today = local_date(self._clock(), self._timezone())
         with self._db.read_raw() as cur:
             return load_sales(cur, recent_sale_ids(cur, today, limit))
+
+    def earlier_same(self, lines: Sequence[CartLine]) -> list[EarlierSale]:
+        """Lines of this cart that repeat a sale of the same product to the same number a
+        few minutes ago (the clerk confirms before taking the money again)."""
+        checked = [CartLine(line.product.sku, line.qty, line.destination)
+                   for line in self.check_lines(lines) if line.destination]
+        if not checked:
+            return []
+        with self._db.read_raw() as cur:
+            return earlier_same_sales(cur, checked, self._clock())
 
     def queue_length(self) -> int:
         with self._db.read_raw() as cur:

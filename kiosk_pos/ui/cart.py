@@ -83,8 +83,8 @@ class CartWidget(QWidget):
             button.clicked.connect(lambda _c=False, a=action: self._key_action(a))
         self.minus.setFixedWidth(60)
         self.plus.setFixedWidth(60)
-        self.total = label("", "huge")
-        self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.total = label("", "large")  # huge again in the payment panel
+        self.total.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.pay = QPushButton()
         self.pay.setObjectName("primary")
         self.pay.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -99,8 +99,11 @@ class CartWidget(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.total)
-        layout.addWidget(self.pay)
+        # the total beside the pay button: one row less, so more lines of the cart show
+        pay_row = QHBoxLayout()
+        pay_row.addWidget(self.total, 1)
+        pay_row.addWidget(self.pay, 1)
+        layout.addLayout(pay_row)
         self.retranslate()
 
     # -- content --------------------------------------------------------------------------
@@ -167,7 +170,7 @@ class CartWidget(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        self.table.resizeRowsToContents()
+        self.table.resizeRowsToContents()  # a few lines: measured each change, cheap
         if 0 <= select < len(self.entries):
             self.table.selectRow(select)
         self.total.setText(tr("ui.cart.total", amount=self.total_amount()))

@@ -69,14 +69,19 @@ class DepositTicketDialog(QDialog):
         self.setWindowTitle(tr("ticket.title"))
         self.setMinimumWidth(640)
         self._build()
+        # Enter belongs to the amount field (it requests the ticket): no button of the dialog
+        # is its default, or Enter would also "click" the first quick amount (Rp100.000)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self._show_cached()
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
+        # Low enough for a 768 px screen with a ticket shown (it was taller, so Qt squeezed
+        # the amount to transfer in half): the window's title names the dialog, and the
+        # refresh and close buttons share the last row.
         layout = QVBoxLayout(self)
-        title = QLabel(tr("ticket.title"))
-        title.setObjectName("large")
-        layout.addWidget(title)
         layout.addWidget(QLabel(tr("ticket.amount_label")))
         row = QHBoxLayout()
         self.amount = QLineEdit()
@@ -121,6 +126,7 @@ class DepositTicketDialog(QDialog):
         self.panel = QFrame()
         self.panel.setObjectName("panel")
         panel = QVBoxLayout(self.panel)
+        panel.setSpacing(2)
         self.transfer_caption = QLabel(tr("ticket.transfer_exactly"))
         self.transfer_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         panel.addWidget(self.transfer_caption)
@@ -128,7 +134,7 @@ class DepositTicketDialog(QDialog):
         self.unique_amount.setObjectName("huge")
         self.unique_amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.unique_amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.unique_amount.setStyleSheet("font-size: 40pt; font-weight: bold; color: #0b5cad;")
+        self.unique_amount.setStyleSheet("font-size: 34pt; font-weight: bold; color: #0b5cad;")
         panel.addWidget(self.unique_amount)
         self.bank = QLabel("")
         self.bank.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -147,18 +153,21 @@ class DepositTicketDialog(QDialog):
         self.panel.hide()
         layout.addWidget(self.panel)
 
-        head = QHBoxLayout()
-        head.addWidget(QLabel(tr("ticket.list_title")), 1)
+        layout.addWidget(QLabel(tr("ticket.list_title")))
         self.refresh_button = QPushButton(tr("ticket.refresh"))
         self.refresh_button.clicked.connect(self.refresh)
-        head.addWidget(self.refresh_button)
-        layout.addLayout(head)
         self.recent = QListWidget()
-        self.recent.setMinimumHeight(110)
+        # three tickets' height: with a ticket shown the dialog stays within a 768 px screen
+        self.recent.setMinimumHeight(3 * self.recent.fontMetrics().lineSpacing() + 12)
+        self.recent.setMaximumHeight(4 * self.recent.fontMetrics().lineSpacing() + 12)
         layout.addWidget(self.recent)
         close = QPushButton(tr("ticket.close"))
         close.clicked.connect(self.accept)
-        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
+        last = QHBoxLayout()
+        last.addWidget(self.refresh_button)
+        last.addStretch(1)
+        last.addWidget(close)
+        layout.addLayout(last)
 
     # -- actions --------------------------------------------------------------------------
     def request(self) -> None:

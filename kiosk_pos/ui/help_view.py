@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -57,6 +58,18 @@ def help_pages(lang: str) -> tuple[HelpPage, ...]:
 def page_for_screen(screen: str) -> str:
     """The page a screen opens help on (the first page for a screen with none of its own)."""
     return _index()["screens"].get(screen, _index()["pages"][0])
+
+
+def help_key(window: QWidget, screen: str) -> None:
+    """Alt+H on a dialog of its own (a tool's window, modal over the main one, where the main
+    window's Alt+H cannot reach) opens Bantuan on ``screen``'s page."""
+
+    def show() -> None:
+        dialog = HelpDialog(page_for_screen(screen), window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    QShortcut(QKeySequence(SHORTCUT), window, show)
 
 
 class HelpDialog(QDialog):

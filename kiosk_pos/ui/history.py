@@ -36,7 +36,7 @@ from kiosk_pos.ui.history_search import SearchField
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
 from kiosk_pos.ui.tasks import TaskManager
-from kiosk_pos.ui.theme import label, status_colour
+from kiosk_pos.ui.theme import LIST_PT, label, status_colour
 
 if TYPE_CHECKING:
     from kiosk_pos.ui.receipt_dialog import ReceiptDialog
@@ -82,6 +82,7 @@ class HistoryView(QWidget):
         self.today_button = QPushButton()
         self.today_button.clicked.connect(self.show_today)
         self.summary = label("", "caption")
+        self.summary.setWordWrap(True)  # a long note wraps; it never widens the window
         self.search = SearchField()
         self.search.search_requested.connect(self.run_search)
         self.search.search_cleared.connect(self.end_search)
@@ -96,6 +97,9 @@ class HistoryView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)  # two lines per row (name, number), each elided
+        # a size smaller than the screen's body text (as the recent list): a product's
+        # name and its number keep their line, uncut, at 1024 px
+        self.table.setStyleSheet(f"QTableView {{ font-size: {LIST_PT}pt; }}")
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         rows = self.table.verticalHeader()
         rows.setVisible(False)
@@ -111,6 +115,7 @@ class HistoryView(QWidget):
         self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.detail.verticalHeader().setVisible(False)
         self.detail.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.detail.setStyleSheet(f"QTableView {{ font-size: {LIST_PT}pt; }}")
         dheader = self.detail.horizontalHeader()
         dheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         dheader.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -236,7 +241,8 @@ class HistoryView(QWidget):
             return  # the clerk picked another day, or searched, meanwhile
         row_before = self.table.currentIndex().row()
         arrived, self._loading, self._arrived = self._arrived, None, []
-        self.model.reset(page.day, page.sales, page.count, page.total, page.more)
+        self.model.reset(page.day, page.sales, page.count, page.total, page.more,
+                         (page.failed_count, page.failed_amount))
         for sale in sorted(arrived, key=lambda s: s.id):  # announced while loading
             self.model.add_sale(sale)
         self._size_columns()
@@ -336,6 +342,8 @@ class HistoryView(QWidget):
         """A top-up's new status: its sale's row repaints, and its detail if selected."""
         self._arrived = [with_topup(sale, topup) or sale for sale in self._arrived]
         row = self.model.update_topup(topup)
+        if row is not None:
+            self._show_summary()
         if row is not None and row == self.table.currentIndex().row():
             self._show_detail()
 
@@ -349,8 +357,11 @@ class HistoryView(QWidget):
         if self._query is not None:
             self.summary.setText(self._search_note)
             return
-        self.summary.setText(tr("ui.history.summary", count=self.model.count,
-                                total=self.model.total))
+        text = tr("ui.history.summary", count=self.model.count, total=self.model.total)
+        if self.model.failed_count:  # said, so the report's smaller figure is no surprise
+            text += ". " + tr("ui.history.failed_included", count=self.model.failed_count,
+                             amount=self.model.failed_amount)
+        self.summary.setText(text)
 
     def current_sale(self) -> SaleRecord | None:
         return self.model.sale_at(self.table.currentIndex().row())

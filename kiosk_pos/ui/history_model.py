@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from kiosk_pos.core.records import SaleRecord, TopUpRecord
+from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.recent import line_label, with_topup
 from kiosk_pos.ui.theme import status_colour
@@ -51,12 +51,14 @@ class HistoryModel(QAbstractTableModel):
         self._sale_of_ref: dict[str, int] = {}  # top-up ref_id -> sale id
         self.count = 0   # the day's sales and total, from the database's aggregate
         self.total = 0
+        self.failed_count = 0  # of which failed top-up lines (the report leaves them out)
+        self.failed_amount = 0
         self._more = False
         self._fetching = False
 
     # -- filling ---------------------------------------------------------------------------
     def reset(self, day: date | None, sales: list[SaleRecord], count: int, total: int,
-              more: bool) -> None:
+              more: bool, failed: tuple[int, int] = (0, 0)) -> None:
         """A freshly loaded day (its newest page), or with ``day`` None the newest page of
         search results from any day (each row then shows its date)."""
         self.beginResetModel()
@@ -66,6 +68,7 @@ class HistoryModel(QAbstractTableModel):
         self._sale_of_ref = {}
         self._append(sales)
         self.count, self.total = count, total
+        self.failed_count, self.failed_amount = failed
         self._more = more
         self._fetching = False
         self.endResetModel()
@@ -113,9 +116,22 @@ class HistoryModel(QAbstractTableModel):
         updated = with_topup(self.sales[row], topup)
         if updated is None:
             return None
+        self._count_failed(self.sales[row], updated)
         self.sales[row] = updated
         self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMNS - 1))
         return row
+
+    def _count_failed(self, before: SaleRecord, after: SaleRecord) -> None:
+        """A line that turned failed (or back) moves the day's failed figures."""
+        if self.day is None:
+            return
+        for old, new in zip(before.lines, after.lines, strict=True):
+            was = old.topup is not None and old.topup.status is TopUpStatus.FAILED
+            now = new.topup is not None and new.topup.status is TopUpStatus.FAILED
+            if was != now:
+                sign = 1 if now else -1
+                self.failed_count += sign
+                self.failed_amount += sign * new.amount
 
     def row_of(self, sale_id: int) -> int | None:
         row = bisect_left(self._neg_ids, -sale_id)

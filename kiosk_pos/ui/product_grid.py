@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QPushButton,
@@ -26,16 +26,23 @@ from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import label
 
 KINDS = (ProductKind.PULSA, ProductKind.DATA, ProductKind.PLN, ProductKind.EWALLET)
-COLUMNS = 3
+COLUMNS = 3  # at most; fewer when the widest tile's text would not fit three across
+TILE_HEIGHT = 72  # two lines (name, price) with room to tap
+TILE_PAD = 2 * (10 + 1) + 4  # a tile's padding and border (theme: QPushButton#product)
+# Words the tab (or the operator badge) already says, dropped from a tile's caption.
+_KIND_WORDS = {ProductKind.DATA: "Data ", ProductKind.PLN: "Token PLN ",
+               ProductKind.EWALLET: "Saldo "}
 
 
 def product_caption(product: Product, prefixes: PrefixTable | None) -> str:
-    """A short name for a button: the operator shows in the badge, so drop it here."""
+    """A short name for a button: the operator shows in the badge and the kind in the
+    tab, so drop them here ("Telkomsel Data 1GB 30 hari" -> "1GB 30 hari")."""
     name = product.name
     if prefixes is not None and product.kind in (ProductKind.PULSA, ProductKind.DATA):
         name = name.removeprefix(prefixes.name(product.operator) + " ")
-    elif product.kind is ProductKind.EWALLET:
-        name = name.removeprefix("Saldo ")
+    word = _KIND_WORDS.get(product.kind)
+    if word and name.startswith(word) and len(name) > len(word):
+        name = name.removeprefix(word)
     return name
 
 
@@ -52,6 +59,8 @@ class ProductGrid(QWidget):
         self._buttons: list[QPushButton] = []
         self._products: tuple[Product, ...] = ()
         self._current = -1
+        self.columns = COLUMNS
+        self._note = ""  # why there are no products, when the screen knows better
 
         self.tabs = QTabBar()
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -107,6 +116,10 @@ class ProductGrid(QWidget):
         self._choice = choice
         self._rebuild(keep)
 
+    def set_note(self, note: str) -> None:
+        """Say ``note`` instead of the usual "type a number" when the grid is empty."""
+        self._note = note
+
     def set_kind(self, kind: ProductKind) -> None:
         self.tabs.setCurrentIndex(KINDS.index(kind))
 
@@ -133,7 +146,7 @@ class ProductGrid(QWidget):
             self.select(0)
             return True
         step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1,
-                Qt.Key.Key_Up: -COLUMNS, Qt.Key.Key_Down: COLUMNS}.get(Qt.Key(key))
+                Qt.Key.Key_Up: -self.columns, Qt.Key.Key_Down: self.columns}.get(Qt.Key(key))
         if step is None:
             return False
         self.select(self._current + step)
@@ -166,25 +179,84 @@ class ProductGrid(QWidget):
         self._products = choice.products.get(self.kind, ()) if choice else ()
         for i, product in enumerate(self._products):
             shortcut = f"{i + 1}. " if i < 9 else ""
-            button = QPushButton(f"{shortcut}{product_caption(product, self._prefixes)}\n"
-                                 f"{format_rupiah(product.price)}")
+            caption = f"{shortcut}{product_caption(product, self._prefixes)}"
+            button = QPushButton(f"{caption}\n{format_rupiah(product.price)}")
+            button.setProperty("caption", caption)
+            button.setProperty("price", format_rupiah(product.price))
             button.setObjectName("product")
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumHeight(72)
+            button.setMinimumHeight(TILE_HEIGHT)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setProperty("sku", product.sku)
             button.clicked.connect(lambda _c=False, i=i: self._tapped(i))
-            self._grid.addWidget(button, i // COLUMNS, i % COLUMNS)
             self._buttons.append(button)
+        self._place()
         self._current = -1
         if keep is not None and keep in self._products:
             self.select(self._products.index(keep))
         needs_number = self.kind in (ProductKind.PULSA, ProductKind.DATA)
         if not self._products:
-            self.empty.setText(tr("ui.grid.type_number") if needs_number
+            self.empty.setText(self._note if needs_number and self._note
+                               else tr("ui.grid.type_number") if needs_number
                                else tr("ui.grid.no_products"))
         self.empty.setVisible(not self._products)
+
+    def _fitting_columns(self) -> int:
+        """As many columns (up to three) as the widest caption allows in the room there is."""
+        if not self._buttons:
+            return COLUMNS
+        metrics = self._buttons[0].fontMetrics()
+        widest = max(metrics.horizontalAdvance(b.property(part)) for b in self._buttons
+                     for part in ("caption", "price")) + TILE_PAD
+        spacing = self._grid.spacing()
+        return max(1, min(COLUMNS, (self._room() + spacing) // (widest + spacing)))
+
+    def _room(self) -> int:
+        margins = self._grid.contentsMargins()
+        room = self._scroll.viewport().width() - margins.left() - margins.right()
+        bar = self._scroll.verticalScrollBar()
+        if not bar.isVisible():  # more rows may bring it: leave it room
+            room -= bar.sizeHint().width()
+        return room
+
+    def _wrap(self) -> None:
+        """A caption too long even for one column breaks at a space onto a second line,
+        rather than being cut at the tile's edge."""
+        spacing = self._grid.spacing()
+        room = (self._room() + spacing) // self.columns - spacing - TILE_PAD
+        for button in self._buttons:
+            caption, price = button.property("caption"), button.property("price")
+            metrics = button.fontMetrics()
+            if metrics.horizontalAdvance(caption) > room and " " in caption:
+                words = caption.split(" ")
+                cut = max((i for i in range(1, len(words))
+                           if metrics.horizontalAdvance(" ".join(words[:i])) <= room),
+                          default=1)
+                caption = " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+            button.setText(f"{caption}\n{price}")
+            # the style sheet's min-height wins over setMinimumHeight: a third line asks there
+            lines = caption.count("\n") + 2
+            button.setStyleSheet(f"min-height: {lines * metrics.lineSpacing()}px;"
+                                 if lines > 2 else "")
+
+    def _place(self) -> None:
+        """Put the tiles in rows of :attr:`columns` (again after a resize changed it)."""
+        self.columns = self._fitting_columns()
+        self._wrap()
+        for i, button in enumerate(self._buttons):
+            self._grid.addWidget(button, i // self.columns, i % self.columns)
+        for col in range(COLUMNS):
+            self._grid.setColumnStretch(col, 1 if col < self.columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._buttons and self._fitting_columns() != self.columns:
+            for button in self._buttons:
+                self._grid.removeWidget(button)
+            self._place()
+        elif self._buttons and self.columns == 1:
+            self._wrap()  # one column, narrower or wider: long captions break anew
 
     def _tapped(self, index: int) -> None:
         self.select(index)

@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.core.records import SaleLineRecord, SaleRecord, TopUpRecord
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.theme import label, status_colour
+from kiosk_pos.ui.theme import LIST_PT, label, status_colour
 
 RECENT_LIMIT = 30
 ITEM, STATUS = range(2)
-ROW_LINES = 3  # "what" is two lines (item, then time · number · amount), wrapped to three
+ROW_LINES = 3  # "what" is item, number, then time · amount: three short lines, none wrapped
 SN_SAMPLE = "SN 0000000000"  # the status column fits a usual serial under "Sukses"
 
 Index = QModelIndex | QPersistentModelIndex
@@ -56,7 +56,7 @@ def status_text(line: SaleLineRecord) -> str:
 
 def line_label(line: SaleLineRecord, separator: str = " ") -> str:
     qty = f"{line.qty}x " if line.qty > 1 else ""
-    dest = f"{separator}→ {line.destination}" if line.destination else ""
+    dest = f"{separator}→\u00a0{line.destination}" if line.destination else ""  # one piece
     return f"{qty}{line.name}{dest}"
 
 
@@ -166,8 +166,8 @@ class RecentModel(QAbstractTableModel):
     def _what(self, sale: SaleRecord, line: SaleLineRecord) -> str:
         stamp = sale.created_at.astimezone(self._zone).strftime("%H:%M")
         qty = f"{line.qty}x " if line.qty > 1 else ""
-        where = f" · {line.destination}" if line.destination else ""
-        return f"{qty}{line.name}\n{stamp}{where} · {format_rupiah(line.amount)}"
+        where = f"\n{line.destination}" if line.destination else ""
+        return f"{qty}{line.name}{where}\n{stamp} · {format_rupiah(line.amount)}"
 
 
 class RecentSales(QWidget):
@@ -186,6 +186,9 @@ class RecentSales(QWidget):
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # a list beside the cart, read at a glance: a size smaller, so a product's name,
+        # its number and its time each keep one line in the narrow column at 1024 px
+        self.table.setStyleSheet(f"QTableView {{ font-size: {LIST_PT}pt; }}")
         rows = self.table.verticalHeader()
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height, never measured

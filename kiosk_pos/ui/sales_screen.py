@@ -11,11 +11,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from pulsa_protocol.money import format_rupiah
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPushButton,
     QSplitter,
@@ -31,13 +28,16 @@ from kiosk_pos.i18n import tr
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
 from kiosk_pos.ui.inquiry_line import InquiryLine
+from kiosk_pos.ui.last_sale import LastSale
 from kiosk_pos.ui.number_field import NumberField
 from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.pages import place_page
-from kiosk_pos.ui.product_grid import KINDS, ProductGrid
+from kiosk_pos.ui.product_grid import ProductGrid
 from kiosk_pos.ui.recent import RecentSales
+from kiosk_pos.ui.repeat_warning import RepeatWarning, grouped
+from kiosk_pos.ui.sales_keys import install_keys
 from kiosk_pos.ui.tasks import TaskManager
-from kiosk_pos.ui.theme import OK_COLOUR, badge_style, label
+from kiosk_pos.ui.theme import badge_style, label
 
 if TYPE_CHECKING:
     from kiosk_pos.ui.payment import PaymentPanel
@@ -45,12 +45,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+def unknown_prefix(number: str) -> str:
+    """Why a number gets no products: its first four digits belong to no operator."""
+    return tr("ui.sale.unknown_prefix", prefix=number[:4])
+
 ENTRY, PAYMENT, SEARCH = 0, 1, 2
-
-
-def grouped(destination: str) -> str:
-    """``081234567890`` -> ``0812-3456-7890``: a number read back in groups of four."""
-    return "-".join(destination[i:i + 4] for i in range(0, len(destination), 4))
 
 
 class SalesScreen(QWidget):
@@ -76,6 +76,12 @@ class SalesScreen(QWidget):
         split.addWidget(right)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        # the same product to the same number a few minutes ago: asked before paying
+        self.repeat = RepeatWarning(kiosk.timezone())
+        self.repeat.settled.connect(self._repeat_settled)
+        self.repeat.found.connect(self._repeat_found)
+        self._waiting_payment: Payment | None = None
+        left_layout.addWidget(self.repeat)
         self.stack = QStackedWidget()
         left_layout.addWidget(self.stack, 1)
         entry = QWidget()
@@ -85,6 +91,7 @@ class SalesScreen(QWidget):
 
         # -- entry page: number, badge, error, grid, hint
         self.number_caption = label("")
+        self.number_caption.setWordWrap(True)  # never the width that squeezes the cart
         self.number = NumberField()
         self.number.textChanged.connect(self._number_changed)
         self.number.returnPressed.connect(self._number_enter)
@@ -125,35 +132,27 @@ class SalesScreen(QWidget):
             self.stack.addWidget(QWidget())
 
         # -- last sale: the change, large
-        self.last_sale = QFrame()
-        self.last_sale.setObjectName("panel")
-        self.change_caption = label("", "large")
-        self.change_amount = label("", "huge")
-        self.change_amount.setStyleSheet(f"color: {OK_COLOUR}; font-size: 40pt;")
-        self.last_detail = label("", "caption")
-        self.last_detail.setWordWrap(True)
-        last_layout = QHBoxLayout(self.last_sale)
-        last_layout.addWidget(self.change_caption)
-        last_layout.addWidget(self.change_amount, 1)
-        last_layout.addWidget(self.last_detail, 1)
-        self.last_sale.hide()
-        self.last_record: SaleRecord | None = None
+        self.last_sale = LastSale()
+        self.change_amount = self.last_sale.amount
 
         # -- right: cart and recent
         self.inquiry = InquiryLine(kiosk, tasks, self)  # the name check, shown on the payment page
         self.cart = CartWidget()
         self.cart.pay_requested.connect(self.open_payment)
+        self.cart.changed.connect(self._cart_changed)
         self.recent = RecentSales(kiosk.timezone())
         right.addWidget(self.cart)
         right.addWidget(self.recent)
-        right.setSizes([380, 320])
+        right.setStretchFactor(0, 2)  # the cart first: its lines matter more than the list
+        right.setStretchFactor(1, 1)
+        right.setSizes([460, 230])
 
         left_layout.addWidget(self.last_sale)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([700, 580])
+        split.setSizes([560, 440])
 
-        self._shortcuts(entry)
+        install_keys(self, entry)
         self.wedge = BarcodeWedge(self, lambda code: code in self.kiosk.catalog.catalog.by_barcode,
                                   self.scan)
         self.retranslate()
@@ -184,38 +183,23 @@ class SalesScreen(QWidget):
             place_page(self.stack, SEARCH, self._search)
         return self._search
 
-    def _shortcuts(self, entry: QWidget) -> None:
-        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for i, kind in enumerate(KINDS):
-            for key in (f"F{i + 1}", f"Ctrl+{i + 1}"):
-                QShortcut(QKeySequence(key), entry, lambda k=kind: self.choose_kind(k),
-                          context=ctx)
-        for key in ("F5", "Ctrl+F"):
-            QShortcut(QKeySequence(key), entry, self.open_search, context=ctx)
-        QShortcut(QKeySequence("F12"), self, self.open_payment, context=ctx)
-        QShortcut(QKeySequence("Insert"), entry, self.add_selected, context=ctx)
-        QShortcut(QKeySequence("Ctrl+Return"), entry, self.add_selected, context=ctx)
-        QShortcut(QKeySequence("Esc"), entry, self._escape, context=ctx)
-        QShortcut(QKeySequence("F11"), self, self._focus_cart, context=ctx)
-        QShortcut(QKeySequence("Ctrl+Delete"), self, lambda: self.cart._key_action("delete"),
-                  context=ctx)
-
     def retranslate(self) -> None:
         self.number_caption.setText(tr("ui.sale.number_caption"))
         self.number.setPlaceholderText(tr("ui.sale.number_placeholder"))
         self.add_button.setText(tr("ui.sale.add_to_cart"))
         self.search_button.setText(tr("ui.sale.search"))
         self.hint.setText(tr("ui.sale.hint"))
-        self.change_caption.setText(tr("ui.sale.change"))
         for widget in (self.grid, self._payment, self._search, self.cart, self.recent,
-                       self.inquiry):
+                       self.inquiry, self.repeat, self.last_sale):
             if widget is not None:  # a panel not built yet is translated when it is
                 widget.retranslate()
-        if self.last_record is not None:
-            self._show_last(self.last_record)
         self._number_changed(self.number.text())
 
     # -- session ---------------------------------------------------------------------------
+    @property
+    def last_record(self) -> SaleRecord | None:
+        return self.last_sale.record
+
     def set_clerk(self, user: User | None) -> None:
         self.clerk = user
 
@@ -233,6 +217,8 @@ class SalesScreen(QWidget):
 
     # -- pages -----------------------------------------------------------------------------
     def show_entry(self) -> None:
+        self.repeat.clear()
+        self._waiting_payment = None
         self.stack.setCurrentIndex(ENTRY)
         self.number.setFocus()
 
@@ -261,11 +247,18 @@ class SalesScreen(QWidget):
             return
         payment = self.payment
         self.inquiry.show_for([(e.product, e.destination) for e in self.cart.entries])
+        self.last_sale.hide()  # one Kembalian on screen: this sale's, in the payment panel
         self.stack.setCurrentIndex(PAYMENT)
         payment.start(self.cart.total_amount(),
                       [f"{grouped(e.destination)}  ·  {e.product.name}"
                        for e in self.cart.entries if e.destination],
                       [e.destination for e in self.cart.entries if e.destination])
+        lines = self.cart.lines()
+        self._waiting_payment = None
+        if any(line.destination for line in lines):
+            self.repeat.check(self.tasks, lambda: self.kiosk.sales.earlier_same(lines))
+        else:
+            self.repeat.clear()
 
     def _focus_cart(self) -> None:
         if len(self.cart):
@@ -291,12 +284,15 @@ class SalesScreen(QWidget):
         else:
             self.badge.setText(tr("ui.sale.no_operator") if choice.number else "")
             self.badge.setStyleSheet("")
+            if choice.number is not None and len(choice.number) >= 4:  # no operator has it
+                self.error.setText(unknown_prefix(choice.number))
             digits = text.strip()
             if (choice.number is None and digits.isdigit() and len(digits) >= 11
                     and self.grid.kind in (ProductKind.PULSA, ProductKind.DATA)
                     and digits not in self.kiosk.catalog.catalog.by_barcode):
                 self.grid.set_kind(ProductKind.PLN)
         self.badge.setVisible(bool(self.badge.text()))
+        self.grid.set_note(self.error.text())
         self.grid.set_choice(choice)
 
     def _number_enter(self) -> None:
@@ -310,7 +306,7 @@ class SalesScreen(QWidget):
             self.focus_grid()
         elif not text and len(self.cart):
             self.open_payment()
-        else:
+        elif not self.error.text():  # an unknown prefix keeps its own sentence
             self.error.setText(tr("ui.sale.pick_product"))
 
     def add_selected(self) -> None:
@@ -355,7 +351,10 @@ class SalesScreen(QWidget):
         if product.kind.electronic:
             self.show_entry()
             self.grid.set_kind(product.kind)
-            self.error.setText(tr("ui.sale.type_number_for", name=product.name))
+            if self.number.text().strip():  # the number typed: the core says if it fits
+                self.add_product(product, pay=False)
+            else:
+                self.error.setText(tr("ui.sale.type_number_for", name=product.name))
             return
         self.cart.add(product)
         self.show_entry()
@@ -367,28 +366,54 @@ class SalesScreen(QWidget):
         if clerk is None:
             self.payment.show_error(tr("error.login_required"))
             return
+        if self.repeat.pending:  # the repeat check answers in a moment: the sale waits
+            self._waiting_payment = payment
+            self.payment.set_busy(True)
+            return
+        if self.repeat.blocking:
+            self.payment.show_error(tr("ui.repeat.confirm_first"))
+            return
         lines = self.cart.lines()
         self.payment.set_busy(True)
         WriteOp(self, lambda: self.kiosk.sales.sell(clerk, lines, payment)).success(
             self._sold).failure(self._sell_failed).run(self.tasks)
 
+    def _repeat_settled(self) -> None:
+        """No repeat (or the clerk confirmed one): a payment entered meanwhile goes on."""
+        payment, self._waiting_payment = self._waiting_payment, None
+        if payment is not None and self.stack.currentIndex() == PAYMENT:
+            self.payment.set_busy(False)
+            self._pay(payment)
+        elif self._payment is not None and self.stack.currentIndex() == PAYMENT:
+            self.payment.error.clear()
+
+    def _repeat_found(self) -> None:
+        """A repeat turned up while a payment waited for the check: it does not go on by
+        itself; the form is free again (Esc works) and says what to press."""
+        if self._waiting_payment is not None and self._payment is not None:
+            self._waiting_payment = None
+            self.payment.set_busy(False)
+            self.payment.show_error(tr("ui.repeat.confirm_first"))
+
+    def _cart_changed(self) -> None:
+        """The hint follows the cart: no "... masuk keranjang" over an empty cart, and the
+        last customer's change goes once the next customer's cart begins."""
+        if not len(self.cart):
+            self.hint.setText(tr("ui.sale.hint"))
+        else:
+            self.last_sale.hide()
+
     def _sold(self, record: SaleRecord) -> None:
         """The sale is on disk: show the change and clear the form. The core announced it
         (SALE_SAVED); the window lists it and the print queue prints it from that event."""
         self.cart.clear()
-        self._show_last(record)
+        self.last_sale.show_sale(record)
         self.payment.set_busy(False)
         self.reset()
+        self.grid.set_kind(ProductKind.PULSA)  # the next customer starts from the top
         self.hint.setText(tr("ui.sale.hint"))
         self.sale_done.emit(record)
 
     def _sell_failed(self, failure: OpFailure) -> None:
         self.payment.set_busy(False)
         self.payment.show_error(failure.message)
-
-    def _show_last(self, record: SaleRecord) -> None:
-        self.last_record = record
-        self.change_amount.setText(format_rupiah(record.change))
-        self.last_detail.setText(tr("ui.sale.saved", id=record.id, total=record.total,
-                                    method=tr(f"payment.{record.payment_method.value}")))
-        self.last_sale.show()

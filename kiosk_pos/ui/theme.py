@@ -12,6 +12,7 @@ LARGE_PT = 20         # operator badge, totals in lists
 HUGE_PT = 34          # total to pay and change (Kembalian)
 TOUCH_PX = 52         # minimum button height
 NOTICE_BUTTON_PX = 40  # a notice's button: the strip stays two text lines high
+LIST_PT = 13          # the recent sales beside the cart: three short lines a row at 1024 px
 TAB_PT = 13           # tab titles: the four kinds' tabs fit the sales screen at 1024 px
 STATUS_PT = 12        # the status bar: its four figures fit a 1024 px wide screen
 

@@ -85,7 +85,7 @@ class ToolDialogs:
                                        tasks=self._tasks,
                                        can_save=allowed(user, Permission.MANAGE_PRINTER))
         widget.saved.connect(lambda s: self._paper_width_changed(s.paper_width))
-        dialog = self._dialog(tr("ui.app.menu_printer"), widget)
+        dialog = self._dialog(tr("ui.app.menu_printer"), widget, "printer")
         dialog.open()
         return dialog
 
@@ -95,6 +95,9 @@ class ToolDialogs:
 
         dialog = DepositTicketDialog(self._session.kiosk, self.client, parent=self._window,
                                      tasks=self._tasks, user=self._user())
+        from kiosk_pos.ui.help_view import help_key
+
+        help_key(dialog, "deposit")
         dialog.open()
         return dialog
 
@@ -102,7 +105,7 @@ class ToolDialogs:
         from kiosk_pos.ui.reconcile_view import ReconcileView
 
         view = ReconcileView(self._session.kiosk, self.client, tasks=self._tasks)
-        dialog = self._dialog(tr("ui.app.menu_reconcile"), view)
+        dialog = self._dialog(tr("ui.app.menu_reconcile"), view, "reconcile")
         dialog.open()
         return dialog
 
@@ -148,7 +151,7 @@ class ToolDialogs:
         view = ShiftView(self._session.kiosk, self._user(), self._tasks,
                          print_document=self._print_document(),
                          paper_width=printer.settings.paper_width if printer else 58)
-        dialog = self._dialog(tr("ui.app.menu_shift"), view)
+        dialog = self._dialog(tr("ui.app.menu_shift"), view, "shift")
         dialog.open()
         return dialog
 
@@ -168,9 +171,12 @@ class ToolDialogs:
 
         QTimer.singleShot(4000, self._close_app)
 
-    def _dialog(self, title: str, widget: QWidget) -> QDialog:
+    def _dialog(self, title: str, widget: QWidget, help_screen: str = "sales") -> QDialog:
+        from kiosk_pos.ui.help_view import help_key
+
         dialog = QDialog(self._window)
         dialog.setWindowTitle(title)
+        help_key(dialog, help_screen)  # Alt+H here too: Bantuan on this tool's page
         layout = QVBoxLayout(dialog)
         layout.addWidget(widget)
         dialog.resize(900, 640)

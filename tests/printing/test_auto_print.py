@@ -1,5 +1,5 @@
 """Auto-print waits for the top-up's result: an instant success prints once with its SN, a
-PLN top-up that stays pending prints PENDING at the deadline and again with its token, a
+PLN top-up that stays pending prints DIPROSES at the deadline and again with its token, a
 failure prints as failed, goods print at once, and no printer is said, not silent.
 
 The sync runs for real (HTTP to the embedded distributor and its simulator); the deadline
@@ -77,7 +77,7 @@ def test_an_instant_success_prints_once_with_its_sn(counter):
     ref = shop.sell("081234567890")
     assert printer.wait_for_jobs(1, timeout=20)
     text = receipt_text(printer.jobs[0])
-    assert ref[:8] in text and "SN" in text and "PENDING" not in text
+    assert ref[:8] in text and "SN" in text and "DIPROSES" not in text
     assert timers.armed and timers.armed[0][2][0]  # its deadline was cancelled
     assert len(printer.jobs) == 1
 
@@ -88,10 +88,10 @@ def test_a_pending_pln_prints_pending_then_its_token(counter):
     wait_for(lambda: timers.armed, 10, what="the receipt to wait for the result")
     timers.fire_first()  # the wait is over: print what there is
     assert printer.wait_for_jobs(1, timeout=20)
-    assert "PENDING" in receipt_text(printer.jobs[0])
+    assert "DIPROSES" in receipt_text(printer.jobs[0])
     assert printer.wait_for_jobs(2, timeout=30)  # the result came: printed again
     token = receipt_text(printer.jobs[1])
-    assert "PENDING" not in token
+    assert "DIPROSES" not in token
     assert re.search(r"\d{4}-\d{4}-\d{4}-\d{4}-\d{4}|\d{4} \d{4} \d{4} \d{4} \d{4}", token)
 
 
@@ -100,7 +100,7 @@ def test_a_failure_prints_as_failed(counter):
     shop.sell("081234567892")  # ends in 2: the simulator fails it at once
     assert printer.wait_for_jobs(1, timeout=20)
     text = receipt_text(printer.jobs[0])
-    assert "GAGAL" in text and "PENDING" not in text
+    assert "GAGAL" in text and "DIPROSES" not in text
 
 
 def test_goods_print_at_once(counter):

@@ -189,7 +189,7 @@ def test_cups_refusal_is_a_sentence(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(PrinterError) as err:
         CupsConnection("Nope").send(b"x")
-    assert "Antrian cetak Nope menolak" in err.value.sentence
+    assert "Antrean cetak Nope menolak" in err.value.sentence
     assert detect_cups_queues() == []  # no lpstat: tolerated
 
 

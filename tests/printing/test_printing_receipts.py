@@ -99,7 +99,7 @@ def test_pln_token_is_grouped_four_by_four() -> None:
 def test_pending_topup_says_how_to_check_later() -> None:
     sale, _ = CASES["pending"]
     text = " ".join(render_text(receipt_from_sale(sale, KIOSK), 80).split())
-    assert "PENDING" in text
+    assert "DIPROSES" in text
     assert "Simpan struk ini" in text and "nomor Ref" in text
     assert "c0ffee00-1234-4abc-8def-0123456789ab" in text
 
@@ -196,7 +196,7 @@ def test_queued_topup_prints_as_pending_too() -> None:
     queued = replace(sale, lines=(replace(line, topup=replace(line.topup,
                                                               status=TopUpStatus.QUEUED)),))
     text = render_text(receipt_from_sale(queued, KIOSK), 58)
-    assert "PENDING" in text and "Simpan struk ini" in text
+    assert "DIPROSES" in text and "Simpan struk ini" in text
 
 
 def test_public_api_is_importable_from_the_package() -> None:

@@ -108,7 +108,7 @@ def test_cli_receipt_text_escpos_and_pdf(kiosk, tmp_path, capsys):
     d = str(kiosk.db.path.parent)
     assert main(["receipt", str(sale.id), "--data-dir", d]) == 0
     text = capsys.readouterr().out
-    assert "Rp12.000" in text and "PENDING" in text
+    assert "Rp12.000" in text and "DIPROSES" in text
     assert max(len(line) for line in text.splitlines()) <= 32
     out = tmp_path / "r.bin"
     assert main(["receipt", str(sale.id), "--escpos", str(out), "--width", "80",

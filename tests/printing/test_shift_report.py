@@ -59,7 +59,7 @@ def test_golden_escpos_bytes(case: str, width: int) -> None:
 def test_the_z_report_lists_what_makes_expected_and_the_difference() -> None:
     text = render_text(shift_report_document(CLOSED, KIOSK), 80)
     for words in ("Uang awal", "Rp200.000", "Kembalian", "-Rp28.000", "Retur tunai",
-                  "Top-up gagal", "SEHARUSNYA", "Rp305.000", "Dihitung",
+                  "Isi ulang gagal", "SEHARUSNYA", "Rp305.000", "Dihitung",
                   "Rp300.000", "Selisih", "-Rp5.000", "QRIS (1)", "Transfer (1)"):
         assert words in text, words
 

@@ -219,7 +219,7 @@ def test_detected_devices_fill_the_lists(qtbot, print_queue):
     qtbot.addWidget(widget)
     qtbot.mouseClick(widget.detect_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: widget.message.text().startswith("Ditemukan"), timeout=5000)
-    assert widget.message.text() == ("Ditemukan: 1 USB, 1 serial, 2 antrian CUPS, "
+    assert widget.message.text() == ("Ditemukan: 1 USB, 1 serial, 2 antrean CUPS, "
                                       "0 printer Windows.")
     assert [widget.cups_queue.itemText(i) for i in range(2)] == ["Kasir_58", "Gudang_80"]
     widget.connection.setCurrentIndex(ORDER.index(ConnectionType.USB))
