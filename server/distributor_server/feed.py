@@ -9,13 +9,31 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol import wire
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
+from distributor_server.db import KioskRow
 from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
 from distributor_server.notify import FEED, notify_on_commit
+
+if TYPE_CHECKING:
+    from distributor_server.context import ServerContext
+
+_CHANGES = Change.__table__
+_LEDGER = LedgerEntry.__table__
+_KIOSKS = Kiosk.__table__
+_PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.created_at)
+         .where(_CHANGES.c.kiosk_id == bindparam("kiosk_id"),
+                _CHANGES.c.seq > bindparam("cursor"))
+         .order_by(_CHANGES.c.seq).limit(bindparam("limit")))
+_PUT_COUNTERS = (update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id"))
+                 .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
+                         change_seq=bindparam("change_seq")))
 
 
 class FeedNotifier:
@@ -69,7 +87,8 @@ class FeedNotifier:
                         del self._waiters[kiosk_id]
 
 
-def topup_to_wire(tx: TopUp) -> wire.TopUp:
+def topup_to_wire(tx: Any) -> wire.TopUp:
+    """A TopUp (ORM object, or a Core row with the same column names) as the wire has it."""
     return wire.TopUp(
         ref_id=tx.ref_id, sku=tx.sku, destination=tx.destination, price=tx.price,
         status=wire.TopUpStatus(tx.status), sn=tx.sn or "", message=tx.message or "",
@@ -116,3 +135,71 @@ def post_ledger(
     session.add(entry)
     append_change(session, kiosk, "ledger", ledger_to_wire(entry).model_dump_json())
     return entry
+
+
+def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int
+                  ) -> wire.ChangesPage:
+    """Feed rows with seq > ``cursor`` (one Core statement on the kiosk's (kiosk_id, seq)
+    index: the long poll's read)."""
+    with ctx.db.read() as session:
+        rows = session.connection().execute(
+            _PAGE, {"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit + 1}).all()
+    changes = []
+    for row in rows[:limit]:
+        change = wire.Change(seq=row.seq, kind=row.kind, created_at=row.created_at)
+        if row.kind == "topup":
+            change.topup = wire.TopUp.model_validate_json(row.payload)
+        else:
+            change.ledger = wire.LedgerEntry.model_validate_json(row.payload)
+        changes.append(change)
+    next_cursor = changes[-1].seq if changes else cursor
+    return wire.ChangesPage(changes=changes, next_cursor=next_cursor, has_more=len(rows) > limit)
+
+
+class FeedWrites:
+    """The Core twin of :func:`post_ledger` and :func:`record_topup` for the hot submit path:
+    the same rows with the same sequence numbers, collected for one locked kiosk
+    (:class:`KioskRow`) and written by :meth:`flush` in three statements (ledger rows, feed
+    rows, the kiosk's counters), however many top-ups the request carried."""
+
+    def __init__(self, kiosk: KioskRow) -> None:
+        self.kiosk = kiosk
+        self._ledger: list[dict[str, object]] = []
+        self._changes: list[dict[str, object]] = []
+
+    def _change(self, kind: str, payload: str, now: datetime) -> None:
+        self.kiosk.change_seq += 1
+        self._changes.append({"kiosk_id": self.kiosk.id, "seq": self.kiosk.change_seq,
+                              "kind": kind, "payload": payload, "created_at": now})
+
+    def ledger(self, amount: int, reason: str, reference: str, now: datetime) -> None:
+        """Move the balance by ``amount`` (negative = debit) with its ledger and feed rows."""
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise TypeError("ledger amounts are int rupiah")
+        kiosk = self.kiosk
+        before = kiosk.balance
+        kiosk.balance = before + amount
+        kiosk.ledger_seq += 1
+        row = {"kiosk_id": kiosk.id, "seq": kiosk.ledger_seq, "amount": amount,
+               "balance_before": before, "balance_after": kiosk.balance, "reason": reason,
+               "reference": reference, "created_at": now}
+        self._ledger.append(row)
+        entry = wire.LedgerEntry(**{k: v for k, v in row.items() if k != "kiosk_id"})
+        self._change("ledger", entry.model_dump_json(), now)
+
+    def topup(self, topup: wire.TopUp, now: datetime) -> None:
+        self._change("topup", topup.model_dump_json(), now)
+
+    def flush(self, session: Session) -> None:
+        if not self._changes:
+            return
+        conn = session.connection()
+        if self._ledger:
+            conn.execute(insert(_LEDGER), self._ledger)
+        conn.execute(insert(_CHANGES), self._changes)
+        kiosk = self.kiosk
+        conn.execute(_PUT_COUNTERS, {"kiosk_id": kiosk.id, "balance": kiosk.balance,
+                                     "ledger_seq": kiosk.ledger_seq,
+                                     "change_seq": kiosk.change_seq})
+        notify_on_commit(session, FEED, str(kiosk.id))
+        self._ledger, self._changes = [], []

@@ -8,15 +8,14 @@ import time
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pulsa_protocol import wire
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
 from distributor_server.auth import limited
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
+from distributor_server.feed import fetch_changes
 from distributor_server.kiosks import balance, ledger
-from distributor_server.models import Change
 from distributor_server.products import prices_since
 from distributor_server.tickets import (
     TicketError,
@@ -53,24 +52,6 @@ async def get_ledger(
 ) -> JSONResponse:
     """Ledger (mutasi) rows created in [from, to), and the current balance."""
     return _json(await run_in_threadpool(ledger, request.app.state.ctx, kiosk_id, start, end))
-
-
-def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int) -> wire.ChangesPage:
-    with ctx.db.read() as session:
-        rows = session.scalars(
-            select(Change).where(Change.kiosk_id == kiosk_id, Change.seq > cursor)
-            .order_by(Change.seq).limit(limit + 1)
-        ).all()
-    changes = []
-    for row in rows[:limit]:
-        change = wire.Change(seq=row.seq, kind=row.kind, created_at=row.created_at)
-        if row.kind == "topup":
-            change.topup = wire.TopUp.model_validate_json(row.payload)
-        else:
-            change.ledger = wire.LedgerEntry.model_validate_json(row.payload)
-        changes.append(change)
-    next_cursor = changes[-1].seq if changes else cursor
-    return wire.ChangesPage(changes=changes, next_cursor=next_cursor, has_more=len(rows) > limit)
 
 
 @router.get("/changes", response_model=wire.ChangesPage)
