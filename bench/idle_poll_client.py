@@ -143,7 +143,10 @@ async def _main() -> None:
     pollers.start()
     await pollers.all_sent.wait()
     print(json.dumps({"sent": pollers.outcome.sent, "at": time.time()}), flush=True)
-    await loop.run_in_executor(None, sys.stdin.readline)  # "stop"
+    line = await loop.run_in_executor(None, sys.stdin.readline)  # "mark" or "stop"
+    if line.strip() == "mark":  # the bench starts its idle window: answers so far
+        print(json.dumps({"mark": pollers.outcome.statuses.get(200, 0)}), flush=True)
+        await loop.run_in_executor(None, sys.stdin.readline)  # "stop"
     outcome = await pollers.stop()
     print(json.dumps({"done": True, "statuses": outcome.statuses, "woken": len(outcome.woken),
                       "errors": outcome.errors[:20], "error_count": len(outcome.errors)}),
