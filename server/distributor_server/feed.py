@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol import wire
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
 from distributor_server.db import KioskRow
 from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
-from distributor_server.notify import FEED, notify_on_commit
+from distributor_server.notify import DUE, FEED, notify_on_commit
 
 if TYPE_CHECKING:
     from distributor_server.context import ServerContext
@@ -190,7 +190,10 @@ class FeedWrites:
     def topup(self, topup: wire.TopUp, now: datetime) -> None:
         self._change("topup", topup.model_dump_json(), now)
 
-    def flush(self, session: Session) -> None:
+    def flush(self, session: Session, *, due: bool = False) -> None:
+        """Write the rows; wake the kiosk's long polls (and, ``due``, the upstream senders)
+        when the transaction commits. On PostgreSQL the ``pg_notify`` calls ride on the
+        kiosk's update (``RETURNING``), one round trip fewer than a statement of their own."""
         if not self._changes:
             return
         conn = session.connection()
@@ -198,8 +201,13 @@ class FeedWrites:
             conn.execute(insert(_LEDGER), self._ledger)
         conn.execute(insert(_CHANGES), self._changes)
         kiosk = self.kiosk
-        conn.execute(_PUT_COUNTERS, {"kiosk_id": kiosk.id, "balance": kiosk.balance,
-                                     "ledger_seq": kiosk.ledger_seq,
-                                     "change_seq": kiosk.change_seq})
-        notify_on_commit(session, FEED, str(kiosk.id))
+        counters = {"kiosk_id": kiosk.id, "balance": kiosk.balance,
+                    "ledger_seq": kiosk.ledger_seq, "change_seq": kiosk.change_seq}
+        if conn.dialect.name == "postgresql":
+            notices = [func.pg_notify(FEED, str(kiosk.id))]
+            if due:
+                notices.append(func.pg_notify(DUE, ""))
+            conn.execute(_PUT_COUNTERS.returning(*notices), counters).all()
+        else:  # SQLite: wake-ups are in-process (ServerContext.changed)
+            conn.execute(_PUT_COUNTERS, counters)
         self._ledger, self._changes = [], []

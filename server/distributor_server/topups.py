@@ -29,7 +29,6 @@ from distributor_server.destinations import DestinationError, check_destination
 from distributor_server.feed import FeedWrites, post_ledger, record_topup, topup_to_wire
 from distributor_server.incidents import record_success_after_refund
 from distributor_server.models import Product, TopUp
-from distributor_server.notify import DUE, notify_on_commit
 from distributor_server.upstream import UpstreamResult
 
 log = logging.getLogger(__name__)
@@ -120,8 +119,7 @@ def submit_in(ctx: ServerContext, session: Session, kiosk: KioskRow,
         results.append(result)
     if new_rows:
         conn.execute(insert(_TOPUPS), new_rows)
-        writes.flush(session)
-        notify_on_commit(session, DUE)
+        writes.flush(session, due=True)
     return wire.TopUpBatchResponse(results=results, balance=kiosk.balance), bool(new_rows)
 
 
