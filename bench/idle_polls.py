@@ -216,7 +216,7 @@ def measure(idle: int, load_seconds: float) -> dict[str, Any]:
         idle_creds, funded = _kiosks(db_url, key, idle)
         load, wakers = funded[:LOAD_KIOSKS], funded[LOAD_KIOSKS:]
         with _server(db_url, key) as (url, port, server):
-            _paced_load(url, load, 2.0)  # warm up: connections, prepared statements
+            _paced_load(url, load, 5.0)  # warm up: connections, prepared statements
             alone = _paced_load(url, load, load_seconds)  # the baseline: no polls open
             _settle(server.pid, 10)
             rss_before = tree_rss_kb(server.pid)
