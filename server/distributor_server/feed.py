@@ -34,6 +34,14 @@ _PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.
 _PUT_COUNTERS = (update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id"))
                  .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
                          change_seq=bindparam("change_seq")))
+# built once: a statement built per call pays for coercion and a cache key every time
+_PUT_COUNTERS_TELL = {
+    False: _PUT_COUNTERS.returning(func.pg_notify(FEED, bindparam("feed_payload"))),
+    True: _PUT_COUNTERS.returning(func.pg_notify(FEED, bindparam("feed_payload")),
+                                  func.pg_notify(DUE, "")),
+}
+_INSERT_LEDGER = insert(_LEDGER)
+_INSERT_CHANGES = insert(_CHANGES)
 
 
 class FeedNotifier:
@@ -198,16 +206,14 @@ class FeedWrites:
             return
         conn = session.connection()
         if self._ledger:
-            conn.execute(insert(_LEDGER), self._ledger)
-        conn.execute(insert(_CHANGES), self._changes)
+            conn.execute(_INSERT_LEDGER, self._ledger)
+        conn.execute(_INSERT_CHANGES, self._changes)
         kiosk = self.kiosk
         counters = {"kiosk_id": kiosk.id, "balance": kiosk.balance,
                     "ledger_seq": kiosk.ledger_seq, "change_seq": kiosk.change_seq}
         if conn.dialect.name == "postgresql":
-            notices = [func.pg_notify(FEED, str(kiosk.id))]
-            if due:
-                notices.append(func.pg_notify(DUE, ""))
-            conn.execute(_PUT_COUNTERS.returning(*notices), counters).all()
+            counters["feed_payload"] = str(kiosk.id)
+            conn.execute(_PUT_COUNTERS_TELL[due], counters).all()
         else:  # SQLite: wake-ups are in-process (ServerContext.changed)
             conn.execute(_PUT_COUNTERS, counters)
         self._ledger, self._changes = [], []

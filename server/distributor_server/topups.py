@@ -87,6 +87,7 @@ def submit_signed(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUp
 
 _TOPUPS = TopUp.__table__
 _PRODUCTS = Product.__table__
+_INSERT_TOPUPS = insert(_TOPUPS)
 _WIRE_COLUMNS = [_TOPUPS.c[name] for name in (
     "ref_id", "sku", "destination", "price", "status", "sn", "message", "created_at",
     "updated_at", "kiosk_created_at")]
@@ -118,7 +119,7 @@ def submit_in(ctx: ServerContext, session: Session, kiosk: KioskRow,
         result = _submit_one(ctx, kiosk, item, existing, products, writes, new_rows)
         results.append(result)
     if new_rows:
-        conn.execute(insert(_TOPUPS), new_rows)
+        conn.execute(_INSERT_TOPUPS, new_rows)
         writes.flush(session, due=True)
     return wire.TopUpBatchResponse(results=results, balance=kiosk.balance), bool(new_rows)
 
