@@ -54,7 +54,7 @@ class PrivatePostgres:
 
     def init(self) -> None:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "--no-sync", "-E", "UTF8")
+                  "--no-sync", "-E", "UTF8", "--no-locale")
 
     def start(self) -> None:
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 "

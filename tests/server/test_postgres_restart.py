@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
 import requests
 from distributor_server.config import Settings
 from distributor_server.context import ServerContext
@@ -95,6 +96,7 @@ def _final(ctx: ServerContext, refs: int) -> bool:
     return done == refs
 
 
+@pytest.mark.slow
 def test_a_postgres_restart_loses_nothing_and_charges_nothing_twice(tmp_path: Path):
     fake = FakeDigiflazz()
     env = {"DIGIFLAZZ_USERNAME": fake.username, "DIGIFLAZZ_API_KEY": fake.api_key,
