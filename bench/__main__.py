@@ -18,6 +18,7 @@ from bench import (
     catalog_lookup,
     daily_report,
     history_update,
+    idle_polls,
     pin_hash,
     print_autoprint,
     print_render,
@@ -49,7 +50,7 @@ BENCHES: dict[str, ModuleType | _RowsBench] = {
     m.NAME: m for m in (sale_commit, daily_report, catalog_lookup, startup, print_render,
                         print_autoprint, _RowsBench(sync_push), _RowsBench(sync_reconcile),
                         _RowsBench(sync_load), sync_busy_counter, backup_during_sale,
-                        history_update, pin_hash, server_submit, back_office)
+                        history_update, pin_hash, server_submit, idle_polls, back_office)
 }
 
 

@@ -156,3 +156,40 @@ def stop_server_child(child: subprocess.Popen) -> None:
         child.wait(timeout=30)
     except subprocess.TimeoutExpired:
         child.kill()
+
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    pids = [pid]
+    for p in list(pids):
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        pids += [int(c) for c in children]
+    return pids
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and its descendants, in KB."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its descendants."""
+    total = 0.0
+    for p in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / 100.0  # utime + stime, in ticks
+        except (OSError, IndexError, ValueError):
+            pass
+    return total

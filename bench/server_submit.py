@@ -8,6 +8,8 @@ a deployment), and its figures are:
 - database round trips of one signed top-up submit (counted in-process: connection
   pings, BEGIN, statements, COMMIT/ROLLBACK), reported only;
 - a signed submit's latency with one client, p50, against the floor's (target <= 2x);
+- the server's CPU time per signed submit with one client, against the floor's per insert
+  (reported: on a shared machine it moves less than latency does);
 - throughput with 200 concurrent kiosks in a closed loop, against the floor's
   (target >= 0.5x, p99 < 300 ms);
 - throughput of ``serve --workers 2`` against ``--workers 1`` (target >= 1.5x).
@@ -35,12 +37,14 @@ from typing import Any
 
 import requests
 
-from bench.common import REPO_DIR, Result, ratio_result
+from bench.common import REPO_DIR, Result, ratio_result, tree_cpu_seconds
 from bench.sync_push import pg_database
 
 NAME = "server_submit"
 KIOSKS = 200
 CLIENT_PROCESSES = 4
+_PIDS: dict[str, int] = {}
+"""url -> pid of the server process started for it (for its CPU time)."""
 ENV = dict(os.environ, PYTHONPATH=f"{REPO_DIR}:{REPO_DIR / 'protocol'}:{REPO_DIR / 'server'}")
 
 _CLIENTS = """
@@ -113,8 +117,10 @@ def _process(cmd: list[str], probe: str) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{cmd[2:4]} did not start")
             time.sleep(0.1)
+        _PIDS[url] = proc.pid
         yield url
     finally:
+        _PIDS.pop(url, None)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=30)
@@ -214,12 +220,16 @@ def round_trips(db_url: str, key: Path, n: int = 50) -> float:
     return counts["n"] / n
 
 
-def _one_client(url: str, mode: str, creds: dict, n: int) -> float:
+def _one_client(url: str, mode: str, creds: dict, n: int) -> tuple[float, float]:
+    """(p50 latency, server CPU seconds per request) of ``n`` requests one after another."""
     from pulsa_protocol import signing
 
     http = requests.Session()
     lat = []
+    cpu_start = 0.0
     for i in range(n + 20):
+        if i == 20:
+            cpu_start = tree_cpu_seconds(_PIDS[url])
         ref = uuid.uuid4().hex
         if mode == "floor":
             body = json.dumps({"ref_id": ref, "sku": "TSEL10",
@@ -239,8 +249,9 @@ def _one_client(url: str, mode: str, creds: dict, n: int) -> float:
         assert reply.status_code == 201, reply.text
         if i >= 20:
             lat.append(took)
+    cpu = (tree_cpu_seconds(_PIDS[url]) - cpu_start) / n
     lat.sort()
-    return lat[len(lat) // 2]
+    return lat[len(lat) // 2], cpu
 
 
 def run(quick: bool) -> list[Result]:
@@ -254,10 +265,10 @@ def run(quick: bool) -> list[Result]:
         trips = round_trips(db_url, key)
         creds = _kiosks(db_url, key, KIOSKS)
         with _floor(db_url, 1) as floor_url:
-            floor_single = _one_client(floor_url, "floor", creds[0], n_single)
+            floor_single, floor_cpu = _one_client(floor_url, "floor", creds[0], n_single)
             floor_load = _load("floor", floor_url, creds, seconds, CLIENT_PROCESSES)
         with _server(db_url, key, 1) as url:
-            single = _one_client(url, "signed", creds[0], n_single)
+            single, cpu = _one_client(url, "signed", creds[0], n_single)
             one = _load("signed", url, creds, seconds, CLIENT_PROCESSES)
         with _server(db_url, key, 2) as url:
             two = _load("signed", url, creds, seconds, CLIENT_PROCESSES)
@@ -276,6 +287,9 @@ def run(quick: bool) -> list[Result]:
                "reported", None),
         ratio_result(NAME, "signed submit latency, one client (p50)", single * 1000,
                      floor_single * 1000, "ms", 2.0),
+        Result(NAME, "server CPU per signed submit, one client", cpu * 1000, floor_cpu * 1000,
+               "ms", "reported", None, "user + system time of the server process over "
+               f"{n_single} submits, against the floor app's per insert (10 ms clock ticks)"),
         throughput,
         scaling,
     ]

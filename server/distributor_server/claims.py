@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pulsa_protocol.wire import TopUpStatus
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
@@ -35,6 +35,8 @@ from distributor_server.context import ServerContext
 from distributor_server.models import TopUp, UpstreamCall
 from distributor_server.upstream import UpstreamResult
 
+_CALLS = UpstreamCall.__table__
+_INSERT_CALLS = insert(_CALLS)
 ANSWERED = (TopUpStatus.PENDING.value, TopUpStatus.SUCCESS.value, TopUpStatus.FAILED.value)
 UNAVAILABLE = "unavailable"
 
@@ -94,13 +96,15 @@ def claim_due(ctx: ServerContext, who: str, limit: int,
             .distinct()))
         session.execute(update(TopUp).where(TopUp.id.in_(ids)).values(
             claimed_by=who, lease_until=lease_until, next_check_at=lease_until))
-        calls = [UpstreamCall(topup_id=row.id, kind="check" if row.id in answered else "send",
-                              who=who, started_at=now, outcome="", message="")
+        calls = [{"topup_id": row.id, "kind": "check" if row.id in answered else "send",
+                  "who": who, "started_at": now, "outcome": "", "message": ""}
                  for row in rows]
-        session.add_all(calls)
-        session.flush()
-        return [Claim(row.id, call.id, call.kind, who, lease_until, row.upstream_ref_id, row.sku,
-                      row.destination, now) for row, call in zip(rows, calls, strict=True)]
+        call_ids = session.connection().execute(
+            _INSERT_CALLS.returning(_CALLS.c.id, sort_by_parameter_order=True), calls
+        ).scalars().all()
+        return [Claim(row.id, call_id, call["kind"], who, lease_until, row.upstream_ref_id,
+                      row.sku, row.destination, now)
+                for row, call, call_id in zip(rows, calls, call_ids, strict=True)]
 
 
 def _due_in_process(ctx: ServerContext, who: str, limit: int, due: tuple,

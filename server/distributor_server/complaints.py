@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pulsa_protocol import complaints as cw
-from pulsa_protocol import wire
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -127,15 +126,3 @@ def publish_step(session: Session, kiosk: Kiosk, row: Complaint, step: Complaint
     answer = answer_of(row, step, ref_id)
     append_change(session, kiosk, cw.COMPLAINT_KIND, answer.model_dump_json())
     return answer
-
-
-def change_of(kind: str, payload: str, seq: int, created_at: object) -> cw.Change:
-    """A stored feed row as the wire's change (top-up, ledger or complaint)."""
-    change = cw.Change(seq=seq, kind=kind, created_at=created_at)
-    if kind == "topup":
-        change.topup = wire.TopUp.model_validate_json(payload)
-    elif kind == cw.COMPLAINT_KIND:
-        change.complaint = cw.ComplaintAnswer.model_validate_json(payload)
-    else:
-        change.ledger = wire.LedgerEntry.model_validate_json(payload)
-    return change

@@ -9,13 +9,40 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from pulsa_protocol import complaints as cw
 from pulsa_protocol import wire
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from distributor_server.clock import utcnow
+from distributor_server.db import KioskRow
 from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp
-from distributor_server.notify import FEED, notify_on_commit
+from distributor_server.notify import DUE, FEED, notify_on_commit
+
+if TYPE_CHECKING:
+    from distributor_server.context import ServerContext
+
+_CHANGES = Change.__table__
+_LEDGER = LedgerEntry.__table__
+_KIOSKS = Kiosk.__table__
+_PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.created_at)
+         .where(_CHANGES.c.kiosk_id == bindparam("kiosk_id"),
+                _CHANGES.c.seq > bindparam("cursor"))
+         .order_by(_CHANGES.c.seq).limit(bindparam("limit")))
+_PUT_COUNTERS = (update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id"))
+                 .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
+                         change_seq=bindparam("change_seq")))
+# built once: a statement built per call pays for coercion and a cache key every time
+_PUT_COUNTERS_TELL = {
+    False: _PUT_COUNTERS.returning(func.pg_notify(FEED, bindparam("feed_payload"))),
+    True: _PUT_COUNTERS.returning(func.pg_notify(FEED, bindparam("feed_payload")),
+                                  func.pg_notify(DUE, "")),
+}
+_INSERT_LEDGER = insert(_LEDGER)
+_INSERT_CHANGES = insert(_CHANGES)
 
 
 class FeedNotifier:
@@ -69,7 +96,8 @@ class FeedNotifier:
                         del self._waiters[kiosk_id]
 
 
-def topup_to_wire(tx: TopUp) -> wire.TopUp:
+def topup_to_wire(tx: Any) -> wire.TopUp:
+    """A TopUp (ORM object, or a Core row with the same column names) as the wire has it."""
     return wire.TopUp(
         ref_id=tx.ref_id, sku=tx.sku, destination=tx.destination, price=tx.price,
         status=wire.TopUpStatus(tx.status), sn=tx.sn or "", message=tx.message or "",
@@ -116,3 +144,82 @@ def post_ledger(
     session.add(entry)
     append_change(session, kiosk, "ledger", ledger_to_wire(entry).model_dump_json())
     return entry
+
+
+def change_of(kind: str, payload: str, seq: int, created_at: object) -> cw.Change:
+    """A stored feed row as the wire's change (top-up, ledger or complaint answer)."""
+    change = cw.Change(seq=seq, kind=kind, created_at=created_at)
+    if kind == "topup":
+        change.topup = wire.TopUp.model_validate_json(payload)
+    elif kind == cw.COMPLAINT_KIND:
+        change.complaint = cw.ComplaintAnswer.model_validate_json(payload)
+    else:
+        change.ledger = wire.LedgerEntry.model_validate_json(payload)
+    return change
+
+
+def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int
+                  ) -> cw.ChangesPage:
+    """Feed rows with seq > ``cursor`` (one Core statement on the kiosk's (kiosk_id, seq)
+    index: the long poll's read)."""
+    with ctx.db.read() as session:
+        rows = session.connection().execute(
+            _PAGE, {"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit + 1}).all()
+    changes = [change_of(row.kind, row.payload, row.seq, row.created_at) for row in rows[:limit]]
+    next_cursor = changes[-1].seq if changes else cursor
+    return cw.ChangesPage(changes=changes, next_cursor=next_cursor, has_more=len(rows) > limit)
+
+
+class FeedWrites:
+    """The Core twin of :func:`post_ledger` and :func:`record_topup` for the hot submit path:
+    the same rows with the same sequence numbers, collected for one locked kiosk
+    (:class:`KioskRow`) and written by :meth:`flush` in three statements (ledger rows, feed
+    rows, the kiosk's counters), however many top-ups the request carried."""
+
+    def __init__(self, kiosk: KioskRow) -> None:
+        self.kiosk = kiosk
+        self._ledger: list[dict[str, object]] = []
+        self._changes: list[dict[str, object]] = []
+
+    def _change(self, kind: str, payload: str, now: datetime) -> None:
+        self.kiosk.change_seq += 1
+        self._changes.append({"kiosk_id": self.kiosk.id, "seq": self.kiosk.change_seq,
+                              "kind": kind, "payload": payload, "created_at": now})
+
+    def ledger(self, amount: int, reason: str, reference: str, now: datetime) -> None:
+        """Move the balance by ``amount`` (negative = debit) with its ledger and feed rows."""
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            raise TypeError("ledger amounts are int rupiah")
+        kiosk = self.kiosk
+        before = kiosk.balance
+        kiosk.balance = before + amount
+        kiosk.ledger_seq += 1
+        row = {"kiosk_id": kiosk.id, "seq": kiosk.ledger_seq, "amount": amount,
+               "balance_before": before, "balance_after": kiosk.balance, "reason": reason,
+               "reference": reference, "created_at": now}
+        self._ledger.append(row)
+        entry = wire.LedgerEntry(**{k: v for k, v in row.items() if k != "kiosk_id"})
+        self._change("ledger", entry.model_dump_json(), now)
+
+    def topup(self, topup: wire.TopUp, now: datetime) -> None:
+        self._change("topup", topup.model_dump_json(), now)
+
+    def flush(self, session: Session, *, due: bool = False) -> None:
+        """Write the rows; wake the kiosk's long polls (and, ``due``, the upstream senders)
+        when the transaction commits. On PostgreSQL the ``pg_notify`` calls ride on the
+        kiosk's update (``RETURNING``), one round trip fewer than a statement of their own."""
+        if not self._changes:
+            return
+        conn = session.connection()
+        if self._ledger:
+            conn.execute(_INSERT_LEDGER, self._ledger)
+        conn.execute(_INSERT_CHANGES, self._changes)
+        kiosk = self.kiosk
+        counters = {"kiosk_id": kiosk.id, "balance": kiosk.balance,
+                    "ledger_seq": kiosk.ledger_seq, "change_seq": kiosk.change_seq}
+        if conn.dialect.name == "postgresql":
+            counters["feed_payload"] = str(kiosk.id)
+            conn.execute(_PUT_COUNTERS_TELL[due], counters).all()
+        else:  # SQLite: wake-ups are in-process (ServerContext.changed)
+            conn.execute(_PUT_COUNTERS, counters)
+        self._ledger, self._changes = [], []

@@ -16,6 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from pulsa_protocol.wire import TopUpStatus
+from sqlalchemy.exc import DBAPIError
 
 from distributor_server.claims import Claim, claim_due, sender_name
 from distributor_server.context import ServerContext
@@ -23,6 +24,12 @@ from distributor_server.topups import apply_result
 from distributor_server.upstream import UpstreamResult, UpstreamUnavailable
 
 log = logging.getLogger(__name__)
+DATABASE_RETRY_SECONDS = 1.0
+"""How long the sender waits before it claims again after the database could not be reached."""
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return (str(exc.orig or exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 class UpstreamWorker:
@@ -54,6 +61,10 @@ class UpstreamWorker:
             busy = False
             try:
                 busy = self._dispatch_due()
+            except DBAPIError as exc:  # PostgreSQL restarting or unreachable: one line each
+                log.warning("database unavailable (%s); claiming again in %g s",
+                            _first_line(exc), DATABASE_RETRY_SECONDS)
+                self._stop.wait(DATABASE_RETRY_SECONDS)
             except Exception:
                 log.exception("upstream poller failed; retrying")
             if not busy:
@@ -93,7 +104,14 @@ class UpstreamWorker:
                               claim.upstream_ref_id)
                 answered = False
                 result = UpstreamResult(TopUpStatus.PENDING, message=type(exc).__name__)
-            apply_result(self.ctx, claim.topup_id, result, claim, answered)
+            # once more on a connection found dead (a database restart): recording an outcome
+            # is idempotent, and a lost outcome costs the supplier a second call
+            self.ctx.db.retrying(
+                lambda: apply_result(self.ctx, claim.topup_id, result, claim, answered))
+        except DBAPIError as exc:
+            log.warning("could not record the upstream outcome of %s (database unavailable: "
+                        "%s); when its lease ends it is asked again", claim.upstream_ref_id,
+                        _first_line(exc))
         except Exception:
             log.exception("could not record the upstream outcome of %s", claim.upstream_ref_id)
         finally:

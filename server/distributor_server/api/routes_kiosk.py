@@ -9,16 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pulsa_protocol import complaints as complaints_wire
 from pulsa_protocol import wire
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
 from distributor_server.auth import limited
 from distributor_server.clock import utcnow
-from distributor_server.complaints import change_of
 from distributor_server.context import ServerContext
+from distributor_server.feed import fetch_changes
 from distributor_server.kiosks import balance, ledger
-from distributor_server.models import Change
 from distributor_server.products import prices_since
 from distributor_server.tickets import (
     TicketError,
@@ -55,19 +53,6 @@ async def get_ledger(
 ) -> JSONResponse:
     """Ledger (mutasi) rows created in [from, to), and the current balance."""
     return _json(await run_in_threadpool(ledger, request.app.state.ctx, kiosk_id, start, end))
-
-
-def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int
-                  ) -> complaints_wire.ChangesPage:
-    with ctx.db.read() as session:
-        rows = session.scalars(
-            select(Change).where(Change.kiosk_id == kiosk_id, Change.seq > cursor)
-            .order_by(Change.seq).limit(limit + 1)
-        ).all()
-    changes = [change_of(row.kind, row.payload, row.seq, row.created_at) for row in rows[:limit]]
-    next_cursor = changes[-1].seq if changes else cursor
-    return complaints_wire.ChangesPage(changes=changes, next_cursor=next_cursor,
-                                       has_more=len(rows) > limit)
 
 
 @router.get("/changes", response_model=complaints_wire.ChangesPage)
