@@ -27,10 +27,10 @@ from kiosk_pos.core.records import CartLine, Payment, Product, ProductKind, Sale
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.barcode import BarcodeWedge
 from kiosk_pos.ui.cart import CartWidget
+from kiosk_pos.ui.checkout import PAYMENT, SalesCheckout
 from kiosk_pos.ui.inquiry_line import InquiryLine
 from kiosk_pos.ui.last_sale import LastSale
 from kiosk_pos.ui.number_field import NumberField
-from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.product_grid import ProductGrid
 from kiosk_pos.ui.recent import RecentSales
@@ -50,10 +50,10 @@ def unknown_prefix(number: str) -> str:
     """Why a number gets no products: its first four digits belong to no operator."""
     return tr("ui.sale.unknown_prefix", prefix=number[:4])
 
-ENTRY, PAYMENT, SEARCH = 0, 1, 2
+ENTRY, SEARCH = 0, 2  # the stack's pages (PAYMENT = 1: ui/checkout.py)
 
 
-class SalesScreen(QWidget):
+class SalesScreen(QWidget, SalesCheckout):
     sale_done = Signal(object)  # SaleRecord: this screen's own sale landed (form reset)
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
@@ -359,61 +359,3 @@ class SalesScreen(QWidget):
         self.cart.add(product)
         self.show_entry()
         self.hint.setText(tr("ui.sale.added", name=product.name))
-
-    # -- paying ----------------------------------------------------------------------------
-    def _pay(self, payment: Payment) -> None:
-        clerk = self.clerk
-        if clerk is None:
-            self.payment.show_error(tr("error.login_required"))
-            return
-        if self.repeat.pending:  # the repeat check answers in a moment: the sale waits
-            self._waiting_payment = payment
-            self.payment.set_busy(True)
-            return
-        if self.repeat.blocking:
-            self.payment.show_error(tr("ui.repeat.confirm_first"))
-            return
-        lines = self.cart.lines()
-        self.payment.set_busy(True)
-        WriteOp(self, lambda: self.kiosk.sales.sell(clerk, lines, payment)).success(
-            self._sold).failure(self._sell_failed).run(self.tasks)
-
-    def _repeat_settled(self) -> None:
-        """No repeat (or the clerk confirmed one): a payment entered meanwhile goes on."""
-        payment, self._waiting_payment = self._waiting_payment, None
-        if payment is not None and self.stack.currentIndex() == PAYMENT:
-            self.payment.set_busy(False)
-            self._pay(payment)
-        elif self._payment is not None and self.stack.currentIndex() == PAYMENT:
-            self.payment.error.clear()
-
-    def _repeat_found(self) -> None:
-        """A repeat turned up while a payment waited for the check: it does not go on by
-        itself; the form is free again (Esc works) and says what to press."""
-        if self._waiting_payment is not None and self._payment is not None:
-            self._waiting_payment = None
-            self.payment.set_busy(False)
-            self.payment.show_error(tr("ui.repeat.confirm_first"))
-
-    def _cart_changed(self) -> None:
-        """The hint follows the cart: no "... masuk keranjang" over an empty cart, and the
-        last customer's change goes once the next customer's cart begins."""
-        if not len(self.cart):
-            self.hint.setText(tr("ui.sale.hint"))
-        else:
-            self.last_sale.hide()
-
-    def _sold(self, record: SaleRecord) -> None:
-        """The sale is on disk: show the change and clear the form. The core announced it
-        (SALE_SAVED); the window lists it and the print queue prints it from that event."""
-        self.cart.clear()
-        self.last_sale.show_sale(record)
-        self.payment.set_busy(False)
-        self.reset()
-        self.grid.set_kind(ProductKind.PULSA)  # the next customer starts from the top
-        self.hint.setText(tr("ui.sale.hint"))
-        self.sale_done.emit(record)
-
-    def _sell_failed(self, failure: OpFailure) -> None:
-        self.payment.set_busy(False)
-        self.payment.show_error(failure.message)
