@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,18 +32,13 @@ from kiosk_pos.i18n import tr
 from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel
 from kiosk_pos.ui.history_search import SearchField
 from kiosk_pos.ui.operations import QueryOp
-from kiosk_pos.ui.recent import line_label, line_status, status_text, with_topup
+from kiosk_pos.ui.recent import with_topup
+from kiosk_pos.ui.sale_detail import SaleDetail
 from kiosk_pos.ui.tasks import TaskManager
-from kiosk_pos.ui.theme import LIST_PT, label, status_colour
+from kiosk_pos.ui.theme import LIST_PT, label
 
 if TYPE_CHECKING:
     from kiosk_pos.ui.receipt_dialog import ReceiptDialog
-
-
-def _right(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
 
 
 STATUSES = [*(s.value for s in TopUpStatus), "done"]
@@ -110,17 +103,12 @@ class HistoryView(QWidget):
         # A method, not a lambda: Qt drops it when this screen goes, before its children.
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.search.cleared_from(self.table)  # Esc in the results, too
-        self.detail_title = label("", "large")
-        self.detail = QTableWidget(0, 4)
-        self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.detail.verticalHeader().setVisible(False)
-        self.detail.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.detail.setStyleSheet(f"QTableView {{ font-size: {LIST_PT}pt; }}")
-        dheader = self.detail.horizontalHeader()
-        dheader.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        dheader.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.detail_info = label("", "caption")
-        self.detail_info.setWordWrap(True)
+        # the chosen sale: its lines, how it was paid, its complaint (issue 13)
+        self.sale_detail = SaleDetail(kiosk, tasks, self.paper_width)
+        self.detail_title = self.sale_detail.title
+        self.detail_info = self.sale_detail.info
+        self.detail = self.sale_detail.lines
+        self.complaint = self.sale_detail.complaint
         self.reprint = QPushButton()
         self.reprint.clicked.connect(self._reprint)
         self.reprint.setEnabled(False)
@@ -129,10 +117,6 @@ class HistoryView(QWidget):
         self.view_receipt.setEnabled(False)
         self.refund = QPushButton()
         self.refund.clicked.connect(lambda: self.refund_requested.emit(self.current_sale().id))
-        from kiosk_pos.ui.complaint_panel import ComplaintPanel  # Komplain (issue 13)
-
-        self.complaint = ComplaintPanel(kiosk, tasks)
-        self.complaint.paper_width = self.paper_width
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -142,10 +126,7 @@ class HistoryView(QWidget):
         top.addWidget(self.today_button)
         detail = QWidget()
         dlayout = QVBoxLayout(detail)
-        dlayout.addWidget(self.detail_title)
-        dlayout.addWidget(self.detail_info)
-        dlayout.addWidget(self.detail, 1)
-        dlayout.addWidget(self.complaint)
+        dlayout.addWidget(self.sale_detail, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.view_receipt)
         buttons.addWidget(self.reprint)
@@ -170,13 +151,10 @@ class HistoryView(QWidget):
         self.title.setText(tr("ui.history.title"))
         self.search.retranslate()
         self.today_button.setText(tr("ui.history.today"))
-        self.detail.setHorizontalHeaderLabels([
-            tr("ui.recent.item"), tr("ui.cart.qty"), tr("ui.cart.amount"),
-            tr("ui.recent.status")])
         self.reprint.setText(tr("ui.history.reprint"))
         self.view_receipt.setText(tr("ui.history.view_receipt"))
         self.refund.setText(tr("ui.history.refund"))
-        self.complaint.retranslate()
+        self.sale_detail.retranslate()
         self.model.retranslate()
         self._size_columns()
         self._show_summary()
@@ -371,28 +349,7 @@ class HistoryView(QWidget):
         self.reprint.setEnabled(sale is not None)
         self.view_receipt.setEnabled(sale is not None)
         self.refund.setEnabled(sale is not None)
-        self.complaint.show_for(sale)
-        if sale is None:
-            self.detail_title.setText("")
-            self.detail_info.setText("")
-            self.detail.setRowCount(0)
-            return
-        self.detail_title.setText(tr("ui.history.sale", id=sale.id))
-        paid = tr(f"payment.{sale.payment_method.value}")
-        if sale.cash_given is not None:
-            paid = tr("ui.history.cash_detail", given=sale.cash_given, change=sale.change)
-        self.detail_info.setText(tr("ui.history.info", clerk=sale.clerk_name, paid=paid,
-                                    time=sale.created_at.astimezone(self._zone)
-                                    .strftime("%d-%m-%Y %H:%M")))
-        self.detail.setRowCount(len(sale.lines))
-        for row, line in enumerate(sale.lines):
-            status = QTableWidgetItem(status_text(line))
-            status.setForeground(status_colour(line_status(line)))
-            for col, item in enumerate([QTableWidgetItem(line_label(line, "\n")),
-                                        _right(str(line.qty)),
-                                        _right(format_rupiah(line.amount)), status]):
-                self.detail.setItem(row, col, item)
-        self.detail.resizeRowsToContents()
+        self.sale_detail.show_sale(sale)
 
     def show_receipt(self) -> ReceiptDialog | None:
         """The selected sale's receipt on screen, to print again or save as PDF."""
