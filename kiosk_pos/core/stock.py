@@ -304,6 +304,22 @@ class StockService:
                              suggested_order(stock or 0, min_stock, sold.get(id_, 0), days))
                 for id_, sku, name, stock, min_stock in rows]
 
+    def running_low(self, skus: Sequence[str]) -> list[LowStockItem]:
+        """Of these goods (a sale's), the active ones now at or below their minimum but not
+        gone (the sale itself says "habis"): what the counter says right after the sale.
+        Read by SKU (its unique index), never a scan; no rate figures (the Stok menipis
+        list has those)."""
+        wanted = sorted(set(skus))[:500]
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        with self._db.read_raw() as cur:
+            rows = cur.execute(
+                f"SELECT sku, name, COALESCE(stock, 0), min_stock FROM products "
+                f"WHERE sku IN ({marks}) AND kind = 'physical' AND active = 1 "
+                f"AND stock > 0 AND stock <= min_stock ORDER BY sku", wanted).fetchall()
+        return [LowStockItem(sku, name, stock, least, 0, 0) for sku, name, stock, least in rows]
+
     def low_stock_count(self) -> int:
         """How many goods are low (the owner's badge)."""
         with self._db.read_raw() as cur:

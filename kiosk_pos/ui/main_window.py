@@ -34,6 +34,7 @@ from kiosk_pos.core.settings import LANGUAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.login import LoginScreen
+from kiosk_pos.ui.low_stock_notice import LowStockNotices
 from kiosk_pos.ui.notices import DISMISS_KEY, NoticeArea
 from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.pages import place_page
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self._report: ReportView | None = None
         self.notices = NoticeArea()
         self.refunds = RefundNotices(kiosk, self.tasks, self.notices, lambda: self.user, self)
+        self.low_stock = LowStockNotices(kiosk, self.tasks, self.notices, self)
 
         self.nav: list[QPushButton] = []
         nav_group = QButtonGroup(self)
@@ -324,6 +326,7 @@ class MainWindow(QMainWindow):
             self._sales.recent.add_sale(sale)
         if self._history is not None:  # not built yet: it reads fresh when first shown
             self._history.add_sale(sale)
+        self.low_stock.sale_saved(sale)
         QueryOp(self, self.kiosk.sales.queue_length).success(self.status.set_queue
                                                              ).run(self.tasks)
 

@@ -190,3 +190,14 @@ def test_selling_the_last_unit_says_it_is_sold_out(kiosk, owner, mie, clerk):
     kiosk.sales.sell(clerk, [CartLine("MIE-1", 1)], Payment())
     assert heard == ["Stok Indomie Goreng habis: tadi itu yang terakhir. Catat barang datang "
                      "di menu Stok."]
+
+
+def test_a_sale_that_leaves_goods_at_their_minimum_names_them(kiosk, owner, mie, clerk):
+    kiosk.stock.receive(owner, "MIE-1", 12)  # minimum 10
+    kiosk.sales.sell(clerk, [CartLine("MIE-1", 1)], Payment())
+    assert kiosk.stock.running_low(["MIE-1", "NOPE"]) == []  # 11 left
+    kiosk.sales.sell(clerk, [CartLine("MIE-1", 1)], Payment())
+    low = kiosk.stock.running_low(["MIE-1"])
+    assert [(i.sku, i.stock, i.min_stock) for i in low] == [("MIE-1", 10, 10)]
+    kiosk.sales.sell(clerk, [CartLine("MIE-1", 10)], Payment())
+    assert kiosk.stock.running_low(["MIE-1"]) == []  # gone: the sale said "habis" itself
