@@ -194,7 +194,26 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.outdir if i == 0 else args.outdir / f"{size[0]}x{size[1]}"
         for path in make_screenshots(folder, size):
             print(path)
+    _tear_down()
     return 0
+
+
+def _tear_down() -> None:
+    """Delete every window while Qt is whole: left to the interpreter's exit, widgets were
+    destroyed after the objects they share (a crash after the last screenshot)."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 if __name__ == "__main__":
