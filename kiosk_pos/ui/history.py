@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import ProductKind, SaleRecord, TopUpRecord, TopUpStatus
+from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus
 from kiosk_pos.core.sale_reads import DayPage
 from kiosk_pos.core.sale_search import SEARCH_PAGE, SearchPage
 from kiosk_pos.core.sales import HISTORY_PAGE
@@ -348,10 +348,8 @@ class HistoryView(QWidget):
         sale = self.current_sale()
         self.reprint.setEnabled(sale is not None)
         self.view_receipt.setEnabled(sale is not None)
-        # Retur takes goods back: a sale of pulsa only has nothing to return (a failed
-        # top-up is refunded by the distributor)
-        self.refund.setEnabled(sale is not None and any(
-            line.kind is ProductKind.PHYSICAL for line in sale.lines))
+        # any sale: for pulsa the Retur screen says why it cannot be undone (komplain)
+        self.refund.setEnabled(sale is not None)
         self.sale_detail.show_sale(sale)
 
     def show_receipt(self) -> ReceiptDialog | None:
