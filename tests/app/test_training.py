@@ -87,6 +87,12 @@ def cli(capsys, shop: Path, *args: str) -> tuple[int, str, str]:
 def test_nothing_from_training_reaches_the_real_shop_or_distributor(capsys, real_shop,
                                                                     real_server):
     server, server_db = real_server
+    # the distributor's own once-a-minute watch notes its supplier's balance soon after it
+    # starts (and then only when it changes): taken before the picture, so what follows is
+    # all the test's doing
+    wait_for(lambda: any("upstream_balance" in row
+                         for row in snapshot(server_db).get("counters", [])),
+             timeout=30, what="the distributor's first reading of its supplier's balance")
     shop_before = snapshot(real_shop / "kiosk.db")
     server_before = snapshot(server_db)
     files_before = shop_files(real_shop)
