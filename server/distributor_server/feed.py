@@ -63,26 +63,34 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) -
 class FeedNotifier:
     """In-process 'something changed for kiosk N' counters, and the long polls waiting on
     them: a bump (from any thread) wakes exactly the waiters of that kiosk, so an idle long
-    poll costs no CPU until its kiosk changes or its re-read falls due."""
+    poll costs no CPU until its kiosk changes or its re-read falls due.
+
+    :meth:`bump_all` wakes every waiter (a kiosk's tick is its own count plus a global
+    epoch): the LISTEN connection calls it when it is lost or comes back, because notices
+    sent meanwhile are lost, so a poll that relies on them reads the feed again."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ticks: dict[int, int] = defaultdict(int)
+        self._epoch = 0
         self._waiters: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
 
     def bump(self, kiosk_id: int) -> None:
         with self._lock:
             self._ticks[kiosk_id] += 1
             waiters = list(self._waiters.get(kiosk_id, ()))
-        for loop, event in waiters:
-            try:
-                loop.call_soon_threadsafe(event.set)
-            except RuntimeError:  # that loop has closed; its waiter is gone
-                pass
+        _wake(waiters)
+
+    def bump_all(self) -> None:
+        """Every kiosk changed, as far as its waiters know: each reads its feed again."""
+        with self._lock:
+            self._epoch += 1
+            waiters = [key for keys in self._waiters.values() for key in keys]
+        _wake(waiters)
 
     def tick(self, kiosk_id: int) -> int:
         with self._lock:
-            return self._ticks[kiosk_id]
+            return self._ticks.get(kiosk_id, 0) + self._epoch
 
     def waiting(self, kiosk_id: int) -> int:
         """How many long polls of ``kiosk_id`` wait in this process now."""
@@ -94,7 +102,7 @@ class FeedNotifier:
         event = asyncio.Event()
         key = (asyncio.get_running_loop(), event)
         with self._lock:
-            if self._ticks[kiosk_id] != tick:
+            if self._ticks.get(kiosk_id, 0) + self._epoch != tick:
                 return True
             self._waiters.setdefault(kiosk_id, set()).add(key)
         try:
@@ -109,6 +117,14 @@ class FeedNotifier:
                     waiting.discard(key)
                     if not waiting:
                         del self._waiters[kiosk_id]
+
+
+def _wake(waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]) -> None:
+    for loop, event in waiters:
+        try:
+            loop.call_soon_threadsafe(event.set)
+        except RuntimeError:  # that loop has closed; its waiter is gone
+            pass
 
 
 def topup_to_wire(tx: Any) -> wire.TopUp:
