@@ -143,10 +143,11 @@ async def _main() -> None:
     pollers.start()
     await pollers.all_sent.wait()
     print(json.dumps({"sent": pollers.outcome.sent, "at": time.time()}), flush=True)
-    line = await loop.run_in_executor(None, sys.stdin.readline)  # "mark" or "stop"
-    if line.strip() == "mark":  # the bench starts its idle window: answers so far
+    while True:  # "mark" (answers so far, at the edges of the bench's windows) or "stop"
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if line.strip() != "mark":
+            break
         print(json.dumps({"mark": pollers.outcome.statuses.get(200, 0)}), flush=True)
-        await loop.run_in_executor(None, sys.stdin.readline)  # "stop"
     outcome = await pollers.stop()
     print(json.dumps({"done": True, "statuses": outcome.statuses, "woken": len(outcome.woken),
                       "errors": outcome.errors[:20], "error_count": len(outcome.errors)}),

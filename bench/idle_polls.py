@@ -7,6 +7,8 @@ when a wait runs out as the kiosk app does. Then, once every poll was admitted (
 is stored: the server holds it):
 
 - the server's memory per idle poll: (RSS with the polls open - RSS before) / polls;
+- the server's CPU over IDLE_SPAN s of idling alone (renewals and feed reads), per second
+  and per renewed poll;
 - 50 signed top-ups a second for LOAD_SECONDS from other kiosks: p99 submit latency
   against the same submits with no polls open (measured first, same run);
 - WAKES kiosks among the idle ones get a top-up each: the time from the submit to that
@@ -43,6 +45,8 @@ WAKES = 5
 LOAD_KIOSKS = 20
 LOAD_RATE = 50.0
 WAIT = 25.0
+IDLE_SPAN = 25.0
+"""Seconds of pure idling measured (one whole wait: every poll is renewed once in it)."""
 
 
 def _kiosks_admitted(db_url: str, kiosk_ids: list[int]) -> int:
@@ -208,12 +212,28 @@ def _read_json(proc: subprocess.Popen, key: str, timeout: float) -> dict:
     return box[0]
 
 
-def measure(idle: int, load_seconds: float) -> dict[str, Any]:
+def _idle_cost(client: subprocess.Popen, pid: int) -> dict[str, float]:
+    """The server's CPU while only the idle polls run (renewals, feed reads, waiting) over
+    IDLE_SPAN s: per second, and per renewed poll."""
+    client.stdin.write("mark\n")  # type: ignore[union-attr]
+    client.stdin.flush()  # type: ignore[union-attr]
+    answered = _read_json(client, "mark", 60)["mark"]
+    cpu = tree_cpu_seconds(pid)
+    time.sleep(IDLE_SPAN)
+    cpu = tree_cpu_seconds(pid) - cpu
+    client.stdin.write("mark\n")  # type: ignore[union-attr]
+    client.stdin.flush()  # type: ignore[union-attr]
+    renewed = _read_json(client, "mark", 60)["mark"] - answered
+    return {"idle_cpu_ms_per_s": cpu / IDLE_SPAN * 1000, "idle_renewed_per_s":
+            renewed / IDLE_SPAN, "idle_cpu_ms_per_renewal": cpu * 1000 / max(1, renewed)}
+
+
+def measure(idle_count: int, load_seconds: float) -> dict[str, Any]:
     with pg_database() as db_url, tempfile.TemporaryDirectory() as tmp:
         if db_url is None:
             return {}
         key = Path(tmp) / "master.key"
-        idle_creds, funded = _kiosks(db_url, key, idle)
+        idle_creds, funded = _kiosks(db_url, key, idle_count)
         load, wakers = funded[:LOAD_KIOSKS], funded[LOAD_KIOSKS:]
         with _server(db_url, key) as (url, port, server):
             _paced_load(url, load, 5.0)  # warm up: connections, prepared statements
@@ -235,6 +255,7 @@ def measure(idle: int, load_seconds: float) -> dict[str, Any]:
                 opened_in = time.monotonic() - t_open
                 settle = _settle(server.pid, 10)
                 rss_idle = tree_rss_kb(server.pid)
+                idle = _idle_cost(client, server.pid)
                 client.stdin.write("mark\n")  # type: ignore[union-attr]
                 client.stdin.flush()  # type: ignore[union-attr]
                 answered_before = _read_json(client, "mark", 60)["mark"]
@@ -261,10 +282,10 @@ def measure(idle: int, load_seconds: float) -> dict[str, Any]:
                 client.kill()
                 client.wait(timeout=10)
     statuses = {int(k): v for k, v in done["statuses"].items()}
-    return {"idle": idle, "opened_in": opened_in, "settle": settle, "held": held,
+    return {**idle, "idle": idle_count, "opened_in": opened_in, "settle": settle, "held": held,
             "renewals_per_s": (statuses.get(200, 0) - answered_before - WAKES)
             / max(idle_span, 1e-9),
-            "kb_per_poll": (rss_idle - rss_before) / max(1, idle + WAKES),
+            "kb_per_poll": (rss_idle - rss_before) / max(1, idle_count + WAKES),
             "rss_before_mb": rss_before / 1024, "rss_idle_mb": rss_idle / 1024,
             "alone": alone, "busy": busy, "wake_median": statistics.median(wake_lat),
             "wake_max": max(wake_lat), "wrong": wrong, "statuses": statuses,
@@ -288,6 +309,11 @@ def run(quick: bool) -> list[Result]:
     return [
         Result(NAME, f"server memory per idle long poll ({idle} open)", m["kb_per_poll"], None,
                "KB", "reported", None, note),
+        Result(NAME, f"server CPU while {idle} polls idle", m["idle_cpu_ms_per_s"], None,
+               "ms/s", "reported", None,
+               f"{m['idle_renewed_per_s']:.0f} polls renewed a second, "
+               f"{m['idle_cpu_ms_per_renewal']:.2f} ms of CPU per renewal, over "
+               f"{IDLE_SPAN:g} s with no other load"),
         Result(NAME, f"submit p99 at {LOAD_RATE:g}/s with {idle} polls open",
                m["busy"]["p99"] * 1000, m["alone"]["p99"] * 1000, "ms", "reported", None,
                "baseline: the same load with no polls open"),

@@ -16,23 +16,25 @@ nonce is stored (replay, rate limit) still commits, so the nonce cannot be used 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
 from pulsa_protocol import signing, wire
-from sqlalchemy import delete, select
+from sqlalchemy import BigInteger, Integer, String, bindparam, cast, delete, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from distributor_server import rate_limit
 from distributor_server.api.errors import ApiError
 from distributor_server.api.reply_signing import sign_replies_for
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.models import Kiosk, SeenNonce
-from distributor_server.rate_limit import count_in, per_minute
-from distributor_server.upserts import insert_for
+from distributor_server.rate_limit import bump_window_statement, per_minute, wait_after, window_of
 
 Code = wire.ErrorCode
 
@@ -85,21 +87,71 @@ async def read_signed(request: Request) -> SignedRequest:
                          headers[signing.HEADER_SIGNATURE], await request.body())
 
 
+_NONCES = SeenNonce.__table__
+NONCE_LIFETIME = timedelta(seconds=2 * signing.MAX_CLOCK_SKEW_SECONDS + 60)
+
+
+def _store_nonce(insert: type) -> object:
+    """Store the nonce unless a live copy exists (an expired copy may be reused): a row
+    back (the kiosk id) means fresh, none means a replay."""
+    stmt = insert(_NONCES).values(kiosk_id=bindparam("kiosk_id"), nonce=bindparam("nonce"),
+                                  expires_at=bindparam("expires_at"))
+    return stmt.on_conflict_do_update(
+        index_elements=[_NONCES.c.kiosk_id, _NONCES.c.nonce],
+        set_={"expires_at": stmt.excluded.expires_at},
+        where=_NONCES.c.expires_at < bindparam("now"),
+    ).returning(_NONCES.c.kiosk_id)
+
+
+def _nonce_and_window() -> object:
+    """PostgreSQL: the nonce and the rate window in ONE statement. The window is bumped from
+    the nonce insert's RETURNING, so a replay (no row back) counts nothing, exactly as
+    when the two ran one after the other: (fresh, count) with count NULL for a replay."""
+    stored = _store_nonce(postgresql.insert).cte("stored")
+    counted = rate_limit.bump_window(postgresql.insert, select(
+        cast(bindparam("kiosk_id"), Integer), cast(bindparam("bucket"), String),
+        cast(bindparam("window"), BigInteger), literal(1)).select_from(stored),
+    ).cte("counted")
+    return select(select(stored.c.kiosk_id).exists().label("fresh"),
+                  select(counted.c.count).scalar_subquery().label("count"))
+
+
+# built once (issue 14): a statement built per request paid for coercion and a cache key
+_STORE_NONCE = {"sqlite": _store_nonce(sqlite.insert),
+                "postgresql": _store_nonce(postgresql.insert)}
+_NONCE_AND_WINDOW = _nonce_and_window()
+_PURGE_NONCES = delete(SeenNonce).where(SeenNonce.expires_at < bindparam("now"))
+_KIOSK_KEY = select(Kiosk.secret_generation, Kiosk.active).where(
+    Kiosk.id == bindparam("kiosk_id"))
+
+
 def store_nonce(session: Session, kiosk_id: int, nonce: str) -> bool:
     """False when this kiosk already used ``nonce`` inside the window (one statement)."""
+    fresh, _count = _count_request(session, kiosk_id, nonce, None, 0.0)
+    return fresh
+
+
+def _count_request(session: Session, kiosk_id: int, nonce: str, bucket: str | None,
+                   now_s: float) -> tuple[bool, int | None]:
+    """Store the nonce and, when it is fresh and ``bucket`` is given, count the request in
+    the bucket's window: (fresh, the window's count or None). One round trip on
+    PostgreSQL, two on SQLite (no INSERT in a WITH there; both are in-process calls)."""
+    conn = session.connection()
     now = utcnow()
     if random.random() < 0.01:
-        session.execute(delete(SeenNonce).where(SeenNonce.expires_at < now))
-    table = SeenNonce.__table__
-    expires = now + timedelta(seconds=2 * signing.MAX_CLOCK_SKEW_SECONDS + 60)
-    stmt = insert_for(session)(table).values(kiosk_id=kiosk_id, nonce=nonce.lower(),
-                                             expires_at=expires)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.kiosk_id, table.c.nonce],
-        set_={"expires_at": stmt.excluded.expires_at},
-        where=table.c.expires_at < now,  # an expired copy may be reused; a live one not
-    ).returning(table.c.kiosk_id)
-    return session.execute(stmt).first() is not None
+        conn.execute(_PURGE_NONCES, {"now": now})
+    params = {"kiosk_id": kiosk_id, "nonce": nonce.lower(), "expires_at": now + NONCE_LIFETIME,
+              "now": now}
+    dialect = conn.dialect.name
+    if bucket is not None and dialect == "postgresql":
+        params.update(bucket=bucket, window=window_of(now_s))
+        fresh, count = conn.execute(_NONCE_AND_WINDOW, params).one()
+        return bool(fresh), count
+    fresh = conn.execute(_STORE_NONCE[dialect], params).first() is not None
+    if not fresh or bucket is None:
+        return fresh, None
+    return True, conn.execute(bump_window_statement(dialect), {
+        "kiosk_id": kiosk_id, "bucket": bucket, "window": window_of(now_s)}).scalar_one()
 
 
 def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: str | None,
@@ -107,8 +159,8 @@ def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: s
     """Identify, verify and count ``req`` inside ``session``. ``kiosk``: the row when the
     caller already read it (``looked_up`` True, None for no such kiosk)."""
     if not looked_up:
-        row = session.execute(select(Kiosk.secret_generation, Kiosk.active)
-                              .where(Kiosk.id == req.kiosk_id)).one_or_none()
+        row = session.connection().execute(_KIOSK_KEY,
+                                           {"kiosk_id": req.kiosk_id}).one_or_none()
         generation = row.secret_generation if row is not None and row.active else None
     else:
         generation = kiosk.secret_generation if kiosk is not None and kiosk.active else None
@@ -123,12 +175,15 @@ def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: s
         return Admission(req.kiosk_id, secret, ApiError(
             401, Code.STALE_TIMESTAMP,
             "X-Timestamp is more than 5 minutes off; check the kiosk's clock."))
-    if not store_nonce(session, req.kiosk_id, req.nonce):
+    budget = per_minute(ctx, bucket) if bucket else 0
+    now_s = time.time()
+    fresh, count = _count_request(session, req.kiosk_id, req.nonce,
+                                  bucket if budget > 0 else None, now_s)
+    if not fresh:
         return Admission(req.kiosk_id, secret, ApiError(
             401, Code.REPLAYED_NONCE, "This request was already received (nonce)."))
-    budget = per_minute(ctx, bucket) if bucket else 0
-    if budget > 0:
-        wait = count_in(session, req.kiosk_id, bucket or "", budget)
+    if count is not None:
+        wait = wait_after(count, budget, now_s)
         if wait:
             return Admission(req.kiosk_id, secret, ApiError(
                 429, Code.RATE_LIMITED, f"Too many requests to {bucket} ({budget} a minute); "

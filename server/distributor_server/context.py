@@ -66,7 +66,7 @@ class ServerContext:
         url = make_url(os.environ.get("DISTRIBUTOR_LISTEN_DB") or self.settings.db_url)
         url = url.set(drivername="postgresql")
         self._listener = Listener(url.render_as_string(hide_password=False),
-                                  self.notifier.bump, self.wake_worker)
+                                  self.notifier.bump, self.wake_worker, self.notifier.bump_all)
         self._listener.start()
 
     @property

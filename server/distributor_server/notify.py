@@ -50,13 +50,18 @@ def install_commit_notify(factory: sessionmaker) -> None:
 class Listener:
     """One connection per process that LISTENs and calls ``on_feed(kiosk_id)``/``on_due()``.
     It reconnects after a lost connection; meanwhile the long polls' periodic re-read and
-    the senders' idle polling still find everything, only later."""
+    the senders' idle polling still find everything, only later. ``on_gap()`` is called
+    when the connection is lost and again once it listens anew (notices sent in between
+    are lost): the long polls, which do not re-read the feed while notices reach them,
+    read it once more then."""
 
     def __init__(self, conninfo: str, on_feed: Callable[[int], None],
-                 on_due: Callable[[], None]) -> None:
+                 on_due: Callable[[], None], on_gap: Callable[[], None] | None = None
+                 ) -> None:
         self.conninfo = conninfo
         self.on_feed = on_feed
         self.on_due = on_due
+        self.on_gap = on_gap or (lambda: None)
         self.connected = threading.Event()
         self._stop = threading.Event()
         self._conn: object = None
@@ -78,12 +83,15 @@ class Listener:
                     conn.execute(f"LISTEN {FEED}")
                     conn.execute(f"LISTEN {DUE}")
                     self.connected.set()
+                    self.on_gap()  # feed rows committed while we were not listening
                     self.on_due()  # anything notified while we were not listening
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=1.0):
                             self._deliver(notice.channel, notice.payload)
             except Exception as exc:  # lost connection, database restart
-                self.connected.clear()
+                if self.connected.is_set():
+                    self.connected.clear()
+                    self.on_gap()
                 log.warning("LISTEN connection lost (%s); reconnecting", type(exc).__name__)
                 self._stop.wait(1.0)
 

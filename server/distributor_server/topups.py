@@ -17,7 +17,7 @@ from typing import Any
 
 from pulsa_protocol import wire
 from pulsa_protocol.money import format_rupiah
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from distributor_server.auth import Admission, SignedRequest, admit_in
@@ -26,7 +26,13 @@ from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.db import KioskRow, lock_kiosk, lock_kiosk_row
 from distributor_server.destinations import DestinationError, check_destination
-from distributor_server.feed import FeedWrites, post_ledger, record_topup, topup_to_wire
+from distributor_server.feed import (
+    FeedWrites,
+    insert_rows,
+    post_ledger,
+    record_topup,
+    topup_to_wire,
+)
 from distributor_server.incidents import record_success_after_refund
 from distributor_server.models import Product, TopUp
 from distributor_server.upstream import UpstreamResult
@@ -87,7 +93,6 @@ def submit_signed(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUp
 
 _TOPUPS = TopUp.__table__
 _PRODUCTS = Product.__table__
-_INSERT_TOPUPS = insert(_TOPUPS)
 _WIRE_COLUMNS = [_TOPUPS.c[name] for name in (
     "ref_id", "sku", "destination", "price", "status", "sn", "message", "created_at",
     "updated_at", "kiosk_created_at")]
@@ -119,7 +124,7 @@ def submit_in(ctx: ServerContext, session: Session, kiosk: KioskRow,
         result = _submit_one(ctx, kiosk, item, existing, products, writes, new_rows)
         results.append(result)
     if new_rows:
-        conn.execute(_INSERT_TOPUPS, new_rows)
+        insert_rows(conn, _TOPUPS, new_rows)
         writes.flush(session, due=True)
     return wire.TopUpBatchResponse(results=results, balance=kiosk.balance), bool(new_rows)
 

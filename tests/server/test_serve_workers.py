@@ -90,7 +90,7 @@ def _changes_requests(ctx: ServerContext, kiosk_id: int) -> int:
 def test_a_deposit_from_another_process_wakes_the_long_poll(pg_ctx):
     """The long poll asks to wait 25 s but the client gives up after 10 s: only a NOTIFY
     from the crediting process (this test's) can answer it in time, because without one
-    an API process that listens re-reads the feed only every 15 s."""
+    an API process that listens does not re-read the feed while it waits."""
     ctx, key = pg_ctx
     cluster = Cluster(ctx.settings.db_url, key)
     try:
@@ -122,7 +122,7 @@ def test_a_deposit_from_another_process_wakes_the_long_poll(pg_ctx):
 
 def test_a_long_poll_whose_kiosk_hung_up_stops_waiting(pg_url, pg_key_file):
     """A kiosk that closes the connection (a restart, a lost line) leaves no waiter
-    behind; on PostgreSQL the feed is otherwise re-read only every 15 s."""
+    behind; on PostgreSQL the feed is otherwise not re-read while it waits."""
     from distributor_server.embedded import start_embedded
     from pulsa_protocol import signing
 

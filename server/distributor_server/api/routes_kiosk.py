@@ -71,12 +71,16 @@ async def get_changes(
         page = await run_in_threadpool(fetch_changes, ctx, kiosk_id, cursor, limit)
         if page.changes or time.monotonic() >= deadline:
             return _json(page)
-        # re-query at once on a notification; re-read anyway every second when changes made
-        # by other processes cannot reach this one (SQLite, or the LISTEN connection is down)
-        every = 15.0 if ctx.hears_other_processes else 1.0
-        recheck = min(deadline, time.monotonic() + every)
+        # re-query at once on a notification. While LISTEN/NOTIFY carries other processes'
+        # changes here, nothing else can change the feed unheard (a lost LISTEN connection
+        # wakes every poll: FeedNotifier.bump_all), so wait to the deadline and answer
+        # without reading again; otherwise (SQLite, LISTEN down) re-read every second
+        listening = ctx.hears_other_processes
+        recheck = deadline if listening else min(deadline, time.monotonic() + 1.0)
         if await _gone_while_waiting(request, ctx, kiosk_id, tick, recheck - time.monotonic()):
             return _json(page)
+        if listening and ctx.notifier.tick(kiosk_id) == tick:
+            return _json(page)  # the wait ran out and nothing changed
 
 
 async def _gone_while_waiting(request: Request, ctx: ServerContext, kiosk_id: int, tick: int,
