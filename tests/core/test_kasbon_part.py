@@ -73,6 +73,23 @@ def test_the_drawer_expects_only_the_cash_part(kiosk, clerk, owner, budi):
     kiosk.sales.sell(clerk, [CartLine("SP-XL", 3)], part(budi.id, 20_000))  # uang pas 16.000
     closed = kiosk.shifts.close(clerk, 116_000)
     assert closed.shift.expected == 116_000 and closed.shift.difference == 0
+    assert closed.figures.non_cash == (("kasbon", 1, 20_000),)  # listed, not drawer cash
+
+
+def test_the_z_report_lists_kasbon_parts_with_the_kasbon_sales(kiosk, clerk, owner, budi):
+    from kiosk_pos.printing.shift_report import shift_report_text
+
+    kiosk.shifts.open(clerk, 100_000)
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 3)], part(budi.id, 20_000, 20_000))  # 16.000 cash
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)],                          # all on kasbon
+                     Payment(PaymentMethod.KASBON, customer_id=budi.id))
+    kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], Payment(PaymentMethod.QRIS))  # 15.000
+    closed = kiosk.shifts.close(clerk, 116_000)
+    assert closed.shift.expected == 116_000  # 100.000 + 20.000 given - 4.000 change
+    assert closed.figures.non_cash == (("kasbon", 2, 32_000), ("qris", 1, 15_000))
+    text = shift_report_text(closed, kiosk.info, 58)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Kasbon (2) Rp32.000" in lines and "QRIS (1) Rp15.000" in lines
 
 
 def test_a_part_as_large_as_the_total_is_a_kasbon_sale(kiosk, clerk, budi):
