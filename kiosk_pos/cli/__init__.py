@@ -48,7 +48,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("customer", "kiosk_pos.cli.customers", "customers: add, edit and list"),
     ("kasbon", "kiosk_pos.cli.customers", "kasbon: who owes what, payments, statements"),
     ("user", "kiosk_pos.cli.staff", "staff: add, list, disable, PINs"),
-    ("audit", "kiosk_pos.cli.staff", "the audit trail of a day"),
+    ("audit", "kiosk_pos.cli.audit", "the audit trail of a day"),
     ("shift", "kiosk_pos.cli.shifts", "shifts and the cash drawer: open, cash, close, report"),
     ("refund", "kiosk_pos.cli.shifts", "refund goods of a sale"),
     ("complaint", "kiosk_pos.cli.complaints", "complain about a sale's top-up (komplain)"),

@@ -39,6 +39,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="only this much on the customer's account, the rest in cash")
     p.add_argument("--customer", type=text(40),
                    help="the customer's number, for --kasbon or --kasbon-amount")
+    p.add_argument("--again", action="store_true",
+                   help="sell even though the same product went to the same number minutes ago")
     p.add_argument("--pin", required=True, type=PIN, help="the clerk's PIN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sell)
@@ -106,8 +108,10 @@ def cmd_sell(args: argparse.Namespace) -> int:
         payment = _kasbon_payment(args)
     kiosk = open_kiosk(args)
     clerk = kiosk.users.authenticate(args.pin)
-    sku = resolve_sku(kiosk, args.sku)
-    sale = kiosk.sales.sell(clerk, [CartLine(sku, args.qty, args.to)], payment)
+    cart = [CartLine(resolve_sku(kiosk, args.sku), args.qty, args.to)]
+    if not args.again:
+        _refuse_a_repeat(kiosk, cart)
+    sale = kiosk.sales.sell(clerk, cart, payment)
     print_json(sale_json(sale)) if args.json else print(sale_text(sale, kiosk.timezone()))
     if not args.training:  # a practice kiosk's simulator is started with each session
         _warn_if_never_connected(kiosk, sale)
@@ -126,6 +130,22 @@ def resolve_sku(kiosk: Any, typed: str) -> str:
     if len(same) > 1:
         raise CliError(tr("cli.sku_ambiguous", sku=typed, skus=", ".join(same)))
     return same[0] if same else typed
+
+
+def _refuse_a_repeat(kiosk: Any, cart: list[Any]) -> None:
+    """The sales screen's repeat check: the same product to the same number within its
+    window (kiosk_pos/core/duplicates.py) is refused, naming the earlier sale, unless the
+    clerk says ``--again``."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk_pos.i18n import tr
+
+    for earlier in kiosk.sales.earlier_same(cart)[:1]:
+        status = earlier.status.value if earlier.status else "done"
+        raise CliError(tr("cli.sell.repeat", name=earlier.name, number=earlier.destination,
+                          id=earlier.sale_id, status=tr(f"status.{status}"),
+                          time=earlier.created_at.astimezone(
+                              ZoneInfo(kiosk.timezone())).strftime("%H:%M")))
 
 
 def _warn_if_never_connected(kiosk: Any, sale: Any) -> None:

@@ -1,4 +1,4 @@
-"""Staff commands: ``user add|list|disable|pin|unlock`` and ``audit``.
+"""Staff commands: ``user add|list|disable|pin|unlock|idle-lock`` (``audit``: cli/audit.py).
 
 ``--pin`` identifies the acting person by their PIN; ``--user NAME`` (optional) names them
 first, so a wrong PIN counts against that user's lockout instead of the PIN-only counter.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from kiosk_pos.cli.args import MAX_TEXT, day, text
+from kiosk_pos.cli.args import text, whole
 from kiosk_pos.cli.common import EXIT_OK, CliError, open_kiosk, print_json
 from kiosk_pos.i18n import tr
 
@@ -34,6 +34,8 @@ def acting(kiosk: Kiosk, args: argparse.Namespace) -> User:
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    from kiosk_pos.core.staff import MAX_IDLE_LOCK
+
     p = subparsers.add_parser("user", parents=[common], help="staff: add, list, disable, PINs")
     sub = p.add_subparsers(dest="user_command", required=True, parser_class=type(p))
     a = sub.add_parser("add", parents=[common], help="add a user (owner PIN)")
@@ -63,15 +65,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="the user (none: the PIN pad)")
     add_pin(u, "the owner's PIN")
     u.set_defaults(handler=cmd_user_unlock)
-
-    p = subparsers.add_parser("audit", parents=[common], help="the audit trail of a day")
-    p.add_argument("--date", type=day, help="the day, YYYY-MM-DD (default: today)")
-    p.add_argument("--action", type=text(MAX_TEXT),
-                   help="only actions starting with this (shift., user.locked)")
-    p.add_argument("--who", metavar="NAME", type=text(60), help="only this person's actions")
-    add_pin(p, "the owner's PIN")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_audit)
+    il = sub.add_parser("idle-lock", parents=[common],
+                        help="show or set the idle screen lock's minutes (owner PIN)")
+    il.add_argument("--minutes", metavar="N", type=whole(0, MAX_IDLE_LOCK),
+                    help=f"lock the screen after N idle minutes, 0-{MAX_IDLE_LOCK} (0: never)")
+    add_pin(il, "the owner's PIN")
+    il.add_argument("--json", action="store_true")
+    il.set_defaults(handler=cmd_user_idle_lock)
 
 
 def _role(text: str) -> Any:
@@ -146,27 +146,22 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
         kiosk.close()
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
+def cmd_user_idle_lock(args: argparse.Namespace) -> int:
+    """Show the idle-lock minutes, or with ``--minutes`` set them (owner; audited)."""
     kiosk = open_kiosk(args)
     try:
-        when = args.date or kiosk.today()
-        entries = kiosk.audit.for_day(acting(kiosk, args), when, action=args.action,
-                                      who=args.who)
-        if args.json:
-            print_json([{"id": e.id, "created_at": e.created_at.isoformat(),
-                         "user": e.user_name, "action": e.action,
-                         "approver": e.approver_name, "detail": e.detail} for e in entries])
-        elif not entries:
-            print(tr("audit.none", date=when.isoformat()))
+        actor = acting(kiosk, args)
+        if args.minutes is None:
+            minutes = kiosk.staff.idle_lock_for(actor)
         else:
-            from zoneinfo import ZoneInfo
-
-            zone = ZoneInfo(kiosk.timezone())
-            for e in entries:
-                extra = " ".join(f"{k}={v}" for k, v in e.detail.items() if v is not None)
-                approver = f" (disetujui {e.approver_name})" if e.approver_name else ""
-                print(f"{e.created_at.astimezone(zone):%H:%M:%S} {e.user_name or '-':<12} "
-                      f"{e.action:<18}{approver} {extra}")
+            kiosk.staff.set_idle_lock(actor, args.minutes)
+            minutes = args.minutes
+        if args.json:
+            print_json({"idle_lock_minutes": minutes})
+        elif minutes:
+            print(tr("user.idle_lock", minutes=minutes))
+        else:
+            print(tr("user.idle_lock_never"))
         return EXIT_OK
     finally:
         kiosk.close()

@@ -37,6 +37,7 @@ PAGE_SIZE = 50
 # The action filters an owner picks from (a prefix keeps a group: every ``shift.`` row).
 ACTION_FILTERS = ("user.login", "user.locked", "user.", "shift.", "cash.", "sale.refunded",
                   "prices.", "printer.", "connection.", "backup.", "deposit.")
+_AT = "SELECT created_at FROM audit_log WHERE id = ?"
 _FAR = "9999-12-31"  # after every stored time: the first page's cursor
 
 
@@ -107,11 +108,12 @@ class AuditService:
 
     def page(self, user: User | None, first: date, last: date, *, who: str | None = None,
              action: str | None = None, after: tuple[datetime, int] | None = None,
-             size: int = PAGE_SIZE) -> AuditPage:
+             size: int = PAGE_SIZE, user_id: int | None = None) -> AuditPage:
         """The audit rows of the local days ``first`` to ``last``, newest first, ``size`` at
         a time (the owner's): ``after`` is the previous page's cursor. Read through the
         ``created_at`` index, a page at a time, never the whole table. ``who`` keeps one
-        person's rows, ``action`` the rows whose action starts with it."""
+        person's rows (by the name the row was written under; ``user_id`` by the person,
+        whatever they were called then), ``action`` the rows whose action starts with it."""
         require(user, Permission.VIEW_AUDIT)
         zone = self._timezone()
         start, _ = day_bounds_utc(min(first, last), zone)
@@ -122,6 +124,9 @@ class AuditService:
         if who is not None:
             sql_who = " AND a.user_name = ?"
             params.append(who)
+        if user_id is not None:
+            sql_who += " AND a.user_id = ?"
+            params.append(user_id)
         if action is not None:
             sql_action = " AND substr(a.action, 1, ?) = ?"
             params += [len(action), action]
@@ -131,3 +136,11 @@ class AuditService:
         entries = [AuditEntry(i, _parse(t), name, act, approver, json.loads(detail))
                    for i, t, name, act, approver, detail in rows[:size]]
         return AuditPage(entries, len(rows) > size)
+
+    def cursor_at(self, user: User | None, entry_id: int) -> tuple[datetime, int] | None:
+        """The cursor that makes :meth:`page` start just after (older than) the row
+        ``entry_id``; None when there is no such row. One look-up by primary key."""
+        require(user, Permission.VIEW_AUDIT)
+        with self._db.read_raw() as cur:
+            row = cur.execute(_AT, (entry_id,)).fetchone()
+        return (_parse(row[0]), entry_id) if row else None

@@ -54,6 +54,27 @@ class _Bucket:
         self.cost += cost
 
 
+def _split_parts(by_payment: dict[str, _Bucket], sales_seen: dict[int, tuple[int, int]],
+                 parts: dict[int, int]) -> None:
+    """Move the kasbon part of each cash sale from the "cash" row to the "kasbon" row, its
+    cost in proportion (integer arithmetic: the two halves sum exactly, the remainder stays
+    with cash). The sale counts in both rows. A part is capped at what the sale still counts
+    (a failed top-up on it is not revenue), so the rows always sum to the day's gross."""
+    cash, kasbon = by_payment["cash"], by_payment["kasbon"]
+    for sale_id, part in parts.items():
+        gross, cost = sales_seen.get(sale_id, (0, 0))
+        if gross <= 0:  # nothing of it counts today (every line failed)
+            continue
+        moved = min(part, gross)
+        moved_cost = cost * moved // gross
+        cash.gross -= moved
+        cash.cost -= moved_cost
+        kasbon.add(sale_id, moved, moved_cost)
+    for key in ("cash", "kasbon"):  # no empty row for a day without either
+        if not by_payment[key].sales:
+            del by_payment[key]
+
+
 def _rows(buckets: dict[str, _Bucket], label: Callable[[str], str],
           keys: Iterable[str] | None = None) -> tuple[Breakdown, ...]:
     order = list(keys) if keys is not None else sorted(buckets, key=lambda k: -buckets[k].gross)
@@ -125,14 +146,16 @@ class ReportService:
         # kasbon taken on cash sales (part on the account, the rest in cash): the day's
         # sales through their business_date index, each one's rows through the sale_id index
         parts_query = (
-            select(kasbon_entries.c.amount)
+            select(kasbon_entries.c.sale_id, kasbon_entries.c.amount)
             .join(sales, sales.c.id == kasbon_entries.c.sale_id)
             .where(sales.c.business_date == day, sales.c.payment_method == "cash",
                    kasbon_entries.c.kind == "sale"))
         with self._db.read() as conn:
             rows = conn.execute(query).all()
             paid = conn.execute(paid_query).all()
-            parts = [r.amount for r in conn.execute(parts_query)]
+            parts: dict[int, int] = defaultdict(int)
+            for r in conn.execute(parts_query):
+                parts[r.sale_id] += r.amount
             low = conn.exec_driver_sql(LOW_STOCK_COUNT).scalar() or 0
             low_items = tuple((r[1], r[2], r[3] or 0, r[4]) for r in conn.exec_driver_sql(
                 LOW_STOCK_LIST, (LOW_STOCK_SHOWN,)))
@@ -142,6 +165,7 @@ class ReportService:
         splits: dict[str, dict[str, _Bucket]] = {
             name: defaultdict(_Bucket) for name in ("operator", "kind", "clerk", "payment", "hour")}
         pending = failed = failed_amount = returned = returned_amount = 0
+        part_sales: dict[int, tuple[int, int]] = {}  # cash sales with a kasbon part: gross, cost
         for r in rows:
             gross, cost = r.qty * r.unit_price, r.qty * r.unit_cost
             if r.status == TopUpStatus.FAILED.value:
@@ -159,9 +183,16 @@ class ReportService:
             for name, key in (("operator", r.operator or "-"), ("kind", r.kind),
                               ("clerk", r.clerk), ("payment", r.payment_method), ("hour", hour)):
                 splits[name][key].add(r.id, gross, cost)
+            if r.id in parts:
+                g, c = part_sales.get(r.id, (0, 0))
+                part_sales[r.id] = (g + gross, c + cost)
         prefixes = self._prefixes()
         by_payment = splits["payment"]
         kasbon = by_payment.get("kasbon") or _Bucket()
+        kasbon_sales, kasbon_count = kasbon.gross + sum(parts.values()), kasbon.count + len(parts)
+        cash_sales = (by_payment.get("cash") or _Bucket()).gross - sum(parts.values())
+        if parts:
+            _split_parts(by_payment, part_sales, parts)
         return DailyReport(
             date=day, count=total.count, gross=total.gross, cost=total.cost,
             by_operator=_rows(splits["operator"],
@@ -173,8 +204,7 @@ class ReportService:
             by_hour=_rows(splits["hour"], lambda k: f"{k}:00", [f"{h:02d}" for h in range(24)]),
             pending_count=pending, failed_count=failed, failed_amount=failed_amount,
             failed_returned_count=returned, failed_returned_amount=returned_amount,
-            cash_sales=(by_payment.get("cash") or _Bucket()).gross - sum(parts),
-            kasbon_sales=kasbon.gross + sum(parts), kasbon_count=kasbon.count + len(parts),
+            cash_sales=cash_sales, kasbon_sales=kasbon_sales, kasbon_count=kasbon_count,
             kasbon_paid_cash=-sum(a for m, a in paid if m == "cash"),
             kasbon_paid_transfer=-sum(a for m, a in paid if m == "transfer"),
             low_stock_count=low, low_stock_items=low_items, kasbon_outstanding=outstanding,

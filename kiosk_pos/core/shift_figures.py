@@ -3,7 +3,8 @@
 expected = opening float + cash received for sales - change given (together: the cash
 sales' totals) + cash in - cash out - cash refunds - cash paid back for failed top-ups
 + kasbon payments received in cash. Non-cash sales (QRIS, transfer, kasbon) are totalled
-apart: they are not drawer cash.
+apart: they are not drawer cash. A cash sale with part on kasbon brings only its cash part
+into the drawer (its cash given less change); the part is listed with the kasbon sales.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ _NON_CASH = ("SELECT s.payment_method, count(*), coalesce(sum(s.total), 0) "
              "FROM shift_sales ss JOIN sales s ON s.id = ss.sale_id "
              "WHERE ss.shift_id = ? AND s.payment_method != 'cash' "
              "GROUP BY s.payment_method ORDER BY s.payment_method")
+# the kasbon parts of the shift's cash sales: its sales through the shift_id index, each
+# one's ledger rows through the kasbon ledger's sale_id index
+_KASBON_PARTS = ("SELECT count(DISTINCT s.id), coalesce(sum(k.amount), 0) "
+                 "FROM shift_sales ss JOIN sales s ON s.id = ss.sale_id "
+                 "JOIN kasbon_entries k ON k.sale_id = s.id "
+                 "WHERE ss.shift_id = ? AND s.payment_method = 'cash' AND k.kind = 'sale'")
 _MOVES = ("SELECT kind, coalesce(sum(amount), 0) FROM cash_movements WHERE shift_id = ? "
           "GROUP BY kind")
 _REFUNDS = ("SELECT method, coalesce(sum(amount), 0) FROM refunds WHERE shift_id = ? "
@@ -39,7 +46,8 @@ class ShiftFigures:
     cash_refunds: int
     topup_paybacks: int    # cash handed back for failed top-ups, as the clerk confirmed
     kasbon_cash: int       # kasbon paid off in cash while the shift was open
-    non_cash: tuple[tuple[str, int, int], ...] = field(default_factory=tuple)  # method, n, total
+    # method, n, total; the kasbon row holds the kasbon parts of cash sales too
+    non_cash: tuple[tuple[str, int, int], ...] = field(default_factory=tuple)
     non_cash_refunds: int = 0
 
     @property
@@ -76,14 +84,27 @@ def figures(cur: sqlite3.Cursor, shift_id: int) -> ShiftFigures:
     count, received, change = cur.execute(_CASH_SALES, (shift_id,)).fetchone()
     moves = dict(cur.execute(_MOVES, (shift_id,)).fetchall())
     refunds = dict(cur.execute(_REFUNDS, (shift_id,)).fetchall())
-    non_cash = tuple(tuple(r) for r in cur.execute(_NON_CASH, (shift_id,)).fetchall())
+    non_cash = _with_parts([tuple(r) for r in cur.execute(_NON_CASH, (shift_id,)).fetchall()],
+                           *cur.execute(_KASBON_PARTS, (shift_id,)).fetchone())
     return ShiftFigures(
         opening_float=opening, cash_sales_count=count, cash_received=received,
         change_given=change, cash_in=moves.get("in", 0), cash_out=moves.get("out", 0),
         cash_refunds=refunds.pop("cash", 0), topup_paybacks=moves.get("topup_payback", 0),
         kasbon_cash=kasbon_cash_received(cur, shift_id),
-        non_cash=non_cash,  # type: ignore[arg-type]
+        non_cash=non_cash,
         non_cash_refunds=sum(refunds.values()))
+
+
+def _with_parts(rows: list[tuple[str, int, int]], count: int,
+                amount: int) -> tuple[tuple[str, int, int], ...]:
+    """The non-cash list with the kasbon parts of cash sales added to the kasbon row (a row
+    made for them when the shift had no whole kasbon sale): kasbon is not drawer cash."""
+    if count:
+        merged = dict((m, (n, t)) for m, n, t in rows)
+        n, t = merged.get("kasbon", (0, 0))
+        merged["kasbon"] = (n + count, t + amount)
+        rows = [(m, n, t) for m, (n, t) in sorted(merged.items())]
+    return tuple(rows)
 
 
 def count_denominations(counts: dict[int, int]) -> int:

@@ -64,6 +64,12 @@ class StaffService:
             row = cur.execute(_SETTING, (IDLE_LOCK,)).fetchone()
         return int(json.loads(row[0])) if row else DEFAULT_IDLE_LOCK
 
+    def idle_lock_for(self, actor: User | None) -> int:
+        """The idle-lock minutes as the owner reads them to change them (the command line's
+        ``user idle-lock``); the screen itself reads :meth:`idle_lock_minutes`."""
+        require(actor, Permission.MANAGE_USERS)
+        return self.idle_lock_minutes()
+
     # -- the owner's changes --------------------------------------------------------------
     def set_idle_lock(self, actor: User | None, minutes: int) -> None:
         require(actor, Permission.MANAGE_USERS)

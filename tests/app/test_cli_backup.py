@@ -29,7 +29,7 @@ def run(capsys, *args):
 
 def sell(capsys, folder):
     code, out, err = run(capsys, "sell", "--sku", "TSEL10", "--to", "081234567890", "--pin",
-                         "1111", "--json", "--data-dir", str(folder))
+                         "1111", "--json", "--again", "--data-dir", str(folder))  # each a sale
     assert code == 0, err
     return json.loads(out)
 

@@ -51,11 +51,45 @@ def test_part_on_kasbon_the_rest_in_cash(kiosk, clerk, budi):
     assert report.gross == 36_000
 
 
+def test_the_daily_report_files_the_part_under_kasbon_and_the_rest_under_cash(
+        kiosk, clerk, budi):
+    # 3 x SP-XL = 36.000 (cost 3 x 8.000 = 24.000): 20.000 on kasbon, 16.000 in cash
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 3)], part(budi.id, 20_000))
+    kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], Payment())  # 15.000 cash, cost 5.000
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)],                # 12.000 kasbon, cost 8.000
+                     Payment(PaymentMethod.KASBON, customer_id=budi.id))
+    r = kiosk.reports.daily(kiosk.today())
+    rows = {b.key: (b.count, b.gross, b.cost) for b in r.by_payment}
+    # the part's cost: 24.000 x 20.000 / 36.000 = 13.333 (floored); cash keeps 10.667
+    assert rows == {"cash": (2, 16_000 + 15_000, 10_667 + 5_000),
+                    "kasbon": (2, 20_000 + 12_000, 13_333 + 8_000)}
+    assert sum(g for _, g, _ in rows.values()) == r.gross == 63_000
+    assert sum(c for _, _, c in rows.values()) == r.cost == 37_000
+    assert (r.cash_sales, r.kasbon_sales, r.kasbon_count) == (31_000, 32_000, 2)
+
+
 def test_the_drawer_expects_only_the_cash_part(kiosk, clerk, owner, budi):
     kiosk.shifts.open(clerk, 100_000)
     kiosk.sales.sell(clerk, [CartLine("SP-XL", 3)], part(budi.id, 20_000))  # uang pas 16.000
     closed = kiosk.shifts.close(clerk, 116_000)
     assert closed.shift.expected == 116_000 and closed.shift.difference == 0
+    assert closed.figures.non_cash == (("kasbon", 1, 20_000),)  # listed, not drawer cash
+
+
+def test_the_z_report_lists_kasbon_parts_with_the_kasbon_sales(kiosk, clerk, owner, budi):
+    from kiosk_pos.printing.shift_report import shift_report_text
+
+    kiosk.shifts.open(clerk, 100_000)
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 3)], part(budi.id, 20_000, 20_000))  # 16.000 cash
+    kiosk.sales.sell(clerk, [CartLine("SP-XL", 1)],                          # all on kasbon
+                     Payment(PaymentMethod.KASBON, customer_id=budi.id))
+    kiosk.sales.sell(clerk, [CartLine("ACC-TG", 1)], Payment(PaymentMethod.QRIS))  # 15.000
+    closed = kiosk.shifts.close(clerk, 116_000)
+    assert closed.shift.expected == 116_000  # 100.000 + 20.000 given - 4.000 change
+    assert closed.figures.non_cash == (("kasbon", 2, 32_000), ("qris", 1, 15_000))
+    text = shift_report_text(closed, kiosk.info, 58)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "Kasbon (2) Rp32.000" in lines and "QRIS (1) Rp15.000" in lines
 
 
 def test_a_part_as_large_as_the_total_is_a_kasbon_sale(kiosk, clerk, budi):

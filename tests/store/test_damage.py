@@ -75,7 +75,7 @@ def test_sell_into_a_damaged_file_is_refused_and_writes_nothing(capsys, damaged)
     db = folder / DB_FILENAME
     before = digest(db)
     code, out, err = run(capsys, "sell", "--sku", "TSEL10", "--to", "081234567890",
-                         "--pin", "1111", "--data-dir", str(folder))
+                         "--again", "--pin", "1111", "--data-dir", str(folder))  # sold before
     assert code == 2 and out == ""
     sentence = one_sentence(err)
     assert "rusak" in sentence and "pemilik" in sentence and str(backup) in sentence
