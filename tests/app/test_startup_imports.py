@@ -21,11 +21,13 @@ HEAVY = ("sqlalchemy", "alembic", "reportlab", "escpos", "requests", "pydantic",
 LATER = ("kiosk_pos.ui.history", "kiosk_pos.ui.history_model", "kiosk_pos.ui.report_view",
          "kiosk_pos.ui.payment", "kiosk_pos.ui.search", "kiosk_pos.ui.tools")
 # Imported where used, never by the window's start: the shift a sale belongs to and search
-# (by the writer or a query), PIN hashing (on login), the ref id of a top-up (on a sale).
+# (by the writer or a query), PIN hashing (on login), the ref id of a top-up (on a sale),
+# stock and goods (the low-stock notice's query after a sale of goods).
 # (The deposit forecast and the staff settings are imported by the queries the login starts,
 # on a worker that may or may not have run by "ready", so they are not listed here.)
 WHERE_USED = ("kiosk_pos.core.shifts", "kiosk_pos.core.shift_figures",
-              "kiosk_pos.core.sale_search", "hashlib", "hmac", "secrets", "uuid")
+              "kiosk_pos.core.sale_search", "kiosk_pos.core.stock", "kiosk_pos.core.goods",
+              "hashlib", "hmac", "secrets", "uuid")
 
 
 def _env() -> dict[str, str]:
