@@ -2,7 +2,10 @@
 
 Runs CMD once and prints one JSON line: the wall time from spawn to the child's
 ``ready in`` line and to its exit, the child's own ``ready in`` figure, its exit code, and
-its peak RSS and CPU time (user + system, to exit) from ``getrusage(RUSAGE_CHILDREN)``.
+its peak RSS and CPU time (user + system, to exit) from ``getrusage(RUSAGE_CHILDREN)``; on
+Linux also ``cpu_ready``, the child's CPU time when its ``ready in`` line arrived (all its
+threads' time on CPU, from ``/proc/PID/task/*/schedstat``): work moved after the first
+paint, or left to threads still running, counts in ``cpu`` but not here.
 
 Why a separate process: on Linux a child's ``ru_maxrss`` starts from the RSS of the
 process that spawned it (exec carries the old address space's high-water mark over), so
@@ -24,18 +27,31 @@ import time
 READY = re.compile(r"ready in ([0-9.]+) s")
 
 
+def _cpu_now(pid: int) -> float | None:
+    """Seconds on CPU so far of every thread of ``pid`` (Linux), or None."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as fh:
+                total += int(fh.read().split()[0])  # nanoseconds on CPU
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / 1e9 if total else None  # an exited child has no threads left
+
+
 def main(cmd: list[str]) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a real install runs from .pyc files
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL, env=env, text=True)
-    ready_wall = own = None
+    ready_wall = own = cpu_ready = None
     assert proc.stdout is not None
     for line in proc.stdout:
         found = READY.search(line)
         if found and ready_wall is None:
             ready_wall = time.perf_counter() - start
+            cpu_ready = _cpu_now(proc.pid)
             own = float(found.group(1))
     code = proc.wait()
     exit_wall = time.perf_counter() - start
@@ -43,7 +59,7 @@ def main(cmd: list[str]) -> int:
     scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
     print(json.dumps({"ready_wall": ready_wall, "exit_wall": exit_wall, "ready": own,
                       "code": code, "peak_mib": usage.ru_maxrss * scale / 2**20,
-                      "cpu": usage.ru_utime + usage.ru_stime}))
+                      "cpu": usage.ru_utime + usage.ru_stime, "cpu_ready": cpu_ready}))
     return 0
 
 

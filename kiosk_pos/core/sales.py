@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.catalog import CatalogService
@@ -40,9 +40,10 @@ from kiosk_pos.core.sale_reads import (
     sale_ids_for_day,
     unsent_count,
 )
-from kiosk_pos.core.sale_search import SEARCH_PAGE, SearchPage, search_page
-from kiosk_pos.core.shifts import shift_for_sale
 from kiosk_pos.store import Database
+
+if TYPE_CHECKING:  # imported where used: the window's start needs neither
+    from kiosk_pos.core.sale_search import SearchPage
 
 HISTORY_PAGE = 200  # sales per page of a day's history
 
@@ -88,6 +89,8 @@ def _queue_topup(cur: sqlite3.Cursor, line_id: int, sale_id: int, p: Product,
                  destination: str, now: datetime, balance_after: int) -> TopUpRecord:
     """A top-up with its ref_id, its first status event, its outbox row and the
     ledger row that takes its cost from the deposit."""
+    import uuid  # here: uuid (and platform) cost start-up time the first screen never uses
+
     ref_id = str(uuid.uuid4())
     stamp = db_text(now)
     queued = TopUpStatus.QUEUED.value
@@ -147,6 +150,8 @@ class SaleService:
         stamp, day = db_text(now), local_date(now, self._timezone())
         records: list[SaleLineRecord] = []
         new_stock: dict[str, int] = {}
+        from kiosk_pos.core.shifts import shift_for_sale  # on the writer thread, once
+
         with self._db.write_raw() as cur:
             shift_id = shift_for_sale(cur, now, day)  # "buka shift dulu" when one is needed
             balance = (cur.execute(_SQL_BALANCE).fetchone() or (0,))[0] if e_cost else 0
@@ -226,9 +231,13 @@ class SaleService:
             return day_page(cur, day, before_id, limit, with_totals)
 
     def search(self, query: str, before_id: int | None = None,
-               limit: int = SEARCH_PAGE) -> SearchPage:
+               limit: int | None = None) -> SearchPage:
         """Cek status: sales of any day by number, Ref (or its first 8+ characters) or SN,
-        newest first, ``limit`` at a time (``before_id``: the oldest already shown)."""
+        newest first, ``limit`` (default ``SEARCH_PAGE``) at a time (``before_id``: the oldest
+        already shown)."""
+        from kiosk_pos.core.sale_search import SEARCH_PAGE, search_page
+
+        limit = SEARCH_PAGE if limit is None else limit
         with self._db.read_raw() as cur:
             return search_page(cur, query, before_id, limit)
 

@@ -10,10 +10,7 @@ checked the PIN, never the UI's).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -57,6 +54,9 @@ MIN_PIN_DIGITS = 4
 
 
 def hash_pin(pin: str, cost: ScryptCost | None = None) -> str:
+    import hashlib  # here, not at the top: the window opens without hashing a PIN
+    import secrets
+
     cost = cost or PIN_COST
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=cost.n, r=cost.r, p=cost.p,
@@ -78,6 +78,9 @@ def verify_pin(pin: str, stored: str) -> bool:
     cost = cost_of(stored)
     if cost is None or cost.maxmem > _MAX_MEMORY:
         return False
+    import hashlib
+    import hmac
+
     _scheme, _n, _r, _p, salt, digest = stored.split("$")
     try:
         candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=cost.n,

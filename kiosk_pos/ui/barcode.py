@@ -39,14 +39,20 @@ class BarcodeWedge(QObject):
         self._installed = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusObjectChanged.connect(self._focus_changed)
-            self._focus_changed(app.focusObject())
+            app.focusObjectChanged.connect(self._focus_moved)
+            self._focus_moved()
 
     def uninstall(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusObjectChanged.disconnect(self._focus_changed)
+            app.focusObjectChanged.disconnect(self._focus_moved)
         self._set_installed(False)
+
+    def _focus_moved(self) -> None:
+        # The signal's argument is not taken: converting it for the slot made PySide build the
+        # types of whole Qt modules (~80 enums, measured before the first paint); asked for
+        # here, the same object comes back without that.
+        self._focus_changed(QApplication.focusObject())
 
     def _focus_changed(self, focus: QObject | None) -> None:
         self._set_installed(isinstance(focus, QWidget) and not isinstance(focus, QLineEdit)

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk_pos.core.deposit_forecast import HORIZON_DAYS, DepositForecast, deposit_forecast
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
 
+if TYPE_CHECKING:  # the module (fractions, decimal) is imported by the query, on the worker
+    from kiosk_pos.core.deposit_forecast import DepositForecast
+
 REFRESH_MINUTES = 15
-SHOW_WITHIN = timedelta(days=HORIZON_DAYS)
 WARN_WITHIN = timedelta(days=1)
 
 
@@ -57,8 +59,7 @@ class ForecastWatch(QObject):
     def refresh(self) -> None:
         kiosk = self._kiosk
         timezone = kiosk.timezone()
-        QueryOp(self, lambda: deposit_forecast(kiosk.db, timezone=timezone)).success(
-            self._show).run(self._tasks)
+        QueryOp(self, lambda: _forecast(kiosk, timezone)).success(self._show).run(self._tasks)
 
     def _show(self, fc: DepositForecast) -> None:
         self.latest = fc
@@ -68,8 +69,11 @@ class ForecastWatch(QObject):
             self.updated.emit(fc)
 
     def _present(self, fc: DepositForecast) -> None:
+        from kiosk_pos.core.deposit_forecast import HORIZON_DAYS  # loaded by the query
+
         now = datetime.now(ZoneInfo("UTC"))
-        self._status.set_runs_out(fc.runs_out_at if fc.runs_out_within(SHOW_WITHIN, now)
+        show_within = timedelta(days=HORIZON_DAYS)
+        self._status.set_runs_out(fc.runs_out_at if fc.runs_out_within(show_within, now)
                                   else None)
         if fc.runs_out_at is None or not fc.runs_out_within(WARN_WITHIN, now):
             return
@@ -80,3 +84,10 @@ class ForecastWatch(QObject):
         self._notice(tr("forecast.soon", day=tr(f"weekday.{local.weekday()}"),
                         time=tr("forecast.clock", hour=local.hour, minute=f"{local.minute:02d}"),
                         amount=fc.suggested_topup))
+
+
+def _forecast(kiosk: Kiosk, timezone: str) -> DepositForecast:
+    """The forecast, on the worker thread (where its module is imported the first time)."""
+    from kiosk_pos.core.deposit_forecast import deposit_forecast
+
+    return deposit_forecast(kiosk.db, timezone=timezone)

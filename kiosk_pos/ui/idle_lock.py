@@ -32,25 +32,38 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._expired)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # The filter is installed only while armed: a Python filter on the whole application
+        # sees every event, and before the first paint that cost ~35 ms of start-up (each new
+        # kind of widget it is handed makes PySide build that class and its enums).
+        self._watching = False
 
     def load(self, kiosk: Kiosk, tasks: TaskManager) -> None:
         """Read the owner's setting beside the writer, then arm with it."""
-        staff = kiosk.staff
-        QueryOp(self, staff.idle_lock_minutes).success(self.arm).run(tasks)
+        # kiosk.staff is made (its module imported) on the worker, not before the first paint
+        QueryOp(self, lambda: kiosk.staff.idle_lock_minutes()).success(self.arm).run(tasks)
 
     def arm(self, minutes: int) -> None:
         """Lock after ``minutes`` idle (0: never)."""
         self.minutes = minutes
         if minutes > 0:
+            self._watch(True)
             self.timer.start(minutes * 60_000)
         else:
-            self.timer.stop()
+            self.disarm()
 
     def disarm(self) -> None:
         self.timer.stop()
+        self._watch(False)
+
+    def _watch(self, on: bool) -> None:
+        app = QApplication.instance()
+        if app is None or on == self._watching:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._watching = on
 
     @property
     def armed(self) -> bool:
@@ -65,7 +78,4 @@ class IdleLock(QObject):
         self._lock()
 
     def close(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        self.timer.stop()
+        self.disarm()

@@ -4,15 +4,19 @@ when the last unit went). One indexed read per sale, off the GUI thread."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import ProductKind, SaleRecord
-from kiosk_pos.core.stock import LowStockItem
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.notices import NoticeArea
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.tasks import TaskManager
+
+if TYPE_CHECKING:  # the stock module (and goods) load with the first low-stock query
+    from kiosk_pos.core.stock import LowStockItem
 
 
 def low_stock_sentence(item: LowStockItem) -> str:

@@ -213,12 +213,13 @@ class ProductGrid(QWidget):
         return max(1, min(COLUMNS, (self._room() + spacing) // (widest + spacing)))
 
     def _room(self) -> int:
+        # The scroll area's room less its scroll bar's, whether or not the bar shows (more
+        # rows may bring it): the viewport's width when it does, as Qt lays the bar out by
+        # its size hint. Not viewport(): handing Python that widget first made PySide build
+        # the types of all of QtWidgets (~50 enums) before the first paint.
         margins = self._grid.contentsMargins()
-        room = self._scroll.viewport().width() - margins.left() - margins.right()
-        bar = self._scroll.verticalScrollBar()
-        if not bar.isVisible():  # more rows may bring it: leave it room
-            room -= bar.sizeHint().width()
-        return room
+        room = self._scroll.maximumViewportSize().width() - margins.left() - margins.right()
+        return room - self._scroll.verticalScrollBar().sizeHint().width()
 
     def _wrap(self) -> None:
         """A caption too long even for one column breaks at a space onto a second line,
