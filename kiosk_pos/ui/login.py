@@ -31,6 +31,7 @@ class LoginScreen(QWidget):
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._names_asked = 0  # the latest read of the names; an older answer is dropped
         self._kiosk = kiosk
         self._tasks = tasks
         self.chosen: str | None = None  # the name picked, if any
@@ -118,8 +119,14 @@ class LoginScreen(QWidget):
     def load_names(self) -> None:
         """The active users' names, read beside the writer (never on the UI thread)."""
         users = self._kiosk.users
-        QueryOp(self, lambda: [u.name for u in users.list()]).success(self.set_names
-                                                                      ).run(self._tasks)
+        self._names_asked += 1
+        asked = self._names_asked
+
+        def loaded(names: list[str]) -> None:
+            if asked == self._names_asked:  # an older read (before a user was added) is stale
+                self.set_names(names)
+
+        QueryOp(self, lambda: [u.name for u in users.list()]).success(loaded).run(self._tasks)
 
     def set_names(self, names: list[str]) -> None:
         self.names.clear()
