@@ -8,6 +8,8 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Setiap perubahan tercatat di log audit.",
                       "The complaint deadline and the incident thresholds, for every server "
                       "process. Each change is written to the audit log."),
+    "settings_value": ("Nilai", "Value"),
+    "settings_range": ("Bawaan dan batas", "Default and range"),
     "settings_save": ("Simpan pengaturan", "Save settings"),
     "settings_saved": ("Pengaturan disimpan: {names}.", "Settings saved: {names}."),
     "settings_unchanged": ("Tidak ada yang berubah.", "Nothing changed."),
