@@ -43,18 +43,23 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 Index = QModelIndex | QPersistentModelIndex
 COMPLAINT_STATES = ("queued", "open", "answered", "closed")
+ANSWERED = ("answered", "closed")
+
+
+def _mark(state: str) -> str:
+    """The complaint's word under the status: short, so the column keeps its width."""
+    return tr("complaints.mark.answered" if state in ANSWERED else "complaints.mark.waiting")
 
 
 def status_text(sale: SaleRecord) -> str:
-    """The status cell: the sale's status, and its complaint's state on the second line."""
+    """The status cell: the sale's status, and its complaint's mark on the second line."""
     text = tr(f"status.{sale.status}")
-    return f"{text}\n{tr(f'complaints.row.{sale.complaint}')}" if sale.complaint else text
+    return f"{text}\n{_mark(sale.complaint)}" if sale.complaint else text
 
 
 def status_widths(statuses: tuple[str, ...]) -> list[str]:
     """Every text a status cell's line may hold (the column is sized once for them all)."""
-    return [tr(f"status.{s}") for s in statuses] + [tr(f"complaints.row.{c}")
-                                                   for c in COMPLAINT_STATES]
+    return [tr(f"status.{s}") for s in statuses] + [_mark(c) for c in COMPLAINT_STATES]
 
 
 class HistoryModel(QAbstractTableModel):
@@ -214,6 +219,8 @@ class HistoryModel(QAbstractTableModel):
             return self._text(sale, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == ITEMS:
             return "\n".join(line_label(line) for line in sale.lines)
+        if role == Qt.ItemDataRole.ToolTipRole and col == STATUS and sale.complaint:
+            return tr(f"complaints.row.{sale.complaint}")  # the whole state, e.g. dijawab
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return status_colour(sale.status)
         if role == Qt.ItemDataRole.TextAlignmentRole:
