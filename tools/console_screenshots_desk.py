@@ -1,6 +1,7 @@
 """The desk's later console pages for ``tools/console_screenshots.py``: incidents and an
 incident's timeline, the price list, adding a kiosk (secret and QR code), the bank statement
-import's dry run, staff and an enrolment. Each at 1366x768 and 1024x768; a few on a phone."""
+import's dry run, staff and an enrolment, the desk settings. Each at 1366x768 and
+1024x768; a few on a phone."""
 
 from __future__ import annotations
 
@@ -98,6 +99,7 @@ def desk_shots(driver: object, server: object, kiosk_id: int,
         shot(f"incident{suffix}", f"/console/incidents/{seeded['incident']}", **extra)
         shot(f"prices{suffix}", "/console/prices?operator=telkomsel", **extra)
         shot(f"staff{suffix}", "/console/staff", **extra)
+        shot(f"settings{suffix}", "/console/settings", **extra)
     shot("phone-incident", f"/console/incidents/{seeded['incident']}", PHONE)
     shot("phone-prices", "/console/prices?operator=telkomsel", PHONE)
     shot("kiosk-new", "/console/kiosks-new")

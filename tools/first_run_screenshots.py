@@ -2,7 +2,8 @@
 
 Called by tools/screenshots.py; alone: ``python -m tools.first_run_screenshots [OUTDIR]``.
 The wizard is fitted to the screen as the app fits it (``FirstRunWizard.fit_to``); the
-distributor page is shot with a refused secret's sentence, the printer page with its form.
+distributor page is shot with a refused secret's sentence and with a setup code read,
+the printer page with its form.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def first_run_shots(app: object, outdir: Path, size: tuple[int, int]) -> list[Pa
         page.secret.setText("rahasia")
         page.say(tr("sync.error.unauthorized"))
         shot("first-run-distributor")
+        page.code.setText('{"type":"pulsa-kiosk-setup","v":1,"server":'
+                          '"https://distributor.example:8000","kiosk_id":18,"secret":"k3y"}')
+        shot("first-run-distributor-code")  # the console's QR code read into the fields
         page.later.setChecked(True)
         wizard.next()
         wizard.printer.now.setChecked(True)

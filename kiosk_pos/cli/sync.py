@@ -25,17 +25,20 @@ from kiosk_pos.cli.common import (
 from kiosk_pos.cli.owner import acting_owner, add_pin
 
 SYNC_TIMEOUT = seconds(1.0, 600.0)
+MAX_CODE = 3000  # kiosk_pos/sync/setup_code.py's own limit (not imported: the CLI starts light)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("connect", parents=[common],
                               help="connect this kiosk to its distributor's server")
-    p.add_argument("--url", required=True, type=text(2000),
+    p.add_argument("--setup-code", metavar="TEXT", type=text(MAX_CODE),
+                   help="the setup code (JSON) from the console's 'add kiosk' QR code, "
+                        "instead of --url, --kiosk-id and --secret")
+    p.add_argument("--url", type=text(2000),
                    help="server address, e.g. https://distributor:8000")
     p.add_argument("--kiosk-id", help="this kiosk's id at the distributor",
-                   required=True, type=whole(1, MAX_KIOSK_ID))
-    p.add_argument("--secret", help="the secret the distributor gave",
-                   required=True, type=text(500))
+                   type=whole(1, MAX_KIOSK_ID))
+    p.add_argument("--secret", help="the secret the distributor gave", type=text(500))
     p.add_argument("--ca-file", metavar="PATH", type=path,
                    help="the distributor's own CA certificate bundle (PEM) for https")
     p.add_argument("--allow-lan-http", action="store_true",
@@ -64,6 +67,26 @@ def _unreachable(exc: Exception) -> CliError:
     return CliError(str(exc), EXIT_BAD_INPUT)
 
 
+def _where(args: argparse.Namespace) -> tuple[str, int, str]:
+    """The address, kiosk id and secret: from --setup-code, or the three options typed."""
+    from kiosk_pos.i18n import tr
+    from kiosk_pos.sync.connect import ConnectRefused
+    from kiosk_pos.sync.setup_code import parse_setup_code
+
+    typed = (args.url, args.kiosk_id, args.secret)
+    if args.setup_code is not None:
+        if any(value is not None for value in typed):
+            raise CliError(tr("sync.setup_code.or_fields"))
+        try:
+            code = parse_setup_code(args.setup_code)
+        except ConnectRefused as exc:
+            raise CliError(str(exc)) from None
+        return code.url, code.kiosk_id, code.secret
+    if any(value is None for value in typed):
+        raise CliError(tr("sync.setup_code.or_fields"))
+    return args.url, args.kiosk_id, args.secret
+
+
 def cmd_connect(args: argparse.Namespace) -> int:
     """Save the connection only once BOTH directions are proven (kiosk_pos/sync/connect.py,
     the same use case as the first-run wizard's)."""
@@ -72,8 +95,9 @@ def cmd_connect(args: argparse.Namespace) -> int:
     from kiosk_pos.sync.errors import DistributorNotProven, SyncError, UntrustedCertificate
 
     refuse_in_training(args)
+    url, kiosk_id, secret = _where(args)
     try:
-        cfg = connect.config_for(args.url, args.kiosk_id, args.secret, ca_file=args.ca_file,
+        cfg = connect.config_for(url, kiosk_id, secret, ca_file=args.ca_file,
                                  allow_lan_http=args.allow_lan_http)
     except connect.ConnectRefused as exc:
         raise CliError(str(exc)) from None

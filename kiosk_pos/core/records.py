@@ -132,6 +132,7 @@ class SaleRecord:
     change: int
     lines: tuple[SaleLineRecord, ...] = field(default_factory=tuple)
     kasbon: int = 0  # put on a customer's account: the total of a kasbon sale, or a part
+    complaint: str = ""  # its newest complaint's state (queued, open, answered, closed), or ""
 
     @property
     def topups(self) -> list[TopUpRecord]:

@@ -1,8 +1,8 @@
-"""Reading sales back as records, the one place that does: three queries for any number
-of sales, today's recent sales, a day's sales a page at a time (newest first) with the
-day's count and total as one aggregate, the queue and the deposit. Through a plain sqlite3
-cursor (:meth:`Database.read_raw`), so the sales screen's first figures do not wait for
-SQLAlchemy to import.
+"""Reading sales back as records, the one place that does: five queries for any number
+of sales (head, lines, top-ups, kasbon, complaint state), today's recent sales, a day's
+sales a page at a time (newest first) with the day's count and total as one aggregate,
+the queue and the deposit. Through a plain sqlite3 cursor (:meth:`Database.read_raw`), so
+the sales screen's first figures do not wait for SQLAlchemy to import.
 
 Columns are read in the formats SQLAlchemy's SQLite types store them: ``DateTime`` as
 ``YYYY-MM-DD HH:MM:SS.ffffff`` (naive UTC), ``Date`` as ``YYYY-MM-DD``.
@@ -36,6 +36,8 @@ _LINES = ("SELECT id, sale_id, sku, name, kind, operator, qty, unit_price, unit_
           "destination FROM sale_lines WHERE sale_id IN ({marks}) ORDER BY id")
 _TOPUPS = ("SELECT sale_line_id, ref_id, sku, destination, status, sn, message, cost, "
            "updated_at FROM topups WHERE sale_line_id IN ({marks})")
+# each sale's complaint state (its newest complaint wins), through ix_complaints_sale_id
+_COMPLAINTS = "SELECT id, sale_id, status FROM complaints WHERE sale_id IN ({marks})"
 _NEWEST = "SELECT id FROM sales WHERE business_date = ? ORDER BY id DESC LIMIT ?"
 _OLDER = ("SELECT id FROM sales WHERE business_date = ? AND id < ? "
           "ORDER BY id DESC LIMIT ?")
@@ -82,6 +84,7 @@ def load_sales(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[SaleRecord]:
         lines[sale_id].append(SaleLineRecord(line_id, sku, name, ProductKind(kind), operator,
                                              qty, price, cost, dest, by_line.get(line_id)))
     kasbon = dict(_in(cur, _KASBON, ids))
+    complaint = {sale_id: state for _id, sale_id, state in sorted(_in(cur, _COMPLAINTS, ids))}
     out = []
     for sale_id in ids:
         h = head.get(sale_id)
@@ -89,7 +92,7 @@ def load_sales(cur: sqlite3.Cursor, ids: Sequence[int]) -> list[SaleRecord]:
             continue
         out.append(SaleRecord(h[0], _moment(h[1]), date.fromisoformat(h[2]), h[3], h[4],
                               PaymentMethod(h[5]), h[6], h[7], h[8], tuple(lines[h[0]]),
-                              kasbon.get(h[0], 0)))
+                              kasbon.get(h[0], 0), complaint.get(h[0], "")))
     return out
 
 

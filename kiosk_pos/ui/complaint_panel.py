@@ -36,6 +36,7 @@ STATE_COLOURS = {ComplaintState.QUEUED: "#8a6d00", ComplaintState.OPEN: "#0b5cad
 class ComplaintPanel(QWidget):
     answered = Signal(object)   # ComplaintRecord, from any thread
     shown = Signal()            # the selected sale's complaint is on screen
+    changed = Signal(object)    # ComplaintRecord filed or answered (any sale), GUI thread
 
     def __init__(self, kiosk: Kiosk, tasks: TaskManager, parent: QWidget | None = None
                  ) -> None:
@@ -111,6 +112,7 @@ class ComplaintPanel(QWidget):
         self.status.show()
 
     def _on_answered(self, record: ComplaintRecord) -> None:
+        self.changed.emit(record)  # whichever sale: its History row shows the answer
         if self.sale is not None and record.sale_id == self.sale.id:
             self._show(record)
             self.shown.emit()
@@ -120,6 +122,7 @@ class ComplaintPanel(QWidget):
             return None
         dialog = ComplaintDialog(self._kiosk, self._tasks, self.sale, self.user(), self)
         dialog.filed.connect(self._show)
+        dialog.filed.connect(self.changed.emit)
         dialog.setModal(True)
         dialog.show()
         return dialog

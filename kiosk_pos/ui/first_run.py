@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QWidget, QWizard
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QWidget,
+    QWizard,
+)
 
 from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
@@ -70,26 +77,64 @@ class DistributorPage(Page):
         self._choices = choices
         self.body.insertWidget(1, self.now)
         self.body.insertWidget(2, self.later)
+        self.code = self.row("first_run.dist.code", line())  # a scanner reading the QR types
+        self.code.textChanged.connect(self._code_typed)
         self.url = self.row("first_run.dist.url", line())
         self.url.setPlaceholderText("https://distributor.example:8000")
         self.kiosk_id = self.row("first_run.dist.kiosk_id", line(digits=True, width=240))
         self.secret = self.row("first_run.dist.secret", line(secret=True))
+        self.ca_file = self.row("first_run.dist.ca_file", line())
         self.lan_http = checkbox()
         self.row("", self.lan_http)
         self.later.toggled.connect(self._later_toggled)
         self.proven: SyncConfig | None = None  # the connection the test proved
         self._testing = False
+        self._applied = ""  # the setup code last read into the fields
 
     def retranslate(self) -> None:
         super().retranslate()
         for button, key in self._choices:
             button.setText(tr(key))
         self.lan_http.setText(tr("first_run.dist.lan_http"))
+        self.code.setPlaceholderText(tr("first_run.dist.code_hint"))
+        self.ca_file.setPlaceholderText(tr("first_run.dist.ca_file_hint"))
 
     def _later_toggled(self, later: bool) -> None:
-        for field in (self.url, self.kiosk_id, self.secret, self.lan_http):
+        for field in (self.code, self.url, self.kiosk_id, self.secret, self.ca_file,
+                      self.lan_http):
             field.setEnabled(not later)
         self.message.clear()
+
+    def _code_typed(self, text: str) -> None:
+        """A whole code (a scanner types it, ending in "}") is read at once."""
+        if text.rstrip().endswith("}"):
+            self.apply_code()
+        elif not text.strip():
+            self._applied = ""
+            self.code.setEchoMode(QLineEdit.EchoMode.Normal)
+            self.message.clear()
+
+    def apply_code(self) -> bool:
+        """Fill address, kiosk id and secret from the setup code; a bad code is one
+        sentence and fills nothing (the kiosk_pos.sync.setup_code rules)."""
+        from kiosk_pos.sync.connect import ConnectRefused
+        from kiosk_pos.sync.setup_code import parse_setup_code
+
+        text = self.code.text()
+        try:
+            code = parse_setup_code(text)
+        except ConnectRefused as exc:
+            self._applied = ""
+            self.say(exc.message)
+            return False
+        self._applied = text
+        self.code.setEchoMode(QLineEdit.EchoMode.Password)  # it holds the secret
+        self.url.setText(code.url)
+        self.kiosk_id.setText(str(code.kiosk_id))
+        self.secret.setText(code.secret)
+        self.say(tr("first_run.dist.code_read", kiosk_id=code.kiosk_id, url=code.url),
+                 error=False)
+        return True
 
     def connection(self) -> SyncConfig | None:
         return None if self.later.isChecked() else self.proven
@@ -101,12 +146,17 @@ class DistributorPage(Page):
             return True
         if self._testing:
             return False
+        if self.code.text().strip() and self.code.text() != self._applied \
+                and not self.apply_code():
+            self.code.setFocus()
+            return False
         if not self.kiosk_id.text().isdigit() or int(self.kiosk_id.text()) < 1:
             self.say(tr("first_run.dist.bad_id"))
             self.kiosk_id.setFocus()
             return False
         try:
             cfg = config_for(self.url.text(), int(self.kiosk_id.text()), self.secret.text(),
+                             ca_file=self.ca_file.text().strip() or None,
                              allow_lan_http=self.lan_http.isChecked())
         except ConnectRefused as exc:
             self.say(exc.message)

@@ -29,7 +29,15 @@ from kiosk_pos.core.sale_search import SEARCH_PAGE, SearchPage
 from kiosk_pos.core.sales import HISTORY_PAGE
 from kiosk_pos.errors import KioskError
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.history_model import ID, ITEMS, STATUS, TIME, TOTAL, HistoryModel
+from kiosk_pos.ui.history_model import (
+    ID,
+    ITEMS,
+    STATUS,
+    TIME,
+    TOTAL,
+    HistoryModel,
+    status_widths,
+)
 from kiosk_pos.ui.history_search import SearchField
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.recent import with_topup
@@ -109,6 +117,7 @@ class HistoryView(QWidget):
         self.detail_info = self.sale_detail.info
         self.detail = self.sale_detail.lines
         self.complaint = self.sale_detail.complaint
+        self.complaint.changed.connect(self.model.set_complaint)  # the row's marker, too
         self.reprint = QPushButton()
         self.reprint.clicked.connect(self._reprint)
         self.reprint.setEnabled(False)
@@ -168,7 +177,7 @@ class HistoryView(QWidget):
             TIME: ["00:00" if self.model.day is not None else "00-00-0000 00:00"],
             ID: [str(max([999, *(s.id for s in sales[:1])]))],
             TOTAL: [format_rupiah(max([99_999, *(s.total for s in sales)]))],
-            STATUS: [tr(f"status.{s}") for s in STATUSES],
+            STATUS: status_widths(tuple(STATUSES)),
         }, shrink=True)
         metrics = self.table.fontMetrics()
         self.table.verticalHeader().setDefaultSectionSize(2 * metrics.lineSpacing() + 8)

@@ -13,7 +13,9 @@ through a :class:`~kiosk_pos.ui.operations.QueryOp` and hands it to :meth:`appen
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pulsa_protocol.money import format_rupiah
@@ -31,12 +33,33 @@ from kiosk_pos.i18n import tr
 from kiosk_pos.ui.recent import line_label, with_topup
 from kiosk_pos.ui.theme import status_colour
 
+if TYPE_CHECKING:
+    from kiosk_pos.core.complaints import ComplaintRecord  # its module imports SQLAlchemy
+
 TIME, ID, ITEMS, TOTAL, STATUS = range(5)
 COLUMNS = 5
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 Index = QModelIndex | QPersistentModelIndex
+COMPLAINT_STATES = ("queued", "open", "answered", "closed")
+ANSWERED = ("answered", "closed")
+
+
+def _mark(state: str) -> str:
+    """The complaint's word under the status: short, so the column keeps its width."""
+    return tr("complaints.mark.answered" if state in ANSWERED else "complaints.mark.waiting")
+
+
+def status_text(sale: SaleRecord) -> str:
+    """The status cell: the sale's status, and its complaint's mark on the second line."""
+    text = tr(f"status.{sale.status}")
+    return f"{text}\n{_mark(sale.complaint)}" if sale.complaint else text
+
+
+def status_widths(statuses: tuple[str, ...]) -> list[str]:
+    """Every text a status cell's line may hold (the column is sized once for them all)."""
+    return [tr(f"status.{s}") for s in statuses] + [_mark(c) for c in COMPLAINT_STATES]
 
 
 class HistoryModel(QAbstractTableModel):
@@ -133,6 +156,15 @@ class HistoryModel(QAbstractTableModel):
                 self.failed_count += sign
                 self.failed_amount += sign * new.amount
 
+    def set_complaint(self, record: ComplaintRecord) -> int | None:
+        """A complaint filed or answered: its sale's status cell repaints (the row, if shown)."""
+        row, state = self.row_of(record.sale_id), record.status.value
+        if row is None or self.sales[row].complaint == state:
+            return None
+        self.sales[row] = replace(self.sales[row], complaint=state)
+        self.dataChanged.emit(self.index(row, STATUS), self.index(row, STATUS))
+        return row
+
     def row_of(self, sale_id: int) -> int | None:
         row = bisect_left(self._neg_ids, -sale_id)
         return row if row < len(self._neg_ids) and self._neg_ids[row] == -sale_id else None
@@ -187,6 +219,8 @@ class HistoryModel(QAbstractTableModel):
             return self._text(sale, col)
         if role == Qt.ItemDataRole.ToolTipRole and col == ITEMS:
             return "\n".join(line_label(line) for line in sale.lines)
+        if role == Qt.ItemDataRole.ToolTipRole and col == STATUS and sale.complaint:
+            return tr(f"complaints.row.{sale.complaint}")  # the whole state, e.g. dijawab
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS:
             return status_colour(sale.status)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -205,7 +239,7 @@ class HistoryModel(QAbstractTableModel):
             return ", ".join(line_label(line) for line in sale.lines)
         if col == TOTAL:
             return format_rupiah(sale.total)
-        return tr(f"status.{sale.status}")
+        return status_text(sale)
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)

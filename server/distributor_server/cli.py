@@ -182,9 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
     isub.add_parser("check", parents=[common],
                     help="run the incident rules once now (the sender runs them every minute)")
 
+    from distributor_server import cli_settings
     from distributor_server.console import cli_admin
 
     cli_admin.register(sub, common, _Parser)
+    cli_settings.register(sub, common, _Parser)
     return parser
 
 
@@ -267,6 +269,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{i.id:>5} {i.created_at:%Y-%m-%d %H:%M:%S} {i.status:<12} {i.kind:<22} "
                 f"{i.subject:<20} {format_rupiah(i.amount):>12} {i.ref_id}  {i.detail}"
                 for i in found) or "no incidents")
+        elif args.command == "settings":
+            from distributor_server import cli_settings
+
+            return cli_settings.run(args, ctx)
         elif args.command == "admin":
             from distributor_server.console import cli_admin
 

@@ -1,16 +1,18 @@
 """The periodic rules that turn what happened into events (and so incidents).
 
-Each rule reads a window through an index, never a table's whole history:
+Each rule reads a window through an index, never a table's whole history. The thresholds
+are the desk's settings (:mod:`distributor_server.desk_settings`, read once per check):
 
-- upstream failure rate: the last ``RATE_WINDOW`` of ``upstream_calls`` by ``finished_at``;
-  an operator whose failed or unanswered calls are over ``FAILURE_RATE`` (with at least
-  ``MIN_CALLS`` calls) gets one event a minute, all under one incident while it lasts;
-- a top-up pending longer than ``PENDING_TOO_LONG``: the pending rows (status index);
+- upstream failure rate: the last ``failure_window`` of ``upstream_calls`` by
+  ``finished_at``; an operator whose failed or unanswered calls are over ``failure_rate``
+  (with at least ``failure_min_calls`` calls) gets one event a minute, all under one
+  incident while it lasts;
+- a top-up pending longer than ``pending_too_long``: the pending rows (status index);
 - a deposit ticket left open past its expiry (the transfer never matched): tickets expired
-  in the last ``UNMATCHED_WINDOW`` (status, expires_at index);
-- a kiosk silent for ``SILENT_AFTER``: per active kiosk its newest top-up (one index seek
+  in the last ``unmatched_window`` (status, expires_at index);
+- a kiosk silent for ``silent_after``: per active kiosk its newest top-up (one index seek
   each on ``ix_topups_kiosk_created``) and its newest remembered nonce;
-- upstream balance low: when the supplier adapter can tell its balance.
+- upstream balance low (under ``low_balance``): when the supplier adapter can tell it.
 
 Bad signatures from one address and a kiosk's clock off are noticed as requests are refused
 (:mod:`distributor_server.request_watch`). :class:`IncidentWatch` runs :func:`run_checks`
@@ -30,6 +32,7 @@ from sqlalchemy import func, select
 from distributor_server.claims import UNAVAILABLE
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
+from distributor_server.desk_settings import DeskSettings, load
 from distributor_server.incidents import record_event
 from distributor_server.models import (
     Counter,
@@ -42,14 +45,7 @@ from distributor_server.models import (
 )
 
 log = logging.getLogger(__name__)
-RATE_WINDOW = timedelta(minutes=5)
-FAILURE_RATE = 0.20
-MIN_CALLS = 5
-PENDING_TOO_LONG = timedelta(minutes=30)
-UNMATCHED_WINDOW = timedelta(days=3)
-SILENT_AFTER = timedelta(hours=6)
 SILENT_LOOKBACK = timedelta(days=7)
-LOW_BALANCE = 1_000_000
 CHECK_EVERY = 60.0
 FIRST_CHECK_AFTER = 5.0
 
@@ -96,29 +92,33 @@ def operator_calls(ctx: ServerContext, since: datetime) -> list[OperatorCalls]:
     return [OperatorCalls(op, *tally) for op, tally in sorted(found.items())]
 
 
-def check_upstream_failures(ctx: ServerContext, now: datetime) -> int:
+def check_upstream_failures(ctx: ServerContext, now: datetime,
+                            desk: DeskSettings | None = None) -> int:
+    desk = desk or load(ctx.db)
     raised = 0
-    for op in operator_calls(ctx, now - RATE_WINDOW):
-        if op.calls < MIN_CALLS or op.failure_rate <= FAILURE_RATE:
+    for op in operator_calls(ctx, now - desk.failure_window):
+        if op.calls < desk.failure_min_calls or op.failure_rate <= desk.failure_rate:
             continue
         detail = (f"{op.operator}: {op.failure_rate:.0%} of {op.calls} upstream calls in "
-                  f"{RATE_WINDOW.seconds // 60} minutes failed ({op.failed} failed, "
+                  f"{desk.failure_window_minutes} minutes failed ({op.failed} failed, "
                   f"{op.unanswered} unanswered)")
         facts = {"operator": op.operator, "pct": round(op.failure_rate * 100),
                  "calls": op.calls, "failed": op.failed, "unanswered": op.unanswered,
-                 "minutes": RATE_WINDOW.seconds // 60}
+                 "minutes": desk.failure_window_minutes}
         if record_event(ctx.db, UPSTREAM_FAILURES, f"operator:{op.operator}", detail,
                         key=f"{now:%Y%m%d%H%M}", severity="critical", at=now, facts=facts):
             raised += 1
     return raised
 
 
-def check_pending(ctx: ServerContext, now: datetime, limit: int = 200) -> int:
+def check_pending(ctx: ServerContext, now: datetime, desk: DeskSettings | None = None,
+                  limit: int = 200) -> int:
+    too_long = (desk or load(ctx.db)).pending_too_long
     with ctx.db.read() as session:
         rows = session.execute(
             select(TopUp.id, TopUp.kiosk_id, TopUp.ref_id, TopUp.sku, TopUp.destination,
                    TopUp.price, TopUp.created_at, TopUp.attempts)
-            .where(TopUp.status == "pending", TopUp.created_at < now - PENDING_TOO_LONG)
+            .where(TopUp.status == "pending", TopUp.created_at < now - too_long)
             .order_by(TopUp.id).limit(limit)).all()
     raised = 0
     for r in rows:
@@ -135,13 +135,15 @@ def check_pending(ctx: ServerContext, now: datetime, limit: int = 200) -> int:
     return raised
 
 
-def check_unmatched_tickets(ctx: ServerContext, now: datetime, limit: int = 200) -> int:
+def check_unmatched_tickets(ctx: ServerContext, now: datetime,
+                            desk: DeskSettings | None = None, limit: int = 200) -> int:
+    window = (desk or load(ctx.db)).unmatched_window
     with ctx.db.read() as session:
         rows = session.execute(
             select(DepositTicket.id, DepositTicket.kiosk_id, DepositTicket.amount_to_transfer,
                    DepositTicket.expires_at)
             .where(DepositTicket.status == "open", DepositTicket.expires_at <= now,
-                   DepositTicket.expires_at > now - UNMATCHED_WINDOW)
+                   DepositTicket.expires_at > now - window)
             .order_by(DepositTicket.expires_at).limit(limit)).all()
     raised = 0
     for r in rows:
@@ -176,10 +178,12 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def check_silent_kiosks(ctx: ServerContext, now: datetime) -> int:
+def check_silent_kiosks(ctx: ServerContext, now: datetime,
+                        desk: DeskSettings | None = None) -> int:
+    silent_after = (desk or load(ctx.db)).silent_after
     raised = 0
     for kiosk_id, seen in last_seen(ctx).items():
-        if seen is None or not (now - SILENT_LOOKBACK < seen < now - SILENT_AFTER):
+        if seen is None or not (now - SILENT_LOOKBACK < seen < now - silent_after):
             continue
         hours = int((now - seen).total_seconds() // 3600)
         detail = f"kiosk {kiosk_id} has not been heard from for {hours} hours"
@@ -194,7 +198,8 @@ BALANCE_COUNTER = "upstream_balance"
 BALANCE_AT_COUNTER = "upstream_balance_at"
 
 
-def check_upstream_balance(ctx: ServerContext, now: datetime) -> int:
+def check_upstream_balance(ctx: ServerContext, now: datetime,
+                           desk: DeskSettings | None = None) -> int:
     """Read the supplier's balance (when the adapter can), keep it for the dashboard (two
     rows of ``counters``, shared by every process) and raise an event when it is low."""
     try:
@@ -215,11 +220,12 @@ def check_upstream_balance(ctx: ServerContext, now: datetime) -> int:
                     session.add(Counter(name=name, value=value))
                 else:
                     row.value = value
-    if balance >= LOW_BALANCE:
+    low = (desk or load(ctx.db)).low_balance
+    if balance >= low:
         return 0
     detail = (f"the supplier balance is {format_rupiah(balance)}, under "
-              f"{format_rupiah(LOW_BALANCE)}")
-    facts = {"balance": format_rupiah(balance), "limit": format_rupiah(LOW_BALANCE)}
+              f"{format_rupiah(low)}")
+    facts = {"balance": format_rupiah(balance), "limit": format_rupiah(low)}
     return int(record_event(ctx.db, BALANCE_LOW, "upstream", detail, key=f"{now:%Y%m%d%H}",
                             severity="critical", amount=balance, at=now,
                             facts=facts) is not None)
@@ -243,9 +249,14 @@ def run_checks(ctx: ServerContext, now: datetime | None = None) -> int:
     """Every rule once; the number of events recorded. A failing rule does not stop the rest."""
     now = now or utcnow()
     raised = 0
+    try:
+        desk = load(ctx.db)
+    except Exception:
+        log.exception("could not read the desk settings; the defaults apply this minute")
+        desk = DeskSettings()
     for rule in RULES:
         try:
-            raised += rule(ctx, now)
+            raised += rule(ctx, now, desk)
         except Exception:
             log.exception("incident rule %s failed", rule.__name__)
     return raised

@@ -26,10 +26,10 @@ from kiosk_pos.sync.reconcile import reconcile_day
 from kiosk_pos.sync.relay import relay_once
 
 HISTORY = ("sales", "sale_lines", "topups", "topup_events", "outbox", "deposit_ledger",
-           "stock_movements", "kasbon_entries")
+           "stock_movements", "kasbon_entries", "complaints", "complaint_answers")
 # Partial indexes whose rows are only the pending ones (unsent, not yet matched by the
 # server): scanning them is bounded by the queue, not by the history.
-PENDING_INDEXES = ("ix_outbox_unsent", "ix_deposit_ledger_unmatched")
+PENDING_INDEXES = ("ix_outbox_unsent", "ix_deposit_ledger_unmatched", "ix_complaints_unsent")
 _SCAN = re.compile(r"\bSCAN (\w+)(.*)$")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 TEXT: dict[str, tuple[str, str]] = {
     "nav_complaints": ("Komplain", "Complaints"),
     "complaints_title": ("Antrean komplain", "Complaint queue"),
-    "complaints_help": ("Yang terlama di atas. Komplain dijawab paling lambat 2 jam setelah "
-                        "masuk.", "Oldest first. A complaint is answered within 2 hours of "
+    "complaints_help": ("Yang terlama di atas. Komplain dijawab paling lambat {sla} setelah "
+                        "masuk.", "Oldest first. A complaint is answered within {sla} of "
                         "filing."),
+    "sla_hours": ("{n} jam", "{n} hours"), "sla_minutes": ("{n} menit", "{n} minutes"),
     "no_complaints": ("Tidak ada komplain yang menunggu.", "No complaint is waiting."),
     "recent_complaints": ("Komplain yang sudah ditutup", "Closed complaints"),
     "complaint": ("Komplain", "Complaint"), "age": ("Umur", "Age"), "sla": ("SLA", "SLA"),

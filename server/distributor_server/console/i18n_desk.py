@@ -211,6 +211,12 @@ TEXT: dict[str, tuple[str, str]] = {
                        "authenticator app (Google Authenticator, Aegis, ...). Each recovery "
                        "code works once."),
     "recovery_codes": ("Kode pemulihan", "Recovery codes"),
+    "enrolment_gone_title": ("Kode akun tidak bisa ditampilkan lagi", "The account's codes "
+                             "cannot be shown again"),
+    "enrolment_gone": ("Tautan ini sudah kedaluwarsa atau akunnya sudah memakai kode barunya. "
+                       "Bila kode belum tercatat, atur ulang akun itu lagi di halaman Staf.",
+                       "This link expired or the account has used its new codes already. If "
+                       "the codes were not noted, reset the account again on the Staff page."),
     "staff_disabled": ("{user} dinonaktifkan dan dikeluarkan dari semua sesi.",
                        "{user} is disabled and signed out everywhere."),
     "staff_enabled": ("{user} aktif lagi.", "{user} is enabled again."),

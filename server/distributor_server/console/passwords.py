@@ -73,6 +73,20 @@ def new_recovery_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
+def derived_recovery_codes(key: bytes, username: str, totp_secret: str, count: int
+                           ) -> list[str]:
+    """Recovery codes made from a server key and the account's new authenticator secret
+    (as random to anyone without the key), so the page that shows them after a redirect can
+    make them again instead of keeping them anywhere; a new secret makes new codes."""
+    codes = []
+    for i in range(count):
+        mac = hmac.new(key, f"recovery:{username}:{totp_secret}:{i}".encode(),
+                       hashlib.sha256).digest()
+        raw = base64.b32encode(mac[:7]).decode("ascii").lower()[:10]
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
 def hash_recovery_code(code: str) -> str:
     """Recovery codes are random, so one SHA-256 is enough (no dictionary to try)."""
     normalised = code.strip().lower().replace(" ", "")

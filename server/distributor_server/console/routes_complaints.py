@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from distributor_server import desk_settings
 from distributor_server.console import complaint_actions as actions
 from distributor_server.console import complaint_queries, complaint_texts, i18n, queries
 from distributor_server.console.money import ConsoleRefusal
@@ -23,6 +24,7 @@ from distributor_server.console.web import (
     check_csrf,
     ctx_of,
     flash,
+    lang_of,
     need,
     render,
     see_other,
@@ -35,12 +37,21 @@ Desk = Annotated[ConsoleSession, Depends(need(Permission.COMPLAINT_ANSWER))]
 Refunder = Annotated[ConsoleSession, Depends(need(Permission.COMPLAINT_REFUND))]
 
 
+def _sla_text(request: Request, minutes: int) -> str:
+    lang = lang_of(request)
+    if minutes % 60 == 0:
+        return i18n.t(lang, "sla_hours", n=minutes // 60)
+    return i18n.t(lang, "sla_minutes", n=minutes)
+
+
 @router.get("/complaints")
 def complaint_queue(request: Request, staff: Viewer) -> Response:
     ctx = ctx_of(request)
-    return render(request, "complaints.html", staff=staff, nav="complaints",
-                  rows=complaint_queries.queue(ctx),
-                  closed=complaint_queries.recently_closed(ctx))
+    rows = complaint_queries.queue(ctx)
+    sla = desk_settings.load(ctx.db).complaint_sla_minutes
+    return render(request, "complaints.html", staff=staff, nav="complaints", rows=rows,
+                  closed=complaint_queries.recently_closed(ctx),
+                  sla_text=_sla_text(request, sla))
 
 
 def _number(text: str) -> int:

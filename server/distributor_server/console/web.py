@@ -57,6 +57,7 @@ class Permission(StrEnum):
     PRICES = "prices"  # the price list (isi jual): products on/off, markup rules
     KIOSKS_MANAGE = "kiosks_manage"  # add a kiosk, rotate its secret, disable/enable it
     STAFF = "staff"  # staff accounts
+    SETTINGS = "settings"  # the desk settings: complaint SLA, incident thresholds
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -217,6 +218,7 @@ def mount_console(app: FastAPI) -> None:
         routes_money,
         routes_pages,
         routes_prices,
+        routes_settings,
         routes_staff,
     )
 
@@ -224,7 +226,7 @@ def mount_console(app: FastAPI) -> None:
     app.include_router(routes_pages.router)
     app.include_router(routes_money.router)
     for more in (routes_complaints, routes_bank, routes_incidents, routes_prices,
-                 routes_kiosk_admin, routes_staff):
+                 routes_kiosk_admin, routes_staff, routes_settings):
         app.include_router(more.router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
 

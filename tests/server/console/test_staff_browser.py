@@ -88,3 +88,33 @@ def test_only_an_admin_opens_the_staff_page(console, make_staff, server):
     assert "Staf" not in console.text("header nav")
     console.open("/console/staff")
     assert console.status() == 403
+
+
+def test_reloading_the_reset_page_shows_it_again_and_never_resets_twice(
+        console, make_staff, server):
+    boss = make_staff("boss", "admin")
+    clerk = make_staff("ulang", "desk")
+    clerk_id = _id(server, clerk.username)
+    console.sign_in(boss)
+    console.open("/console/staff")
+    console.find(f"#staff-{clerk.username} summary").click()
+    console.type(f"#staff-{clerk.username} input[name=password]", "teh manis dingin sekali")
+    console.click(f"#staff-{clerk.username} button.reset")
+    assert console.path.startswith(f"/console/staff/{clerk_id}/enrolment?t=")  # a GET page
+    uri, codes = console.text("#otpauth"), console.text("#recovery-codes").split()
+    console.driver.refresh()
+    assert (console.text("#otpauth"), console.text("#recovery-codes").split()) == (uri, codes)
+    secret = re.search(r"secret=([A-Z2-7]+)", uri).group(1)
+    with server.ctx.db.read() as session:
+        from distributor_server.models import StaffUser
+
+        assert session.get(StaffUser, clerk_id).totp_secret == secret  # not reset again
+    assert [a for a in _actions(server, clerk.username) if a == "staff.reset"] == ["staff.reset"]
+    link = console.path
+    tampered = link.replace(f"/staff/{clerk_id}/", f"/staff/{_id(server, boss.username)}/")
+    console.open(tampered)
+    assert console.status() == 410 and not console.all("#otpauth")
+
+    staff.check_code(server.ctx.db, clerk_id, codes[0], Actor(None, "t"))  # a shown code works
+    console.open(link)
+    assert console.status() == 410 and not console.all("#recovery-codes")  # used: gone
