@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_pos.cli import main
 from kiosk_pos.core.setup import init_kiosk
-
-TABLES = ("products", "product_barcodes", "stock_movements", "customers", "kasbon_entries",
-          "sales")
+from tests.aids.backoffice_cli import Cli
 
 
 @pytest.fixture(scope="module")
@@ -35,39 +32,6 @@ def folder(template, tmp_path) -> Path:
     src.close()
     dst.close()
     return target
-
-
-class Cli:
-    def __init__(self, capsys, folder: Path) -> None:
-        self.capsys, self.folder = capsys, folder
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        code = main([*args, "--data-dir", str(self.folder)])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def json(self, *args: str):
-        code, out, err = self(*args, "--json")
-        assert code == 0, err
-        return json.loads(out)
-
-    def refused(self, *args: str) -> str:
-        """Run a command that must be refused; return its one sentence."""
-        before = self.state()
-        code, out, err = self(*args)
-        assert code == 2, (args, out, err)
-        assert err.startswith("kiosk-pos: ") and err.count("\n") == 1, err
-        assert "Traceback" not in err
-        assert self.state() == before, f"{args} wrote something"
-        return err
-
-    def state(self) -> tuple:
-        conn = sqlite3.connect(self.folder / "kiosk.db")
-        try:
-            return tuple(conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                         for t in TABLES)
-        finally:
-            conn.close()
 
 
 @pytest.fixture
