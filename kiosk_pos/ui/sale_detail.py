@@ -21,7 +21,7 @@ from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.core.records import SaleRecord
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.complaint_panel import ComplaintPanel
-from kiosk_pos.ui.recent import line_label, line_status, status_text
+from kiosk_pos.ui.recent import line_label, line_status
 from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import LIST_PT, label, status_colour
 
@@ -85,9 +85,13 @@ class SaleDetail(QWidget):
                              .strftime("%d-%m-%Y %H:%M")))
         self.lines.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
-            status = QTableWidgetItem(status_text(line))
-            status.setForeground(status_colour(line_status(line)))
-            for col, item in enumerate([QTableWidgetItem(line_label(line, "\n")),
+            # the SN goes under the number, where the row has room: beside the status word it
+            # widened that column until the number was cut at 1024 px
+            state = line_status(line)
+            status = QTableWidgetItem(tr(f"status.{state}"))
+            status.setForeground(status_colour(state))
+            sn = f"\nSN {line.topup.sn}" if line.topup is not None and line.topup.sn else ""
+            for col, item in enumerate([QTableWidgetItem(line_label(line, "\n") + sn),
                                         _right(str(line.qty)),
                                         _right(format_rupiah(line.amount)), status]):
                 self.lines.setItem(row, col, item)
