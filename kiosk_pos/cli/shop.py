@@ -70,8 +70,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from kiosk_pos.core.setup import init_kiosk
+    from kiosk_pos.core.errors import AuthError
+    from kiosk_pos.core.setup import init_kiosk, is_initialised
+    from kiosk_pos.core.users import is_trivial_pin
 
+    # A real counter's owner PIN guards cost, voids and staff: refused when easy to guess,
+    # as the first-run wizard and the staff screen refuse it (the demo keeps its 9999).
+    if not args.demo and not is_initialised(data_dir(args)) and is_trivial_pin(args.owner_pin):
+        raise AuthError("error.pin_trivial")
     kiosk = init_kiosk(data_dir(args), args.kiosk_name, args.owner_pin, demo=args.demo,
                        address=args.address)
     print(f"kiosk '{args.kiosk_name}' -> {kiosk.db.path}")

@@ -143,6 +143,19 @@ def test_init_twice_is_refused(capsys, data_dir):
     assert code == 2 and "kiosk.db" in err
 
 
+@pytest.mark.parametrize("pin", ["1234", "0000", "9876"])
+def test_a_real_counter_refuses_an_easy_owner_pin_and_writes_nothing(capsys, tmp_path, pin):
+    folder = tmp_path / "shop"
+    code, _, err = run(capsys, "init", "--kiosk-name", "Konter Baru", "--owner-pin", pin,
+                       "--data-dir", str(folder))
+    assert code == 2 and "PIN" in err and "Traceback" not in err
+    assert not (folder / "kiosk.db").exists()
+    code, out, err = run(capsys, "init", "--kiosk-name", "Konter Baru", "--owner-pin", "2580",
+                         "--data-dir", str(folder))
+    assert code == 0, err
+    assert (folder / "kiosk.db").exists()
+
+
 def test_commands_without_a_database_say_how_to_init(capsys, tmp_path):
     code, _, err = run(capsys, "products", "--data-dir", str(tmp_path / "none"))
     assert code == 2 and "kiosk-pos init" in err

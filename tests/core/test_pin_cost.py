@@ -32,7 +32,7 @@ def test_a_real_kiosk_hashes_pins_at_the_production_cost(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         str(ROOT / p) for p in ("", "protocol", "server")))
     done = subprocess.run([sys.executable, "-m", "kiosk_pos", "init", "--kiosk-name", "Konter",
-                           "--owner-pin", "9999", "--data-dir", str(tmp_path)],
+                           "--owner-pin", "2580", "--data-dir", str(tmp_path)],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(tmp_path / "kiosk.db")
