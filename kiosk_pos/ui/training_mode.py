@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import OpFailure, WriteOp
-from kiosk_pos.ui.theme import ERROR_COLOUR, TOUCH_PX
+from kiosk_pos.ui.theme import ERROR_COLOUR, TOUCH_PX, centre_text
 
 if TYPE_CHECKING:
     from kiosk_pos.core.records import User
@@ -43,7 +43,7 @@ class TrainingBanner(QLabel):
         super().__init__(parent)
         self.setObjectName("trainingBanner")
         self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self)
         self.setStyleSheet(f"background: {BANNER_BG}; color: white; font-weight: bold;"
                            " padding: 6px;")
         self.retranslate()
