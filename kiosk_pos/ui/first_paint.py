@@ -70,11 +70,27 @@ class AfterFirstPaint(QObject):
 
 
 def warm_up(window: MainWindow) -> None:
-    """After the login's first paint, while the clerk types a PIN: import and build the
-    sales screen, and import what the first login runs on its workers, so a good PIN shows
-    the sales screen no later than when it was built at start-up."""
+    """After the login's first paint: the window's keys at the first turn, then, while the
+    clerk types a PIN, import and build the sales screen, and import what the first login
+    runs on its workers, so a good PIN shows the sales screen no later than when it was
+    built at start-up."""
+    def keys() -> None:  # PySide builds the key-sequence type here (~1 ms), not before
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        from kiosk_pos.ui.notices import DISMISS_KEY
+
+        for i in range(3):
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), window, lambda i=i: window.show_page(i))
+        if window.tools_button is not None:
+            QShortcut(QKeySequence("Alt+M"), window, window.tools_button.showMenu)
+        QShortcut(QKeySequence("Alt+H"), window, window.open_help)  # from the PIN pad too
+        # the shown notice's own action from the keyboard, on the work screens only
+        QShortcut(QKeySequence(DISMISS_KEY), window,
+                  lambda: window.notices.act() if window.user is not None else None)
+
     def modules() -> None:
         import kiosk_pos.core.deposit_forecast  # noqa: F401 - the forecast's query
+        import kiosk_pos.core.lockout  # noqa: F401 - the PIN check
         import kiosk_pos.core.staff  # noqa: F401 - the idle lock's query
         import kiosk_pos.ui.forecast_watch  # noqa: F401
         import kiosk_pos.ui.sales_screen  # noqa: F401
@@ -82,5 +98,6 @@ def warm_up(window: MainWindow) -> None:
     def sales() -> None:
         _ = window.sales  # built now, unless a login already built it
 
+    window.first_paint.later(keys)
     window.first_paint.later(modules)
     window.first_paint.later(sales)

@@ -13,7 +13,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import SaleRecord, TopUpRecord, User
+from kiosk_pos.core.records import User
 from kiosk_pos.core.settings import LANGUAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
 from kiosk_pos.ui.first_paint import AfterFirstPaint, warm_up
 from kiosk_pos.ui.login import LoginScreen
 from kiosk_pos.ui.low_stock_notice import LowStockNotices
-from kiosk_pos.ui.notices import DISMISS_KEY, NoticeArea
+from kiosk_pos.ui.notices import NoticeArea
 from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.refund_notices import RefundNotices
@@ -45,6 +45,7 @@ from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import no_focus
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.records import SaleRecord, TopUpRecord
     from kiosk_pos.session import AppSession
     from kiosk_pos.ui.forecast_watch import ForecastWatch
     from kiosk_pos.ui.help_view import HelpDialog
@@ -97,7 +98,6 @@ class MainWindow(QMainWindow):
             nav_group.addButton(button)
             nav_row.addWidget(button)
             self.nav.append(button)
-            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.show_page(i))
         nav_row.addStretch(1)
         self.tools_button: QPushButton | None = None
         self._tools: ToolDialogs | None = None
@@ -108,7 +108,6 @@ class MainWindow(QMainWindow):
             menu.aboutToShow.connect(self._fill_tools_menu)  # the tools load when first opened
             self.tools_button.setMenu(menu)
             nav_row.addWidget(self.tools_button)
-            QShortcut(QKeySequence("Alt+M"), self, self.tools_button.showMenu)
         self.language = QComboBox()
         no_focus(self.language)
         for code in i18n.LANGUAGES:
@@ -147,7 +146,6 @@ class MainWindow(QMainWindow):
         no_focus(self.help_button)
         self.help_button.clicked.connect(self.open_help)
         self.status.addPermanentWidget(self.help_button)
-        QShortcut(QKeySequence("Alt+H"), self, self.open_help)
 
         self.bridge.deposit_changed.connect(self.status.set_balance)
         self._forecast: ForecastWatch | None = None  # from the first login
@@ -156,15 +154,12 @@ class MainWindow(QMainWindow):
         self.bridge.topup_changed.connect(self._topup_changed)
         self.bridge.notice.connect(self.notices.show_notice)
         self.bridge.catalog_changed.connect(self._catalog_changed)
-        # the shown notice's own action from the keyboard, on the work screens only
-        QShortcut(QKeySequence(DISMISS_KEY), self,
-                  lambda: self.notices.act() if self.user is not None else None)
         screen = self.screen() or QGuiApplication.primaryScreen()
         self.fit_to(screen.availableGeometry() if screen is not None else QRect())
         self.retranslate()
         # the names on the first paint, read now (like the catalogue above), not by a worker
         self.login.reset(names=[user.name for user in kiosk.users.list()])
-        warm_up(self)
+        warm_up(self)  # the keys (Alt+1..3, Alt+M, Alt+H, Ctrl+K) and the sales screen
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -30,6 +29,8 @@ from kiosk_pos.ui.operations import OpFailure, WriteOp
 from kiosk_pos.ui.theme import ERROR_COLOUR, TOUCH_PX, centre_text
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from kiosk_pos.core.records import User
     from kiosk_pos.ui.main_window import MainWindow
 
@@ -171,12 +172,16 @@ def install(window: MainWindow, real_dir: Path, *, training: bool) -> TrainingSw
         window.language.currentIndexChanged.connect(lambda _i: retitle())
     if window.tools_button is not None:
         menu = window.tools_button.menu()
-        action = QAction(window)  # the window's: the menu's clear() each time leaves it be
-        action.triggered.connect(lambda _checked=False: switch.open())
+        made: list[QAction] = []  # at the first opening: not on the start-up path
 
         def add() -> None:
-            action.setText(switch.menu_text())
-            menu.addAction(action)
+            if not made:
+                from PySide6.QtGui import QAction
+
+                made.append(QAction(window))  # the window's: the menu's clear() leaves it be
+                made[0].triggered.connect(lambda _checked=False: switch.open())
+            made[0].setText(switch.menu_text())
+            menu.addAction(made[0])
 
         menu.aboutToShow.connect(add)  # after the window fills the menu with its tools
     return switch
