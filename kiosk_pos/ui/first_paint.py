@@ -89,8 +89,13 @@ def warm_up(window: MainWindow) -> None:
                   lambda: window.notices.act() if window.user is not None else None)
 
     def modules() -> None:
+        import concurrent.futures.thread  # noqa: F401 - the task pools (none ran before the paint)
+
+        import kiosk_pos.core.deposit  # noqa: F401 - the session query: the balance,
         import kiosk_pos.core.deposit_forecast  # noqa: F401 - the forecast's query
         import kiosk_pos.core.lockout  # noqa: F401 - the PIN check
+        import kiosk_pos.core.sale_reads  # noqa: F401 - recent sales and the queue
+        import kiosk_pos.core.sales  # noqa: F401
         import kiosk_pos.core.staff  # noqa: F401 - the idle lock's query
         import kiosk_pos.ui.forecast_watch  # noqa: F401
         import kiosk_pos.ui.sales_screen  # noqa: F401
