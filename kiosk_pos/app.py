@@ -38,6 +38,9 @@ ENV_READY_MODULES = "KIOSK_POS_READY_MODULES"
 # the sales screen is shown (the figure before issue 12's fourth pass); by default it is
 # ready when the PIN login is painted and taking keys, what a clerk starting the app meets.
 ENV_SELF_TEST = "KIOSK_POS_SELF_TEST"
+# The session's services start after the window's first paint, or after this long if it has
+# not painted (shown minimised).
+SERVICES_WAIT_MS = 3000
 
 
 def _process_start() -> float:
@@ -182,6 +185,7 @@ def _run_window(app: QApplication, data_dir: Path, *, demo: bool, self_test: boo
         if opened is not None:
             window.start_session(opened[1])  # the owner who just set it up: the sales screen
         window.first_paint.later(start_services, first=True)
+        window.first_paint.at_most_after(SERVICES_WAIT_MS)
         code = app.exec()
         return code, switch.to
     finally:

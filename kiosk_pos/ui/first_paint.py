@@ -46,6 +46,11 @@ class AfterFirstPaint(QObject):
         self.done = True
         self._schedule()
 
+    def at_most_after(self, ms: int) -> None:
+        """Start the steps after ``ms`` even if the window has not painted by then (shown
+        minimised or covered, it may not paint for long: the services must not wait)."""
+        QTimer.singleShot(ms, self, self.painted)
+
     @property
     def pending(self) -> bool:
         return bool(self._steps)

@@ -65,3 +65,19 @@ def test_a_window_opened_on_the_sales_screen_starts_its_queries_after_painting(
         qtbot.waitExposed(window)
     assert window.status.deposit.text().startswith("Deposit")
     window.close()
+
+
+def test_held_back_work_runs_in_order_after_the_paint_or_after_the_wait(qtbot, qapp):
+    from kiosk_pos.ui.first_paint import AfterFirstPaint
+
+    held = AfterFirstPaint()
+    ran: list[str] = []
+    held.later(lambda: ran.append("warm-up"))
+    held.later(lambda: ran.append("services"), first=True)
+    qapp.processEvents()
+    assert ran == [] and held.pending  # no paint yet: nothing runs
+    held.at_most_after(10)  # a window shown minimised does not paint: the work still runs
+    qtbot.waitUntil(lambda: not held.pending, timeout=5000)
+    assert ran == ["services", "warm-up"]
+    held.later(lambda: ran.append("late"))  # after the paint: at the next turn
+    qtbot.waitUntil(lambda: ran[-1] == "late", timeout=5000)
