@@ -10,8 +10,10 @@ screen with a clerk logged in (``KIOSK_POS_SELF_TEST=sales``). The login on the
 1,000,000-sale database is held against the empty demo one.
 
 Each run is measured by a fresh tiny parent (``bench/startup_probe.py``): the wall time
-from spawn to the child's ``ready in`` line, and the child's peak RSS (the whole run,
-the sales screen after the PIN included) from ``getrusage(RUSAGE_CHILDREN)``. The variants
+from spawn to the child's ``ready in`` line, the child's peak RSS at that line (``VmHWM``,
+held to the target: the same moment the old self-test, which exited there, was measured
+at), and its peak RSS over the whole run (the warm-up, the PIN and the sales screen
+included: reported) from ``getrusage(RUSAGE_CHILDREN)``. The variants
 run in turn, rotating which goes first, after one unmeasured warm-up each (which also
 writes the .pyc files); medians are reported, and the minimum CPU time (user + system) and
 wall time of the runs against the bare window's, which a loaded machine disturbs least.
@@ -48,6 +50,11 @@ class Run:
     cpu: float           # the child's user + system CPU time, to exit
     cpu_ready: float | None  # its CPU time when "ready in" arrived (Linux), else None
     pin_to_sales: float | None  # from the login: a good PIN to the sales screen painted
+    peak_ready_mib: float | None  # its peak RSS when "ready in" arrived (Linux), else None
+
+    @property
+    def peak_at_ready(self) -> float:
+        return self.peak_mib if self.peak_ready_mib is None else self.peak_ready_mib
 
 
 def _kiosk_command(data_dir: Path) -> list[str]:
@@ -72,7 +79,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     if got["code"] != 0 or got["ready_wall"] is None:
         raise RuntimeError(f"{' '.join(cmd[:3])} exited {got['code']} without 'ready in'")
     return Run(got["ready_wall"], got["exit_wall"], got["peak_mib"], got["ready"], got["cpu"],
-               got.get("cpu_ready"), got.get("x_pin_to_sales"))
+               got.get("cpu_ready"), got.get("x_pin_to_sales"), got.get("peak_mib_ready"))
 
 
 def _min_ready(runs: list[Run]) -> float:
@@ -106,7 +113,8 @@ def run(quick: bool) -> list[Result]:
         for name in order:
             runs[name].append(measure(*variants[name]))
     wall = {n: median([r.wall for r in rs]) for n, rs in runs.items()}
-    rss = {n: median([r.peak_mib for r in rs]) for n, rs in runs.items()}
+    rss = {n: median([r.peak_at_ready for r in rs]) for n, rs in runs.items()}
+    rss_run = {n: median([r.peak_mib for r in rs]) for n, rs in runs.items()}
     say(f"  {repeats} runs each, alternating; spawn to exit medians: " + ", ".join(
         f"{n} {median([r.exit_wall for r in rs]):.3f} s" for n, rs in runs.items()))
     say("  CPU time (user + system, to exit), steadier than wall time on a busy machine: "
@@ -123,9 +131,12 @@ def run(quick: bool) -> list[Result]:
     return [
         ratio_result(NAME, f"{cmd} (demo) wall to the PIN login painted", wall["login"],
                      wall["bare"], "s", WALL_VS_BARE, note=bare),
-        ratio_result(NAME, f"{cmd} (demo) peak RSS, login and then the sales screen",
-                     rss["login"], rss["bare"], "MiB", RSS_VS_BARE,
-                     note="baseline: bare PySide6 QMainWindow process"),
+        ratio_result(NAME, f"{cmd} (demo) peak RSS at the PIN login painted", rss["login"],
+                     rss["bare"], "MiB", RSS_VS_BARE,
+                     note="baseline: bare PySide6 QMainWindow process (its peak at ready)"),
+        Result(NAME, f"{cmd} (demo) peak RSS of the whole run: login, warm-up, PIN, sales",
+               rss_run["login"], rss_run["bare"], "MiB", "reported", None,
+               note="the sales screen and the first login's queries included"),
         Result(NAME, f"{cmd} (demo) wall to the sales screen, a clerk logged in straight",
                wall["sales"], wall["bare"], "s", "reported", None,
                note=f"{ENV_SELF_TEST}=sales; " + bare),
@@ -134,6 +145,6 @@ def run(quick: bool) -> list[Result]:
                note="in the same runs, after the login was ready"),
         ratio_result(NAME, f"{cmd} (1M sales) wall to the PIN login painted", wall["1M"],
                      wall["login"], "s", VS_EMPTY, note=empty),
-        ratio_result(NAME, f"{cmd} (1M sales) peak RSS", rss["1M"], rss["login"], "MiB",
-                     VS_EMPTY, note=empty),
+        ratio_result(NAME, f"{cmd} (1M sales) peak RSS of the whole run", rss_run["1M"],
+                     rss_run["login"], "MiB", VS_EMPTY, note=empty),
     ]
