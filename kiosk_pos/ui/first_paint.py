@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 
 if TYPE_CHECKING:
     from kiosk_pos.ui.main_window import MainWindow
@@ -24,8 +24,6 @@ Step = Callable[[], None]
 class AfterFirstPaint(QObject):
     """Runs steps in order, one per turn of the event loop, once :meth:`painted` is called
     (by the window's first paint); a step added later runs on the next turn."""
-
-    drained = Signal()  # every step so far has run
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,10 +66,7 @@ class AfterFirstPaint(QObject):
         try:
             step()
         finally:
-            if self._steps:
-                self._schedule()
-            else:
-                self.drained.emit()
+            self._schedule()
 
 
 def warm_up(window: MainWindow) -> None:

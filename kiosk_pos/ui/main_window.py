@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.user: User | None = None
         self.bridge = EventBridge(kiosk.events, self)
         # Start-up builds only the PIN login; the rest waits for its first paint (see
-        # _warm_up), and every other page is built when first shown.
+        # ui/first_paint.py), and every other page is built when first shown.
         self.first_paint = AfterFirstPaint(self)
 
         self.login = LoginScreen(kiosk, self.tasks)
