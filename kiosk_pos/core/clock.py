@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # zoneinfo loads with the first local day asked for, not at start-up
+    from zoneinfo import ZoneInfo
 
 Clock = Callable[[], datetime]
+
+
+def zone(tz: str) -> ZoneInfo:
+    """The time zone named ``tz`` (``Asia/Jakarta``)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tz)
 
 
 def utc_now() -> datetime:
@@ -28,12 +38,12 @@ def from_db(value: datetime) -> datetime:
 
 
 def local_date(moment: datetime, tz: str) -> date:
-    return moment.astimezone(ZoneInfo(tz)).date()
+    return moment.astimezone(zone(tz)).date()
 
 
 def day_bounds_utc(day: date, tz: str) -> tuple[datetime, datetime]:
     """The UTC instants where the local ``day`` starts and ends."""
-    zone = ZoneInfo(tz)
-    start = datetime.combine(day, time.min, zone)
-    end = datetime.combine(day + timedelta(days=1), time.min, zone)
+    local = zone(tz)
+    start = datetime.combine(day, time.min, local)
+    end = datetime.combine(day + timedelta(days=1), time.min, local)
     return start.astimezone(UTC), end.astimezone(UTC)

@@ -13,15 +13,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from kiosk_pos.core import lockout
 from kiosk_pos.core.clock import Clock, to_db, utc_now
 from kiosk_pos.core.errors import AuthError
-from kiosk_pos.core.lockout import UserLocked, minutes_left
 from kiosk_pos.core.records import Role, User
 from kiosk_pos.errors import StoreError
 from kiosk_pos.store import Database
+
+if TYPE_CHECKING:  # the lockout loads with the first PIN check (on a worker), not at start-up
+    from kiosk_pos.core.lockout import UserLocked
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def is_trivial_pin(pin: str) -> bool:
 
 
 def _locked(name: str, until: datetime, now: datetime) -> UserLocked:
+    from kiosk_pos.core.lockout import UserLocked, minutes_left
+
     return UserLocked("error.user_locked", name=name, minutes=minutes_left(until, now))
 
 
@@ -142,6 +145,9 @@ class UserService:
         minutes left. Wrong PINs count towards a lockout (kiosk_pos/core/lockout.py): the
         named user's, or the anonymous counter's. A hash made at another cost than today's
         is re-made at it. Writes: call this off the UI thread, as every PIN check is."""
+        from kiosk_pos.core import lockout
+        from kiosk_pos.core.lockout import UserLocked, minutes_left
+
         now = self._clock()
         if name is not None:
             found = self._named(name)
@@ -176,7 +182,8 @@ class UserService:
         return user
 
     def _wrong(self, subject: str, user: User | None, now: datetime) -> NoReturn:
-        from kiosk_pos.core import audit
+        from kiosk_pos.core import audit, lockout
+        from kiosk_pos.core.lockout import UserLocked, minutes_left
 
         until = None
         try:
@@ -194,7 +201,7 @@ class UserService:
         raise AuthError("error.pin_wrong")
 
     def _logged_in(self, user: User, subject: str, now: datetime) -> None:
-        from kiosk_pos.core import audit
+        from kiosk_pos.core import audit, lockout
 
         try:
             with self._db.write_raw() as cur:

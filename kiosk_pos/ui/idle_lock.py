@@ -9,17 +9,25 @@ logged in and is stopped while the PIN pad shows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk_pos.core.kiosk import Kiosk
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 
-_INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
-                    QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
-                    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate})
+if TYPE_CHECKING:  # QEvent's type (its ~180 event kinds, ~2 ms) is made when first armed
+    from PySide6.QtCore import QEvent
+
+
+def _input_kinds() -> frozenset[QEvent.Type]:
+    from PySide6.QtCore import QEvent
+
+    return frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                      QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
+                      QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate})
 
 
 class IdleLock(QObject):
@@ -36,6 +44,7 @@ class IdleLock(QObject):
         # sees every event, and before the first paint that cost ~35 ms of start-up (each new
         # kind of widget it is handed makes PySide build that class and its enums).
         self._watching = False
+        self._input: frozenset[QEvent.Type] = frozenset()
 
     def load(self, kiosk: Kiosk, tasks: TaskManager) -> None:
         """Read the owner's setting beside the writer, then arm with it."""
@@ -60,6 +69,7 @@ class IdleLock(QObject):
         if app is None or on == self._watching:
             return
         if on:
+            self._input = self._input or _input_kinds()
             app.installEventFilter(self)
         else:
             app.removeEventFilter(self)
@@ -70,7 +80,7 @@ class IdleLock(QObject):
         return self.timer.isActive()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in _INPUT and self.timer.isActive():
+        if event.type() in self._input and self.timer.isActive():
             self.timer.start(self.minutes * 60_000)  # the full minutes again, from now
         return False
 

@@ -5,7 +5,7 @@ as before, against the anonymous PIN-only counter (kiosk_pos/core/lockout.py).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
-from kiosk_pos.ui.theme import TOUCH_PX, label
+from kiosk_pos.ui.theme import TOUCH_PX, centre_text, label, no_focus
 
 
 class LoginScreen(QWidget):
@@ -38,7 +38,7 @@ class LoginScreen(QWidget):
         self.names = QListWidget()
         self.names.setObjectName("login_names")
         self.names.setFixedWidth(260)
-        self.names.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.names)
         self.names.itemClicked.connect(self._name_clicked)
         self.names.setStyleSheet(
             "QListWidget#login_names { font-size: 18pt; }"
@@ -46,20 +46,20 @@ class LoginScreen(QWidget):
             "QListWidget#login_names::item:selected { background: #0b5cad; color: white; }")
         self.names_caption = label("", "caption")
         self.title = label("", "huge")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self.title)
         self.prompt = label("", "large")
-        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self.prompt)
         self.pin = QLineEdit()
         self.pin.setObjectName("big")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self.pin)
         self.pin.setMaxLength(12)
         self.pin.setFixedWidth(3 * 110 + 2 * 10)
         self.pin.returnPressed.connect(self.submit)
         self.pin.textEdited.connect(lambda _t: self.error.clear())
         self.error = label("", "error")
         self.error.setWordWrap(True)
-        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self.error)
         self.error.setFixedWidth(520)
 
         pad = QGridLayout()
@@ -68,7 +68,7 @@ class LoginScreen(QWidget):
         for i, key in enumerate(["1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "ok"]):
             button = QPushButton()
             button.setFixedSize(110, TOUCH_PX + 16)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.clicked.connect(lambda _c=False, k=key: self._press(k))
             if key == "ok":
                 button.setObjectName("primary")
@@ -81,8 +81,8 @@ class LoginScreen(QWidget):
         column.addSpacing(12)
         column.addWidget(self.prompt)
         column.addSpacing(8)
-        column.addWidget(self.pin, 0, Qt.AlignmentFlag.AlignHCenter)
-        column.addWidget(self.error, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addLayout(_centred(self.pin))
+        column.addLayout(_centred(self.error))
         column.addSpacing(8)
         column.addLayout(pad)
         column.addStretch(3)
@@ -108,12 +108,16 @@ class LoginScreen(QWidget):
             button.setText({"del": tr("ui.login.erase"), "ok": tr("ui.login.enter")}.get(key, key))
         self.error.clear()
 
-    def reset(self) -> None:
+    def reset(self, names: list[str] | None = None) -> None:
+        """An empty pad, no name picked; the names as given, else read afresh."""
         self.pin.clear()
         self.error.clear()
         self.choose(None)
         self.pin.setFocus()
-        self.load_names()
+        if names is None:
+            self.load_names()
+        else:
+            self.set_names(names)
 
     # -- the names ---------------------------------------------------------------------------
     def load_names(self) -> None:
@@ -190,3 +194,14 @@ class LoginScreen(QWidget):
         self.error.setText(failure.message)
         self.pin.clear()
         self.pin.setFocus()
+
+
+def _centred(widget: QWidget) -> QHBoxLayout:
+    """``widget`` (of a fixed width) in the middle of a row: what a layout's AlignHCenter
+    does, without PySide's Qt namespace before the first paint (see ui/theme.py)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import ProductKind, SaleRecord
+from kiosk_pos.core.records import ProductKind
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.notices import NoticeArea
 from kiosk_pos.ui.operations import QueryOp
 from kiosk_pos.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # the stock module (and goods) load with the first low-stock query
+    from kiosk_pos.core.records import SaleRecord
     from kiosk_pos.core.stock import LowStockItem
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QRect, QSize, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -29,20 +29,23 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos import i18n
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import SaleRecord, TopUpRecord, User
+from kiosk_pos.core.records import User
 from kiosk_pos.core.settings import LANGUAGE
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.bridge import EventBridge
+from kiosk_pos.ui.first_paint import AfterFirstPaint, warm_up
 from kiosk_pos.ui.login import LoginScreen
 from kiosk_pos.ui.low_stock_notice import LowStockNotices
-from kiosk_pos.ui.notices import DISMISS_KEY, NoticeArea
+from kiosk_pos.ui.notices import NoticeArea
 from kiosk_pos.ui.operations import QueryOp, WriteOp
 from kiosk_pos.ui.pages import place_page
 from kiosk_pos.ui.refund_notices import RefundNotices
 from kiosk_pos.ui.status_bar import KioskStatusBar
 from kiosk_pos.ui.tasks import TaskManager
+from kiosk_pos.ui.theme import no_focus
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.records import SaleRecord, TopUpRecord
     from kiosk_pos.session import AppSession
     from kiosk_pos.ui.forecast_watch import ForecastWatch
     from kiosk_pos.ui.help_view import HelpDialog
@@ -70,11 +73,12 @@ class MainWindow(QMainWindow):
         self.session = session
         self.user: User | None = None
         self.bridge = EventBridge(kiosk.events, self)
+        # Start-up builds only the PIN login; the rest waits for its first paint (see
+        # ui/first_paint.py), and every other page is built when first shown.
+        self.first_paint = AfterFirstPaint(self)
 
         self.login = LoginScreen(kiosk, self.tasks)
         self.login.logged_in.connect(self.start_session)
-        # Every page is built when first shown (or first reached from code): start-up
-        # builds only the PIN login; the sales screen follows the first good PIN.
         self._sales: SalesScreen | None = None
         _ = kiosk.catalog.catalog  # read now, before the GUI thread is barred from the database
         self._history: HistoryView | None = None
@@ -89,25 +93,23 @@ class MainWindow(QMainWindow):
         for i in range(3):
             button = QPushButton()
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.clicked.connect(lambda _c=False, i=i: self.show_page(i))
             nav_group.addButton(button)
             nav_row.addWidget(button)
             self.nav.append(button)
-            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.show_page(i))
         nav_row.addStretch(1)
         self.tools_button: QPushButton | None = None
         self._tools: ToolDialogs | None = None
         if session is not None:  # one button with a menu keeps the top bar narrow at 1024 px
             self.tools_button = QPushButton()
-            self.tools_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(self.tools_button)
             menu = QMenu(self.tools_button)
             menu.aboutToShow.connect(self._fill_tools_menu)  # the tools load when first opened
             self.tools_button.setMenu(menu)
             nav_row.addWidget(self.tools_button)
-            QShortcut(QKeySequence("Alt+M"), self, self.tools_button.showMenu)
         self.language = QComboBox()
-        self.language.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.language)
         for code in i18n.LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
         self.language.setCurrentIndex(i18n.LANGUAGES.index(i18n.language()))
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
             lambda i: self.set_language(self.language.itemData(i)))
         nav_row.addWidget(self.language)
         self.lock = QPushButton()
-        self.lock.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.lock)
         self.lock.clicked.connect(self.lock_screen)  # "Ganti kasir": the cart and shift stay
         nav_row.addWidget(self.lock)
         from kiosk_pos.ui.idle_lock import IdleLock
@@ -141,10 +143,9 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self.help_button = QPushButton()
         self.help_button.setFlat(True)
-        self.help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.help_button)
         self.help_button.clicked.connect(self.open_help)
         self.status.addPermanentWidget(self.help_button)
-        QShortcut(QKeySequence("Alt+H"), self, self.open_help)
 
         self.bridge.deposit_changed.connect(self.status.set_balance)
         self._forecast: ForecastWatch | None = None  # from the first login
@@ -153,13 +154,17 @@ class MainWindow(QMainWindow):
         self.bridge.topup_changed.connect(self._topup_changed)
         self.bridge.notice.connect(self.notices.show_notice)
         self.bridge.catalog_changed.connect(self._catalog_changed)
-        # the shown notice's own action from the keyboard, on the work screens only
-        QShortcut(QKeySequence(DISMISS_KEY), self,
-                  lambda: self.notices.act() if self.user is not None else None)
         screen = self.screen() or QGuiApplication.primaryScreen()
         self.fit_to(screen.availableGeometry() if screen is not None else QRect())
         self.retranslate()
-        self.login.reset()
+        # the names on the first paint, read now (like the catalogue above), not by a worker
+        self.login.reset(names=[user.name for user in kiosk.users.list()])
+        warm_up(self)  # the keys (Alt+1..3, Alt+M, Alt+H, Ctrl+K) and the sales screen
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self.first_paint.done:
+            self.first_paint.painted()
 
     def fit_to(self, available: QRect) -> None:
         """Size the window to the screen's free area (never larger), up to the preferred
@@ -219,6 +224,15 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentIndex(1)
         self.show_page(0)
         self.logged_in.emit(user)
+        if self.isVisible() and not self.first_paint.done:
+            # straight in (the self-test, a new counter's owner): the screen paints first
+            self.first_paint.later(lambda: self._load_session() if self.user is user else None)
+        else:
+            self._load_session()
+
+    def _load_session(self) -> None:
+        """The logged-in user's figures, the idle lock and the forecast, read beside the
+        writer."""
         self.idle.load(self.kiosk, self.tasks)
         if self._forecast is None:
             from kiosk_pos.ui.forecast_watch import ForecastWatch

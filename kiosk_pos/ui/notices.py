@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.theme import BASE_PT, NOTICE_BUTTON_PX, label
+from kiosk_pos.ui.theme import BASE_PT, NOTICE_BUTTON_PX, label, no_focus
 
 MAX_NOTICES = 50          # the oldest beyond these are dropped
 DISMISS_KEY = "Ctrl+K"    # clear of the sales keys (F1-F12, Ctrl+F, Insert, Ctrl+Return, Alt+..)
@@ -54,7 +53,7 @@ class Notice(QFrame):
         self.text.setToolTip(text)
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.close_button = QPushButton()
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.close_button)
         self.close_button.setToolTip(DISMISS_KEY)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 2, 8, 2)

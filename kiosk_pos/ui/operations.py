@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject
@@ -32,6 +31,9 @@ from PySide6.QtCore import QObject
 from kiosk_pos.core.errors import KioskError
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 

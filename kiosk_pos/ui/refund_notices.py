@@ -4,15 +4,19 @@ who handed it back and when (the daily report then stops counting it as owed).""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from kiosk_pos.core.kiosk import Kiosk
-from kiosk_pos.core.records import SaleRecord, TopUpRecord, TopUpStatus, User
+from kiosk_pos.core.records import TopUpStatus, User
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.notices import Notice, NoticeArea, NoticeKind
 from kiosk_pos.ui.operations import OpFailure, QueryOp, WriteOp
 from kiosk_pos.ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from kiosk_pos.core.records import SaleRecord, TopUpRecord
 
 
 class RefundNotices:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
+from kiosk_pos.core.clock import zone
 from kiosk_pos.core.records import User
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.theme import ERROR_COLOUR, OK_COLOUR
@@ -52,7 +52,7 @@ class KioskStatusBar(QStatusBar):
     def __init__(self, timezone: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
-        self._zone = ZoneInfo(timezone)
+        self._timezone = timezone  # zoneinfo loads with the first time shown
         self._clerk: User | None = None
         self._balance: int | None = None
         self._queue = 0
@@ -109,7 +109,7 @@ class KioskStatusBar(QStatusBar):
         if self._last_sync is not None:
             moment = self._last_sync
             if moment.tzinfo is not None:
-                moment = moment.astimezone(self._zone)
+                moment = moment.astimezone(zone(self._timezone))
             last = tr("ui.status.last_sync", time=moment.strftime("%H:%M"))
         if self._online is False:
             return f"{tr('ui.status.offline')} {last}".strip()
@@ -123,7 +123,7 @@ class KioskStatusBar(QStatusBar):
     def forecast_text(self) -> str:
         if self._balance is None or self._runs_out is None:
             return ""
-        local = self._runs_out.astimezone(self._zone)
+        local = self._runs_out.astimezone(zone(self._timezone))
         return tr("forecast.status", day=tr(f"weekday.{local.weekday()}"),
                   time=tr("forecast.clock", hour=local.hour, minute=f"{local.minute:02d}"))
 

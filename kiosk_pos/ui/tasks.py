@@ -12,14 +12,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
+
+if TYPE_CHECKING:  # concurrent.futures is imported with the first pool (after the first paint)
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
 Closure = Callable[[], None]
+POOL_SIZES = {"write": 1, "query": 2, "network": 2}
+THREAD_NAMES = {"write": "kiosk-db-write", "query": "kiosk-db-read", "network": "kiosk-net"}
 
 
 class _Job:
@@ -67,11 +71,7 @@ class TaskManager(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pools = {
-            "write": ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db-write"),
-            "query": ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-db-read"),
-            "network": ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-net"),
-        }
+        self._pools: dict[str, ThreadPoolExecutor] = {}  # each made at its first task
         self._closures: list[Closure] = []
         self._lock = threading.Lock()
         self._busy = 0
@@ -84,12 +84,24 @@ class TaskManager(QObject):
 
         After :meth:`shutdown` (the app is closing) a late event's operation is not started:
         its future is returned cancelled, never a traceback in the event loop."""
+        from concurrent.futures import Future
+
         if self._closed:
             late: Future = Future()
             late.cancel()
             return late
         self._busy += 1
-        return self._pools[pool].submit(_Job(self, task, on_done, on_error).run)
+        return self._pool(pool).submit(_Job(self, task, on_done, on_error).run)
+
+    def _pool(self, name: str) -> ThreadPoolExecutor:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with self._lock:
+            pool = self._pools.get(name)
+            if pool is None:
+                pool = self._pools[name] = ThreadPoolExecutor(
+                    max_workers=POOL_SIZES[name], thread_name_prefix=THREAD_NAMES[name])
+        return pool
 
     def run_on_main(self, closure: Closure) -> None:
         """Queue ``closure`` to run on the GUI thread (safe from any thread)."""
@@ -104,9 +116,11 @@ class TaskManager(QObject):
     def shutdown(self) -> None:
         """Finish queued writes (a sale in flight must reach the disk), then stop."""
         self._closed = True
-        self._pools["write"].shutdown(wait=True)
+        if "write" in self._pools:
+            self._pools["write"].shutdown(wait=True)
         for name in ("query", "network"):
-            self._pools[name].shutdown(wait=False, cancel_futures=True)
+            if name in self._pools:
+                self._pools[name].shutdown(wait=False, cancel_futures=True)
 
     @Slot()
     def _run_closures(self) -> None:

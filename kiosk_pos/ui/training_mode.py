@@ -13,8 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,9 +26,11 @@ from PySide6.QtWidgets import (
 
 from kiosk_pos.i18n import tr
 from kiosk_pos.ui.operations import OpFailure, WriteOp
-from kiosk_pos.ui.theme import ERROR_COLOUR, TOUCH_PX
+from kiosk_pos.ui.theme import ERROR_COLOUR, TOUCH_PX, centre_text
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from kiosk_pos.core.records import User
     from kiosk_pos.ui.main_window import MainWindow
 
@@ -43,7 +44,7 @@ class TrainingBanner(QLabel):
         super().__init__(parent)
         self.setObjectName("trainingBanner")
         self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        centre_text(self)
         self.setStyleSheet(f"background: {BANNER_BG}; color: white; font-weight: bold;"
                            " padding: 6px;")
         self.retranslate()
@@ -171,12 +172,16 @@ def install(window: MainWindow, real_dir: Path, *, training: bool) -> TrainingSw
         window.language.currentIndexChanged.connect(lambda _i: retitle())
     if window.tools_button is not None:
         menu = window.tools_button.menu()
-        action = QAction(window)  # the window's: the menu's clear() each time leaves it be
-        action.triggered.connect(lambda _checked=False: switch.open())
+        made: list[QAction] = []  # at the first opening: not on the start-up path
 
         def add() -> None:
-            action.setText(switch.menu_text())
-            menu.addAction(action)
+            if not made:
+                from PySide6.QtGui import QAction
+
+                made.append(QAction(window))  # the window's: the menu's clear() leaves it be
+                made[0].triggered.connect(lambda _checked=False: switch.open())
+            made[0].setText(switch.menu_text())
+            menu.addAction(made[0])
 
         menu.aboutToShow.connect(add)  # after the window fills the menu with its tools
     return switch

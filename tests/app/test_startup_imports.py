@@ -1,6 +1,7 @@
-"""Start-up stays lean: the desktop app reaches its first screen without importing
-SQLAlchemy, Alembic or the libraries of printing and sync, nor the screens and panels it
-builds on first use; and a CLI command imports only its own module."""
+"""Start-up stays lean: the desktop app reaches its first screen (the PIN login) without
+importing SQLAlchemy, Alembic or the libraries of printing and sync, nor the screens and
+panels it builds on first use or after that first paint, without PySide's Qt namespace,
+and with no thread but its own; and a CLI command imports only its own module."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_pos.app import ENV_READY_MODULES
+from kiosk_pos.app import ENV_READY_MODULES, ENV_SELF_TEST
 from kiosk_pos.cli import COMMAND_MODULES, COMMANDS, build_parser, main
 from kiosk_pos.core.records import CartLine, Payment
 from kiosk_pos.core.setup import init_kiosk
@@ -23,11 +24,16 @@ LATER = ("kiosk_pos.ui.history", "kiosk_pos.ui.history_model", "kiosk_pos.ui.rep
 # Imported where used, never by the window's start: the shift a sale belongs to and search
 # (by the writer or a query), PIN hashing (on login), the ref id of a top-up (on a sale),
 # stock and goods (the low-stock notice's query after a sale of goods).
-# (The deposit forecast and the staff settings are imported by the queries the login starts,
-# on a worker that may or may not have run by "ready", so they are not listed here.)
 WHERE_USED = ("kiosk_pos.core.shifts", "kiosk_pos.core.shift_figures",
               "kiosk_pos.core.sale_search", "kiosk_pos.core.stock", "kiosk_pos.core.goods",
               "hashlib", "hmac", "secrets", "uuid")
+# After the login's first paint, while the PIN is typed (ui/first_paint.py): the sales
+# screen, and what the first login's queries import (the forecast, the staff settings).
+AFTER_FIRST_PAINT = ("kiosk_pos.ui.sales_screen", "kiosk_pos.ui.cart",
+                     "kiosk_pos.ui.product_grid", "kiosk_pos.ui.forecast_watch",
+                     "kiosk_pos.core.deposit_forecast", "kiosk_pos.core.staff", "decimal",
+                     "fractions", "kiosk_pos.core.sales", "concurrent.futures",
+                     "PySide6.QtCore.Qt")
 
 
 def _env() -> dict[str, str]:
@@ -36,7 +42,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def test_the_gui_is_ready_without_sqlalchemy_or_alembic(tmp_path: Path) -> None:
+def _ready_listing(tmp_path: Path, to: str) -> set[str]:
     folder = tmp_path / "data"
     kiosk = init_kiosk(folder, "Konter Uji", "9999", demo=True)
     clerk = kiosk.users.authenticate("1111")  # a sale today: the sales screen loads it
@@ -46,15 +52,36 @@ def test_the_gui_is_ready_without_sqlalchemy_or_alembic(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "kiosk_pos", "gui", "--self-test", "--data-dir", str(folder)],
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-        env={**_env(), ENV_READY_MODULES: str(listing)})
+        env={**_env(), ENV_READY_MODULES: str(listing), ENV_SELF_TEST: to})
     assert done.returncode == 0, done.stderr
     assert "ready in" in done.stdout
+    if to == "login":
+        assert "sales screen in" in done.stdout  # the good PIN after ready got there
     loaded = set(listing.read_text(encoding="utf-8").split())
     assert "kiosk_pos.ui.main_window" in loaded  # the listing was taken with the window up
+    return loaded
+
+
+def test_the_login_is_ready_with_nothing_it_does_not_show(tmp_path: Path) -> None:
+    loaded = _ready_listing(tmp_path, "login")
     heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
     assert heavy == [], f"imported before the window was ready: {heavy[:5]}"
     assert sorted(loaded.intersection(LATER)) == []
     assert sorted(loaded.intersection(WHERE_USED)) == []
+    assert sorted(loaded.intersection(AFTER_FIRST_PAINT)) == []
+    assert sorted(m for m in loaded if m.startswith("thread:")) == ["thread:MainThread"]
+
+
+def test_the_sales_screen_is_ready_without_sqlalchemy_or_alembic(tmp_path: Path) -> None:
+    """Straight to the sales screen (the self-test's second figure): still lean, and its
+    queries wait for the first paint."""
+    loaded = _ready_listing(tmp_path, "sales")
+    heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
+    assert heavy == [], f"imported before the window was ready: {heavy[:5]}"
+    assert sorted(loaded.intersection(LATER)) == []
+    assert sorted(loaded.intersection(WHERE_USED)) == []
+    assert "kiosk_pos.ui.sales_screen" in loaded
+    assert sorted(m for m in loaded if m.startswith("thread:")) == ["thread:MainThread"]
 
 
 def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:

@@ -22,6 +22,9 @@ def window(qtbot, qapp, kiosk):
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
+    # what waits for the first paint (the keys, the sales screen: ui/first_paint.py) is done,
+    # as it is by the time a clerk has typed a PIN
+    qtbot.waitUntil(lambda: not w.first_paint.pending, timeout=5000)
     yield w
     w.close()
 

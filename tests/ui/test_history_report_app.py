@@ -67,8 +67,11 @@ def test_daily_report(qtbot, window, sales, kiosk, clerk):
 def test_run_gui_self_test_prints_ready(qapp, tmp_path, capsys):
     assert run_gui(tmp_path / "data", demo=True, self_test=True) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1].startswith("ready in ") and out[-1].endswith(" s")
-    float(out[-1].split()[2])
+    # ready: the PIN login painted; then the sales screen after the first clerk's good PIN
+    assert out[-2].startswith("ready in ") and out[-2].endswith(" s")
+    float(out[-2].split()[2])
+    assert out[-1].startswith("sales screen in ") and out[-1].endswith(" s after the PIN")
+    float(out[-1].split()[3])
     assert not (tmp_path / "data" / "distributor-demo.db").exists()  # no sync in a self-test
 
 
