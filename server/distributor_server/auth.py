@@ -28,6 +28,7 @@ from datetime import timedelta
 
 from fastapi import Request
 from pulsa_protocol import signing, wire
+from pulsa_protocol.complaints import ChangesPage
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -214,13 +215,24 @@ def admit(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admissi
     if not ctx.db.is_sqlite:
         from distributor_server.pg_hot import admit_pg
 
-        return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket))
+        return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket))[0]
 
     def once() -> Admission:
         with ctx.db.write() as session:
             return admit_in(ctx, session, req, bucket)
 
     return ctx.db.retrying(once)
+
+
+def admit_reading(ctx: ServerContext, req: SignedRequest, bucket: str | None,
+                  page: tuple[int, int] | None) -> tuple[Admission, ChangesPage | None]:
+    """:func:`admit`, and on PostgreSQL the kiosk's feed page at ``page`` (cursor, limit)
+    read in the same round trip (None on SQLite, without ``page``, or when refused)."""
+    if ctx.db.is_sqlite or page is None:
+        return admit(ctx, req, bucket), None
+    from distributor_server.pg_hot import admit_pg
+
+    return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket, page))
 
 
 def settle(request: Request, req: SignedRequest, admission: Admission) -> int:

@@ -36,10 +36,11 @@ _CHANGES = Change.__table__
 _LEDGER = LedgerEntry.__table__
 _KIOSKS = Kiosk.__table__
 _TOPUPS = TopUp.__table__
-_PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.created_at)
+PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.created_at)
          .where(_CHANGES.c.kiosk_id == bindparam("kiosk_id"),
                 _CHANGES.c.seq > bindparam("cursor"))
          .order_by(_CHANGES.c.seq).limit(bindparam("limit")))
+"""A kiosk's feed rows after ``cursor``, at most ``limit`` (the long poll's read)."""
 _PUT_COUNTERS = (update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id"))
                  .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
                          change_seq=bindparam("change_seq")))
@@ -243,8 +244,15 @@ def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int
     index: the long poll's read)."""
     with ctx.db.read() as session:
         rows = session.connection().execute(
-            _PAGE, {"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit + 1}).all()
-    changes = [change_of(row.kind, row.payload, row.seq, row.created_at) for row in rows[:limit]]
+            PAGE, {"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit + 1}).all()
+    return page_of(rows, cursor, limit)
+
+
+def page_of(rows: list[Any], cursor: int, limit: int) -> cw.ChangesPage:
+    """The page of :data:`PAGE`'s ``rows`` (read with ``limit`` + 1: one more tells that
+    there is more); each row (seq, kind, payload, created_at), created_at aware."""
+    changes = [change_of(kind, payload, seq, created_at)
+               for seq, kind, payload, created_at in rows[:limit]]
     next_cursor = changes[-1].seq if changes else cursor
     return cw.ChangesPage(changes=changes, next_cursor=next_cursor, has_more=len(rows) > limit)
 

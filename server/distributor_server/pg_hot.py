@@ -31,6 +31,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import psycopg
+from pulsa_protocol import complaints as cw
 from pulsa_protocol import wire
 from sqlalchemy import BigInteger, String, bindparam, cast, exists, func, literal, select
 from sqlalchemy.dialects import postgresql
@@ -49,7 +50,7 @@ from distributor_server.auth import (
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.db import KioskRow
-from distributor_server.feed import as_json, flush_statement
+from distributor_server.feed import PAGE, as_json, flush_statement, page_of
 from distributor_server.models import Kiosk, UTCDateTime
 from distributor_server.notify import DUE, FEED
 from distributor_server.pg_raw import compiled, pipelined_transaction
@@ -93,6 +94,7 @@ _EXISTING_NAMES = tuple(column.key for column in PG_EXISTING.selected_columns)
 _PRICES = compiled(PG_PRICES)
 _PRICE_NAMES = tuple(column.key for column in PG_PRICES.selected_columns)
 _WRITE = compiled(flush_statement(due=True, topups=True))
+_PAGE = compiled(PAGE)
 
 
 def _first_phase(conn: psycopg.Connection, statement: Any, req: SignedRequest,
@@ -116,17 +118,26 @@ def _judge(ctx: ServerContext, req: SignedRequest, row: Any, bucket: str | None,
     return verdict(ctx, req, generation, bucket, budget, row[-2], row[-1], now_s), True
 
 
-def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admission:
+def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None,
+             page: tuple[int, int] | None = None) -> tuple[Admission, cw.ChangesPage | None]:
     """:func:`distributor_server.auth.admit_in` on PostgreSQL: [BEGIN; A] -> verify ->
-    COMMIT or ROLLBACK, two round trips."""
+    COMMIT or ROLLBACK, two round trips. ``page`` (cursor, limit): the kiosk's feed page
+    is read too, in the first round trip after A, and given back when admitted (a long
+    poll's first read without a transaction and a thread hop of its own)."""
     budget = budget_of(ctx, bucket)
     now, now_s = utcnow(), time.time()
     with pipelined_transaction(ctx.db) as (conn, pipe):
         cursor = _first_phase(conn, _ADMIT, req, bucket if budget > 0 else None, now, now_s)
+        feed = None if page is None else conn.execute(_PAGE.sql, _PAGE.params(
+            kiosk_id=req.kiosk_id, cursor=page[0], limit=page[1] + 1))
         pipe.sync()
         admission, keep = _judge(ctx, req, cursor.fetchone(), bucket, budget, now_s)
         conn.execute(b"COMMIT" if keep else b"ROLLBACK")
-    return admission
+    if feed is None or admission.refusal is not None:
+        return admission, None
+    rows = [(seq, kind, payload, created_at.astimezone(UTC))
+            for seq, kind, payload, created_at in feed.fetchall()]
+    return admission, page_of(rows, page[0], page[1])
 
 
 def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]

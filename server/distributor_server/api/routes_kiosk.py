@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
 from distributor_server.api.replies import json_reply
-from distributor_server.auth import limited
+from distributor_server.auth import admit_reading, limited, read_signed, settle
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.feed import fetch_changes
@@ -53,20 +53,51 @@ async def get_ledger(
     return json_reply(await run_in_threadpool(ledger, request.app.state.ctx, kiosk_id, start, end))
 
 
+Admitted = tuple[int, int, complaints_wire.ChangesPage | None, tuple[int, int] | None]
+"""(kiosk id, the feed's tick before the first read, the first page or None, the (cursor,
+limit) it was read with)."""
+
+
+def _page_args(request: Request) -> tuple[int, int] | None:
+    """(cursor, limit) from the query when both are plain and in range, else None (the
+    route's own validation answers the rest)."""
+    query = request.query_params
+    try:
+        cursor, limit = int(query.get("cursor", "0")), int(query.get("limit", "500"))
+    except ValueError:
+        return None
+    return (cursor, limit) if 0 <= cursor <= wire.MAX_SEQ and 1 <= limit <= 1000 else None
+
+
+async def _admitted_with_page(request: Request) -> Admitted:
+    """``limited("changes")`` that, on PostgreSQL, also reads the first page in the
+    admission's own round trip (:func:`distributor_server.auth.admit_reading`)."""
+    req = await read_signed(request)
+    ctx: ServerContext = request.app.state.ctx
+    tick = ctx.notifier.tick(req.kiosk_id)  # before the read: a change after it wakes us
+    args = _page_args(request)
+    admission, page = await run_in_threadpool(admit_reading, ctx, req, "changes", args)
+    return settle(request, req, admission), tick, page, args
+
+
 @router.get("/changes", response_model=complaints_wire.ChangesPage)
 async def get_changes(
     request: Request,
     cursor: int = Query(0, ge=0, le=wire.MAX_SEQ),
     limit: int = Query(500, ge=1, le=1000),
     wait: float = Query(0, ge=0, le=wire.MAX_WAIT_SECONDS),
-    kiosk_id: int = Depends(limited("changes")),
+    admitted: Admitted = Depends(_admitted_with_page),
 ) -> Response:
     """Feed rows with seq > cursor; with ``wait`` long-poll until there is one."""
     ctx: ServerContext = request.app.state.ctx
+    kiosk_id, tick, page, read_with = admitted
+    if read_with != (cursor, limit):
+        page = None  # the first page was not read with the validated parameters
     deadline = time.monotonic() + wait
     while True:
-        tick = ctx.notifier.tick(kiosk_id)
-        page = await run_in_threadpool(fetch_changes, ctx, kiosk_id, cursor, limit)
+        if page is None:
+            tick = ctx.notifier.tick(kiosk_id)
+            page = await run_in_threadpool(fetch_changes, ctx, kiosk_id, cursor, limit)
         if page.changes or time.monotonic() >= deadline:
             return json_reply(page)
         # re-query at once on a notification. While LISTEN/NOTIFY carries other processes'
@@ -79,6 +110,7 @@ async def get_changes(
             return json_reply(page)
         if listening and ctx.notifier.tick(kiosk_id) == tick:
             return json_reply(page)  # the wait ran out and nothing changed
+        page = None
 
 
 async def _gone_while_waiting(request: Request, ctx: ServerContext, kiosk_id: int, tick: int,
