@@ -102,3 +102,13 @@ def test_a_rate_refusal_keeps_its_nonce_and_charges_nothing(strict):
     replay = _put(k, uuid.uuid4().hex, nonce=nonce)
     assert replay.status_code == 401 and replay.json()["code"] == "replayed_nonce"
     assert k.balance() == 50_000 - charged * PRICE
+
+
+def test_a_long_poll_with_a_bad_query_is_admitted_and_answered_422_signed(make_kiosk):
+    k = make_kiosk(deposit=50_000)
+    for query in ("limit=abc", "limit=0", "cursor=-1", "limit=1001&wait=1"):
+        reply = k.get(f"/v1/changes?{query}")
+        assert reply.status_code == 422, (query, reply.text)
+        assert reply.headers.get(signing.HEADER_REPLY_SIGNATURE), query
+    first = k.get("/v1/changes?cursor=0&limit=1").json()  # the deposit, and nothing more
+    assert [c["kind"] for c in first["changes"]] == ["ledger"] and not first["has_more"]
