@@ -5,8 +5,8 @@ request, run in the same benchmark on the same machine. The server runs as
 ``distributor-server serve --no-sender`` (the API alone; senders are separate processes in
 a deployment), and its figures are:
 
-- database round trips of one signed top-up submit (counted in-process: connection
-  pings, BEGIN, statements, COMMIT/ROLLBACK), reported only;
+- database round trips of one signed top-up submit, counted on the wire by a relay in
+  front of PostgreSQL (:class:`WireCounter`), reported only;
 - a signed submit's latency with one client, p50, against the floor's (target <= 2x);
 - the server's CPU time per signed submit with one client, against the floor's per insert
   (reported: on a shared machine it moves less than latency does);
@@ -181,43 +181,109 @@ def _load(mode: str, url: str, creds: list[dict], seconds: float, processes: int
             "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")}
 
 
-def round_trips(db_url: str, key: Path, n: int = 50) -> float:
-    """Database round trips per signed submit, counted on the server's own engine."""
+class WireCounter:
+    """A TCP relay in front of PostgreSQL that counts, whichever layer of the client sent
+    what: ``trips``, the server's ReadyForQuery messages (one per wait of the client: a
+    statement, a BEGIN or a COMMIT waited for on its own is one, a pipeline up to its Sync
+    is one); ``flights``, the times a client sent after the server last spoke (a pipeline
+    whose statements go out while the first answers come back counts more than one).
+    The relayed URL must say ``sslmode=disable`` (the relay reads the protocol)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 5432) -> None:
+        self.trips = 0
+        self.flights = 0
+        self._target = (host, port)
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _addr = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self._target)
+            for sock in (client, server):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            last = ["server"]  # who spoke last on this connection
+            for src, dst, side in ((client, server, "client"), (server, client, "server")):
+                threading.Thread(target=self._pump, args=(src, dst, side, last),
+                                 daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket, side: str, last: list[str]
+              ) -> None:
+        pending = b""  # the server's bytes not yet split into messages
+        try:
+            while data := src.recv(65536):
+                with self._lock:  # noted before it is passed on, so no reply can overtake
+                    if side == "client" and last[0] == "server":
+                        self.flights += 1
+                    last[0] = side
+                    if side == "server":
+                        pending = self._count_ready(pending + data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _count_ready(self, data: bytes) -> bytes:
+        """Count the ReadyForQuery ('Z') messages in ``data``; the incomplete tail."""
+        at = 0
+        while len(data) - at >= 5:
+            size = int.from_bytes(data[at + 1:at + 5], "big")
+            if len(data) - at < 1 + size:
+                break
+            if data[at:at + 1] == b"Z":
+                self.trips += 1
+            at += 1 + size
+        return data[at:]
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+def round_trips(db_url: str, key: Path, n: int = 50) -> tuple[float, float]:
+    """(round trips, client flights) per signed submit, counted on the wire (:class:`WireCounter`)
+    between an embedded API process (no sender, as ``serve --no-sender``) and PostgreSQL."""
     from distributor_server.embedded import start_embedded
     from pulsa_protocol import signing
-    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
 
     creds = _kiosks(db_url, key, 1)[0]
-    counts = {"n": 0}
+    url = make_url(db_url)
+    counter = WireCounter(url.host or "127.0.0.1", url.port or 5432)
+    relayed = url.set(host="127.0.0.1", port=counter.port, query={
+        **url.query, "sslmode": "disable", "gssencmode": "disable"}).render_as_string(
+        hide_password=False)
+    try:
+        with start_embedded(relayed, key_file=key, rate_limits={"default": 0},
+                            run_worker=False) as handle:
+            http = requests.Session()
 
-    def bump(*_args: object, **_kw: object) -> None:
-        if not threading.current_thread().name.startswith("upstream"):  # not the sender's
-            counts["n"] += 1
+            def submit() -> None:
+                ref = uuid.uuid4().hex
+                body = json.dumps({"sku": "TSEL10", "destination": "081234567890"}).encode()
+                path = f"/v1/topups/{ref}"
+                auth = signing.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path,
+                                            body)
+                headers = {"Content-Type": "application/json", **auth}
+                assert http.put(handle.url + path, data=body, headers=headers
+                                ).status_code == 201
 
-    with start_embedded(db_url, key_file=key, rate_limits={"default": 0}) as handle:
-        engine = handle.ctx.db.engine
-        http = requests.Session()
-
-        def submit() -> None:
-            ref = uuid.uuid4().hex
-            body = json.dumps({"sku": "TSEL10", "destination": "081234567890"}).encode()
-            path = f"/v1/topups/{ref}"
-            auth = signing.sign_request(creds["kiosk_id"], creds["secret"], "PUT", path, body)
-            headers = {"Content-Type": "application/json", **auth}
-            assert http.put(handle.url + path, data=body, headers=headers).status_code == 201
-
-        submit()  # warm the pool
-        listeners = [(engine, "before_cursor_execute"), (engine, "begin"), (engine, "commit"),
-                     (engine, "rollback"), (engine.pool, "reset")]
-        if engine.pool._pre_ping:
-            listeners.append((engine.pool, "checkout"))
-        for target, name in listeners:
-            event.listen(target, name, bump)
-        for _ in range(n):
-            submit()
-        for target, name in listeners:
-            event.remove(target, name, bump)
-    return counts["n"] / n
+            submit()  # warm the pool (a connection's start-up is not a submit's)
+            start = counter.trips, counter.flights
+            for _ in range(n):
+                submit()
+            trips, flights = counter.trips - start[0], counter.flights - start[1]
+    finally:
+        counter.close()
+    return trips / n, flights / n
 
 
 def _one_client(url: str, mode: str, creds: dict, n: int) -> tuple[float, float]:
@@ -262,7 +328,7 @@ def run(quick: bool) -> list[Result]:
             return [Result(NAME, "skipped", 0, None, "count", "PostgreSQL needed", None,
                            "PostgreSQL is not reachable at 127.0.0.1:5432")]
         key = Path(tmp) / "master.key"
-        trips = round_trips(db_url, key)
+        trips, flights = round_trips(db_url, key)
         creds = _kiosks(db_url, key, KIOSKS)
         with _floor(db_url, 1) as floor_url:
             floor_single, floor_cpu = _one_client(floor_url, "floor", creds[0], n_single)
@@ -284,7 +350,8 @@ def run(quick: bool) -> list[Result]:
                      f"{two['p99'] * 1000:.0f} ms")
     return [
         Result(NAME, "database round trips per signed submit", trips, None, "count",
-               "reported", None),
+               "reported", None, f"counted on the wire (ReadyForQuery); {flights:.2f} "
+               "client flights (sends after the server spoke)"),
         ratio_result(NAME, "signed submit latency, one client (p50)", single * 1000,
                      floor_single * 1000, "ms", 2.0),
         Result(NAME, "server CPU per signed submit, one client", cpu * 1000, floor_cpu * 1000,

@@ -4,7 +4,12 @@ A signed request is admitted in ONE database transaction (:func:`admit_in`): rea
 (its secret generation), verify the signature, check the timestamp, store the nonce
 (``INSERT ... ON CONFLICT DO UPDATE ... WHERE expired RETURNING``: no row back means a
 replay) and count the request against its rate budget. The top-up submit runs its own work
-in that same transaction (:mod:`distributor_server.submit`), so a submit commits once.
+in that same transaction (:mod:`distributor_server.topups`), so a submit commits once.
+
+On PostgreSQL the same steps run pipelined on the raw driver connection
+(:mod:`distributor_server.pg_hot`): the nonce and the rate window are written in the
+statement that reads the kiosk, before the signature is checked, and a request that fails
+the check is rolled back, so it keeps nothing, exactly as if the nonce had never been sent.
 
 The signature is checked before the timestamp so that, once the kiosk is known, even a
 "stale timestamp" refusal goes back signed (:mod:`distributor_server.api.reply_signing`).
@@ -23,12 +28,12 @@ from datetime import timedelta
 
 from fastapi import Request
 from pulsa_protocol import signing, wire
-from sqlalchemy import BigInteger, Integer, String, bindparam, cast, delete, literal, select
+from pulsa_protocol.complaints import ChangesPage
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from distributor_server import rate_limit
 from distributor_server.api.errors import ApiError
 from distributor_server.api.reply_signing import sign_replies_for
 from distributor_server.clock import utcnow
@@ -91,11 +96,17 @@ _NONCES = SeenNonce.__table__
 NONCE_LIFETIME = timedelta(seconds=2 * signing.MAX_CLOCK_SKEW_SECONDS + 60)
 
 
-def _store_nonce(insert: type) -> object:
+def _store_nonce(insert: type, rows: object = None) -> object:
     """Store the nonce unless a live copy exists (an expired copy may be reused): a row
-    back (the kiosk id) means fresh, none means a replay."""
-    stmt = insert(_NONCES).values(kiosk_id=bindparam("kiosk_id"), nonce=bindparam("nonce"),
-                                  expires_at=bindparam("expires_at"))
+    back (the kiosk id) means fresh, none means a replay. From the bound ``kiosk_id``,
+    ``nonce`` and ``expires_at``, or from ``rows`` (a SELECT of those three: the
+    PostgreSQL hot path stores it only for a kiosk it found, :mod:`distributor_server.pg_hot`)."""
+    stmt = insert(_NONCES)
+    if rows is None:
+        stmt = stmt.values(kiosk_id=bindparam("kiosk_id"), nonce=bindparam("nonce"),
+                           expires_at=bindparam("expires_at"))
+    else:
+        stmt = stmt.from_select(["kiosk_id", "nonce", "expires_at"], rows)
     return stmt.on_conflict_do_update(
         index_elements=[_NONCES.c.kiosk_id, _NONCES.c.nonce],
         set_={"expires_at": stmt.excluded.expires_at},
@@ -103,23 +114,9 @@ def _store_nonce(insert: type) -> object:
     ).returning(_NONCES.c.kiosk_id)
 
 
-def _nonce_and_window() -> object:
-    """PostgreSQL: the nonce and the rate window in ONE statement. The window is bumped from
-    the nonce insert's RETURNING, so a replay (no row back) counts nothing, exactly as
-    when the two ran one after the other: (fresh, count) with count NULL for a replay."""
-    stored = _store_nonce(postgresql.insert).cte("stored")
-    counted = rate_limit.bump_window(postgresql.insert, select(
-        cast(bindparam("kiosk_id"), Integer), cast(bindparam("bucket"), String),
-        cast(bindparam("window"), BigInteger), literal(1)).select_from(stored),
-    ).cte("counted")
-    return select(select(stored.c.kiosk_id).exists().label("fresh"),
-                  select(counted.c.count).scalar_subquery().label("count"))
-
-
 # built once (issue 14): a statement built per request paid for coercion and a cache key
 _STORE_NONCE = {"sqlite": _store_nonce(sqlite.insert),
                 "postgresql": _store_nonce(postgresql.insert)}
-_NONCE_AND_WINDOW = _nonce_and_window()
 _PURGE_NONCES = delete(SeenNonce).where(SeenNonce.expires_at < bindparam("now"))
 _KIOSK_KEY = select(Kiosk.secret_generation, Kiosk.active).where(
     Kiosk.id == bindparam("kiosk_id"))
@@ -134,8 +131,9 @@ def store_nonce(session: Session, kiosk_id: int, nonce: str) -> bool:
 def _count_request(session: Session, kiosk_id: int, nonce: str, bucket: str | None,
                    now_s: float) -> tuple[bool, int | None]:
     """Store the nonce and, when it is fresh and ``bucket`` is given, count the request in
-    the bucket's window: (fresh, the window's count or None). One round trip on
-    PostgreSQL, two on SQLite (no INSERT in a WITH there; both are in-process calls)."""
+    the bucket's window: (fresh, the window's count or None). The SQLite path (in-process
+    calls); PostgreSQL's requests do this in the statement that reads the kiosk
+    (:mod:`distributor_server.pg_hot`)."""
     conn = session.connection()
     now = utcnow()
     if random.random() < 0.01:
@@ -143,15 +141,30 @@ def _count_request(session: Session, kiosk_id: int, nonce: str, bucket: str | No
     params = {"kiosk_id": kiosk_id, "nonce": nonce.lower(), "expires_at": now + NONCE_LIFETIME,
               "now": now}
     dialect = conn.dialect.name
-    if bucket is not None and dialect == "postgresql":
-        params.update(bucket=bucket, window=window_of(now_s))
-        fresh, count = conn.execute(_NONCE_AND_WINDOW, params).one()
-        return bool(fresh), count
     fresh = conn.execute(_STORE_NONCE[dialect], params).first() is not None
     if not fresh or bucket is None:
         return fresh, None
     return True, conn.execute(bump_window_statement(dialect), {
         "kiosk_id": kiosk_id, "bucket": bucket, "window": window_of(now_s)}).scalar_one()
+
+
+def verify(ctx: ServerContext, req: SignedRequest, generation: int | None
+           ) -> Admission | None:
+    """The checks before the nonce may be kept: the signature with the kiosk's secret
+    ``generation`` (None: no such kiosk, or not active), then the timestamp. The refusal,
+    or None when the request may go on to its nonce and rate budget."""
+    secret = ctx.secret_for(req.kiosk_id, generation) if generation is not None else None
+    if secret is None or not signing.verify_signature(
+        secret, req.method, req.path, req.timestamp, req.nonce, req.body, req.signature,
+    ):
+        return Admission(req.kiosk_id, None, ApiError(
+            401, Code.BAD_SIGNATURE, "The signature does not match; check the kiosk id and "
+            "secret."))
+    if not signing.timestamp_is_fresh(req.timestamp):
+        return Admission(req.kiosk_id, secret, ApiError(
+            401, Code.STALE_TIMESTAMP,
+            "X-Timestamp is more than 5 minutes off; check the kiosk's clock."))
+    return None
 
 
 def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: str | None,
@@ -164,21 +177,26 @@ def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: s
         generation = row.secret_generation if row is not None and row.active else None
     else:
         generation = kiosk.secret_generation if kiosk is not None and kiosk.active else None
-    secret = ctx.secret_for(req.kiosk_id, generation) if generation is not None else None
-    if secret is None or not signing.verify_signature(
-        secret, req.method, req.path, req.timestamp, req.nonce, req.body, req.signature,
-    ):
-        return Admission(req.kiosk_id, None, ApiError(
-            401, Code.BAD_SIGNATURE, "The signature does not match; check the kiosk id and "
-            "secret."))
-    if not signing.timestamp_is_fresh(req.timestamp):
-        return Admission(req.kiosk_id, secret, ApiError(
-            401, Code.STALE_TIMESTAMP,
-            "X-Timestamp is more than 5 minutes off; check the kiosk's clock."))
-    budget = per_minute(ctx, bucket) if bucket else 0
+    refusal = verify(ctx, req, generation)
+    if refusal is not None:
+        return refusal
+    budget = budget_of(ctx, bucket)
     now_s = time.time()
     fresh, count = _count_request(session, req.kiosk_id, req.nonce,
                                   bucket if budget > 0 else None, now_s)
+    return verdict(ctx, req, generation, bucket, budget, fresh, count, now_s)
+
+
+def budget_of(ctx: ServerContext, bucket: str | None) -> int:
+    """Requests a minute ``bucket`` allows (0: not counted at all)."""
+    return per_minute(ctx, bucket) if bucket else 0
+
+
+def verdict(ctx: ServerContext, req: SignedRequest, generation: int, bucket: str | None,
+            budget: int, fresh: bool, count: int | None, now_s: float) -> Admission:
+    """A verified request's admission once its nonce was stored (``fresh``: not a replay)
+    and it was counted (``count`` in its window, None when not counted)."""
+    secret = ctx.secret_for(req.kiosk_id, generation)
     if not fresh:
         return Admission(req.kiosk_id, secret, ApiError(
             401, Code.REPLAYED_NONCE, "This request was already received (nonce)."))
@@ -192,13 +210,29 @@ def admit_in(ctx: ServerContext, session: Session, req: SignedRequest, bucket: s
 
 
 def admit(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admission:
-    """:func:`admit_in` in a transaction of its own (retried once on a dead connection)."""
+    """:func:`admit_in` in a transaction of its own (retried once on a dead connection);
+    on PostgreSQL its pipelined twin :func:`distributor_server.pg_hot.admit_pg`."""
+    if not ctx.db.is_sqlite:
+        from distributor_server.pg_hot import admit_pg
+
+        return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket))[0]
 
     def once() -> Admission:
         with ctx.db.write() as session:
             return admit_in(ctx, session, req, bucket)
 
     return ctx.db.retrying(once)
+
+
+def admit_reading(ctx: ServerContext, req: SignedRequest, bucket: str | None,
+                  page: tuple[int, int] | None) -> tuple[Admission, ChangesPage | None]:
+    """:func:`admit`, and on PostgreSQL the kiosk's feed page at ``page`` (cursor, limit)
+    read in the same round trip (None on SQLite, without ``page``, or when refused)."""
+    if ctx.db.is_sqlite or page is None:
+        return admit(ctx, req, bucket), None
+    from distributor_server.pg_hot import admit_pg
+
+    return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket, page))
 
 
 def settle(request: Request, req: SignedRequest, admission: Admission) -> int:

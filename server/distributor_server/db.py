@@ -99,8 +99,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read transaction. It ends with COMMIT, not the ROLLBACK a closing session
+        sends: psycopg forgets every statement it prepared on a connection when it sees a
+        ROLLBACK there, and the hot paths' statements are worth keeping prepared."""
         with self._reader() as session:
             yield session
+            session.commit()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

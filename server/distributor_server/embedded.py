@@ -65,9 +65,12 @@ def start_embedded(
     *,
     key_file: Path | None = None,
     timeout: float = 20.0,
+    run_worker: bool = True,
     **settings: object,
 ) -> EmbeddedServer:
-    """Migrate ``db_url``, start uvicorn in a daemon thread and wait until it accepts."""
+    """Migrate ``db_url``, start uvicorn in a daemon thread and wait until it accepts.
+    ``run_worker`` False: the API alone, as ``serve --no-sender`` (no upstream sender, no
+    incident rules)."""
     settings.setdefault("api_docs", True)  # the demo and the tests read /openapi.json
     custom = upstream if isinstance(upstream, Upstream) else None
     name = custom.name if custom is not None else str(upstream)
@@ -79,7 +82,7 @@ def start_embedded(
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        create_app(ctx), log_level="warning", timeout_graceful_shutdown=2,
+        create_app(ctx, run_worker), log_level="warning", timeout_graceful_shutdown=2,
         access_log=False, lifespan="on",
     )
     server = uvicorn.Server(config)

@@ -10,13 +10,14 @@ import asyncio
 import json
 import threading
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol import complaints as cw
 from pulsa_protocol import wire
 from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Insert
@@ -34,10 +35,12 @@ if TYPE_CHECKING:
 _CHANGES = Change.__table__
 _LEDGER = LedgerEntry.__table__
 _KIOSKS = Kiosk.__table__
-_PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.created_at)
+_TOPUPS = TopUp.__table__
+PAGE = (select(_CHANGES.c.seq, _CHANGES.c.kind, _CHANGES.c.payload, _CHANGES.c.created_at)
          .where(_CHANGES.c.kiosk_id == bindparam("kiosk_id"),
                 _CHANGES.c.seq > bindparam("cursor"))
          .order_by(_CHANGES.c.seq).limit(bindparam("limit")))
+"""A kiosk's feed rows after ``cursor``, at most ``limit`` (the long poll's read)."""
 _PUT_COUNTERS = (update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id"))
                  .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
                          change_seq=bindparam("change_seq")))
@@ -56,40 +59,54 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) -
     conn.execute(_insert(table), rows[0] if len(rows) == 1 else rows)
 
 
-_LEDGER_COLUMNS = (("kiosk_id", "INTEGER"), ("seq", "BIGINT"), ("amount", "BIGINT"),
-                   ("balance_before", "BIGINT"), ("balance_after", "BIGINT"),
-                   ("reason", "TEXT"), ("reference", "TEXT"), ("created_at", "TIMESTAMPTZ"))
-_CHANGE_COLUMNS = (("kiosk_id", "INTEGER"), ("seq", "BIGINT"), ("kind", "TEXT"),
-                   ("payload", "TEXT"), ("created_at", "TIMESTAMPTZ"))
+_LEDGER_COLUMNS = ("kiosk_id", "seq", "amount", "balance_before", "balance_after", "reason",
+                   "reference", "created_at")
+_CHANGE_COLUMNS = ("kiosk_id", "seq", "kind", "payload", "created_at")
+_TOPUP_COLUMNS = ("kiosk_id", "ref_id", "sku", "destination", "price", "status", "sn",
+                  "message", "upstream", "upstream_ref_id", "upstream_reference", "attempts",
+                  "next_check_at", "kiosk_created_at", "created_at", "updated_at",
+                  "claimed_by", "lease_until")
+_PG = postgresql.dialect()
 
 
-def _rows_insert(table: str, columns: tuple[tuple[str, str], ...], param: str) -> str:
-    names = ", ".join(name for name, _type in columns)
-    shape = ", ".join(f"{name} {kind}" for name, kind in columns)
-    return (f"INSERT INTO {table} ({names}) SELECT {names} "
+def _rows_insert(table: Table, names: tuple[str, ...], param: str) -> str:
+    """PostgreSQL: insert the rows of the JSON array bound as ``param`` (their types read
+    off the model's columns)."""
+    shape = ", ".join(f"{name} {table.c[name].type.compile(dialect=_PG)}" for name in names)
+    listed = ", ".join(names)
+    return (f"INSERT INTO {table.name} ({listed}) SELECT {listed} "
             f"FROM json_to_recordset(CAST(:{param} AS json)) AS r({shape})")
 
 
-def _flush_in_one(due: bool) -> TextClause:
+def flush_statement(due: bool, topups: bool = False) -> TextClause:
     """PostgreSQL: the ledger rows, the feed rows and the kiosk's counters (with the
     ``pg_notify`` calls) in ONE statement, each batch of rows as one JSON parameter. Three
-    round trips and three executes cost a fifth of a submit's server CPU (issue 14)."""
+    round trips and three executes cost a fifth of a submit's server CPU (issue 14).
+    ``topups``: the new top-ups too (``topup_rows``: the submit's raw path)."""
     tell = "pg_notify(:feed_channel, :feed_payload)" + (
         ", pg_notify(:due_channel, '')" if due else "")
+    ctes = [f"new_topups AS ({_rows_insert(_TOPUPS, _TOPUP_COLUMNS, 'topup_rows')})"
+            ] if topups else []
+    ctes += [f"ledger AS ({_rows_insert(_LEDGER, _LEDGER_COLUMNS, 'ledger_rows')})",
+             f"feed AS ({_rows_insert(_CHANGES, _CHANGE_COLUMNS, 'change_rows')})"]
     return text(
-        f"WITH ledger AS ({_rows_insert(_LEDGER.name, _LEDGER_COLUMNS, 'ledger_rows')}), "
-        f"feed AS ({_rows_insert(_CHANGES.name, _CHANGE_COLUMNS, 'change_rows')}) "
+        f"WITH {', '.join(ctes)} "
         f"UPDATE {_KIOSKS.name} SET balance = :balance, ledger_seq = :ledger_seq, "
         f"change_seq = :change_seq WHERE id = :kiosk_id RETURNING {tell}")
 
 
-_FLUSH_IN_ONE = {False: _flush_in_one(False), True: _flush_in_one(True)}
+_FLUSH_IN_ONE = {False: flush_statement(False), True: flush_statement(True)}
 
 
-def _as_json(rows: list[dict[str, object]]) -> str:
-    """Rows as a JSON array; datetimes (aware UTC) in ISO 8601, which timestamptz reads."""
-    return json.dumps([{k: v.isoformat() if isinstance(v, datetime) else v
+def as_json(rows: list[dict[str, object]]) -> str:
+    """Rows as a JSON array; datetimes in ISO 8601 with their offset (a naive one taken as
+    UTC, as :class:`distributor_server.models.UTCDateTime` does), which timestamptz reads."""
+    return json.dumps([{k: _iso(v) if isinstance(v, datetime) else v
                         for k, v in row.items()} for row in rows])
+
+
+def _iso(value: datetime) -> str:
+    return (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).isoformat()
 
 
 class FeedNotifier:
@@ -227,8 +244,15 @@ def fetch_changes(ctx: ServerContext, kiosk_id: int, cursor: int, limit: int
     index: the long poll's read)."""
     with ctx.db.read() as session:
         rows = session.connection().execute(
-            _PAGE, {"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit + 1}).all()
-    changes = [change_of(row.kind, row.payload, row.seq, row.created_at) for row in rows[:limit]]
+            PAGE, {"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit + 1}).all()
+    return page_of(rows, cursor, limit)
+
+
+def page_of(rows: list[Any], cursor: int, limit: int) -> cw.ChangesPage:
+    """The page of :data:`PAGE`'s ``rows`` (read with ``limit`` + 1: one more tells that
+    there is more); each row (seq, kind, payload, created_at), created_at aware."""
+    changes = [change_of(kind, payload, seq, created_at)
+               for seq, kind, payload, created_at in rows[:limit]]
     next_cursor = changes[-1].seq if changes else cursor
     return cw.ChangesPage(changes=changes, next_cursor=next_cursor, has_more=len(rows) > limit)
 
@@ -278,14 +302,19 @@ class FeedWrites:
         counters: dict[str, object] = {
             "kiosk_id": kiosk.id, "balance": kiosk.balance, "ledger_seq": kiosk.ledger_seq,
             "change_seq": kiosk.change_seq}
+        ledger, changes = self.take()
         if conn.dialect.name == "postgresql":
             counters.update(feed_channel=FEED, feed_payload=str(kiosk.id), due_channel=DUE,
-                            ledger_rows=_as_json(self._ledger),
-                            change_rows=_as_json(self._changes))
+                            ledger_rows=as_json(ledger), change_rows=as_json(changes))
             conn.execute(_FLUSH_IN_ONE[due], counters).all()
         else:  # SQLite: in-process statements; wake-ups in-process (ServerContext.changed)
-            if self._ledger:
-                insert_rows(conn, _LEDGER, self._ledger)
-            insert_rows(conn, _CHANGES, self._changes)
+            if ledger:
+                insert_rows(conn, _LEDGER, ledger)
+            insert_rows(conn, _CHANGES, changes)
             conn.execute(_PUT_COUNTERS, counters)
+
+    def take(self) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+        """The collected (ledger rows, feed rows), handed over to be written."""
+        taken = self._ledger, self._changes
         self._ledger, self._changes = [], []
+        return taken

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 from pulsa_protocol import wire
 from pulsa_protocol.money import format_rupiah
-from sqlalchemy import bindparam, select
+from sqlalchemy import ARRAY, any_, bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from distributor_server.auth import Admission, SignedRequest, admit_in
 from distributor_server.claims import Claim, finish_call
@@ -73,16 +75,23 @@ def submit_signed(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUp
                   ) -> tuple[Admission, wire.TopUpBatchResponse | None]:
     """The hot path: admit the signed request and submit its items in ONE transaction
     (kiosk row locked, signature, nonce, rate budget, top-ups, ledger and feed rows, one
-    commit); retried once on a dead connection (the submit is idempotent by ref_id)."""
+    commit); retried once on a dead connection (the submit is idempotent by ref_id).
+    PostgreSQL: pipelined on the driver's connection, two round trips
+    (:func:`distributor_server.pg_hot.submit_pg`); SQLite: SQLAlchemy Core, in-process."""
+    if ctx.db.is_sqlite:
+        def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+            with ctx.db.write() as session:
+                kiosk = lock_kiosk_row(session, req.kiosk_id)
+                admission = admit_in(ctx, session, req, "topups", kiosk, looked_up=True)
+                if admission.refusal is not None or kiosk is None:
+                    return admission, None, False
+                batch, created = submit_in(ctx, session, kiosk, items)
+            return admission, batch, created
+    else:
+        from distributor_server.pg_hot import submit_pg
 
-    def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
-        with ctx.db.write() as session:
-            kiosk = lock_kiosk_row(session, req.kiosk_id)
-            admission = admit_in(ctx, session, req, "topups", kiosk, looked_up=True)
-            if admission.refusal is not None or kiosk is None:
-                return admission, None, False
-            batch, created = submit_in(ctx, session, kiosk, items)
-        return admission, batch, created
+        def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+            return submit_pg(ctx, req, items)
 
     admission, batch, created = ctx.db.retrying(once)
     if created:
@@ -96,12 +105,28 @@ _PRODUCTS = Product.__table__
 _WIRE_COLUMNS = [_TOPUPS.c[name] for name in (
     "ref_id", "sku", "destination", "price", "status", "sn", "message", "created_at",
     "updated_at", "kiosk_created_at")]
-_EXISTING = (select(*_WIRE_COLUMNS)
-             .where(_TOPUPS.c.kiosk_id == bindparam("kiosk_id"),
-                    _TOPUPS.c.ref_id.in_(bindparam("refs", expanding=True))))
-_PRICES = (select(_PRODUCTS.c.sku, _PRODUCTS.c.kind, _PRODUCTS.c.operator, _PRODUCTS.c.price,
-                  _PRODUCTS.c.active)
-           .where(_PRODUCTS.c.sku.in_(bindparam("skus", expanding=True))))
+
+
+def _reads(expanding: bool) -> tuple[Select, Select]:
+    """The submit's two reads: this kiosk's top-ups with the batch's ref_ids, and the
+    batch's products. ``expanding``: ``IN (...)`` with one parameter per value (SQLite);
+    else ``= ANY(array)``, one statement text for every batch size, which PostgreSQL
+    prepares once per connection (:mod:`distributor_server.pg_hot`)."""
+
+    def among(column: Any, name: str) -> Any:
+        if expanding:
+            return column.in_(bindparam(name, expanding=True))
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+
+    existing = select(*_WIRE_COLUMNS).where(_TOPUPS.c.kiosk_id == bindparam("kiosk_id"),
+                                            among(_TOPUPS.c.ref_id, "refs"))
+    prices = select(_PRODUCTS.c.sku, _PRODUCTS.c.kind, _PRODUCTS.c.operator,
+                    _PRODUCTS.c.price, _PRODUCTS.c.active).where(among(_PRODUCTS.c.sku, "skus"))
+    return existing, prices
+
+
+_EXISTING, _PRICES = _reads(expanding=True)
+PG_EXISTING, PG_PRICES = _reads(expanding=False)
 
 
 def submit_in(ctx: ServerContext, session: Session, kiosk: KioskRow,
@@ -113,20 +138,46 @@ def submit_in(ctx: ServerContext, session: Session, kiosk: KioskRow,
     each for the top-ups, ledger rows and feed rows and one update of the kiosk's counters,
     whatever the batch's size."""
     conn = session.connection()
+    refs, skus = refs_and_skus(items)
     existing: dict[str, Any] = {row.ref_id: row for row in conn.execute(
-        _EXISTING, {"kiosk_id": kiosk.id, "refs": sorted({i.ref_id for i in items})})}
-    products = {row.sku: row for row in conn.execute(
-        _PRICES, {"skus": sorted({i.sku.strip().upper() for i in items})})}
+        _EXISTING, {"kiosk_id": kiosk.id, "refs": refs})}
+    products = {row.sku: row for row in conn.execute(_PRICES, {"skus": skus})}
+    decided = decide(ctx, kiosk, items, existing, products)
+    if decided.new_rows:
+        insert_rows(conn, _TOPUPS, decided.new_rows)
+        decided.writes.flush(session, due=True)
+    return decided.response(), bool(decided.new_rows)
+
+
+def refs_and_skus(items: list[wire.TopUpRequest]) -> tuple[list[str], list[str]]:
+    """The ref_ids and the (normalised) skus a batch reads, each once, sorted."""
+    return sorted({i.ref_id for i in items}), sorted({i.sku.strip().upper() for i in items})
+
+
+@dataclass
+class Decided:
+    """What a batch comes to under the locked kiosk: a result per item, the top-up rows to
+    insert and the ledger and feed rows (with the kiosk's new counters) to write."""
+
+    kiosk: KioskRow
+    results: list[wire.TopUpItemResult]
+    new_rows: list[dict[str, object]]
+    writes: FeedWrites
+
+    def response(self) -> wire.TopUpBatchResponse:
+        return wire.TopUpBatchResponse(results=self.results, balance=self.kiosk.balance)
+
+
+def decide(ctx: ServerContext, kiosk: KioskRow, items: list[wire.TopUpRequest],
+           existing: dict[str, Any], products: dict[str, Any]) -> Decided:
+    """The money rules of a submit, the same on both engines: each item in order against
+    this kiosk's ``existing`` top-ups (by ref_id) and the ``products`` (by sku), debiting
+    ``kiosk`` in memory; nothing is written here."""
     writes = FeedWrites(kiosk)
     new_rows: list[dict[str, object]] = []
-    results = []
-    for item in items:
-        result = _submit_one(ctx, kiosk, item, existing, products, writes, new_rows)
-        results.append(result)
-    if new_rows:
-        insert_rows(conn, _TOPUPS, new_rows)
-        writes.flush(session, due=True)
-    return wire.TopUpBatchResponse(results=results, balance=kiosk.balance), bool(new_rows)
+    results = [_submit_one(ctx, kiosk, item, existing, products, writes, new_rows)
+               for item in items]
+    return Decided(kiosk, results, new_rows, writes)
 
 
 def _submit_one(

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pulsa_protocol import wire
 from starlette.concurrency import run_in_threadpool
 
 from distributor_server.api.errors import ApiError
+from distributor_server.api.replies import json_reply
 from distributor_server.auth import SignedRequest, limited, settle, signed
 from distributor_server.topups import get_topup, list_topups, submit_signed
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["topups"])
 REF_PATH = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
 
-
-def _json(model: object, status: int = 200) -> JSONResponse:
-    return JSONResponse(status_code=status, content=model.model_dump(mode="json"))
 
 
 async def _submit(request: Request, req: SignedRequest, items: list[wire.TopUpRequest]
@@ -38,12 +36,12 @@ async def _submit(request: Request, req: SignedRequest, items: list[wire.TopUpRe
 async def put_topup(
     request: Request, body: wire.TopUpFields, ref_id: str = REF_PATH,
     req: SignedRequest = Depends(signed("topups")),
-) -> JSONResponse:
+) -> Response:
     """Submit one top-up; idempotent by ref_id (200 when it already existed)."""
     item = wire.TopUpRequest(ref_id=ref_id, **body.model_dump())
     result = (await _submit(request, req, [item])).results[0]
     if result.topup is not None and result.code in ("created", "exists"):
-        return _json(result.topup, result.http_status)
+        return json_reply(result.topup, result.http_status)
     raise ApiError(result.http_status, result.code, result.message)
 
 
@@ -51,20 +49,20 @@ async def put_topup(
 async def post_topups(
     request: Request, body: wire.TopUpBatchRequest,
     req: SignedRequest = Depends(signed("topups")),
-) -> JSONResponse:
+) -> Response:
     """Submit up to 1000 top-ups; one result per item, in order, each with its own code."""
-    return _json(await _submit(request, req, body.items))
+    return json_reply(await _submit(request, req, body.items))
 
 
 @router.get("/topups/{ref_id}", response_model=wire.TopUp,
             responses={404: {"model": wire.ErrorBody}})
 async def read_topup(
     request: Request, ref_id: str = REF_PATH, kiosk_id: int = Depends(limited("topup-status"))
-) -> JSONResponse:
+) -> Response:
     topup = await run_in_threadpool(get_topup, request.app.state.ctx, kiosk_id, ref_id)
     if topup is None:
         raise ApiError(404, wire.ErrorCode.NOT_FOUND, f"No top-up with ref_id {ref_id}.")
-    return _json(topup)
+    return json_reply(topup)
 
 
 @router.get("/transactions", response_model=wire.TransactionList)
@@ -73,7 +71,7 @@ async def transactions(
     start: wire.WireTime | None = Query(None, alias="from"),
     end: wire.WireTime | None = Query(None, alias="to"),
     kiosk_id: int = Depends(limited("transactions")),
-) -> JSONResponse:
+) -> Response:
     """This kiosk's top-ups created in [from, to) for reconciling a day."""
     rows = await run_in_threadpool(list_topups, request.app.state.ctx, kiosk_id, start, end)
-    return _json(wire.TransactionList(topups=rows))
+    return json_reply(wire.TransactionList(topups=rows))
