@@ -1,6 +1,11 @@
 """Push 10,000 queued top-ups to the distributor through the outbox relay's batch endpoint,
 against 10,000 bare signed ``/v1/ping`` round trips to the same server (the baseline).
 
+Both are also set against the **bare floor**: as many raw HTTP round trips (a keep-alive
+``GET`` from a ``requests`` session) to a minimal standard-library HTTP server in a child
+process, which answers a fixed small JSON body: what one round trip costs on this machine
+with no signing, no database and no framework, so the ping's ratio means something.
+
 Target: push time <= 0.5 x the ping baseline, on SQLite and on PostgreSQL (127.0.0.1:5432,
 trust auth; a uniquely named database, dropped afterwards; skipped when unreachable).
 
@@ -14,6 +19,8 @@ relaying to the simulator as soon as items arrive, as it would in production.
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -119,6 +126,51 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
               + (f"  ({r['note']})" if r.get("note") else ""), flush=True)
 
 
+# ----------------------------------------------------------------------------- bare floor
+
+_BARE_SERVER = """
+import http.server, socket, sys
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = b'{"ok":true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+class Server(http.server.ThreadingHTTPServer):
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().server_bind()
+server = Server(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+def bare_round_trips(n: int) -> float:
+    """Seconds for ``n`` keep-alive GETs to a minimal HTTP server in a child process."""
+    import requests
+
+    proc = subprocess.Popen([sys.executable, "-c", _BARE_SERVER], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        port = int(proc.stdout.readline())  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}/"
+        with requests.Session() as http:
+            http.get(url, timeout=10).raise_for_status()  # warm the connection
+            start = time.perf_counter()
+            for _ in range(n):
+                http.get(url, timeout=10)
+            return time.perf_counter() - start
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 # ----------------------------------------------------------------------------- benchmark
 
 
@@ -167,6 +219,18 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
                             push <= MAX_RATIO * ping,
                             f"baseline = {n} signed /v1/ping round trips; {pushed} pushed; "
                             f"{n / push:.0f} top-ups/s"))
+    bare = bare_round_trips(n)
+    rows.append(row(f"{n} bare HTTP round trips (the floor)", bare, "s", None, "reported",
+                    None, f"{bare / n * 1e6:.0f} us each: keep-alive GET to a minimal "
+                    "standard-library server in a child process"))
+    for r in list(rows[:-1]):
+        if r["baseline"]:
+            rows.append(row(f"signed /v1/ping vs a bare round trip ({r['name'].split('(')[-1]}",
+                            r["baseline"], "s", bare, "reported", None,
+                            f"{r['baseline'] / n * 1e6:.0f} us vs {bare / n * 1e6:.0f} us"))
+            rows.append(row(f"push per top-up vs a bare round trip "
+                            f"({r['name'].split('(')[-1]}", r["value"], "s", bare, "reported",
+                            None, f"{r['value'] / n * 1e6:.0f} us per top-up"))
     print_rows(rows)
     return rows
 
