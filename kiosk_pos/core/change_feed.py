@@ -3,7 +3,11 @@
 A page is applied in write transactions of at most ``WRITE_CHUNK`` changes, each together
 with the cursor of its last change, so after a crash the kiosk re-reads exactly the rows it
 had not applied, and a sale never waits behind a whole page (500 changes held the writer
-for ~0.3 s). Top-up status changes go
+for ~0.3 s). Those transactions, and the balance check's result, are copies of what the
+distributor holds: they are committed ``relaxed`` (no flush of the disk of their own,
+:meth:`kiosk_pos.store.Database.write`), since a power cut that takes one takes its cursor
+with it and the kiosk reads the same changes again; a sale's commit waits for no flush but
+its own. Top-up status changes go
 through :func:`kiosk_pos.core.topups.apply_status` (source ``server``, with SN and the
 server's price); ledger rows through :mod:`kiosk_pos.core.ledger_mirror`. What changed is
 announced once, after the commit. Fetching the pages is :mod:`kiosk_pos.sync.pull`'s job.
@@ -133,7 +137,7 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
         for start in range(0, len(ordered), WRITE_CHUNK):
             chunk = ordered[start:start + WRITE_CHUNK]
             last_chunk = start + WRITE_CHUNK >= len(ordered)
-            with kiosk.db.write() as conn:
+            with kiosk.db.write(relaxed=True) as conn:
                 _apply_changes(conn, chunk, next_cursor if last_chunk else chunk[-1].seq, out)
                 if last_chunk:
                     out.balance = deposit.balance(conn)
@@ -193,7 +197,7 @@ def _note_check(kiosk: Kiosk, out: PageOutcome, check: _Check | None = None) -> 
     if not check.news:
         out.drift, out.aligned, out.balance = check.measured.drift, 0, check.balance
         return
-    with kiosk.db.write() as conn:
+    with kiosk.db.write(relaxed=True) as conn:
         out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True,
                                                              measured=check.measured)
         state.put(conn, state.LAST_SYNC, utc_now().isoformat())

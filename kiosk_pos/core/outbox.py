@@ -53,6 +53,9 @@ class Verdict(StrEnum):
     NO_ANSWER = "no_answer"  # nothing definite: stays queued for the next pass
 
 
+_RESENDABLE = frozenset({Verdict.ACCEPTED, Verdict.NO_ANSWER})  # lost: sent again, same answer
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """The distributor's answer about one ref_id, in the shop's terms.
@@ -109,10 +112,18 @@ def note_attempt(kiosk: Kiosk, ref_ids: Iterable[str], error: str) -> None:
 
 
 def record_answers(kiosk: Kiosk, answers: Sequence[Answer]) -> AnswersOutcome:
-    """Record a batch's answers in ONE transaction, then announce what changed."""
+    """Record a batch's answers in ONE transaction, then announce what changed.
+
+    Only acceptances and non-answers: committed ``relaxed`` (see
+    :meth:`kiosk_pos.store.Database.write`): lost to a power cut, the rows are queued again
+    and the same ref_ids sent again, and the server answers "exists" with the same top-ups.
+    A refusal (the clerk gives the money back, the ref_id is never sent again) or a
+    conflict is flushed to disk before anyone hears of it.
+    """
     out = AnswersOutcome()
     now = db_text(utc_now())
-    with kiosk.db.write() as conn:
+    relaxed = all(a.verdict in _RESENDABLE for a in answers)
+    with kiosk.db.write(relaxed=relaxed) as conn:
         db = raw(conn)
         for a in answers:
             if a.verdict is Verdict.ACCEPTED:
