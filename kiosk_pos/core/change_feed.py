@@ -31,6 +31,7 @@ from kiosk_pos.core.ledger_mirror import ServerLedgerRow
 from kiosk_pos.core.topups import ServerTopUp, StatusChange, announce, apply_status
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.dbapi import Conn
     from kiosk_pos.core.kiosk import Kiosk
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ class PageOutcome:
 
 def cursor(kiosk: Kiosk) -> int:
     """The last change applied (0 before the first pull)."""
-    with kiosk.db.read() as conn:
-        return int(state.get(conn, state.CHANGES_CURSOR, 0))
+    with kiosk.db.read_raw() as cur:
+        return int(state.get(cur, state.CHANGES_CURSOR, 0))
 
 
 def _apply_topup(conn: Connection, t: ServerTopUp, out: PageOutcome) -> None:
@@ -132,8 +133,8 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
     out = PageOutcome()
     if changes:
         ordered = sorted(changes, key=lambda c: c.seq)
-        with kiosk.db.read() as conn:
-            old_balance = deposit.balance(conn)
+        with kiosk.db.read_raw() as cur:
+            old_balance = deposit.balance(cur)
         for start in range(0, len(ordered), WRITE_CHUNK):
             chunk = ordered[start:start + WRITE_CHUNK]
             last_chunk = start + WRITE_CHUNK >= len(ordered)
@@ -144,10 +145,10 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
         if last:
             _note_check(kiosk, out)
     else:  # the empty poll: the check only, in the same read as the cursor
-        with kiosk.db.read() as conn:
-            old_balance = out.balance = deposit.balance(conn)
-            out.cursor = int(state.get(conn, state.CHANGES_CURSOR, 0))
-            check = _read_check(conn) if last else None
+        with kiosk.db.read_raw() as cur:  # plain sqlite3: no SQLAlchemy per poll
+            old_balance = out.balance = deposit.balance(cur)
+            out.cursor = int(state.get(cur, state.CHANGES_CURSOR, 0))
+            check = _read_check(cur) if last else None
         if check is not None:
             _note_check(kiosk, out, check)
     announce(kiosk.events, out.status_changes,
@@ -175,7 +176,7 @@ def _stale(noted: object) -> bool:
         return True
 
 
-def _read_check(conn: Connection) -> _Check:
+def _read_check(conn: Conn) -> _Check:
     measured = ledger_mirror.measure(conn)
     news = (_stale(state.get(conn, state.LAST_SYNC)) or not state.get(conn, state.ALIGNED, False)
             or state.get(conn, state.DRIFT) != measured.drift)
@@ -192,8 +193,8 @@ def _note_check(kiosk: Kiosk, out: PageOutcome, check: _Check | None = None) -> 
     measures again whenever something moved the drift since the read.
     """
     if check is None:
-        with kiosk.db.read() as conn:
-            check = _read_check(conn)
+        with kiosk.db.read_raw() as cur:
+            check = _read_check(cur)
     if not check.news:
         out.drift, out.aligned, out.balance = check.measured.drift, 0, check.balance
         return

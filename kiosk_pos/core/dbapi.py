@@ -17,11 +17,18 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from sqlalchemy import Connection
 
+    # what the read side of the sync also accepts: a ``Database.read_raw`` cursor
+    Conn: TypeAlias = Connection | sqlite3.Cursor
 
-def raw(conn: Connection) -> sqlite3.Connection:
+
+def raw(conn: Conn) -> sqlite3.Connection:
     """The DBAPI connection of ``conn`` (its transaction already begun)."""
+    if isinstance(conn, sqlite3.Cursor):
+        return conn.connection
     driver = conn.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     return driver

@@ -19,6 +19,8 @@ from kiosk_pos.store import Database
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from kiosk_pos.core.dbapi import Conn
+
 REASON_OPENING = "opening"        # first balance (demo, or the first sync)
 REASON_TOPUP = "topup"            # an electronic line's cost, at sale time
 REASON_TOPUP_REFUND = "refund"    # a failed top-up's cost, back
@@ -45,7 +47,7 @@ _APPEND = ("INSERT INTO deposit_ledger (created_at, amount, balance_after, reaso
            "sale_id, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
-def balance(conn: Connection) -> int:
+def balance(conn: Conn) -> int:
     return deposit_balance(raw(conn).cursor())
 
 

@@ -18,6 +18,7 @@ Invariant after a complete pull (see :func:`expected_local_balance`)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -26,6 +27,9 @@ from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
+
+if TYPE_CHECKING:
+    from kiosk_pos.core.dbapi import Conn
 
 ALIGN_REFERENCE = "sync:opening"
 
@@ -109,7 +113,7 @@ def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -
     out.rows_added += 1
 
 
-def unaccepted_cost(conn: Connection) -> int:
+def unaccepted_cost(conn: Conn) -> int:
     """Cost of local top-ups (not failed) whose debit the server's ledger has not shown yet.
 
     Bounded by what is still pending: it starts from the local debit rows the server has not
@@ -129,7 +133,7 @@ _UNACCEPTED = (
     "  AND d.reason = :topup AND d.server_seq IS NOT NULL)")
 
 
-def expected_local_balance(conn: Connection) -> int | None:
+def expected_local_balance(conn: Conn) -> int | None:
     """What the local balance must be, from the server balance at our cursor (None if unknown)."""
     server_balance = state.get(conn, state.SERVER_BALANCE)
     if server_balance is None:
@@ -137,7 +141,7 @@ def expected_local_balance(conn: Connection) -> int | None:
     return int(server_balance) - unaccepted_cost(conn)
 
 
-def _drift(conn: Connection) -> int:
+def _drift(conn: Conn) -> int:
     expected = expected_local_balance(conn)
     if expected is None:
         expected = 0 - unaccepted_cost(conn)  # the server has no ledger row for us yet
@@ -160,7 +164,7 @@ _SINCE = "SELECT reason, server_seq FROM deposit_ledger WHERE id > ?"
 _NEUTRAL = {deposit.REASON_TOPUP, deposit.REASON_TOPUP_REFUND}
 
 
-def measure(conn: Connection) -> BalanceMeasure:
+def measure(conn: Conn) -> BalanceMeasure:
     """Measure the drift in a READ transaction, beside the writer (the slow part)."""
     last = raw(conn).execute(_LAST_ROW).fetchone()
     return BalanceMeasure(_drift(conn), int(state.get(conn, state.CHANGES_CURSOR, 0)),

@@ -15,6 +15,8 @@ from kiosk_pos.core.dbapi import raw
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from kiosk_pos.core.dbapi import Conn
+
 CHANGES_CURSOR = "changes_cursor"      # last /v1/changes seq applied
 SERVER_BALANCE = "server_balance"      # balance_after of the last mirrored server ledger row
 SERVER_LEDGER_SEQ = "server_ledger_seq"
@@ -30,7 +32,7 @@ _PUT = ("INSERT INTO sync_state (name, value) VALUES (?, ?) "
         "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
 
 
-def get(conn: Connection, name: str, default: Any = None) -> Any:
+def get(conn: Conn, name: str, default: Any = None) -> Any:
     row = raw(conn).execute(_GET, (name,)).fetchone()
     return default if row is None or row[0] is None else json.loads(row[0])
 
