@@ -3,7 +3,11 @@
 A page is applied in write transactions of at most ``WRITE_CHUNK`` changes, each together
 with the cursor of its last change, so after a crash the kiosk re-reads exactly the rows it
 had not applied, and a sale never waits behind a whole page (500 changes held the writer
-for ~0.3 s). Top-up status changes go
+for ~0.3 s). Those transactions, and the balance check's result, are copies of what the
+distributor holds: they are committed ``relaxed`` (no flush of the disk of their own,
+:meth:`kiosk_pos.store.Database.write`), since a power cut that takes one takes its cursor
+with it and the kiosk reads the same changes again; a sale's commit waits for no flush but
+its own. Top-up status changes go
 through :func:`kiosk_pos.core.topups.apply_status` (source ``server``, with SN and the
 server's price); ledger rows through :mod:`kiosk_pos.core.ledger_mirror`. What changed is
 announced once, after the commit. Fetching the pages is :mod:`kiosk_pos.sync.pull`'s job.
@@ -14,25 +18,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 
 from kiosk_pos.core import complaints, deposit, ledger_mirror, outbox
 from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.clock import utc_now
+from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.ledger_mirror import ServerLedgerRow
 from kiosk_pos.core.topups import ServerTopUp, StatusChange, announce, apply_status
-from kiosk_pos.store.schema import topups
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.dbapi import Conn
     from kiosk_pos.core.kiosk import Kiosk
 
 log = logging.getLogger(__name__)
 
 WRITE_CHUNK = 32  # changes per write transaction: ~15 ms of the writer at most
+LAST_SYNC_EVERY = 60.0  # seconds: a complete pull with nothing else to write notes its time
+#                        at most this often (a write, and a flush, per poll otherwise)
 
-_LOCAL = select(topups.c.sku, topups.c.destination).where(topups.c.ref_id == bindparam("ref"))
+_LOCAL = "SELECT sku, destination FROM topups WHERE ref_id = ?"  # plain SQL: see core/dbapi.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +69,19 @@ class PageOutcome:
 
 def cursor(kiosk: Kiosk) -> int:
     """The last change applied (0 before the first pull)."""
-    with kiosk.db.read() as conn:
-        return int(state.get(conn, state.CHANGES_CURSOR, 0))
+    with kiosk.db.read_raw() as cur:
+        return int(state.get(cur, state.CHANGES_CURSOR, 0))
 
 
 def _apply_topup(conn: Connection, t: ServerTopUp, out: PageOutcome) -> None:
-    local = conn.execute(_LOCAL, {"ref": t.ref_id}).first()
+    local = raw(conn).execute(_LOCAL, (t.ref_id,)).fetchone()
     if local is None:
         log.warning("change feed names top-up %s that this kiosk does not know", t.ref_id)
         return
-    if local.sku != t.sku or local.destination != t.destination:
+    sku, destination = local
+    if sku != t.sku or destination != t.destination:
         log.error("REF CONFLICT: server holds %s as %s/%s, kiosk sold %s/%s", t.ref_id,
-                  t.sku, t.destination, local.sku, local.destination)
+                  t.sku, t.destination, sku, destination)
         out.conflicts.append(t.ref_id)
         return
     outbox.mark_sent(conn, t.ref_id)
@@ -118,33 +127,79 @@ def apply_page(kiosk: Kiosk, changes: Sequence[FeedChange], next_cursor: int, *,
     ``last``: the feed has nothing more; the balance is then checked against the
     distributor's (aligned once on the first sync) and the sync time noted. The check is
     measured in a read transaction after the page's commit, beside the writer, so a sale
-    never waits for it; only its small result is written.
+    never waits for it; only its small result is written, and only when it says something
+    new (see :func:`_note_check`): an empty page writes nothing.
     """
     out = PageOutcome()
     if changes:
         ordered = sorted(changes, key=lambda c: c.seq)
-        with kiosk.db.read() as conn:
-            old_balance = deposit.balance(conn)
+        with kiosk.db.read_raw() as cur:
+            old_balance = deposit.balance(cur)
         for start in range(0, len(ordered), WRITE_CHUNK):
             chunk = ordered[start:start + WRITE_CHUNK]
             last_chunk = start + WRITE_CHUNK >= len(ordered)
-            with kiosk.db.write() as conn:
+            with kiosk.db.write(relaxed=True) as conn:
                 _apply_changes(conn, chunk, next_cursor if last_chunk else chunk[-1].seq, out)
                 if last_chunk:
                     out.balance = deposit.balance(conn)
-    else:  # the empty long-poll (every 15 s): nothing to write but the check's result
-        with kiosk.db.read() as conn:
-            old_balance = out.balance = deposit.balance(conn)
-            out.cursor = int(state.get(conn, state.CHANGES_CURSOR, 0))
-    if last:
-        with kiosk.db.read() as conn:
-            measured = ledger_mirror.measure(conn)
-        with kiosk.db.write() as conn:
-            out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True,
-                                                                 measured=measured)
-            state.put(conn, state.LAST_SYNC, utc_now().isoformat())
-            out.balance = deposit.balance(conn)
+        if last:
+            _note_check(kiosk, out)
+    else:  # the empty poll: the check only, in the same read as the cursor
+        with kiosk.db.read_raw() as cur:  # plain sqlite3: no SQLAlchemy per poll
+            old_balance = out.balance = deposit.balance(cur)
+            out.cursor = int(state.get(cur, state.CHANGES_CURSOR, 0))
+            check = _read_check(cur) if last else None
+        if check is not None:
+            _note_check(kiosk, out, check)
     announce(kiosk.events, out.status_changes,
              out.balance if out.balance != old_balance else None)
     complaints.announce(kiosk.db, kiosk.events, out.answered)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """The balance check measured in a read snapshot, and whether it says anything new."""
+
+    measured: ledger_mirror.BalanceMeasure
+    balance: int
+    news: bool  # not aligned yet, a drift other than the one stored, or a stale sync time
+
+
+def _stale(noted: object) -> bool:
+    """Whether the stored sync time is due again (missing, unreadable, or not within
+    ``LAST_SYNC_EVERY`` of now either way, so a clock set back does not freeze it)."""
+    try:
+        at = datetime.fromisoformat(str(noted))
+        return abs((utc_now() - at).total_seconds()) >= LAST_SYNC_EVERY
+    except (TypeError, ValueError):  # None, or a time without its zone
+        return True
+
+
+def _read_check(conn: Conn) -> _Check:
+    measured = ledger_mirror.measure(conn)
+    news = (_stale(state.get(conn, state.LAST_SYNC)) or not state.get(conn, state.ALIGNED, False)
+            or state.get(conn, state.DRIFT) != measured.drift)
+    return _Check(measured, deposit.balance(conn), news)
+
+
+def _note_check(kiosk: Kiosk, out: PageOutcome, check: _Check | None = None) -> None:
+    """Write the balance check's result and the sync time, unless neither changed.
+
+    A kiosk that polls with nothing new (or sells and syncs all day without drift) takes
+    the writer, and the disk's flush, for nothing: the drift stored is already this one,
+    and the sync time only needs ``LAST_SYNC_EVERY`` of precision (it shows as HH:MM; the
+    running service also keeps its own). Writing is left to :func:`check_balance`, which
+    measures again whenever something moved the drift since the read.
+    """
+    if check is None:
+        with kiosk.db.read_raw() as cur:
+            check = _read_check(cur)
+    if not check.news:
+        out.drift, out.aligned, out.balance = check.measured.drift, 0, check.balance
+        return
+    with kiosk.db.write(relaxed=True) as conn:
+        out.drift, out.aligned = ledger_mirror.check_balance(conn, align=True,
+                                                             measured=check.measured)
+        state.put(conn, state.LAST_SYNC, utc_now().isoformat())
+        out.balance = deposit.balance(conn)

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kiosk_pos.core.clock import from_db, to_db, utc_now
+from kiosk_pos.core.clock import db_text, from_db, utc_now
+from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.events import DEPOSIT_CHANGED, EventBus
 from kiosk_pos.core.sale_reads import deposit_balance
 from kiosk_pos.store import Database
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from kiosk_pos.core.dbapi import Conn
 
 REASON_OPENING = "opening"        # first balance (demo, or the first sync)
 REASON_TOPUP = "topup"            # an electronic line's cost, at sale time
@@ -38,22 +40,15 @@ class LedgerEntry:
     sale_id: int | None
 
 
-@cache
-def _statements() -> tuple[Any, Any]:
-    """(balance, insert), built on first use: reading the balance at start-up goes through
-    plain sqlite3, so this module does not import SQLAlchemy when it is imported. The
-    balance is the newest row by its key: a look-up the query plan shows as one, not a scan."""
-    from sqlalchemy import func, select
-
-    from kiosk_pos.store.schema import deposit_ledger
-
-    newest = select(func.max(deposit_ledger.c.id)).scalar_subquery()
-    return (select(deposit_ledger.c.balance_after).where(deposit_ledger.c.id == newest),
-            deposit_ledger.insert())
+# Plain SQL on the transaction's sqlite3 connection (kiosk_pos/core/dbapi.py): a pull
+# appends and reads the balance per mirrored row. The balance is the newest row by its
+# key: a look-up the query plan shows as one, not a scan (sale_reads.deposit_balance).
+_APPEND = ("INSERT INTO deposit_ledger (created_at, amount, balance_after, reason, reference, "
+           "sale_id, server_seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
-def balance(conn: Connection) -> int:
-    return int(conn.execute(_statements()[0]).scalar() or 0)
+def balance(conn: Conn) -> int:
+    return deposit_balance(raw(conn).cursor())
 
 
 def append(
@@ -61,11 +56,10 @@ def append(
     sale_id: int | None = None, server_seq: int | None = None, at: datetime | None = None,
 ) -> int:
     """Add a ledger row inside the caller's write transaction; returns the new balance."""
-    new_balance = balance(conn) + amount
-    conn.execute(_statements()[1], dict(
-        created_at=to_db(at or utc_now()), amount=amount, balance_after=new_balance,
-        reason=reason, reference=reference, sale_id=sale_id, server_seq=server_seq,
-    ))
+    db = raw(conn)
+    new_balance = deposit_balance(db.cursor()) + amount
+    db.execute(_APPEND, (db_text(at or utc_now()), amount, new_balance, reason, reference,
+                         sale_id, server_seq))
     return new_balance
 
 

@@ -18,30 +18,33 @@ Invariant after a complete pull (see :func:`expected_local_balance`)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy import Connection
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core import sync_state as state
+from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
-from kiosk_pos.store.schema import deposit_ledger, sale_lines, topups
+
+if TYPE_CHECKING:
+    from kiosk_pos.core.dbapi import Conn
 
 ALIGN_REFERENCE = "sync:opening"
 
-# Built once (a pull mirrors thousands of rows).
-_LOCAL_TOPUP = (select(topups.c.cost, sale_lines.c.sale_id, topups.c.status)
-                .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
-                .where(topups.c.ref_id == bindparam("ref")))
-_MIRRORED = select(deposit_ledger.c.id).where(deposit_ledger.c.server_seq == bindparam("seq"))
+# A pull mirrors thousands of rows: plain SQL on the transaction's sqlite3 connection
+# (kiosk_pos/core/dbapi.py).
+_LOCAL_TOPUP = ("SELECT t.cost, l.sale_id, t.status FROM topups AS t "
+                "JOIN sale_lines AS l ON l.id = t.sale_line_id WHERE t.ref_id = ?")
+_MIRRORED = "SELECT id FROM deposit_ledger WHERE server_seq = ?"
 # SQLite takes "server_seq IS NULL" as an equality on server_seq's UNIQUE index and walks
 # every unmatched row (the whole history of a kiosk that never synced): these look-ups name
 # the partial index that holds only the unmatched rows, keyed by what is looked up.
 UNMATCHED = "deposit_ledger INDEXED BY ix_deposit_ledger_unmatched"
-_CANDIDATE = text(f"SELECT id, amount FROM {UNMATCHED} WHERE reason = :reason "
-                  "AND reference = :ref AND server_seq IS NULL ORDER BY id LIMIT 1")
-_LINK = (update(deposit_ledger).where(deposit_ledger.c.id == bindparam("lid"))
-         .values(server_seq=bindparam("seq")))
+_CANDIDATE = (f"SELECT id, amount FROM {UNMATCHED} WHERE reason = ? "
+              "AND reference = ? AND server_seq IS NULL ORDER BY id LIMIT 1")
+_LINK = "UPDATE deposit_ledger SET server_seq = ? WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,12 @@ class MirrorOutcome:
 
 def _local_topup(conn: Connection, ref_id: str) -> tuple[int, int, str] | None:
     """(cost, sale_id, status) of a local top-up, or None."""
-    row = conn.execute(_LOCAL_TOPUP, {"ref": ref_id}).first()
-    return None if row is None else (int(row.cost), int(row.sale_id), str(row.status))
+    row = raw(conn).execute(_LOCAL_TOPUP, (ref_id,)).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
 
 
 def already_mirrored(conn: Connection, seq: int) -> bool:
-    return conn.execute(_MIRRORED, {"seq": seq}).first() is not None
+    return raw(conn).execute(_MIRRORED, (seq,)).fetchone() is not None
 
 
 def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -> None:
@@ -90,11 +93,12 @@ def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -
             change = apply_status(conn, ref, TopUpStatus.FAILED, source="server")
             if change is not None:
                 out.status_changes.append(change)
-        candidate = conn.execute(_CANDIDATE, {"ref": ref, "reason": reason}).first()
+        db = raw(conn)
+        candidate = db.execute(_CANDIDATE, (reason, ref)).fetchone()
         if candidate is not None:
-            conn.execute(_LINK, {"lid": candidate.id, "seq": entry.seq})
+            db.execute(_LINK, (entry.seq, candidate[0]))
             out.rows_matched += 1
-            diff = entry.amount - int(candidate.amount)
+            diff = entry.amount - int(candidate[1])
             if diff:  # e.g. charged Rp10.250 for a top-up the kiosk costed at Rp10.350
                 deposit.append(conn, diff, deposit.REASON_ADJUST, reference=ref,
                                sale_id=sale_id)
@@ -109,18 +113,19 @@ def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -
     out.rows_added += 1
 
 
-def unaccepted_cost(conn: Connection) -> int:
+def unaccepted_cost(conn: Conn) -> int:
     """Cost of local top-ups (not failed) whose debit the server's ledger has not shown yet.
 
     Bounded by what is still pending: it starts from the local debit rows the server has not
     matched (``ix_deposit_ledger_unmatched``), never from the whole top-up history. Every
     top-up writes its debit at sale time, so a top-up without a matched debit has one there.
     """
-    return int(conn.execute(_UNACCEPTED, {"topup": deposit.REASON_TOPUP,
-                                          "failed": TopUpStatus.FAILED.value}).scalar() or 0)
+    row = raw(conn).execute(_UNACCEPTED, {"topup": deposit.REASON_TOPUP,
+                                          "failed": TopUpStatus.FAILED.value}).fetchone()
+    return int(row[0] or 0) if row else 0
 
 
-_UNACCEPTED = text(
+_UNACCEPTED = (
     "SELECT coalesce(sum(t.cost), 0) FROM topups AS t WHERE t.ref_id IN ("
     f"  SELECT reference FROM {UNMATCHED} WHERE reason = :topup AND server_seq IS NULL)"
     " AND t.status != :failed AND NOT EXISTS ("
@@ -128,7 +133,7 @@ _UNACCEPTED = text(
     "  AND d.reason = :topup AND d.server_seq IS NOT NULL)")
 
 
-def expected_local_balance(conn: Connection) -> int | None:
+def expected_local_balance(conn: Conn) -> int | None:
     """What the local balance must be, from the server balance at our cursor (None if unknown)."""
     server_balance = state.get(conn, state.SERVER_BALANCE)
     if server_balance is None:
@@ -136,7 +141,7 @@ def expected_local_balance(conn: Connection) -> int | None:
     return int(server_balance) - unaccepted_cost(conn)
 
 
-def _drift(conn: Connection) -> int:
+def _drift(conn: Conn) -> int:
     expected = expected_local_balance(conn)
     if expected is None:
         expected = 0 - unaccepted_cost(conn)  # the server has no ledger row for us yet
@@ -152,25 +157,25 @@ class BalanceMeasure:
     last_row_id: int
 
 
-_LAST_ROW = select(func.max(deposit_ledger.c.id))
+_LAST_ROW = "SELECT max(id) FROM deposit_ledger"
 # Rows a sale or a local status change writes: each moves the balance and the unaccepted
 # cost by the same amount, so they leave the drift as it was.
-_SINCE = (select(deposit_ledger.c.reason, deposit_ledger.c.server_seq)
-          .where(deposit_ledger.c.id > bindparam("after")))
+_SINCE = "SELECT reason, server_seq FROM deposit_ledger WHERE id > ?"
 _NEUTRAL = {deposit.REASON_TOPUP, deposit.REASON_TOPUP_REFUND}
 
 
-def measure(conn: Connection) -> BalanceMeasure:
+def measure(conn: Conn) -> BalanceMeasure:
     """Measure the drift in a READ transaction, beside the writer (the slow part)."""
+    last = raw(conn).execute(_LAST_ROW).fetchone()
     return BalanceMeasure(_drift(conn), int(state.get(conn, state.CHANGES_CURSOR, 0)),
-                          int(conn.execute(_LAST_ROW).scalar() or 0))
+                          int(last[0] or 0) if last else 0)
 
 
 def _still_holds(conn: Connection, m: BalanceMeasure) -> bool:
     if int(state.get(conn, state.CHANGES_CURSOR, 0)) != m.changes_cursor:
         return False
-    return all(r.reason in _NEUTRAL and r.server_seq is None
-               for r in conn.execute(_SINCE, {"after": m.last_row_id}))
+    return all(reason in _NEUTRAL and server_seq is None
+               for reason, server_seq in raw(conn).execute(_SINCE, (m.last_row_id,)))
 
 
 def check_balance(conn: Connection, *, align: bool,

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, and_, func, select, update
 
 from kiosk_pos.core import deposit
-from kiosk_pos.core.clock import to_db, utc_now
+from kiosk_pos.core.clock import db_text, to_db, utc_now
+from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, announce, apply_status
 from kiosk_pos.store.schema import outbox
@@ -28,9 +29,19 @@ if TYPE_CHECKING:
 CONFLICT_MARK = "ref_conflict"
 ERROR_LIMIT = 500  # characters of ``last_error`` kept
 
-_SENT = (update(outbox)
-         .where(outbox.c.ref_id == bindparam("ref"), outbox.c.sent_at.is_(None))
-         .values(sent_at=bindparam("now"), last_error=None))
+# Run per top-up and per poll: plain SQL (kiosk_pos/core/dbapi.py, columns of
+# schema.outbox). A row flagged ``ref_conflict`` is held out of the queue; LIKE is the
+# prefix test SQLAlchemy's startswith() made before, on the partial ix_outbox_unsent.
+_NOT_FLAGGED = f"(last_error IS NULL OR last_error NOT LIKE '{CONFLICT_MARK}%')"
+_UNSENT = ("SELECT ref_id, payload FROM outbox WHERE sent_at IS NULL AND "
+           f"{_NOT_FLAGGED} ORDER BY id LIMIT ?")
+_SENT = "UPDATE outbox SET sent_at = ?, last_error = NULL WHERE ref_id = ? AND sent_at IS NULL"
+_ACCEPTED = ("UPDATE outbox SET sent_at = ?, last_error = NULL, attempts = attempts + 1, "
+             "last_attempt_at = ? WHERE ref_id = ? AND sent_at IS NULL")
+_REFUSED = ("UPDATE outbox SET sent_at = ?, last_error = ?, attempts = attempts + 1, "
+            "last_attempt_at = ? WHERE ref_id = ?")
+_NOTED = ("UPDATE outbox SET last_error = ?, attempts = attempts + 1, last_attempt_at = ? "
+          "WHERE ref_id = ?")
 
 
 class Verdict(StrEnum):
@@ -40,6 +51,9 @@ class Verdict(StrEnum):
     REFUSED = "refused"      # a definite no: sent, the top-up fails and is refunded
     CONFLICT = "conflict"    # the server holds the ref_id as something else: flagged, held
     NO_ANSWER = "no_answer"  # nothing definite: stays queued for the next pass
+
+
+_RESENDABLE = frozenset({Verdict.ACCEPTED, Verdict.NO_ANSWER})  # lost: sent again, same answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +82,10 @@ class AnswersOutcome:
     status_changes: list[StatusChange] = field(default_factory=list)
 
 
-def _not_flagged() -> ColumnElement[bool]:
-    return or_(outbox.c.last_error.is_(None), ~outbox.c.last_error.startswith(CONFLICT_MARK))
-
-
 def unsent(kiosk: Kiosk, limit: int) -> list[tuple[str, str]]:
     """(ref_id, payload) of the oldest queued rows, conflicts left out."""
-    with kiosk.db.read() as conn:
-        rows = conn.execute(select(outbox.c.ref_id, outbox.c.payload)
-                            .where(outbox.c.sent_at.is_(None), _not_flagged())
-                            .order_by(outbox.c.id).limit(limit)).all()
-    return [(r.ref_id, r.payload) for r in rows]
+    with kiosk.db.read_raw() as cur:
+        return [(str(r[0]), str(r[1])) for r in cur.execute(_UNSENT, (int(limit),))]
 
 
 def conflict_count(kiosk: Kiosk) -> int:
@@ -91,7 +98,7 @@ def conflict_count(kiosk: Kiosk) -> int:
 def mark_sent(conn: Connection, ref_id: str) -> None:
     """Any server word about ``ref_id`` is a definite answer: it leaves the queue
     (inside the caller's write transaction)."""
-    conn.execute(_SENT, {"ref": ref_id, "now": to_db(utc_now())})
+    raw(conn).execute(_SENT, (db_text(utc_now()), ref_id))
 
 
 def note_attempt(kiosk: Kiosk, ref_ids: Iterable[str], error: str) -> None:
@@ -105,36 +112,39 @@ def note_attempt(kiosk: Kiosk, ref_ids: Iterable[str], error: str) -> None:
 
 
 def record_answers(kiosk: Kiosk, answers: Sequence[Answer]) -> AnswersOutcome:
-    """Record a batch's answers in ONE transaction, then announce what changed."""
+    """Record a batch's answers in ONE transaction, then announce what changed.
+
+    Only acceptances and non-answers: committed ``relaxed`` (see
+    :meth:`kiosk_pos.store.Database.write`): lost to a power cut, the rows are queued again
+    and the same ref_ids sent again, and the server answers "exists" with the same top-ups.
+    A refusal (the clerk gives the money back, the ref_id is never sent again) or a
+    conflict is flushed to disk before anyone hears of it.
+    """
     out = AnswersOutcome()
-    now = to_db(utc_now())
-    with kiosk.db.write() as conn:
+    now = db_text(utc_now())
+    relaxed = all(a.verdict in _RESENDABLE for a in answers)
+    with kiosk.db.write(relaxed=relaxed) as conn:
+        db = raw(conn)
         for a in answers:
-            row = outbox.c.ref_id == a.ref_id
-            attempt = {"attempts": outbox.c.attempts + 1, "last_attempt_at": now}
             if a.verdict is Verdict.ACCEPTED:
                 change = apply_status(conn, a.ref_id, a.status, sn=a.sn, message=a.message,
                                       source="server", server_price=a.price)
-                conn.execute(update(outbox).where(row, outbox.c.sent_at.is_(None))
-                             .values(sent_at=now, last_error=None, **attempt))
+                db.execute(_ACCEPTED, (now, now, a.ref_id))
                 out.pushed += 1
                 if change is not None:
                     out.status_changes.append(change)
             elif a.verdict is Verdict.CONFLICT:
-                conn.execute(update(outbox).where(row).values(
-                    last_error=f"{CONFLICT_MARK}: {a.error}"[:ERROR_LIMIT], **attempt))
+                db.execute(_NOTED, (f"{CONFLICT_MARK}: {a.error}"[:ERROR_LIMIT], now, a.ref_id))
                 out.conflicts.append(a.ref_id)
             elif a.verdict is Verdict.REFUSED:
                 change = apply_status(conn, a.ref_id, TopUpStatus.FAILED, message=a.message,
                                       source="server")
-                conn.execute(update(outbox).where(row).values(
-                    sent_at=now, last_error=(a.error or "")[:ERROR_LIMIT], **attempt))
+                db.execute(_REFUSED, (now, (a.error or "")[:ERROR_LIMIT], now, a.ref_id))
                 if change is not None:
                     out.refused.append(change)
                     out.status_changes.append(change)
             else:
-                conn.execute(update(outbox).where(row).values(
-                    last_error=(a.error or "")[:ERROR_LIMIT], **attempt))
+                db.execute(_NOTED, ((a.error or "")[:ERROR_LIMIT], now, a.ref_id))
                 out.kept += 1
         balance = deposit.balance(conn)
     refunded = any(c.refunded for c in out.status_changes)

@@ -8,12 +8,14 @@ reads it with :func:`get`; only core functions call :func:`put`, inside their tr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.dialects.sqlite import insert
+from kiosk_pos.core.dbapi import raw
 
-from kiosk_pos.store.schema import sync_state
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from kiosk_pos.core.dbapi import Conn
 
 CHANGES_CURSOR = "changes_cursor"      # last /v1/changes seq applied
 SERVER_BALANCE = "server_balance"      # balance_after of the last mirrored server ledger row
@@ -23,15 +25,17 @@ LAST_SYNC = "last_sync"                # ISO time of the last cycle the server a
 DRIFT = "drift"                        # local - expected after the last full pull (0 = good)
 
 
-_GET = select(sync_state.c.value).where(sync_state.c.name == bindparam("name"))
-_PUT = insert(sync_state).values(name=bindparam("name"), value=bindparam("value"))
-_PUT = _PUT.on_conflict_do_update(index_elements=["name"], set_={"value": _PUT.excluded.value})
+# Read and written a few times per poll: plain SQL on the transaction's sqlite3 connection
+# (kiosk_pos/core/dbapi.py).
+_GET = "SELECT value FROM sync_state WHERE name = ?"
+_PUT = ("INSERT INTO sync_state (name, value) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
 
 
-def get(conn: Connection, name: str, default: Any = None) -> Any:
-    raw = conn.execute(_GET, {"name": name}).scalar()
-    return default if raw is None else json.loads(raw)
+def get(conn: Conn, name: str, default: Any = None) -> Any:
+    row = raw(conn).execute(_GET, (name,)).fetchone()
+    return default if row is None or row[0] is None else json.loads(row[0])
 
 
 def put(conn: Connection, name: str, value: Any) -> None:
-    conn.execute(_PUT, {"name": name, "value": json.dumps(value, default=str)})
+    raw(conn).execute(_PUT, (name, json.dumps(value, default=str)))

@@ -8,28 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import Connection, bindparam, func, select, update
+from typing import TYPE_CHECKING
 
 from kiosk_pos.core import deposit
-from kiosk_pos.core.clock import from_db, to_db, utc_now
+from kiosk_pos.core.clock import db_text, from_db, to_db, utc_now
+from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.events import DEPOSIT_CHANGED, TOPUP_CHANGED, EventBus
 from kiosk_pos.core.records import TopUpRecord, TopUpStatus
-from kiosk_pos.store.schema import sale_lines, topup_events, topups
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 SOURCES = ("local", "server", "reconcile")
 
-# Built once: a pull applies thousands of these, and building a statement per call cost
-# more than running it.
-_FIND = (select(topups, sale_lines.c.sale_id)
-         .join(sale_lines, sale_lines.c.id == topups.c.sale_line_id)
-         .where(topups.c.ref_id == bindparam("ref_id")))
-_UPDATE = (update(topups).where(topups.c.id == bindparam("tid")).values(
-    status=bindparam("status"), updated_at=bindparam("now"),
-    sn=func.coalesce(bindparam("new_sn"), topups.c.sn),
-    message=func.coalesce(bindparam("new_message"), topups.c.message),
-    server_price=func.coalesce(bindparam("new_price"), topups.c.server_price)))
-_EVENT = topup_events.insert()
+# A pull applies thousands of these: plain SQL on the transaction's sqlite3 connection
+# (kiosk_pos/core/dbapi.py), the columns of schema.topups / schema.topup_events.
+_FIND = ("SELECT t.id, t.ref_id, t.sku, t.destination, t.cost, t.status, t.sn, t.message, "
+         "l.sale_id FROM topups AS t JOIN sale_lines AS l ON l.id = t.sale_line_id "
+         "WHERE t.ref_id = ?")
+_UPDATE = ("UPDATE topups SET status = ?, updated_at = ?, sn = coalesce(?, sn), "
+           "message = coalesce(?, message), server_price = coalesce(?, server_price) "
+           "WHERE id = ?")
+_EVENT = ("INSERT INTO topup_events (topup_id, status, sn, message, source, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,33 +65,32 @@ def apply_status(
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    row = conn.execute(_FIND, {"ref_id": ref_id}).first()
+    db = raw(conn)
+    row = db.execute(_FIND, (ref_id,)).fetchone()
     if row is None:
         return None
-    previous = TopUpStatus(row.status)
-    if previous == status and (sn or None) == (row.sn or None):
+    tid, ref, sku, destination, cost, old_status, old_sn, old_message, sale_id = row
+    previous = TopUpStatus(old_status)
+    if previous == status and (sn or None) == (old_sn or None):
         return None
     if previous.final and previous != status and source != "reconcile":
         return None
-    now = to_db(utc_now())
-    conn.execute(_UPDATE, {"tid": row.id, "status": status.value, "now": now, "new_sn": sn,
-                           "new_message": message, "new_price": server_price})
-    conn.execute(_EVENT, {"topup_id": row.id, "status": status.value, "sn": sn,
-                          "message": message, "source": source, "created_at": now})
+    moment = utc_now()
+    stamp = db_text(moment)
+    db.execute(_UPDATE, (status.value, stamp, sn, message, server_price, tid))
+    db.execute(_EVENT, (tid, status.value, sn, message, source, stamp))
     refunded = 0
     if status is TopUpStatus.FAILED and previous is not TopUpStatus.FAILED:
-        refunded = row.cost
-        deposit.append(conn, row.cost, deposit.REASON_TOPUP_REFUND, reference=ref_id,
-                       sale_id=row.sale_id)
+        refunded = cost
+        deposit.append(conn, cost, deposit.REASON_TOPUP_REFUND, reference=ref_id,
+                       sale_id=sale_id)
     elif previous is TopUpStatus.FAILED and status is not TopUpStatus.FAILED:
-        deposit.append(conn, -row.cost, deposit.REASON_TOPUP, reference=ref_id,
-                       sale_id=row.sale_id)
-        refunded = -row.cost
-    record = TopUpRecord(row.ref_id, row.sku, row.destination, status,
-                         sn if sn is not None else row.sn,
-                         message if message is not None else row.message, row.cost,
-                         from_db(now))
-    return StatusChange(record, previous, row.sale_id, refunded)
+        deposit.append(conn, -cost, deposit.REASON_TOPUP, reference=ref_id, sale_id=sale_id)
+        refunded = -cost
+    record = TopUpRecord(ref, sku, destination, status, sn if sn is not None else old_sn,
+                         message if message is not None else old_message, cost,
+                         from_db(to_db(moment)))
+    return StatusChange(record, previous, sale_id, refunded)
 
 
 def announce(events: EventBus, changes: Sequence[StatusChange], balance: int | None) -> None:

@@ -3,7 +3,9 @@
 Every connection runs with WAL, ``synchronous=FULL``, foreign keys and a busy
 timeout. Writes go through :meth:`Database.write`, which holds the single writer
 lock and starts the transaction with ``BEGIN IMMEDIATE``; reads go through
-:meth:`Database.read` on their own connections beside the writer (WAL).
+:meth:`Database.read` on their own connections beside the writer (WAL). The one
+exception to FULL is :meth:`Database.write` with ``relaxed=True``: a writer connection of
+its own with ``synchronous=NORMAL``, for copies of what the distributor holds (see there).
 
 SQLAlchemy is imported when the first :meth:`~Database.read` or :meth:`~Database.write`
 needs an engine, not before: importing it costs more than a bare Qt window takes to
@@ -52,6 +54,7 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
+RELAXED_PRAGMAS = tuple(p.replace("synchronous=FULL", "synchronous=NORMAL") for p in PRAGMAS)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -62,7 +65,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _make_engine(path: Path, *, begin: str, single: bool) -> Engine:
+def _make_engine(path: Path, *, begin: str, single: bool,
+                 pragmas: tuple[str, ...] = PRAGMAS) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import StaticPool
 
@@ -75,7 +79,7 @@ def _make_engine(path: Path, *, begin: str, single: bool) -> Engine:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
         dbapi_connection.isolation_level = None
-        for pragma in PRAGMAS:
+        for pragma in pragmas:
             dbapi_connection.execute(pragma)
 
     @event.listens_for(engine, "begin")
@@ -103,6 +107,7 @@ class Database:
         self._checked = checked  # the whole file passed a full check in this run
         self._check_lock = threading.Lock()
         self._engines: tuple[Engine, Engine] | None = None  # (writer, reader), on first use
+        self._relaxed: Engine | None = None  # the synchronous=NORMAL writer, on first use
         self._engine_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._raw: sqlite3.Connection | None = None
@@ -135,12 +140,31 @@ class Database:
                     )
         return self._engines[which]
 
+    def _relaxed_engine(self) -> Engine:
+        if self._relaxed is None:
+            with self._engine_lock:
+                if self._relaxed is None:
+                    self._relaxed = _make_engine(self.path, begin="BEGIN IMMEDIATE",
+                                                 single=True, pragmas=RELAXED_PRAGMAS)
+        return self._relaxed
+
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction at a time, committed (with fsync) when the block ends."""
+    def write(self, *, relaxed: bool = False) -> Iterator[Connection]:
+        """One write transaction at a time, committed (with fsync) when the block ends.
+
+        ``relaxed``: committed without waiting for the disk (``synchronous=NORMAL`` on a
+        writer connection of its own, under the same lock), ONLY for rows that copy what
+        the distributor holds and come back the same if a power cut takes them: a page of
+        the change feed WITH its cursor (it rolls back with them, so the kiosk reads them
+        again), the balance check's result. Such a transaction is still atomic, and the
+        next full commit (any sale: one WAL file, flushed to its end) or checkpoint makes
+        it durable. A sale, its outbox row, and anything a person decided or acted on
+        (a refusal the clerk refunds) are never written so.
+        """
         self._before_write()
+        engine = self._relaxed_engine() if relaxed else self._engine(0)
         with (self._write_lock, store_errors(self.path, self.damage, writing=True),
-              self._engine(0).begin() as conn):
+              engine.begin() as conn):
             yield conn
 
     @contextmanager
@@ -240,6 +264,9 @@ class Database:
             for engine in self._engines:
                 engine.dispose()
             self._engines = None
+        if self._relaxed is not None:
+            self._relaxed.dispose()
+            self._relaxed = None
 
 
 # Tables a clean open checks page by page: small, and needed to show the first screen.

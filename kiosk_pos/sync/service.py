@@ -128,7 +128,11 @@ class SyncService:
         with self.kiosk.db.read() as conn:
             last = state.get(conn, state.LAST_SYNC)
             drift = state.get(conn, state.DRIFT)
-        last_sync = datetime.fromisoformat(last) if last else self.last_sync
+        # the stored time is noted at most every LAST_SYNC_EVERY seconds (it is what a new
+        # run shows first); this run's own is the newer while the service is running
+        times = [t for t in (datetime.fromisoformat(last) if last else None, self.last_sync)
+                 if t is not None]
+        last_sync = max(times) if times else None
         return {"online": self.online, "queue": self.kiosk.sales.queue_length(),
                 "last_sync": last_sync, "error": self.error, "error_kind": self.error_kind,
                 "conflicts": relay.conflict_count(self.kiosk), "drift": drift}

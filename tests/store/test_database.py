@@ -216,3 +216,19 @@ def test_a_database_held_by_another_program_refuses_the_sale_with_a_sentence(
         other.close()
     sale = kiosk.sales.sell(clerk, [CartLine("TSEL10", 1, "081234567890")], Payment())
     assert [s.id for s in kiosk.sales.for_day(kiosk.today())] == [sale.id]
+
+
+def test_only_a_relaxed_write_commits_without_its_own_flush(tmp_path):
+    """The change feed's copies of the distributor's rows may wait for the next flush;
+    every other writer (a sale's included) keeps synchronous=FULL, before and after."""
+    db = open_database(tmp_path / "k.db", create=True)
+    try:
+        with db.write(relaxed=True) as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        with db.write() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        with db.write_raw() as cur:
+            assert cur.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert db.pragma("synchronous") == 2
+    finally:
+        db.close()
