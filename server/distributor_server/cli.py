@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "`distributor-server worker` processes")
     serve.add_argument("--docs", action="store_true",
                        help="serve /docs and /openapi.json (keep off in production)")
+    serve.add_argument("--access-log", action="store_true",
+                       help="log a line per HTTP request (off by default: thousands of "
+                            "kiosks' long polls make ~N/25 lines a second)")
 
     kiosk = sub.add_parser("kiosk", parents=[common], help="manage kiosks")
     ksub = kiosk.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -203,7 +206,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from distributor_server.serve import serve
 
-        return serve(replace(settings, api_docs=args.docs, db_pool_size=max(1, args.db_pool_size),
+        return serve(replace(settings, api_docs=args.docs, access_log=args.access_log,
+                             db_pool_size=max(1, args.db_pool_size),
                              db_pool_overflow=args.db_pool_overflow), args.host, args.port,
                      sender=not args.no_sender, workers=max(1, args.workers))
     if args.command == "worker":

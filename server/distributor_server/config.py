@@ -93,6 +93,10 @@ class Settings:
     """Open deposit tickets one kiosk may hold, so no kiosk can take an amount's 999 codes."""
     api_docs: bool = False
     """Serve /docs and /openapi.json (off in production; the embedded demo turns it on)."""
+    access_log: bool = False
+    """One log line per HTTP request (uvicorn's access log; ``serve --access-log``). Off by
+    default: at scale the idle long polls alone make ~N/25 lines a second, and the server
+    logs its own events (top-ups, incidents) anyway."""
     digiflazz: DigiflazzSettings = field(default_factory=DigiflazzSettings)
 
     @classmethod

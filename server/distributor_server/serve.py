@@ -58,7 +58,7 @@ def run_api_process(settings: Settings, sock: socket.socket, sender: bool) -> No
     ctx = ServerContext(settings)
     try:
         config = uvicorn.Config(create_app(ctx, run_worker=sender), lifespan="on",
-                                timeout_graceful_shutdown=5)
+                                timeout_graceful_shutdown=5, access_log=settings.access_log)
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         ctx.close()
