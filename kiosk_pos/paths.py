@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 ENV_DATA_DIR = "KIOSK_POS_DATA_DIR"
 
 
@@ -16,4 +14,6 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
+    from platformdirs import user_data_dir  # only here: --data-dir or the variable skip it
+
     return Path(user_data_dir("kiosk-pos", appauthor=False))
