@@ -10,16 +10,26 @@ them and the server's worker finishes them with the simulator. Measured:
   applied to the store) followed by ``reconcile_day`` for the day. Target: <= 2x (issue 12).
 - also: ``reconcile_day`` alone on the pulled day, against its own raw GETs
   (``/v1/transactions`` and ``/v1/ledger`` for the day's window). Target: <= 3x.
+
+The distributor runs in a child process (as in ``sync_busy_counter``): a real one is
+another machine, and in this process its threads would queue on the kiosk's GIL, so the
+kiosk could not apply one page while the server prepares the next.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.common import stop_server_child
 from bench.sync_push import FAST, make_kiosk, print_rows, row
 
 NAME = "sync_reconcile"
@@ -30,24 +40,70 @@ PULL_RATIO = 2.0
 PAGE = 500
 
 
-def _wait_settled(server: Any, kiosk_id: int, timeout: float) -> None:
-    from distributor_server.models import TopUp
-    from sqlalchemy import func, select
+_CHILD = """
+import json, sys
+from distributor_server.embedded import start_embedded
+h = start_embedded(sys.argv[1], key_file=sys.argv[2], **json.loads(sys.argv[3]))
+print(h.url, flush=True)
+sys.stdin.read()
+h.stop()
+"""
 
+
+class _ChildServer:
+    """The embedded distributor in a child process, with what ``make_kiosk`` asks of it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.db_file = folder / "server.sqlite3"
+        self.db_url, self.key = f"sqlite:///{self.db_file}", folder / "master.key"
+        self.url = ""
+
+    def create_kiosk(self, name: str) -> Any:
+        from distributor_server.embedded import create_kiosk
+
+        return create_kiosk(self.db_url, name, key_file=self.key)
+
+    def credit_deposit(self, kiosk_id: int, amount: int) -> Any:
+        from distributor_server.embedded import credit_deposit
+
+        return credit_deposit(self.db_url, kiosk_id, amount, key_file=self.key)
+
+
+@contextmanager
+def _server(folder: Path) -> Iterator[_ChildServer]:
+    import json
+
+    server = _ChildServer(folder)
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, server.db_url, str(server.key),
+                              json.dumps(FAST)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        server.url = (child.stdout.readline() if child.stdout else "").strip()
+        if not server.url.startswith("http"):
+            raise RuntimeError("the distributor server did not start")
+        yield server
+    finally:
+        stop_server_child(child)
+
+
+def _wait_settled(server: _ChildServer, kiosk_id: int, timeout: float) -> None:
+    """Until the server's worker has finished every top-up of the kiosk (read straight
+    from the server's SQLite file, read-only)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with server.ctx.db.read() as session:
-            pending = session.scalar(select(func.count()).select_from(TopUp).where(
-                TopUp.kiosk_id == kiosk_id, TopUp.status == "pending"))
-        if not pending:
-            return
-        time.sleep(0.5)
+    conn = sqlite3.connect(f"file:{server.db_file}?mode=ro", uri=True)
+    try:
+        while time.monotonic() < deadline:
+            (pending,) = conn.execute("SELECT count(*) FROM topups WHERE kiosk_id = ? AND "
+                                      "status = 'pending'", (kiosk_id,)).fetchone()
+            if not pending:
+                return
+            time.sleep(0.5)
+    finally:
+        conn.close()
     raise RuntimeError("the server did not finish the top-ups in time")
 
 
 def main(quick: bool = False) -> list[dict[str, Any]]:
-    from distributor_server.embedded import start_embedded
-
     from kiosk_pos.core.clock import day_bounds_utc
     from kiosk_pos.sync.pull import pull
     from kiosk_pos.sync.reconcile import SKEW_MARGIN, reconcile_day
@@ -57,9 +113,7 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-sync-reconcile-") as tmp:
         folder = Path(tmp)
-        server = start_embedded(f"sqlite:///{folder / 'server.sqlite3'}",
-                                key_file=folder / "master.key", **FAST)
-        try:
+        with _server(folder) as server:
             kiosk, client = make_kiosk(folder / "kiosk", server, n)
             try:
                 relay_all(kiosk, client, batch_size=1000)
@@ -100,8 +154,6 @@ def main(quick: bool = False) -> list[dict[str, Any]]:
             finally:
                 client.close()
                 kiosk.close()
-        finally:
-            server.stop()
     print_rows(rows)
     return rows
 
