@@ -85,6 +85,16 @@ class Database:
             with _SQLITE_LOCKS_GUARD:
                 self._write_lock = _SQLITE_LOCKS.setdefault(url, threading.RLock())
             self._write_engine = self.engine.execution_options(sqlite_immediate=True)
+            # a signed request's admission alone (its nonce and rate window): no flush of
+            # its own, as on PostgreSQL (pg_hot: synchronous_commit off); see write()
+            relaxed = create_engine(url, connect_args={"timeout": 30,
+                                                       "check_same_thread": False},
+                                    pool_size=1, max_overflow=pool.overflow,
+                                    pool_timeout=pool.timeout)
+            _install_sqlite_pragmas(relaxed, synchronous="NORMAL")
+            self._relaxed_engine: Engine | None = relaxed
+            self._relaxed = sessionmaker(relaxed.execution_options(sqlite_immediate=True),
+                                         expire_on_commit=False)
         else:
             # no pre-ping (a round trip on every checkout): a connection found dead is
             # invalidated by SQLAlchemy and the hot paths retry once (see retrying)
@@ -92,10 +102,12 @@ class Database:
                                         connect_args={"connect_timeout": 10}, **sizing)
             self._write_lock = None
             self._write_engine = self.engine
+            self._relaxed_engine = None
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
         if not self.is_sqlite:
             install_commit_notify(self._writer)
+            self._relaxed = self._writer
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -107,12 +119,18 @@ class Database:
             session.commit()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction, committed on success and rolled back on any error."""
+    def write(self, *, relaxed: bool = False) -> Iterator[Session]:
+        """A write transaction, committed on success and rolled back on any error.
+
+        ``relaxed`` (SQLite): committed without a flush of the disk (a connection with
+        ``synchronous=NORMAL``, under the same writer lock), for writes whose loss in a
+        power cut harms nothing: a signed request's nonce and rate window, whose request
+        moved no money. WAL keeps the file consistent, and the next durable commit flushes
+        them too. On PostgreSQL the same choice is made in the statement (pg_hot)."""
         if self._write_lock is not None:
             self._write_lock.acquire()
         try:
-            with self._writer() as session, session.begin():
+            with (self._relaxed if relaxed else self._writer)() as session, session.begin():
                 yield session
         finally:
             if self._write_lock is not None:
@@ -148,6 +166,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._relaxed_engine is not None:
+            self._relaxed_engine.dispose()
 
 
 def lock_kiosk(session: Session, kiosk_id: int) -> Kiosk | None:
@@ -183,13 +203,13 @@ def lock_kiosk_row(session: Session, kiosk_id: int) -> KioskRow | None:
     return KioskRow(*row) if row is not None else None
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, synchronous: str = "FULL") -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
