@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import cache
 
 from kiosk_pos.i18n import LANGUAGES, set_language, tr
 
@@ -154,27 +155,34 @@ def early_language(argv: Sequence[str]) -> None:
 
 
 # argparse's own complaints (CPython's wording), each turned into a sentence of ours
-_ARGPARSE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.S), key) for pattern, key in (
-        (r"the following arguments are required: (?P<names>.*)", "cli.error.required"),
-        (r"one of the arguments (?P<names>.*) is required", "cli.error.one_of"),
-        (r"argument (?P<option>\S+?): invalid choice: (?P<value>.*) \(choose from "
-         r"(?P<choices>.*)\)", "cli.error.choice"),
-        (r"argument (?P<option>\S+?): expected one argument", "cli.error.expected"),
-        (r"argument (?P<option>\S+?): not allowed with argument (?P<other>\S+)",
-         "cli.error.not_together"),
-        (r"argument (?P<option>\S+?): ignored explicit argument (?P<value>.*)",
-         "cli.error.no_value"),
-        (r"unrecognized arguments: (?P<args>.*)", "cli.error.unrecognized"),
-        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)",
-         "cli.error.ambiguous"),
-    ))
+_ARGPARSE_TEXT: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (?P<names>.*)", "cli.error.required"),
+    (r"one of the arguments (?P<names>.*) is required", "cli.error.one_of"),
+    (r"argument (?P<option>\S+?): invalid choice: (?P<value>.*) \(choose from "
+     r"(?P<choices>.*)\)", "cli.error.choice"),
+    (r"argument (?P<option>\S+?): expected one argument", "cli.error.expected"),
+    (r"argument (?P<option>\S+?): not allowed with argument (?P<other>\S+)",
+     "cli.error.not_together"),
+    (r"argument (?P<option>\S+?): ignored explicit argument (?P<value>.*)",
+     "cli.error.no_value"),
+    (r"unrecognized arguments: (?P<args>.*)", "cli.error.unrecognized"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)",
+     "cli.error.ambiguous"),
+)
+
+
+@cache
+def _argparse_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compiled on the first parser error, not at every start of the app."""
+    return tuple((re.compile(pattern, re.S), key) for pattern, key in _ARGPARSE_TEXT)
+
+
 _OURS = re.compile(r"argument (?P<option>\S+?): (?P<sentence>.*)", re.S)
 
 
 def usage_sentence(prog: str, message: str) -> str:
     """The one line a parser error prints: ``prog [--option]: sentence``."""
-    for pattern, key in _ARGPARSE:
+    for pattern, key in _argparse_patterns():
         match = pattern.fullmatch(message)
         if match:
             params = {k: shown(v.replace("'", ""), 40 if k in ("value", "args") else 400)
