@@ -12,14 +12,6 @@ import pytest
 from kiosk_pos.cli import build_parser, command_first, main
 
 
-@pytest.fixture
-def data_dir(tmp_path, capsys):
-    assert main(["init", "--kiosk-name", "Konter Uji", "--owner-pin", "9999", "--demo",
-                 "--data-dir", str(tmp_path)]) == 0
-    capsys.readouterr()
-    return str(tmp_path)
-
-
 def run(capsys, *args):
     try:
         code = main(list(args))

@@ -6,23 +6,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from kiosk_pos.cli import main
-
-
-@pytest.fixture
-def data_dir(tmp_path, capsys):
-    assert main(["init", "--kiosk-name", "Konter Uji", "--owner-pin", "9999", "--demo",
-                 "--data-dir", str(tmp_path)]) == 0
-    capsys.readouterr()
-    return str(tmp_path)
-
-
-def run(capsys, data_dir, *args):
-    code = main([*args, "--data-dir", data_dir])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.aids.cli_calls import run
 
 
 def sales(capsys, data_dir) -> list[dict]:

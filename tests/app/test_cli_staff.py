@@ -3,38 +3,9 @@ and the sentence of each refusal."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from kiosk_pos.cli import main
-
-
-@pytest.fixture
-def data_dir(tmp_path, capsys):
-    assert main(["init", "--kiosk-name", "Konter Uji", "--owner-pin", "9999", "--demo",
-                 "--data-dir", str(tmp_path)]) == 0
-    capsys.readouterr()
-    return str(tmp_path)
-
-
-def run(capsys, data_dir, *args):
-    code = main([*args, "--data-dir", data_dir])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok_json(capsys, data_dir, *args):
-    code, out, err = run(capsys, data_dir, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
-
-
-def refused(capsys, data_dir, *args) -> str:
-    code, out, err = run(capsys, data_dir, *args)
-    assert code == 2, (out, err)
-    assert "Traceback" not in err and err.count("\n") == 1
-    return err
+from tests.aids.cli_calls import ok_json, refused, run
 
 
 def test_user_add_list_disable_and_pins(capsys, data_dir):
