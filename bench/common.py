@@ -183,6 +183,24 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU seconds (user + system) used so far by this machine's live PostgreSQL processes
+    (by process name: the server and its backends)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, _, rest = stat.partition(") ")
+        if name.endswith("(postgres"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / 100.0
+    return total
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU seconds (user + system) used so far by ``pid`` and its descendants."""
     total = 0.0
