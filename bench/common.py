@@ -184,8 +184,9 @@ def tree_rss_kb(pid: int) -> int:
 
 
 def postgres_cpu_seconds() -> float:
-    """CPU seconds (user + system) used so far by this machine's live PostgreSQL processes
-    (by process name: the server and its backends)."""
+    """CPU seconds (user + system) used so far by this machine's PostgreSQL: its live
+    processes (by name) and the backends that have ended (the postmaster's reaped
+    children's time), so a connection closed meanwhile does not take its CPU with it."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -197,8 +198,15 @@ def postgres_cpu_seconds() -> float:
         name, _, rest = stat.partition(") ")
         if name.endswith("(postgres"):
             fields = rest.split()
-            total += (int(fields[11]) + int(fields[12])) / 100.0
-    return total
+            total += int(fields[11]) + int(fields[12])
+            parent = Path(f"/proc/{fields[1]}/comm")
+            try:
+                postmaster = parent.read_text().strip() != "postgres"
+            except OSError:
+                postmaster = True
+            if postmaster:
+                total += int(fields[13]) + int(fields[14])  # cutime + cstime
+    return total / 100.0
 
 
 def tree_cpu_seconds(pid: int) -> float:

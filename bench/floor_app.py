@@ -2,8 +2,9 @@
 
 ``POST /insert`` with ``{"ref_id", "sku", "destination"}`` inserts one row and returns it
 as JSON, in one statement on a pooled connection; no auth, no money, no feed. Run as
-``python -m bench.floor_app DB_URL PORT [WORKERS]`` on the same kind of TCP socket as the
-distributor server (TCP_NODELAY on), so both sides pay the same network costs.
+``python -m bench.floor_app DB_URL PORT [WORKERS]`` on the same kind of TCP sockets as the
+distributor server (TCP_NODELAY on; with WORKERS, one ``SO_REUSEPORT`` socket each), so
+both sides pay the same network costs.
 """
 
 from __future__ import annotations
@@ -62,16 +63,16 @@ def _child(dsn: str, sock: socket.socket) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from distributor_server.serve import listening_socket
+    from distributor_server.serve import listening_sockets
 
     dsn = argv[0].replace("postgresql+psycopg://", "postgresql://")
     workers = int(argv[2]) if len(argv) > 2 else 1
-    sock = listening_socket("127.0.0.1", int(argv[1]))
+    sockets = listening_sockets("127.0.0.1", int(argv[1]), workers)
     if workers == 1:
-        _child(dsn, sock)
+        _child(dsn, sockets[0])
         return
     spawn = multiprocessing.get_context("spawn")
-    procs = [spawn.Process(target=_child, args=(dsn, sock)) for _ in range(workers)]
+    procs = [spawn.Process(target=_child, args=(dsn, sock)) for sock in sockets]
     for proc in procs:
         proc.start()
 

@@ -75,8 +75,8 @@ def _process(cmd: list[str], probe: str) -> Iterator[str]:
             try:
                 if requests.get(url + probe, timeout=2).status_code < 500:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not up yet (a connection to a worker still starting waits)
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{cmd[2:4]} did not start")
             time.sleep(0.1)

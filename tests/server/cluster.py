@@ -58,7 +58,7 @@ class Cluster:
             assert proc.poll() is None, "an API process exited at start"
             try:
                 return requests.get(url + "/v1/health", timeout=2).status_code == 200
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 return False
 
         wait_for(up, timeout=30, what=f"the API process on port {port}")

@@ -15,7 +15,7 @@ from distributor_server.config import Settings
 from distributor_server.context import ServerContext
 from distributor_server.kiosks import create_kiosk, credit_deposit
 from distributor_server.models import RateWindow
-from distributor_server.serve import listening_socket
+from distributor_server.serve import listening_socket, listening_sockets
 from sqlalchemy import select
 
 from tests.aids.waiting import wait_for
@@ -67,6 +67,53 @@ def test_listening_on_a_port_in_use_is_one_sentence():
         taken.listen()
         with pytest.raises(ValueError, match="cannot listen on 127.0.0.1:"):
             listening_socket("127.0.0.1", taken.getsockname()[1])
+
+
+def _accepted_per_socket(sockets: list[socket.socket], connections: int) -> list[int]:
+    port = sockets[0].getsockname()[1]
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(connections)]
+    counts = []
+    for sock in sockets:
+        sock.settimeout(0.5)
+        accepted = 0
+        while True:
+            try:
+                conn, _addr = sock.accept()
+            except TimeoutError:
+                break
+            conn.close()
+            accepted += 1
+        counts.append(accepted)
+    for client in clients:
+        client.close()
+    return counts
+
+
+def test_worker_sockets_share_the_connections_evenly():
+    """With --workers 2 each process serves a socket of its own on the one port; the
+    kernel spreads kiosks' connections between them, so neither process takes most
+    (one shared socket gave one process 149 of 200) nor needs to be running yet (the
+    sockets listen before the processes start: early connections wait in the backlog)."""
+    sockets = listening_sockets("127.0.0.1", 0, 2)
+    try:
+        assert len({sock.getsockname() for sock in sockets}) == 1
+        counts = _accepted_per_socket(sockets, 200)
+        assert sum(counts) == 200
+        assert min(counts) >= 60, counts  # binomial(200, 1/2): below 60 is ~1e-8
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_workers_refuse_a_port_another_server_holds():
+    """Sockets of their own must not join another server's group on the same port."""
+    held = listening_sockets("127.0.0.1", 0, 2)
+    try:
+        with pytest.raises(ValueError, match="cannot listen on 127.0.0.1:"):
+            listening_sockets("127.0.0.1", held[0].getsockname()[1], 2)
+    finally:
+        for sock in held:
+            sock.close()
 
 
 @pytest.fixture
