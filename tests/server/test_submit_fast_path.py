@@ -19,6 +19,8 @@ TSEL = "081234567890"
 FAST = "application/json"
 FULL = "application/json; charset=utf-8"
 VOLATILE = ("created_at", "updated_at")
+PROGRESS = ("status", "sn", "message")
+"""A stored top-up's progress: the upstream sender may move it on between the two runs."""
 
 
 def _put(k, ref_id: str, fields: dict, content_type: str, *, secret: str | None = None,
@@ -32,10 +34,10 @@ def _put(k, ref_id: str, fields: dict, content_type: str, *, secret: str | None 
 
 
 def _seen(k, reply: requests.Response, signed: dict[str, str]) -> tuple:
-    """What the kiosk sees: status, JSON without the times, content type, signature check
-    (None: signed for this request; "unsigned" when there is no signature at all)."""
+    """What the kiosk sees: status, JSON (without times and progress), content type, signature
+    check (None: signed for this request; "unsigned" when there is no signature at all)."""
     body = reply.json()
-    for name in VOLATILE:
+    for name in VOLATILE + (PROGRESS if "status" in body else ()):
         body.pop(name, None)
     stamp = reply.headers.get(signing.HEADER_REPLY_TIMESTAMP)
     mac = reply.headers.get(signing.HEADER_REPLY_SIGNATURE)
