@@ -58,7 +58,7 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 def _content_length(headers: Headers) -> int | None:
     value = headers.get("content-length")
-    return int(value) if value is not None and value.isdigit() else None
+    return int(value) if value is not None and value.isascii() and value.isdigit() else None
 
 
 def _parts(scope: Scope, headers: Headers, body: bytes
