@@ -4,7 +4,7 @@ A signed top-up submit is the server's hot request. Through the full application
 seven ASGI layers (FastAPI's error, telemetry and body-size layers, the body cap, the reply
 signing, the exception layer, the exit stack), each wrapping ``receive`` and ``send``,
 Starlette's route matching over every route (the console's included) and FastAPI's
-dependency solving, which together cost more CPU than the submit's own database work.
+dependency solving: together about an eighth of a submit's CPU (py-spy), ~0.2 ms of ~1.9.
 
 This layer sits outside all of them and answers the submit itself only when the request is
 well formed in every respect the full path checks: a path FastAPI would match with a valid
