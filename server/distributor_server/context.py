@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 
 from sqlalchemy.engine import make_url
 
@@ -13,6 +15,9 @@ from distributor_server.kiosk_keys import kiosk_secret, load_or_create_master_ke
 from distributor_server.migrate import migrate
 from distributor_server.notify import Listener
 from distributor_server.upstream import Upstream, make_upstream
+
+SECRETS_CACHED = 16_384
+"""Kiosk secrets a process keeps derived (a few MB at most)."""
 
 
 class ServerContext:
@@ -35,7 +40,15 @@ class ServerContext:
         return self._upstream
 
     def secret_for(self, kiosk_id: int, generation: int) -> str:
-        return kiosk_secret(self.master_key, kiosk_id, generation)
+        return self._secrets(kiosk_id, generation)
+
+    @functools.cached_property
+    def _secrets(self) -> Callable[[int, int], str]:
+        """Kiosk secrets derived once per (kiosk, generation): every signed request needs
+        its kiosk's twice (the check, the reply), and deriving it was ~3% of a submit's
+        CPU (issue 14). A rotated secret has a new generation, so a new entry."""
+        return functools.lru_cache(maxsize=SECRETS_CACHED)(
+            functools.partial(kiosk_secret, self.master_key))
 
     def changed(self, kiosk_id: int) -> None:
         """Call after a commit that added feed rows for ``kiosk_id``."""

@@ -4,11 +4,13 @@ A submit (:func:`submit_pg`), on the pool's psycopg connection in pipeline mode:
 
 1. ``BEGIN``; **A** locks the kiosk row (``FOR UPDATE``) and, in the same statement and
    only once the lock is held (the inserts select from the locked row), stores the nonce
-   and counts the request in its rate window; **B** reads this kiosk's top-ups with the
-   batch's ref_ids and the batch's products. One wait. B is a statement of its own, after
-   A: under READ COMMITTED a statement's snapshot is taken when it starts, so B sees every
-   top-up committed by whoever held the kiosk's lock before us (a read inside A would
-   not, and a concurrent repeat of a ref_id would be charged twice).
+   and counts the request in its rate window; it also reads the batch's products (one
+   JSON array: a statement fewer, issue 14; a price is read as of A's start, as any read
+   of a row nobody locks is of some moment). **B** reads this kiosk's top-ups with the
+   batch's ref_ids. One wait. B is a statement of its own, after A: under READ COMMITTED
+   a statement's snapshot is taken when it starts, so B sees every top-up committed by
+   whoever held the kiosk's lock before us (a read inside A would not, and a concurrent
+   repeat of a ref_id would be charged twice).
 2. Python: the signature with the generation A read (:func:`distributor_server.auth.
    verify`); a request that fails it is rolled back, so its nonce and count are not kept
    (as when the check ran before the nonce was stored); a replay or a rate refusal commits
@@ -82,7 +84,11 @@ def _admission(lock: bool) -> Any:
     # could forget the last moment's nonces and counts, so a GET of those could be
     # replayed once more; it moves no money, and the wait was most of a status read's time
     relaxed = () if lock else (func.set_config("synchronous_commit", "off", True),)
-    return select(*kiosk.c, *relaxed, exists(select(stored.c.kiosk_id)).label("fresh"),
+    priced = PG_PRICES.subquery("priced")
+    prices = (select(func.json_agg(func.json_build_array(*priced.c))).scalar_subquery()
+              .label("prices"),) if lock else ()
+    return select(*kiosk.c, *relaxed, *prices,
+                  exists(select(stored.c.kiosk_id)).label("fresh"),
                   select(counted.c.count).scalar_subquery().label("count"))
 
 
@@ -91,20 +97,20 @@ _ADMIT = compiled(_admission(lock=False))
 _PURGE = compiled(_PURGE_NONCES)
 _EXISTING = compiled(PG_EXISTING)
 _EXISTING_NAMES = tuple(column.key for column in PG_EXISTING.selected_columns)
-_PRICES = compiled(PG_PRICES)
 _PRICE_NAMES = tuple(column.key for column in PG_PRICES.selected_columns)
 _WRITE = compiled(flush_statement(due=True, topups=True))
 _PAGE = compiled(PAGE)
 
 
 def _first_phase(conn: psycopg.Connection, statement: Any, req: SignedRequest,
-                 bucket: str | None, now: datetime, now_s: float) -> psycopg.Cursor:
+                 bucket: str | None, now: datetime, now_s: float, **more: Any
+                 ) -> psycopg.Cursor:
     """Queue an occasional purge of expired nonces and statement A; its cursor."""
     if random.random() < 0.01:
         conn.execute(_PURGE.sql, _PURGE.params(now=now))
     return conn.execute(statement.sql, statement.params(
         kiosk_id=req.kiosk_id, nonce=req.nonce.lower(), expires_at=now + NONCE_LIFETIME,
-        now=now, bucket=bucket, window=rate_limit.window_of(now_s)))
+        now=now, bucket=bucket, window=rate_limit.window_of(now_s), **more))
 
 
 def _judge(ctx: ServerContext, req: SignedRequest, row: Any, bucket: str | None,
@@ -149,10 +155,9 @@ def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequ
     refs, skus = refs_and_skus(items)
     with pipelined_transaction(ctx.db) as (conn, pipe):
         locked = _first_phase(conn, _LOCK_AND_ADMIT, req, "topups" if budget > 0 else None,
-                              now, now_s)
+                              now, now_s, skus=skus)
         known = conn.execute(_EXISTING.sql, _EXISTING.params(kiosk_id=req.kiosk_id,
                                                              refs=refs))
-        priced = conn.execute(_PRICES.sql, _PRICES.params(skus=skus))
         pipe.sync()
         row = locked.fetchone()
         admission, keep = _judge(ctx, req, row, "topups", budget, now_s)
@@ -161,7 +166,7 @@ def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequ
             return admission, None, False
         existing = {found.ref_id: found for found in map(_top_up, known.fetchall())}
         products = {found[0]: SimpleNamespace(**dict(zip(_PRICE_NAMES, found, strict=True)))
-                    for found in priced.fetchall()}
+                    for found in row[-3] or ()}  # A's JSON array (NULL: none found)
         decided = decide(ctx, KioskRow(*row[:6]), items, existing, products)
         if decided.new_rows:
             conn.execute(_WRITE.sql, _WRITE.params(**_write_params(decided)))

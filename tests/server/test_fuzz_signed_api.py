@@ -103,5 +103,7 @@ def test_raw_auth_headers_before_auth_are_4xx(fuzz_server, kiosk_id, timestamp, 
     encoded = {name: value.encode("latin-1") for name, value in headers.items()}
     reply = requests.get(handle.url + "/v1/balance", headers=encoded, timeout=30)
     assert reply.status_code < 500, reply.text
+    if reply.status_code == 400 and any("\x7f" in value for value in headers.values()):
+        return  # DEL is not allowed in a header value: the HTTP parser refuses the request
     if reply.status_code != 200:
         assert reply.status_code == 401 and reply.json()["message"]

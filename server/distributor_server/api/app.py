@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pulsa_protocol import wire
+from starlette.types import ASGIApp
 
 from distributor_server import __version__
 from distributor_server.api import (
@@ -17,10 +18,19 @@ from distributor_server.api import (
     routes_topups,
 )
 from distributor_server.api.errors import install_error_handlers
+from distributor_server.api.fast_submit import TopUpFastPath
 from distributor_server.api.limits import BodyLimitMiddleware
 from distributor_server.api.reply_signing import ReplySigningMiddleware
 from distributor_server.console import mount_console
 from distributor_server.context import ServerContext
+
+
+class DistributorApi(FastAPI):
+    """FastAPI with the signed top-up submit answered in front of its layers
+    (:mod:`distributor_server.api.fast_submit`)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return TopUpFastPath(super().build_middleware_stack())
 
 
 def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
@@ -32,7 +42,7 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
         yield
 
     docs = ctx.settings.api_docs
-    app = FastAPI(
+    app = DistributorApi(
         title="Pulsa distributor server", version=__version__, lifespan=lifespan,
         description="Kiosk sync API. Schemas and signing: pulsa_protocol/wire.py.",
         openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,

@@ -53,12 +53,43 @@ def _describe(errors: list[dict]) -> tuple[bool, str, list[dict]]:
     return malformed, f"{where}: {first['msg']}", clean
 
 
+def refusal_response(exc: ApiError) -> JSONResponse:
+    reply = error_response(exc.status, exc.code, exc.message, exc.errors)
+    reply.headers.update(exc.headers)
+    return reply
+
+
+def pool_exhausted_response() -> JSONResponse:
+    log.warning("database pool exhausted; answered 503")
+    return _busy("The server is busy; try again in a few seconds.")
+
+
+def database_down_response(exc: OperationalError) -> JSONResponse:
+    log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0])
+    return _busy("The server cannot reach its database; try again in a minute.", 30)
+
+
+def crash_response() -> JSONResponse:
+    log.exception("unhandled error")
+    return error_response(500, ErrorCode.INTERNAL, "Internal error; it has been logged.")
+
+
+def handled_response(exc: Exception) -> JSONResponse | None:
+    """The reply the handlers below give ``exc`` inside the reply-signing layer (a refusal,
+    a pool or database failure), or None for an unexpected error (a 500, outside it)."""
+    if isinstance(exc, ApiError):
+        return refusal_response(exc)
+    if isinstance(exc, PoolTimeout):
+        return pool_exhausted_response()
+    if isinstance(exc, OperationalError):
+        return database_down_response(exc)
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        reply = error_response(exc.status, exc.code, exc.message, exc.errors)
-        reply.headers.update(exc.headers)
-        return reply
+        return refusal_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -81,15 +112,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PoolTimeout)
     async def _pool_exhausted(_request: Request, _exc: PoolTimeout) -> JSONResponse:
-        log.warning("database pool exhausted; answered 503")
-        return _busy("The server is busy; try again in a few seconds.")
+        return pool_exhausted_response()
 
     @app.exception_handler(OperationalError)
     async def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
-        log.error("database unavailable: %s", str(exc.orig or exc).splitlines()[0])
-        return _busy("The server cannot reach its database; try again in a minute.", 30)
+        return database_down_response(exc)
 
     @app.exception_handler(Exception)
-    async def _crash(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")
-        return error_response(500, ErrorCode.INTERNAL, "Internal error; it has been logged.")
+    async def _crash(_request: Request, _exc: Exception) -> JSONResponse:
+        return crash_response()

@@ -27,6 +27,21 @@ def sign_replies_for(request: Request, secret: str, nonce: str) -> None:
     request.scope[_SCOPE_KEY] = (secret, nonce)
 
 
+def with_reply_signature(scope: MutableMapping[str, Any], status: int,
+                         headers: list[tuple[bytes, bytes]], body: bytes
+                         ) -> list[tuple[bytes, bytes]]:
+    """``headers`` with the reply's signature added when the kiosk is identified (else as
+    they are): what this middleware sends, for a reply built whole (the top-up fast path,
+    :mod:`distributor_server.api.fast_submit`)."""
+    key = scope.get(_SCOPE_KEY)
+    if key is None:
+        return headers
+    secret, nonce = key
+    signed = signing.sign_reply(secret, status, nonce, body)
+    return [*headers, *((name.lower().encode("latin-1"), value.encode("latin-1"))
+                        for name, value in signed.items())]
+
+
 class ReplySigningMiddleware:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -53,11 +68,8 @@ class ReplySigningMiddleware:
             body.extend(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            secret, nonce = key
-            signed = signing.sign_reply(secret, int(start["status"]), nonce, bytes(body))
-            headers = list(start.get("headers", []))
-            headers += [(name.lower().encode("latin-1"), value.encode("latin-1"))
-                        for name, value in signed.items()]
+            headers = with_reply_signature(scope, int(start["status"]),
+                                           list(start.get("headers", [])), bytes(body))
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": bytes(body), "more_body": False})
 

@@ -38,6 +38,13 @@ async def put_topup(
     req: SignedRequest = Depends(signed("topups")),
 ) -> Response:
     """Submit one top-up; idempotent by ref_id (200 when it already existed)."""
+    return await submit_one(request, req, ref_id, body)
+
+
+async def submit_one(request: Request, req: SignedRequest, ref_id: str,
+                     body: wire.TopUpFields) -> Response:
+    """:func:`put_topup`'s work once its parts are read and valid (also the fast path's,
+    :mod:`distributor_server.api.fast_submit`): the reply, or the refusal raised."""
     item = wire.TopUpRequest(ref_id=ref_id, **body.model_dump())
     result = (await _submit(request, req, [item])).results[0]
     if result.topup is not None and result.code in ("created", "exists"):
