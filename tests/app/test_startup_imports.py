@@ -117,3 +117,23 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name, _, help_text in COMMANDS:
         assert name in out and help_text.split()[0] in out
+
+
+def test_a_run_parses_with_its_own_commands_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """``kiosk-pos gui`` (and any command) is parsed without the other commands'
+    sub-parsers; an unknown command is still told every command there is, and a known
+    command's mistakes read as before."""
+    assert [name for name, _ in _listed(build_parser("gui", others=False))] == ["gui"]
+    shop = [name for name, module, _ in COMMANDS if module == "kiosk_pos.cli.shop"]
+    assert [name for name, _ in _listed(build_parser("sell", others=False))] == shop
+    args = build_parser("gui", others=False).parse_args(["gui", "--self-test", "--lang", "en"])
+    assert args.self_test and args.lang == "en" and args.handler.__name__ == "cmd_gui"
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "en", "sel"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "sel is not known" in err
+    assert all(name in err for name, _, _ in COMMANDS)
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "en", "gui", "--no-such-option"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1 and "--no-such-option" in err
