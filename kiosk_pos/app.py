@@ -90,6 +90,11 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
     clerk logged in) and prints ``ready in X.XXX s`` once that is painted.
     """
     started = _process_start()
+    import PySide6  # noqa: F401 - its import hook first, then the answers it need not read
+
+    from kiosk_pos.ui.feature_check import answer_for_stdlib
+
+    answer_for_stdlib()
     from PySide6.QtWidgets import QApplication
 
     from kiosk_pos.instance import GuiLock
