@@ -8,6 +8,7 @@ missing from the chosen language falls back to Indonesian, then to the key itsel
 from __future__ import annotations
 
 import json
+import os
 import string
 from functools import cache
 from typing import Any
@@ -22,9 +23,10 @@ _current = DEFAULT_LANGUAGE
 @cache
 def _catalogue(lang: str) -> dict[str, str]:
     folder = resource_path("locale")
+    areas = sorted(name for name in os.listdir(folder) if name.endswith(f".{lang}.json"))
     merged: dict[str, str] = {}
-    for path in [folder / f"{lang}.json", *sorted(folder.glob(f"*.{lang}.json"))]:
-        with open(path, encoding="utf-8") as fh:
+    for name in [f"{lang}.json", *areas]:  # listed, not globbed: no pattern to compile
+        with open(folder / name, encoding="utf-8") as fh:
             merged.update(json.load(fh))
     return merged
 
