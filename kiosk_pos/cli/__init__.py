@@ -161,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     early_language(args_list)
     parser = build_parser(args_list[0], others=False)
     args = parser.parse_args(args_list)
+    if args.command != "gui":
+        import gc
+
+        gc.enable()  # paused by kiosk_pos.__main__ for the start; the gui resumes it later
     handler: Callable[[argparse.Namespace], int] = args.handler
     from kiosk_pos.core.errors import KioskError
     from kiosk_pos.i18n import set_language

@@ -137,3 +137,26 @@ def test_a_run_parses_with_its_own_commands_only(capsys: pytest.CaptureFixture[s
         main(["--lang", "en", "gui", "--no-such-option"])
     err = capsys.readouterr().err
     assert stop.value.code == 2 and err.count("\n") == 1 and "--no-such-option" in err
+
+
+def test_a_command_other_than_the_gui_runs_with_the_garbage_collector_on(
+        tmp_path: Path) -> None:
+    """``kiosk-pos`` pauses the collector while it starts (kiosk_pos/__main__.py); any
+    command but ``gui`` has it back once its arguments are parsed."""
+    folder = tmp_path / "data"
+    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
+    script = ("import gc, sys\n"
+              "import kiosk_pos.cli.shop as shop\n"
+              "seen = []\n"
+              "def history(args):\n"
+              "    seen.append(gc.isenabled())\n"
+              "    return 0\n"
+              "shop.cmd_history = history\n"
+              "from kiosk_pos.__main__ import main\n"
+              f"code = main(['history', '--data-dir', {str(folder)!r}])\n"
+              "print(seen, gc.isenabled())\n"
+              "sys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL, env=_env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[True]", "True"]
