@@ -18,9 +18,11 @@ from kiosk_pos.core.records import CartLine, Payment
 from kiosk_pos.core.setup import init_kiosk
 
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "escpos", "requests", "pydantic", "babel")
-# Built when first opened: the History and report pages, payment, search, the owner's tools.
+# Built when first opened: the History and report pages, payment, search, the owner's tools,
+# the training switch's dialog (and its strip, shown only in training).
 LATER = ("kiosk_pos.ui.history", "kiosk_pos.ui.history_model", "kiosk_pos.ui.report_view",
-         "kiosk_pos.ui.payment", "kiosk_pos.ui.search", "kiosk_pos.ui.tools")
+         "kiosk_pos.ui.payment", "kiosk_pos.ui.search", "kiosk_pos.ui.tools",
+         "kiosk_pos.ui.training_widgets")
 # Imported where used, never by the window's start: the shift a sale belongs to and search
 # (by the writer or a query), PIN hashing (on login), the ref id of a top-up (on a sale),
 # stock and goods (the low-stock notice's query after a sale of goods).
