@@ -66,6 +66,10 @@ def first_clerk(kiosk: Kiosk) -> User:
 def _refuse(message: str, *, interactive: bool) -> None:
     from PySide6.QtWidgets import QMessageBox
 
+    from kiosk_pos.ui.first_paint import resume_collector
+
+    resume_collector()  # no window: nothing to wait for
+
     print(f"kiosk-pos: {message}", file=sys.stderr)
     if interactive:
         box = QMessageBox(QMessageBox.Icon.Critical, i18n.tr("ui.app.store_error_title"),
@@ -90,6 +94,11 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
     clerk logged in) and prints ``ready in X.XXX s`` once that is painted.
     """
     started = _process_start()
+    import PySide6  # noqa: F401 - its import hook first, then the answers it need not read
+
+    from kiosk_pos.ui.feature_check import answer_for_stdlib
+
+    answer_for_stdlib()
     from PySide6.QtWidgets import QApplication
 
     from kiosk_pos.instance import GuiLock
@@ -127,11 +136,13 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
 
 def _first_run(app: QApplication, data_dir: Path) -> tuple[Kiosk, User] | None:
     """The first-run wizard; the new counter open, with its owner, or None if cancelled."""
+    from kiosk_pos.ui.first_paint import resume_collector
     from kiosk_pos.ui.first_run import FirstRunWizard
     from kiosk_pos.ui.tasks import TaskManager
     from kiosk_pos.ui.theme import apply_style
 
     apply_style(app)  # type: ignore[arg-type]
+    resume_collector()  # the wizard may stay open for long: the collector runs meanwhile
     tasks = TaskManager()
     wizard = FirstRunWizard(data_dir, tasks)
     try:

@@ -69,10 +69,14 @@ def _present(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, *, others: bool = True
+                 ) -> argparse.ArgumentParser:
     """The parser, with ``command``'s module imported and registered in full; every other
     command is a bare sub-parser with its help text (enough for ``--help`` and errors).
-    With ``command=None``, every module is imported and registered."""
+    With ``command=None``, every module is imported and registered. With ``others=False``
+    and ``command`` one of the commands, the other modules' commands are left out: a run
+    of ``command`` never meets them (``kiosk-pos gui`` starts ~2 ms sooner without their
+    30 sub-parsers); an unknown command still gets them all, for the error naming them."""
     import importlib
 
     parser = _Parser(prog="kiosk-pos", description="Kasir konter pulsa / pulsa kiosk POS",
@@ -84,12 +88,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     wanted = {module for name, module, _ in COMMANDS if command is None or name == command}
     present = {module for module in COMMAND_MODULES if _present(module)}
+    listed = others or not wanted & present  # an unknown command's error names them all
     for name, module, help_text in COMMANDS:
         if module not in present or name in subparsers.choices:
             continue
         if module in wanted:
             importlib.import_module(module).register(subparsers, common)
-        else:
+        elif listed:
             subparsers.add_parser(name, help=help_text, add_help=False)
     _explain_json(parser)
     return parser
@@ -151,11 +156,25 @@ def _in_training(handler: Callable[[argparse.Namespace], int], args: argparse.Na
         return handler(args)
 
 
+def _quick_gui_args(args_list: list[str]) -> argparse.Namespace | None:
+    """``gui``'s usual command lines, read without argparse's parsers (cli/gui.py)."""
+    if not args_list or args_list[0] != "gui" or not _present("kiosk_pos.cli.gui"):
+        return None
+    from kiosk_pos.cli.gui import quick_args
+
+    return quick_args(args_list)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = command_first(sys.argv[1:] if argv is None else argv)
     early_language(args_list)
-    parser = build_parser(args_list[0])
-    args = parser.parse_args(args_list)
+    args = _quick_gui_args(args_list)
+    if args is None:
+        args = build_parser(args_list[0], others=False).parse_args(args_list)
+    if args.command != "gui":
+        import gc
+
+        gc.enable()  # paused by kiosk_pos.__main__ for the start; the gui resumes it later
     handler: Callable[[argparse.Namespace], int] = args.handler
     from kiosk_pos.core.errors import KioskError
     from kiosk_pos.i18n import set_language

@@ -13,11 +13,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QMainWindow,
     QMenu,
@@ -45,6 +44,8 @@ from kiosk_pos.ui.tasks import TaskManager
 from kiosk_pos.ui.theme import no_focus
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from kiosk_pos.core.records import SaleRecord, TopUpRecord
     from kiosk_pos.session import AppSession
     from kiosk_pos.ui.forecast_watch import ForecastWatch
@@ -258,6 +259,8 @@ class MainWindow(QMainWindow):
         the open shift and the cart stay; the next login carries on with them."""
         if self.user is None:
             return
+        from PySide6.QtWidgets import QDialog  # its type: not needed before this
+
         self.user = None
         self.idle.disarm()
         for dialog in self.findChildren(QDialog):  # a tool left open acts as its opener

@@ -4,111 +4,23 @@ switching in and out with the owner's PIN (:mod:`kiosk_pos.training` holds the r
 :func:`install` puts both on a :class:`MainWindow` from outside: the strip above its
 screens (PIN pad included), and an entry at the end of its tools menu. A good owner's PIN
 records which way to go in ``switch.to`` and closes the window; ``run_gui`` then opens
-the other kiosk (the practice one in ``training/``, or the real one) in a new window.
+the other kiosk (the practice one in ``training/``, or the real one) in a new window. The
+strip and the dialog are in ``ui/training_widgets.py``, loaded only when one is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
-
 from kiosk_pos.i18n import tr
-from kiosk_pos.ui.operations import OpFailure, WriteOp
-from kiosk_pos.ui.theme import ERROR_COLOUR, TOUCH_PX, centre_text
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
     from kiosk_pos.core.records import User
     from kiosk_pos.ui.main_window import MainWindow
-
-BANNER_BG = "#d35400"  # orange: unlike any status colour, seen from across the counter
-
-
-class TrainingBanner(QLabel):
-    """The strip: always on top of the window while the practice kiosk is open."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("trainingBanner")
-        self.setWordWrap(True)
-        centre_text(self)
-        self.setStyleSheet(f"background: {BANNER_BG}; color: white; font-weight: bold;"
-                           " padding: 6px;")
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setText(tr("training.banner"))
-
-
-class TrainingSwitchDialog(QDialog):
-    """The owner's PIN, checked off the GUI thread by ``check`` (which raises a sentence)."""
-
-    switched = Signal(object)  # the owner (User)
-
-    def __init__(self, check: Callable[[str], User], *, leaving: bool, tasks: object,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._check = check
-        self._tasks = tasks
-        self.setWindowTitle(tr("training.title"))
-        self.explain = QLabel(tr("training.dialog_leave" if leaving else "training.dialog_enter"))
-        self.explain.setWordWrap(True)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setMaxLength(12)
-        self.pin.setPlaceholderText(tr("training.owner_pin"))
-        self.pin.returnPressed.connect(self.submit)
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
-        self.go = QPushButton(tr("training.switch"))
-        self.go.setObjectName("primary")
-        self.go.setMinimumHeight(TOUCH_PX)
-        self.go.clicked.connect(self.submit)
-        cancel = QPushButton(tr("training.cancel"))
-        cancel.setMinimumHeight(TOUCH_PX)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.go)
-        layout = QVBoxLayout(self)
-        for widget in (self.explain, QLabel(tr("training.owner_pin")), self.pin, self.message):
-            layout.addWidget(widget)
-        layout.addLayout(buttons)
-        self.resize(560, 320)
-
-    def submit(self) -> None:
-        pin = self.pin.text()
-        if not pin or not self.go.isEnabled():
-            return
-        self.go.setEnabled(False)
-        self.message.setStyleSheet("")
-        self.message.setText(tr("training.checking"))
-        WriteOp(self, lambda: self._check(pin)).success(self._passed).failure(
-            self._refused).run(self._tasks)  # type: ignore[arg-type]
-
-    def _passed(self, owner: User) -> None:
-        self.switched.emit(owner)
-        self.accept()
-
-    def _refused(self, failure: OpFailure) -> None:
-        self.go.setEnabled(True)
-        self.pin.clear()
-        self.message.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
-        self.message.setText(failure.message)
+    from kiosk_pos.ui.training_widgets import TrainingBanner, TrainingSwitchDialog
 
 
 class TrainingSwitch:
@@ -130,6 +42,8 @@ class TrainingSwitch:
         return check_switch(self.window.kiosk, pin)
 
     def open(self) -> TrainingSwitchDialog:
+        from kiosk_pos.ui.training_widgets import TrainingSwitchDialog
+
         dialog = TrainingSwitchDialog(self.check, leaving=self.training,
                                       tasks=self.window.tasks, parent=self.window)
         dialog.switched.connect(lambda _owner: self._go())
@@ -151,6 +65,10 @@ def install(window: MainWindow, real_dir: Path, *, training: bool) -> TrainingSw
     switch = TrainingSwitch(window, real_dir, training=training)
     window.training_switch = switch  # type: ignore[attr-defined]  # for run_gui and tests
     if training:
+        from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+        from kiosk_pos.ui.training_widgets import TrainingBanner
+
         screens = window.takeCentralWidget()
         holder = QWidget()
         column = QVBoxLayout(holder)

@@ -18,9 +18,11 @@ from kiosk_pos.core.records import CartLine, Payment
 from kiosk_pos.core.setup import init_kiosk
 
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "escpos", "requests", "pydantic", "babel")
-# Built when first opened: the History and report pages, payment, search, the owner's tools.
+# Built when first opened: the History and report pages, payment, search, the owner's tools,
+# the training switch's dialog (and its strip, shown only in training).
 LATER = ("kiosk_pos.ui.history", "kiosk_pos.ui.history_model", "kiosk_pos.ui.report_view",
-         "kiosk_pos.ui.payment", "kiosk_pos.ui.search", "kiosk_pos.ui.tools")
+         "kiosk_pos.ui.payment", "kiosk_pos.ui.search", "kiosk_pos.ui.tools",
+         "kiosk_pos.ui.training_widgets")
 # Imported where used, never by the window's start: the shift a sale belongs to and search
 # (by the writer or a query), PIN hashing (on login), the ref id of a top-up (on a sale),
 # stock and goods (the low-stock notice's query after a sale of goods).
@@ -117,3 +119,71 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for name, _, help_text in COMMANDS:
         assert name in out and help_text.split()[0] in out
+
+
+def test_a_run_parses_with_its_own_commands_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """``kiosk-pos gui`` (and any command) is parsed without the other commands'
+    sub-parsers; an unknown command is still told every command there is, and a known
+    command's mistakes read as before."""
+    assert [name for name, _ in _listed(build_parser("gui", others=False))] == ["gui"]
+    shop = [name for name, module, _ in COMMANDS if module == "kiosk_pos.cli.shop"]
+    assert [name for name, _ in _listed(build_parser("sell", others=False))] == shop
+    args = build_parser("gui", others=False).parse_args(["gui", "--self-test", "--lang", "en"])
+    assert args.self_test and args.lang == "en" and args.handler.__name__ == "cmd_gui"
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "en", "sel"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "sel is not known" in err
+    assert all(name in err for name, _, _ in COMMANDS)
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "en", "gui", "--no-such-option"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1 and "--no-such-option" in err
+
+
+def test_a_command_other_than_the_gui_runs_with_the_garbage_collector_on(
+        tmp_path: Path) -> None:
+    """``kiosk-pos`` pauses the collector while it starts (kiosk_pos/__main__.py); any
+    command but ``gui`` has it back once its arguments are parsed."""
+    folder = tmp_path / "data"
+    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
+    script = ("import gc, sys\n"
+              "import kiosk_pos.cli.shop as shop\n"
+              "seen = []\n"
+              "def history(args):\n"
+              "    seen.append(gc.isenabled())\n"
+              "    return 0\n"
+              "shop.cmd_history = history\n"
+              "from kiosk_pos.__main__ import main\n"
+              f"code = main(['history', '--data-dir', {str(folder)!r}])\n"
+              "print(seen, gc.isenabled())\n"
+              "sys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL, env=_env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[True]", "True"]
+
+
+GUI_LINES = (["gui"], ["gui", "--self-test", "--data-dir", "/k"],
+             ["gui", "--data-dir=/k", "--lang", "en"], ["gui", "--demo", "--reset", "--lang=id"],
+             ["gui", "--training", "--data-dir", "a", "--data-dir", "b"])
+GUI_REFUSED_OR_UNUSUAL = (["gui", "--self"], ["gui", "-h"], ["gui", "--data-dir"],
+                          ["gui", "--data-dir", ""], ["gui", "--lang", "xx"],
+                          ["gui", "--data-dir", "-x"], ["gui", "x"], ["gui", "--demo=1"],
+                          ["gui", "--data-dir", "a\x00b"], ["gui", "--", "--demo"])
+
+
+@pytest.mark.parametrize("argv", GUI_LINES)
+def test_the_gui_s_usual_lines_read_without_argparse_as_argparse_reads_them(argv):
+    from kiosk_pos.cli.gui import quick_args
+
+    quick = quick_args(list(argv))
+    assert quick is not None
+    assert vars(quick) == vars(build_parser("gui", others=False).parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", GUI_REFUSED_OR_UNUSUAL)
+def test_any_other_gui_line_is_left_to_argparse(argv):
+    from kiosk_pos.cli.gui import quick_args
+
+    assert quick_args(list(argv)) is None
