@@ -156,21 +156,11 @@ def _in_training(handler: Callable[[argparse.Namespace], int], args: argparse.Na
         return handler(args)
 
 
-def _quick_gui_args(args_list: list[str]) -> argparse.Namespace | None:
-    """``gui``'s usual command lines, read without argparse's parsers (cli/gui.py)."""
-    if not args_list or args_list[0] != "gui" or not _present("kiosk_pos.cli.gui"):
-        return None
-    from kiosk_pos.cli.gui import quick_args
-
-    return quick_args(args_list)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = command_first(sys.argv[1:] if argv is None else argv)
     early_language(args_list)
-    args = _quick_gui_args(args_list)
-    if args is None:
-        args = build_parser(args_list[0], others=False).parse_args(args_list)
+    parser = build_parser(args_list[0], others=False)
+    args = parser.parse_args(args_list)
     if args.command != "gui":
         import gc
 

@@ -25,49 +25,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_gui)
 
 
-_FLAGS = {"--demo": "demo", "--reset": "reset", "--self-test": "self_test",
-          "--training": "training"}
-_VALUES = ("--data-dir", "--lang")
-
-
-def quick_args(argv: list[str]) -> argparse.Namespace | None:
-    """``gui``'s usual command lines, parsed without building argparse's parsers (~1.5% of
-    the start: the parsers, and the ``locale`` module their gettext calls load): only each
-    option in full, once a value is valid, as argparse gives it for those (the same
-    namespace, tests/app/test_startup_imports.py); anything else (a short or abbreviated
-    option, --help, a bad or missing value, an unknown word) returns None, and the full
-    parser reads it, refusals and all."""
-    from kiosk_pos.cli.args import path
-    from kiosk_pos.i18n import LANGUAGES
-
-    if not argv or argv[0] != "gui":
-        return None
-    found: dict[str, object] = {"data_dir": None, "lang": None, **dict.fromkeys(
-        _FLAGS.values(), False)}
-    rest = argv[1:]
-    while rest:
-        option, has_value, value = rest.pop(0).partition("=")
-        if option in _FLAGS and not has_value:
-            found[_FLAGS[option]] = True
-            continue
-        if option not in _VALUES:
-            return None
-        if not has_value:
-            if not rest or rest[0].startswith("-"):
-                return None
-            value = rest.pop(0)
-        if option == "--lang":
-            if value not in LANGUAGES:
-                return None
-            found["lang"] = value
-        else:
-            try:
-                found["data_dir"] = path(value)
-            except argparse.ArgumentTypeError:
-                return None
-    return argparse.Namespace(command="gui", handler=cmd_gui, **found)
-
-
 def demo_folder(args: argparse.Namespace) -> Path:
     from kiosk_pos.paths import ENV_DATA_DIR, data_dir
 

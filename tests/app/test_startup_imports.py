@@ -162,28 +162,3 @@ def test_a_command_other_than_the_gui_runs_with_the_garbage_collector_on(
                           timeout=120, stdin=subprocess.DEVNULL, env=_env())
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[True]", "True"]
-
-
-GUI_LINES = (["gui"], ["gui", "--self-test", "--data-dir", "/k"],
-             ["gui", "--data-dir=/k", "--lang", "en"], ["gui", "--demo", "--reset", "--lang=id"],
-             ["gui", "--training", "--data-dir", "a", "--data-dir", "b"])
-GUI_REFUSED_OR_UNUSUAL = (["gui", "--self"], ["gui", "-h"], ["gui", "--data-dir"],
-                          ["gui", "--data-dir", ""], ["gui", "--lang", "xx"],
-                          ["gui", "--data-dir", "-x"], ["gui", "x"], ["gui", "--demo=1"],
-                          ["gui", "--data-dir", "a\x00b"], ["gui", "--", "--demo"])
-
-
-@pytest.mark.parametrize("argv", GUI_LINES)
-def test_the_gui_s_usual_lines_read_without_argparse_as_argparse_reads_them(argv):
-    from kiosk_pos.cli.gui import quick_args
-
-    quick = quick_args(list(argv))
-    assert quick is not None
-    assert vars(quick) == vars(build_parser("gui", others=False).parse_args(argv))
-
-
-@pytest.mark.parametrize("argv", GUI_REFUSED_OR_UNUSUAL)
-def test_any_other_gui_line_is_left_to_argparse(argv):
-    from kiosk_pos.cli.gui import quick_args
-
-    assert quick_args(list(argv)) is None
