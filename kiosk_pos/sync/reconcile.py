@@ -21,6 +21,14 @@ row explains is ``unexplained``. Both ledgers are read from the day's window on 
 kiosk's rows the distributor has not shown yet): older rows are matched on both sides by the
 ledger mirror, so the cost does not grow with the kiosk's history.
 
+Both comparisons start from the distributor's summary of the day
+(``GET /v1/transactions/summary``: counts and digests of the same top-ups and ledger rows,
+:mod:`pulsa_protocol.day_summary`), which the kiosk computes from its own rows too. Equal
+digests mean equal sets, and for equal sets the full comparison's outcome is known without
+the lists: every top-up ``matched`` (its outbox row marked sent, as the full comparison
+does) and no ledger difference to explain. Only a side whose digest differs, or a server
+older than the summary, downloads its list and is compared row by row, unchanged.
+
 This module asks the distributor and decides; :mod:`kiosk_pos.core.reconciliation` writes
 the fixes in one transaction and announces them.
 """
@@ -32,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pulsa_protocol import wire
+from pulsa_protocol import day_summary, wire
 from sqlalchemy import Connection, select, text
 
 from kiosk_pos.core import deposit, ledger_mirror, reconciliation
@@ -42,7 +50,11 @@ from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.store.schema import deposit_ledger, outbox, topups
 from kiosk_pos.sync import convert
-from kiosk_pos.sync.balance_explain import BalanceDifference, explain_balances
+from kiosk_pos.sync.balance_explain import (
+    OPENING_REFERENCE,
+    BalanceDifference,
+    explain_balances,
+)
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
@@ -192,9 +204,36 @@ def _finding(local: _Local | None, server: wire.TopUp | None, action: str = "non
         server_price=server.price if server else None, action=action)
 
 
+def _topups_agree(local: dict[str, _Local], theirs: wire.TopUpDigest) -> bool:
+    count, digest = day_summary.topup_digest(
+        (t.ref_id, t.status, t.cost, t.sn) for t in local.values())
+    return count == theirs.count and digest == theirs.digest
+
+
+def _all_matched(kiosk: Kiosk, result: Reconciliation, local: dict[str, _Local]
+                 ) -> list[StatusChange]:
+    """What the full comparison decides when both sides hold the same lines: each top-up
+    matched with the server's status and price equal to the kiosk's, and its outbox row
+    marked sent if it was not yet."""
+    fixes: list[TopUpFix] = []
+    for ref in sorted(local):
+        mine = local[ref]
+        fixes.append(TopUpFix(ref, mine.id, mine.outbox_id,
+                              sent=mine.outbox_id is not None and mine.sent_at is None))
+        result.matched.append(TopUpFinding(ref, mine.sku, mine.destination, mine.status,
+                                           mine.status, mine.cost, mine.cost))
+    return reconciliation.apply_fixes(kiosk, fixes, {})
+
+
 def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
-                    margin: timedelta) -> list[StatusChange]:
+                    margin: timedelta, summary: wire.DaySummary | None
+                    ) -> list[StatusChange]:
     start, end = result.start, result.end
+    if summary is not None:
+        with kiosk.db.read() as conn:
+            local = {row.ref_id: row for row in local_topups(conn, start, end)}
+        if _topups_agree(local, summary.topups):
+            return _all_matched(kiosk, result, local)
     server = {t.ref_id: t for t in client.transactions(start - margin, end + margin).topups}
     with kiosk.db.read() as conn:
         local = {row.ref_id: row for row in local_topups(conn, start, end)}
@@ -260,10 +299,39 @@ def _local_ledger(conn: Connection, since: datetime) -> list[tuple[Any, ...]]:
     return [rows[i] for i in sorted(rows)]
 
 
+def _ledger_agrees(local_rows: list[tuple[Any, ...]], theirs: wire.LedgerDigest) -> bool:
+    """Whether the full comparison would find nothing to explain: the local rows that carry
+    a server seq are, as (seq, amount), exactly the server's rows (each pairs by seq, no
+    amount differs, none is left over), and every other local row belongs to the opening
+    story (the local opening balance and the sync's alignment of it), netting to zero."""
+    mirrored: list[tuple[int, int]] = []
+    opening = 0
+    for amount, reason, reference, seq in local_rows:
+        if seq is not None:
+            mirrored.append((seq, amount))
+        elif reason == deposit.REASON_OPENING or reference == OPENING_REFERENCE:
+            opening += amount
+        else:
+            return False
+    count, total, digest = day_summary.ledger_digest(mirrored)
+    return not opening and (count, total, digest) == (theirs.count, theirs.total,
+                                                       theirs.digest)
+
+
 def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
-                      margin: timedelta) -> None:
+                      margin: timedelta, summary: wire.DaySummary | None,
+                      until: datetime) -> None:
     since = result.start - margin  # the day's window, both ends: never the whole history
-    page = client.ledger(since, utc_now() + timedelta(days=1))
+    if summary is not None:
+        with kiosk.db.read() as conn:
+            local_rows = _local_ledger(conn, since)
+            local_balance = deposit.balance(conn)
+        if _ledger_agrees(local_rows, summary.ledger):
+            result.local_balance, result.server_balance = local_balance, summary.balance
+            result.differences = []
+            result.unexplained = result.difference
+            return
+    page = client.ledger(since, until)
     with kiosk.db.read() as conn:
         local_rows = _local_ledger(conn, since)
         local_balance = deposit.balance(conn)
@@ -289,8 +357,10 @@ def reconcile_day(kiosk: Kiosk, client: DistributorClient, day: date | None = No
     day = day or kiosk.today()
     start, end = day_bounds_utc(day, kiosk.timezone())
     result = Reconciliation(day, start, end)
-    _compare_topups(kiosk, client, result, margin)
-    _compare_balances(kiosk, client, result, margin)
+    until = utc_now() + timedelta(days=1)  # the server's ledger rows: the window's, to now
+    summary = client.day_summary(start, end, margin, until)
+    _compare_topups(kiosk, client, result, margin, summary)
+    _compare_balances(kiosk, client, result, margin, summary, until)
     result.finished_at = utc_now()
     summary = {"date": day.isoformat(), "ok": result.ok, "counts": result.counts(),
                "local_balance": result.local_balance, "server_balance": result.server_balance,
