@@ -26,8 +26,9 @@ Both comparisons start from the distributor's summary of the day
 :mod:`pulsa_protocol.day_summary`), which the kiosk computes from its own rows too. Equal
 digests mean equal sets, and for equal sets the full comparison's outcome is known without
 the lists: every top-up ``matched`` (its outbox row marked sent, as the full comparison
-does) and no ledger difference to explain. Only a side whose digest differs, or a server
-older than the summary, downloads its list and is compared row by row, unchanged.
+does), and every mirrored ledger row paired (only the kiosk's unmatched rows are left to
+explain). Only a side whose digest differs, or a server older than the summary, downloads
+its list and is compared row by row, unchanged.
 
 This module asks the distributor and decides; :mod:`kiosk_pos.core.reconciliation` writes
 the fixes in one transaction and announces them.
@@ -50,11 +51,7 @@ from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange
 from kiosk_pos.store.schema import deposit_ledger, outbox, topups
 from kiosk_pos.sync import convert
-from kiosk_pos.sync.balance_explain import (
-    OPENING_REFERENCE,
-    BalanceDifference,
-    explain_balances,
-)
+from kiosk_pos.sync.balance_explain import BalanceDifference, explain_balances
 
 if TYPE_CHECKING:
     from kiosk_pos.core.kiosk import Kiosk
@@ -299,48 +296,38 @@ def _local_ledger(conn: Connection, since: datetime) -> list[tuple[Any, ...]]:
     return [rows[i] for i in sorted(rows)]
 
 
-def _ledger_agrees(local_rows: list[tuple[Any, ...]], theirs: wire.LedgerDigest) -> bool:
-    """Whether the full comparison would find nothing to explain: the local rows that carry
-    a server seq are, as (seq, amount), exactly the server's rows (each pairs by seq, no
-    amount differs, none is left over), and every other local row belongs to the opening
-    story (the local opening balance and the sync's alignment of it), netting to zero."""
-    mirrored: list[tuple[int, int]] = []
-    opening = 0
-    for amount, reason, reference, seq in local_rows:
-        if seq is not None:
-            mirrored.append((seq, amount))
-        elif reason == deposit.REASON_OPENING or reference == OPENING_REFERENCE:
-            opening += amount
-        else:
-            return False
-    count, total, digest = day_summary.ledger_digest(mirrored)
-    return not opening and (count, total, digest) == (theirs.count, theirs.total,
-                                                       theirs.digest)
+def _mirrored_agree(local_rows: list[tuple[Any, ...]], theirs: wire.LedgerDigest) -> bool:
+    """Whether the local rows that carry a server seq are, as (seq, amount), exactly the
+    server's rows of the window."""
+    count, total, digest = day_summary.ledger_digest(
+        (seq, amount) for amount, _reason, _ref, seq in local_rows if seq is not None)
+    return (count, total, digest) == (theirs.count, theirs.total, theirs.digest)
 
 
 def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
                       margin: timedelta, summary: wire.DaySummary | None,
                       until: datetime) -> None:
+    """When the mirrored rows agree with the server's (the summary's digest), each would pair
+    with its server row by seq and leave nothing, and every server row would be paired: the
+    differences are those of the kiosk's unmatched rows alone, explained as always against
+    no server row. Otherwise the server's rows are downloaded and paired one by one."""
     since = result.start - margin  # the day's window, both ends: never the whole history
-    if summary is not None:
-        with kiosk.db.read() as conn:
-            local_rows = _local_ledger(conn, since)
-            local_balance = deposit.balance(conn)
-        if _ledger_agrees(local_rows, summary.ledger):
-            result.local_balance, result.server_balance = local_balance, summary.balance
-            result.differences = []
-            result.unexplained = result.difference
-            return
-    page = client.ledger(since, until)
     with kiosk.db.read() as conn:
         local_rows = _local_ledger(conn, since)
         local_balance = deposit.balance(conn)
         waiting = {r for (r,) in conn.execute(
             select(topups.c.ref_id).where(topups.c.status == TopUpStatus.QUEUED.value))}
     waiting |= {f.ref_id for f in result.missing_on_server}
+    if summary is not None and _mirrored_agree(local_rows, summary.ledger):
+        server_rows: list[wire.LedgerEntry] = []
+        local_rows = [row for row in local_rows if row[3] is None]
+        server_balance = summary.balance
+    else:
+        page = client.ledger(since, until)
+        server_rows, server_balance = page.entries, page.balance
     result.local_balance = local_balance
-    result.server_balance = page.balance
-    result.differences = explain_balances(local_rows, page.entries, waiting)  # type: ignore[arg-type]
+    result.server_balance = server_balance
+    result.differences = explain_balances(local_rows, server_rows, waiting)  # type: ignore[arg-type]
     result.unexplained = result.difference - result.explained
 
 

@@ -142,6 +142,17 @@ def test_an_outbox_row_not_marked_sent_is_marked_as_the_lists_would(
     assert shop.kiosk.sales.queue_length() == 0
 
 
+def test_the_kiosks_own_unmatched_rows_are_explained_without_the_lists(
+        make_shop, tmp_path, monkeypatch) -> None:
+    shop = make_shop()
+    _synced(shop)
+    shop.kiosk.deposit.credit(75_000, reference="counted by hand")  # the server never saw it
+    result, asked = _both_ways(shop, tmp_path, monkeypatch)
+    assert asked == []
+    assert [(d.side, d.amount) for d in result.differences] == [("local", 75_000)]
+    assert result.difference == 75_000 and result.unexplained == 0
+
+
 @pytest.mark.parametrize("kind", ["status", "price", "sn"])
 def test_one_field_differing_falls_back_to_the_lists(
         make_shop, tmp_path, monkeypatch, kind: str) -> None:
@@ -172,8 +183,9 @@ def test_a_top_up_missing_at_the_distributor_falls_back_and_is_requeued(
     with shop.kiosk.db.write() as conn:  # believed sent; the distributor never got it
         conn.execute(update(outbox).values(sent_at=to_db(shop.kiosk.clock())))
     result, asked = _both_ways(shop, tmp_path, monkeypatch)
-    assert asked == ["transactions", "ledger"]
+    assert asked == ["transactions"]  # the mirrored ledger rows agree; the lost one is local
     assert [(f.ref_id, f.action) for f in result.missing_on_server] == [(lost, "requeued")]
+    assert [(d.side, d.reference) for d in result.differences] == [("local", lost)]
 
 
 def test_a_sale_made_offline_and_not_sent_yet_falls_back(make_shop, tmp_path,
