@@ -41,16 +41,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pulsa_protocol import day_summary, wire
-from sqlalchemy import Connection, select, text
+from pulsa_protocol import wire
+from sqlalchemy import Connection, select
 
 from kiosk_pos.core import deposit, ledger_mirror, reconciliation
-from kiosk_pos.core.clock import day_bounds_utc, to_db, utc_now
+from kiosk_pos.core.clock import day_bounds_utc, db_text, to_db, utc_now
+from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.reconciliation import TopUpFix
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange
-from kiosk_pos.store.schema import deposit_ledger, outbox, topups
+from kiosk_pos.store.schema import outbox, topups
 from kiosk_pos.sync import convert
+from kiosk_pos.sync import reconcile_summary as summed
 from kiosk_pos.sync.balance_explain import BalanceDifference, explain_balances
 
 if TYPE_CHECKING:
@@ -201,25 +203,14 @@ def _finding(local: _Local | None, server: wire.TopUp | None, action: str = "non
         server_price=server.price if server else None, action=action)
 
 
-def _topups_agree(local: dict[str, _Local], theirs: wire.TopUpDigest) -> bool:
-    count, digest = day_summary.topup_digest(
-        (t.ref_id, t.status, t.cost, t.sn) for t in local.values())
-    return count == theirs.count and digest == theirs.digest
-
-
-def _all_matched(kiosk: Kiosk, result: Reconciliation, local: dict[str, _Local]
-                 ) -> list[StatusChange]:
+def _all_matched(kiosk: Kiosk, result: Reconciliation,
+                 local: dict[str, summed.DayTopUp]) -> list[StatusChange]:
     """What the full comparison decides when both sides hold the same lines: each top-up
-    matched with the server's status and price equal to the kiosk's, and its outbox row
-    marked sent if it was not yet."""
-    fixes: list[TopUpFix] = []
-    for ref in sorted(local):
-        mine = local[ref]
-        fixes.append(TopUpFix(ref, mine.id, mine.outbox_id,
-                              sent=mine.outbox_id is not None and mine.sent_at is None))
-        result.matched.append(TopUpFinding(ref, mine.sku, mine.destination, mine.status,
-                                           mine.status, mine.cost, mine.cost))
-    return reconciliation.apply_fixes(kiosk, fixes, {})
+    matched, the server's status and price equal to the kiosk's, and its outbox row marked
+    sent if it was not yet."""
+    result.matched = [TopUpFinding(t.ref_id, t.sku, t.destination, t.status, t.status,
+                                   t.cost, t.cost) for t in (local[ref] for ref in sorted(local))]
+    return reconciliation.apply_fixes(kiosk, summed.sent_fixes(local.values()), {})
 
 
 def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
@@ -228,9 +219,9 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
     start, end = result.start, result.end
     if summary is not None:
         with kiosk.db.read() as conn:
-            local = {row.ref_id: row for row in local_topups(conn, start, end)}
-        if _topups_agree(local, summary.topups):
-            return _all_matched(kiosk, result, local)
+            day = summed.day_topups(conn, start, end)
+        if summed.topups_agree(day, summary.topups):
+            return _all_matched(kiosk, result, day)
     server = {t.ref_id: t for t in client.transactions(start - margin, end + margin).topups}
     with kiosk.db.read() as conn:
         local = {row.ref_id: row for row in local_topups(conn, start, end)}
@@ -281,27 +272,22 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
     return reconciliation.apply_fixes(kiosk, fixes, unknown)
 
 
+_RECENT = ("SELECT id, amount, reason, reference, server_seq FROM deposit_ledger "
+           "WHERE created_at >= ?")
+_PENDING = (f"SELECT id, amount, reason, reference, server_seq FROM {ledger_mirror.UNMATCHED} "
+            "WHERE reason IN (?, ?) AND server_seq IS NULL")
+
+
 def _local_ledger(conn: Connection, since: datetime) -> list[tuple[Any, ...]]:
     """The local ledger rows the comparison needs, each read by an index: the window's rows
     and the top-up rows the distributor has not shown yet (from any day). Older rows are
-    matched on both sides already (the mirror's invariant), so they explain nothing."""
-    cols = (deposit_ledger.c.id, deposit_ledger.c.amount, deposit_ledger.c.reason,
-            deposit_ledger.c.reference, deposit_ledger.c.server_seq)
-    recent = conn.execute(select(*cols).where(deposit_ledger.c.created_at >= to_db(since)))
-    pending = conn.execute(text(
-        f"SELECT id, amount, reason, reference, server_seq FROM {ledger_mirror.UNMATCHED} "
-        "WHERE reason IN (:topup, :refund) AND server_seq IS NULL"),
-        {"topup": deposit.REASON_TOPUP, "refund": deposit.REASON_TOPUP_REFUND})
-    rows = {r.id: tuple(r)[1:] for r in (*recent, *pending)}
+    matched on both sides already (the mirror's invariant), so they explain nothing.
+    Plain SQL on the read's sqlite3 connection: a busy day is tens of thousands of rows."""
+    db = raw(conn)
+    recent = db.execute(_RECENT, (db_text(since),)).fetchall()
+    pending = db.execute(_PENDING, (deposit.REASON_TOPUP, deposit.REASON_TOPUP_REFUND))
+    rows = {r[0]: r[1:] for r in (*recent, *pending)}
     return [rows[i] for i in sorted(rows)]
-
-
-def _mirrored_agree(local_rows: list[tuple[Any, ...]], theirs: wire.LedgerDigest) -> bool:
-    """Whether the local rows that carry a server seq are, as (seq, amount), exactly the
-    server's rows of the window."""
-    count, total, digest = day_summary.ledger_digest(
-        (seq, amount) for amount, _reason, _ref, seq in local_rows if seq is not None)
-    return (count, total, digest) == (theirs.count, theirs.total, theirs.digest)
 
 
 def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconciliation,
@@ -318,7 +304,7 @@ def _compare_balances(kiosk: Kiosk, client: DistributorClient, result: Reconcili
         waiting = {r for (r,) in conn.execute(
             select(topups.c.ref_id).where(topups.c.status == TopUpStatus.QUEUED.value))}
     waiting |= {f.ref_id for f in result.missing_on_server}
-    if summary is not None and _mirrored_agree(local_rows, summary.ledger):
+    if summary is not None and summed.mirrored_agree(local_rows, summary.ledger):
         server_rows: list[wire.LedgerEntry] = []
         local_rows = [row for row in local_rows if row[3] is None]
         server_balance = summary.balance

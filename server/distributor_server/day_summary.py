@@ -3,8 +3,9 @@
 The kiosk compares these counts and digests with its own books and downloads the day's
 lists (``/v1/transactions``, ``/v1/ledger``) only when they differ. Both reads go by the
 day indexes (``ix_topups_kiosk_created``, ``ix_ledger_entries_kiosk_created``) and fetch
-narrow columns; the digests are computed here in Python
-(:mod:`pulsa_protocol.day_summary`), so SQLite and PostgreSQL answer byte for byte alike.
+narrow columns (the sale-time rule is a filter on the rows the index bounds); the digests
+are computed here in Python (:mod:`pulsa_protocol.day_summary`), so SQLite and PostgreSQL
+answer byte for byte alike.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from pulsa_protocol import wire
 from pulsa_protocol.day_summary import ledger_digest, topup_digest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from distributor_server.context import ServerContext
 from distributor_server.models import Kiosk, LedgerEntry, TopUp
@@ -23,11 +24,17 @@ MAX_MARGIN_SECONDS = 86_400
 _T = TopUp.__table__
 _L = LedgerEntry.__table__
 _K = Kiosk.__table__
-_TOPUPS = (select(_T.c.ref_id, _T.c.status, _T.c.price, _T.c.sn, _T.c.kiosk_created_at,
-                  _T.c.created_at)
+_WHEN = _T.c.created_at.type
+# Received in the margin-widened window (bounded by ix_topups_kiosk_created), sold in the
+# day: the sale time is the kiosk's (kiosk_created_at), else the time received.
+_TOPUPS = (select(_T.c.ref_id, _T.c.status, _T.c.price, _T.c.sn)
            .where(_T.c.kiosk_id == bindparam("kiosk_id"),
-                  _T.c.created_at >= bindparam("received_from", type_=_T.c.created_at.type),
-                  _T.c.created_at < bindparam("received_to", type_=_T.c.created_at.type)))
+                  _T.c.created_at >= bindparam("received_from", type_=_WHEN),
+                  _T.c.created_at < bindparam("received_to", type_=_WHEN),
+                  func.coalesce(_T.c.kiosk_created_at, _T.c.created_at)
+                  >= bindparam("sold_from", type_=_WHEN),
+                  func.coalesce(_T.c.kiosk_created_at, _T.c.created_at)
+                  < bindparam("sold_to", type_=_WHEN)))
 _LEDGER = select(_L.c.seq, _L.c.amount).where(
     _L.c.kiosk_id == bindparam("kiosk_id"),
     _L.c.created_at >= bindparam("since", type_=_L.c.created_at.type),
@@ -49,10 +56,9 @@ def day_summary(ctx: ServerContext, kiosk_id: int, start: datetime, end: datetim
         balance = conn.execute(_BALANCE, {"kiosk_id": kiosk_id}).scalar()
         if balance is None:
             return None
-        rows = conn.execute(_TOPUPS, {"kiosk_id": kiosk_id, "received_from": start - margin,
-                                      "received_to": end + margin})
-        day = [(ref, status, price, sn) for ref, status, price, sn, sold, received in rows
-               if start <= (sold or received) < end]
+        day = conn.execute(_TOPUPS, {"kiosk_id": kiosk_id, "received_from": start - margin,
+                                     "received_to": end + margin, "sold_from": start,
+                                     "sold_to": end}).all()
         ledger = conn.execute(_LEDGER, {"kiosk_id": kiosk_id, "since": start - margin,
                                       "until": until})
         count, total, ledger_hash = ledger_digest((seq, amount) for seq, amount in ledger)
