@@ -31,7 +31,7 @@ from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 
 if TYPE_CHECKING:
-    from kiosk_pos.core.dbapi import Conn
+    from kiosk_pos.core.dbapi import Conn, Writer
 
 ALIGN_REFERENCE = "sync:opening"
 
@@ -75,11 +75,11 @@ class MirrorOutcome:
     status_changes: list[StatusChange] = field(default_factory=list)
 
 
-def already_mirrored(conn: Connection, seq: int) -> bool:
+def already_mirrored(conn: Writer, seq: int) -> bool:
     return raw(conn).execute(_MIRRORED, (seq,)).fetchone() is not None
 
 
-def mirrored_among(conn: Connection, seqs: Sequence[int]) -> set[int]:
+def mirrored_among(conn: Writer, seqs: Sequence[int]) -> set[int]:
     """Which of ``seqs`` are mirrored already (one look-up on server_seq's index)."""
     if not seqs:
         return set()
@@ -88,7 +88,7 @@ def mirrored_among(conn: Connection, seqs: Sequence[int]) -> set[int]:
         f"SELECT server_seq FROM deposit_ledger WHERE server_seq IN ({marks})", tuple(seqs))}
 
 
-def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome, *,
+def mirror_entry(conn: Writer, entry: ServerLedgerRow, out: MirrorOutcome, *,
                  mirrored: set[int] | None = None, moment: datetime | None = None) -> None:
     """Apply one server ledger row inside the caller's write transaction.
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import and_, func, select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.clock import db_text, to_db, utc_now
@@ -25,6 +25,7 @@ from kiosk_pos.core.topups import StatusChange, announce, apply_status
 from kiosk_pos.store.schema import outbox
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.dbapi import Writer
     from kiosk_pos.core.kiosk import Kiosk
 
 CONFLICT_MARK = "ref_conflict"
@@ -96,7 +97,7 @@ def conflict_count(kiosk: Kiosk) -> int:
         ).scalar() or 0)
 
 
-def mark_sent(conn: Connection, ref_id: str, at: datetime | None = None) -> None:
+def mark_sent(conn: Writer, ref_id: str, at: datetime | None = None) -> None:
     """Any server word about ``ref_id`` is a definite answer: it leaves the queue
     (inside the caller's write transaction; ``at``: the time noted, now when None)."""
     raw(conn).execute(_SENT, (db_text(at or utc_now()), ref_id))

@@ -18,7 +18,7 @@ from kiosk_pos.core.events import DEPOSIT_CHANGED, TOPUP_CHANGED, EventBus
 from kiosk_pos.core.records import TopUpRecord, TopUpStatus
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from kiosk_pos.core.dbapi import Writer
 
 SOURCES = ("local", "server", "reconcile")
 
@@ -62,7 +62,7 @@ class StatusChange:
 
 
 def apply_status(
-    conn: Connection, ref_id: str, status: TopUpStatus, *, sn: str | None = None,
+    conn: Writer, ref_id: str, status: TopUpStatus, *, sn: str | None = None,
     message: str | None = None, source: str = "server", server_price: int | None = None,
 ) -> StatusChange | None:
     """Move a top-up to ``status`` inside the caller's write transaction.
@@ -79,7 +79,7 @@ def apply_status(
                        server_price=server_price)
 
 
-def find_for_feed(conn: Connection, ref_id: str) -> tuple[Any, ...] | None:
+def find_for_feed(conn: Writer, ref_id: str) -> tuple[Any, ...] | None:
     """The row :func:`apply_found` takes, then whether the top-up's outbox row is still
     unsent (one read for what the change feed needs of a top-up), or None."""
     row = raw(conn).execute(_FIND_FOR_FEED, (ref_id,)).fetchone()
@@ -87,7 +87,7 @@ def find_for_feed(conn: Connection, ref_id: str) -> tuple[Any, ...] | None:
 
 
 def apply_found(
-    conn: Connection, row: Sequence[Any], status: TopUpStatus, *, sn: str | None = None,
+    conn: Writer, row: Sequence[Any], status: TopUpStatus, *, sn: str | None = None,
     message: str | None = None, source: str = "server", server_price: int | None = None,
     moment: datetime | None = None,
 ) -> StatusChange | None:
