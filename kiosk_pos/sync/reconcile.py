@@ -331,9 +331,9 @@ def reconcile_day(kiosk: Kiosk, client: DistributorClient, day: date | None = No
     start, end = day_bounds_utc(day, kiosk.timezone())
     result = Reconciliation(day, start, end)
     until = utc_now() + timedelta(days=1)  # the server's ledger rows: the window's, to now
-    summary = client.day_summary(start, end, margin, until)
-    _compare_topups(kiosk, client, result, margin, summary)
-    _compare_balances(kiosk, client, result, margin, summary, until)
+    told = client.day_summary(start, end, margin, until)  # None: an older server
+    _compare_topups(kiosk, client, result, margin, told)
+    _compare_balances(kiosk, client, result, margin, told, until)
     result.finished_at = utc_now()
     summary = {"date": day.isoformat(), "ok": result.ok, "counts": result.counts(),
                "local_balance": result.local_balance, "server_balance": result.server_balance,
