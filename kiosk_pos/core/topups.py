@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk_pos.core.dbapi import Writer
 
 SOURCES = ("local", "server", "reconcile")
+_BY_VALUE = {s.value: s for s in TopUpStatus}  # a dict look-up per change, not Enum's call
 
 # A pull applies thousands of these: plain SQL on the transaction's sqlite3 connection
 # (kiosk_pos/core/dbapi.py), the columns of schema.topups / schema.topup_events.
@@ -94,7 +95,7 @@ def apply_found(
     """:func:`apply_status` for a top-up already read (``row``: the columns of ``_FIND``
     first); ``moment``: the time written (now when None; a page's writes share one)."""
     tid, ref, sku, destination, cost, old_status, old_sn, old_message, sale_id = row[:9]
-    previous = TopUpStatus(old_status)
+    previous = _BY_VALUE.get(old_status) or TopUpStatus(old_status)
     if previous == status and (sn or None) == (old_sn or None):
         return None
     if previous.final and previous != status and source != "reconcile":
@@ -102,8 +103,9 @@ def apply_found(
     moment = moment or utc_now()
     stamp = db_text(moment)
     db = raw(conn)
-    db.execute(_UPDATE, (status.value, stamp, sn, message, server_price, tid))
-    db.execute(_EVENT, (tid, status.value, sn, message, source, stamp))
+    value = status.value
+    db.execute(_UPDATE, (value, stamp, sn, message, server_price, tid))
+    db.execute(_EVENT, (tid, value, sn, message, source, stamp))
     refunded = 0
     if status is TopUpStatus.FAILED and previous is not TopUpStatus.FAILED:
         refunded = cost
