@@ -43,13 +43,13 @@ class DayTopUp(NamedTuple):
     cost: int
     sn: str | None
     outbox_id: int | None
-    unsent: bool
+    unsent: int  # SQLite's 1 or 0
 
 
 def day_topups(conn: Conn, start: datetime, end: datetime) -> dict[str, DayTopUp]:
     """The kiosk's top-ups made in [start, end) (as ``reconcile.local_topups``), by ref_id."""
     rows = raw(conn).execute(DAY_TOPUPS, (db_text(start), db_text(end)))
-    return {row[1]: DayTopUp(*row[:8], bool(row[8])) for row in rows}
+    return {t.ref_id: t for t in map(DayTopUp._make, rows)}
 
 
 def topups_agree(local: dict[str, DayTopUp], theirs: wire.TopUpDigest) -> bool:
