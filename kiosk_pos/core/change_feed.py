@@ -42,10 +42,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Changes per write transaction. A change now costs ~15 us of the writer (one read per
-# top-up or ledger row), so 128 hold it ~2-5 ms (p95 9-16 ms on the loaded 2-core bench
-# machine); each commit costs ~0.35 ms, which at 32 a chunk was a third of a catch-up.
-WRITE_CHUNK = 128
+# Changes per write transaction. A change now holds the writer ~15-40 us (one read per
+# top-up or ledger row), so 256 hold it ~9 ms (median; p95 ~24 ms, at load 2 on the 2-core
+# bench machine, with 108,801 changes into a 34,000-sale day). Each commit writes the
+# chunk's dirty index pages to the WAL: at 32 a chunk the commits were a third of a
+# catch-up's CPU, at 128 a fifth (see docs/benchmarks.md, issue 12's last target).
+WRITE_CHUNK = 256
 LAST_SYNC_EVERY = 60.0  # seconds: a complete pull with nothing else to write notes its time
 #                        at most this often (a write, and a flush, per poll otherwise)
 
