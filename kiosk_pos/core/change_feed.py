@@ -28,19 +28,28 @@ from kiosk_pos.core import sync_state as state
 from kiosk_pos.core.clock import utc_now
 from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.ledger_mirror import ServerLedgerRow
-from kiosk_pos.core.topups import ServerTopUp, StatusChange, announce, apply_status
+from kiosk_pos.core.topups import (
+    ServerTopUp,
+    StatusChange,
+    announce,
+    apply_found,
+    find_for_feed,
+)
 
 if TYPE_CHECKING:
-    from kiosk_pos.core.dbapi import Conn
+    from kiosk_pos.core.dbapi import Conn, Writer
     from kiosk_pos.core.kiosk import Kiosk
 
 log = logging.getLogger(__name__)
 
-WRITE_CHUNK = 32  # changes per write transaction: ~15 ms of the writer at most
+# Changes per write transaction. A change now holds the writer ~15-40 us (one read per
+# top-up or ledger row), so 256 hold it ~9 ms (median; p95 ~24 ms, at load 2 on the 2-core
+# bench machine, with 108,801 changes into a 34,000-sale day). Each commit writes the
+# chunk's dirty index pages to the WAL: at 32 a chunk the commits were a third of a
+# catch-up's CPU, at 128 a fifth (see docs/benchmarks.md, issue 12's last target).
+WRITE_CHUNK = 256
 LAST_SYNC_EVERY = 60.0  # seconds: a complete pull with nothing else to write notes its time
 #                        at most this often (a write, and a flush, per poll otherwise)
-
-_LOCAL = "SELECT sku, destination FROM topups WHERE ref_id = ?"  # plain SQL: see core/dbapi.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,20 +82,21 @@ def cursor(kiosk: Kiosk) -> int:
         return int(state.get(cur, state.CHANGES_CURSOR, 0))
 
 
-def _apply_topup(conn: Connection, t: ServerTopUp, out: PageOutcome) -> None:
-    local = raw(conn).execute(_LOCAL, (t.ref_id,)).fetchone()
+def _apply_topup(conn: Writer, t: ServerTopUp, out: PageOutcome) -> None:
+    local = find_for_feed(conn, t.ref_id)  # the top-up, and whether its outbox row waits
     if local is None:
         log.warning("change feed names top-up %s that this kiosk does not know", t.ref_id)
         return
-    sku, destination = local
+    sku, destination, unsent = local[2], local[3], local[9]
     if sku != t.sku or destination != t.destination:
         log.error("REF CONFLICT: server holds %s as %s/%s, kiosk sold %s/%s", t.ref_id,
                   t.sku, t.destination, sku, destination)
         out.conflicts.append(t.ref_id)
         return
-    outbox.mark_sent(conn, t.ref_id)
-    change = apply_status(conn, t.ref_id, t.status, sn=t.sn, message=t.message,
-                          source="server", server_price=t.price)
+    if unsent:
+        outbox.mark_sent(conn, t.ref_id)
+    change = apply_found(conn, local, t.status, sn=t.sn, message=t.message,
+                         source="server", server_price=t.price)
     if change is not None:
         out.status_changes.append(change)
 
@@ -94,15 +104,20 @@ def _apply_topup(conn: Connection, t: ServerTopUp, out: PageOutcome) -> None:
 def _apply_changes(conn: Connection, changes: Sequence[FeedChange], next_cursor: int,
                    out: PageOutcome) -> None:
     current = int(state.get(conn, state.CHANGES_CURSOR, 0))
+    db = raw(conn)  # the top-up and ledger writes below take the sqlite3 connection once
     mirror = ledger_mirror.MirrorOutcome()
     last_ledger: ServerLedgerRow | None = None
+    moment = utc_now()  # the chunk's new ledger rows share one time (one transaction)
+    mirrored = ledger_mirror.mirrored_among(
+        db, [ch.ledger.seq for ch in changes if ch.ledger is not None])
     for ch in sorted(changes, key=lambda c: c.seq):
         if ch.seq <= current:
             continue  # applied already (another process, or a repeated page)
         if ch.topup is not None:
-            _apply_topup(conn, ch.topup, out)
+            _apply_topup(db, ch.topup, out)
         elif ch.ledger is not None:
-            ledger_mirror.mirror_entry(conn, ch.ledger, mirror)
+            ledger_mirror.mirror_entry(db, ch.ledger, mirror, mirrored=mirrored,
+                                       moment=moment)
             last_ledger = ch.ledger
             out.ledger_rows += 1
         elif ch.complaint is not None:

@@ -23,10 +23,15 @@ if TYPE_CHECKING:
 
     # what the read side of the sync also accepts: a ``Database.read_raw`` cursor
     Conn: TypeAlias = Connection | sqlite3.Cursor
+    # a write transaction's connection, or its sqlite3 connection taken once (a pull applies
+    # thousands of changes in one transaction: see ``change_feed``)
+    Writer: TypeAlias = Connection | sqlite3.Connection
 
 
-def raw(conn: Conn) -> sqlite3.Connection:
+def raw(conn: Conn | Writer) -> sqlite3.Connection:
     """The DBAPI connection of ``conn`` (its transaction already begun)."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn
     if isinstance(conn, sqlite3.Cursor):
         return conn.connection
     driver = conn.connection.driver_connection

@@ -17,9 +17,7 @@ from kiosk_pos.core.sale_reads import deposit_balance
 from kiosk_pos.store import Database
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from kiosk_pos.core.dbapi import Conn
+    from kiosk_pos.core.dbapi import Conn, Writer
 
 REASON_OPENING = "opening"        # first balance (demo, or the first sync)
 REASON_TOPUP = "topup"            # an electronic line's cost, at sale time
@@ -52,7 +50,7 @@ def balance(conn: Conn) -> int:
 
 
 def append(
-    conn: Connection, amount: int, reason: str, *, reference: str | None = None,
+    conn: Writer, amount: int, reason: str, *, reference: str | None = None,
     sale_id: int | None = None, server_seq: int | None = None, at: datetime | None = None,
 ) -> int:
     """Add a ledger row inside the caller's write transaction; returns the new balance."""

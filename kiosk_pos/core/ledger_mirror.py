@@ -17,7 +17,9 @@ Invariant after a complete pull (see :func:`expected_local_balance`)::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
@@ -29,14 +31,12 @@ from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange, apply_status
 
 if TYPE_CHECKING:
-    from kiosk_pos.core.dbapi import Conn
+    from kiosk_pos.core.dbapi import Conn, Writer
 
 ALIGN_REFERENCE = "sync:opening"
 
 # A pull mirrors thousands of rows: plain SQL on the transaction's sqlite3 connection
 # (kiosk_pos/core/dbapi.py).
-_LOCAL_TOPUP = ("SELECT t.cost, l.sale_id, t.status FROM topups AS t "
-                "JOIN sale_lines AS l ON l.id = t.sale_line_id WHERE t.ref_id = ?")
 _MIRRORED = "SELECT id FROM deposit_ledger WHERE server_seq = ?"
 # SQLite takes "server_seq IS NULL" as an equality on server_seq's UNIQUE index and walks
 # every unmatched row (the whole history of a kiosk that never synced): these look-ups name
@@ -45,6 +45,13 @@ UNMATCHED = "deposit_ledger INDEXED BY ix_deposit_ledger_unmatched"
 _CANDIDATE = (f"SELECT id, amount FROM {UNMATCHED} WHERE reason = ? "
               "AND reference = ? AND server_seq IS NULL ORDER BY id LIMIT 1")
 _LINK = "UPDATE deposit_ledger SET server_seq = ? WHERE id = ?"
+# A mirrored row's one read: its top-up (cost, sale, status) and the _CANDIDATE row.
+_TOPUP_AND_CANDIDATE = (
+    "SELECT t.cost, l.sale_id, t.status, d.id, d.amount FROM topups AS t "
+    "JOIN sale_lines AS l ON l.id = t.sale_line_id "
+    "LEFT JOIN deposit_ledger AS d INDEXED BY ix_deposit_ledger_unmatched "
+    "ON d.reason = ? AND d.reference = t.ref_id AND d.server_seq IS NULL "
+    "WHERE t.ref_id = ? ORDER BY d.id LIMIT 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,48 +75,64 @@ class MirrorOutcome:
     status_changes: list[StatusChange] = field(default_factory=list)
 
 
-def _local_topup(conn: Connection, ref_id: str) -> tuple[int, int, str] | None:
-    """(cost, sale_id, status) of a local top-up, or None."""
-    row = raw(conn).execute(_LOCAL_TOPUP, (ref_id,)).fetchone()
-    return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
-
-
-def already_mirrored(conn: Connection, seq: int) -> bool:
+def already_mirrored(conn: Writer, seq: int) -> bool:
     return raw(conn).execute(_MIRRORED, (seq,)).fetchone() is not None
 
 
-def mirror_entry(conn: Connection, entry: ServerLedgerRow, out: MirrorOutcome) -> None:
-    """Apply one server ledger row inside the caller's write transaction."""
-    if already_mirrored(conn, entry.seq):
+def mirrored_among(conn: Writer, seqs: Sequence[int]) -> set[int]:
+    """Which of ``seqs`` are mirrored already (one look-up on server_seq's index)."""
+    if not seqs:
+        return set()
+    marks = ", ".join("?" * len(seqs))
+    return {int(seq) for (seq,) in raw(conn).execute(
+        f"SELECT server_seq FROM deposit_ledger WHERE server_seq IN ({marks})", tuple(seqs))}
+
+
+def mirror_entry(conn: Writer, entry: ServerLedgerRow, out: MirrorOutcome, *,
+                 mirrored: set[int] | None = None, moment: datetime | None = None) -> None:
+    """Apply one server ledger row inside the caller's write transaction.
+
+    ``mirrored``: the seqs known mirrored in this transaction (:func:`mirrored_among` of a
+    page's rows, kept up to date here), instead of a look-up per row; ``moment``: the time
+    written on new rows (now when None).
+    """
+    if mirrored is None:
+        if already_mirrored(conn, entry.seq):
+            return
+    elif entry.seq in mirrored:
         return
+    else:
+        mirrored.add(entry.seq)  # every branch below writes this seq
     ref = entry.reference or ""
-    local = _local_topup(conn, ref) if ref else None
     reason = entry.reason
+    db = raw(conn)
+    # the top-up and its oldest unmatched local row of this reason, in one read
+    local = db.execute(_TOPUP_AND_CANDIDATE, (reason, ref)).fetchone() if ref else None
     if local is not None and reason in (deposit.REASON_TOPUP, deposit.REASON_TOPUP_REFUND):
-        _cost, sale_id, status = local
+        _cost, sale_id, status, candidate_id, candidate_amount = local
+        candidate = None if candidate_id is None else (candidate_id, candidate_amount)
         if reason == deposit.REASON_TOPUP_REFUND and status != TopUpStatus.FAILED.value:
             # The refund can come before the status change: fail the top-up now, which
             # writes the local refund row that this server row then matches.
             change = apply_status(conn, ref, TopUpStatus.FAILED, source="server")
             if change is not None:
                 out.status_changes.append(change)
-        db = raw(conn)
-        candidate = db.execute(_CANDIDATE, (reason, ref)).fetchone()
+            candidate = db.execute(_CANDIDATE, (reason, ref)).fetchone()
         if candidate is not None:
             db.execute(_LINK, (entry.seq, candidate[0]))
             out.rows_matched += 1
             diff = entry.amount - int(candidate[1])
             if diff:  # e.g. charged Rp10.250 for a top-up the kiosk costed at Rp10.350
                 deposit.append(conn, diff, deposit.REASON_ADJUST, reference=ref,
-                               sale_id=sale_id)
+                               sale_id=sale_id, at=moment)
                 out.rows_added += 1
             return
         deposit.append(conn, entry.amount, reason, reference=ref, sale_id=sale_id,
-                       server_seq=entry.seq)
+                       server_seq=entry.seq, at=moment)
         out.rows_added += 1
         return
     deposit.append(conn, entry.amount, reason, reference=ref or f"server:{entry.seq}",
-                   server_seq=entry.seq)
+                   server_seq=entry.seq, at=moment)
     out.rows_added += 1
 
 

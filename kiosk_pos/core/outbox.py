@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import and_, func, select, update
 
 from kiosk_pos.core import deposit
 from kiosk_pos.core.clock import db_text, to_db, utc_now
@@ -24,6 +25,7 @@ from kiosk_pos.core.topups import StatusChange, announce, apply_status
 from kiosk_pos.store.schema import outbox
 
 if TYPE_CHECKING:
+    from kiosk_pos.core.dbapi import Writer
     from kiosk_pos.core.kiosk import Kiosk
 
 CONFLICT_MARK = "ref_conflict"
@@ -95,10 +97,10 @@ def conflict_count(kiosk: Kiosk) -> int:
         ).scalar() or 0)
 
 
-def mark_sent(conn: Connection, ref_id: str) -> None:
+def mark_sent(conn: Writer, ref_id: str, at: datetime | None = None) -> None:
     """Any server word about ``ref_id`` is a definite answer: it leaves the queue
-    (inside the caller's write transaction)."""
-    raw(conn).execute(_SENT, (db_text(utc_now()), ref_id))
+    (inside the caller's write transaction; ``at``: the time noted, now when None)."""
+    raw(conn).execute(_SENT, (db_text(at or utc_now()), ref_id))
 
 
 def note_attempt(kiosk: Kiosk, ref_ids: Iterable[str], error: str) -> None:

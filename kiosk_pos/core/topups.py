@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from kiosk_pos.core import deposit
-from kiosk_pos.core.clock import db_text, from_db, to_db, utc_now
+from kiosk_pos.core.clock import db_text, utc_now
 from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.events import DEPOSIT_CHANGED, TOPUP_CHANGED, EventBus
 from kiosk_pos.core.records import TopUpRecord, TopUpStatus
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from kiosk_pos.core.dbapi import Writer
 
 SOURCES = ("local", "server", "reconcile")
+_BY_VALUE = {s.value: s for s in TopUpStatus}  # a dict look-up per change, not Enum's call
 
 # A pull applies thousands of these: plain SQL on the transaction's sqlite3 connection
 # (kiosk_pos/core/dbapi.py), the columns of schema.topups / schema.topup_events.
@@ -31,6 +33,12 @@ _UPDATE = ("UPDATE topups SET status = ?, updated_at = ?, sn = coalesce(?, sn), 
            "WHERE id = ?")
 _EVENT = ("INSERT INTO topup_events (topup_id, status, sn, message, source, created_at) "
           "VALUES (?, ?, ?, ?, ?, ?)")
+# The change feed's one read per top-up: _FIND's columns, then whether its outbox row still
+# waits for a definite answer (what outbox.mark_sent would update).
+_FIND_FOR_FEED = ("SELECT t.id, t.ref_id, t.sku, t.destination, t.cost, t.status, t.sn, "
+                  "t.message, l.sale_id, o.id IS NOT NULL AND o.sent_at IS NULL "
+                  "FROM topups AS t JOIN sale_lines AS l ON l.id = t.sale_line_id "
+                  "LEFT JOIN outbox AS o ON o.ref_id = t.ref_id WHERE t.ref_id = ?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +63,7 @@ class StatusChange:
 
 
 def apply_status(
-    conn: Connection, ref_id: str, status: TopUpStatus, *, sn: str | None = None,
+    conn: Writer, ref_id: str, status: TopUpStatus, *, sn: str | None = None,
     message: str | None = None, source: str = "server", server_price: int | None = None,
 ) -> StatusChange | None:
     """Move a top-up to ``status`` inside the caller's write transaction.
@@ -65,31 +73,51 @@ def apply_status(
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    db = raw(conn)
-    row = db.execute(_FIND, (ref_id,)).fetchone()
+    row = raw(conn).execute(_FIND, (ref_id,)).fetchone()
     if row is None:
         return None
-    tid, ref, sku, destination, cost, old_status, old_sn, old_message, sale_id = row
-    previous = TopUpStatus(old_status)
+    return apply_found(conn, row, status, sn=sn, message=message, source=source,
+                       server_price=server_price)
+
+
+def find_for_feed(conn: Writer, ref_id: str) -> tuple[Any, ...] | None:
+    """The row :func:`apply_found` takes, then whether the top-up's outbox row is still
+    unsent (one read for what the change feed needs of a top-up), or None."""
+    row = raw(conn).execute(_FIND_FOR_FEED, (ref_id,)).fetchone()
+    return None if row is None else tuple(row)
+
+
+def apply_found(
+    conn: Writer, row: Sequence[Any], status: TopUpStatus, *, sn: str | None = None,
+    message: str | None = None, source: str = "server", server_price: int | None = None,
+    moment: datetime | None = None,
+) -> StatusChange | None:
+    """:func:`apply_status` for a top-up already read (``row``: the columns of ``_FIND``
+    first); ``moment``: the time written (now when None; a page's writes share one)."""
+    tid, ref, sku, destination, cost, old_status, old_sn, old_message, sale_id = row[:9]
+    previous = _BY_VALUE.get(old_status) or TopUpStatus(old_status)
     if previous == status and (sn or None) == (old_sn or None):
         return None
     if previous.final and previous != status and source != "reconcile":
         return None
-    moment = utc_now()
+    moment = moment or utc_now()
     stamp = db_text(moment)
-    db.execute(_UPDATE, (status.value, stamp, sn, message, server_price, tid))
-    db.execute(_EVENT, (tid, status.value, sn, message, source, stamp))
+    db = raw(conn)
+    value = status.value
+    db.execute(_UPDATE, (value, stamp, sn, message, server_price, tid))
+    db.execute(_EVENT, (tid, value, sn, message, source, stamp))
     refunded = 0
     if status is TopUpStatus.FAILED and previous is not TopUpStatus.FAILED:
         refunded = cost
-        deposit.append(conn, cost, deposit.REASON_TOPUP_REFUND, reference=ref_id,
-                       sale_id=sale_id)
+        deposit.append(conn, cost, deposit.REASON_TOPUP_REFUND, reference=ref,
+                       sale_id=sale_id, at=moment)
     elif previous is TopUpStatus.FAILED and status is not TopUpStatus.FAILED:
-        deposit.append(conn, -cost, deposit.REASON_TOPUP, reference=ref_id, sale_id=sale_id)
+        deposit.append(conn, -cost, deposit.REASON_TOPUP, reference=ref, sale_id=sale_id,
+                       at=moment)
         refunded = -cost
     record = TopUpRecord(ref, sku, destination, status, sn if sn is not None else old_sn,
                          message if message is not None else old_message, cost,
-                         from_db(to_db(moment)))
+                         moment.astimezone(UTC))
     return StatusChange(record, previous, sale_id, refunded)
 
 

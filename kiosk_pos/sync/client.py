@@ -28,7 +28,7 @@ import math
 import random
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 from urllib.parse import urlencode
@@ -311,6 +311,27 @@ class DistributorClient:
     def ledger(self, start: datetime, end: datetime) -> wire.LedgerPage:
         return self._call("GET", "/ledger", wire.LedgerPage,
                           params={"from": _iso(start), "to": _iso(end)})
+
+    def day_summary(self, start: datetime, end: datetime, margin: timedelta,
+                    until: datetime) -> wire.DaySummary | None:
+        """The day [start, end) summed up (:class:`wire.DaySummary`; its ledger rows up to
+        ``until``); None from a server
+        that does not offer it (older than the endpoint: an unknown path is a 404, unsigned
+        because no route identified the kiosk). None only ever means "compare the lists",
+        which a fake reply cannot turn into "the books agree"."""
+        try:
+            return self._call("GET", "/transactions/summary", wire.DaySummary,
+                              params={"from": _iso(start), "to": _iso(end),
+                                      "margin": int(margin.total_seconds()),
+                                      "until": _iso(until)})
+        except DistributorRejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        except DistributorNotProven as exc:
+            if exc.reason == "unsigned" and exc.detail == "HTTP 404":
+                return None
+            raise
 
     def inquiry(self, sku: str, destination: str) -> InquiryReply:
         """The name check (cek ID) of a PLN or e-wallet destination. Tried once: a clerk is

@@ -30,8 +30,11 @@ _LEDGER_REASONS = {
 }
 
 
+_STATUSES = {w: TopUpStatus(w.value) for w in wire.TopUpStatus}  # a pull converts thousands
+
+
 def topup(t: wire.TopUp) -> ServerTopUp:
-    return ServerTopUp(t.ref_id, t.sku, t.destination, TopUpStatus(t.status.value),
+    return ServerTopUp(t.ref_id, t.sku, t.destination, _STATUSES[t.status],
                        sn=t.sn or None, message=t.message or None, price=t.price)
 
 

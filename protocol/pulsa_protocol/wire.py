@@ -56,6 +56,10 @@ Endpoints (request -> reply model)
 - ``GET /v1/deposit-tickets`` -> :class:`DepositTicketList`
 - ``GET /v1/transactions?from=ISO&to=ISO`` -> :class:`TransactionList` (by created time)
 - ``GET /v1/ledger?from=ISO&to=ISO`` -> :class:`LedgerPage`
+- ``GET /v1/transactions/summary?from=ISO&to=ISO&margin=S&until=ISO`` -> :class:`DaySummary`:
+  what reconciling the day [from, to) compares, as counts and digests
+  (:mod:`pulsa_protocol.day_summary`), so a kiosk whose books agree downloads no list. A
+  server older than this endpoint answers 404 (unsigned): the kiosk then compares the lists.
 - ``POST /v1/inquiries`` -> the name check before a PLN or e-wallet sale (:mod:`.inquiry`)
 """
 
@@ -308,3 +312,34 @@ class DepositTicketList(_Model):
 
 class TransactionList(_Model):
     topups: list[TopUp]
+
+
+class TopUpDigest(_Model):
+    """Top-ups summed up: how many, and the SHA-256 of their sorted lines
+    (:func:`pulsa_protocol.day_summary.topup_digest`)."""
+
+    count: int
+    digest: str
+
+
+class LedgerDigest(_Model):
+    """Ledger rows summed up: how many, their amounts' sum, and the SHA-256 of their sorted
+    lines (:func:`pulsa_protocol.day_summary.ledger_digest`)."""
+
+    count: int
+    total: Rupiah
+    digest: str
+
+
+class DaySummary(_Model):
+    """Reply of ``GET /v1/transactions/summary?from=&to=&margin=&until=``, one read snapshot.
+
+    ``topups``: this kiosk's top-ups the server received in [from - margin, to + margin)
+    whose sale time (``kiosk_created_at``, else the time received) lies in [from, to).
+    ``ledger``: its ledger rows created in [from - margin, until). ``balance``: as
+    :class:`Balance` has it.
+    """
+
+    topups: TopUpDigest
+    ledger: LedgerDigest
+    balance: Rupiah

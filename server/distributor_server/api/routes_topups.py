@@ -1,6 +1,8 @@
-"""Top-up submit (single and batch), status and the day's list."""
+"""Top-up submit (single and batch), status, and the day's list and summary."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -10,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from distributor_server.api.errors import ApiError
 from distributor_server.api.replies import json_reply
 from distributor_server.auth import SignedRequest, limited, settle, signed
+from distributor_server.day_summary import MAX_MARGIN_SECONDS, day_summary
 from distributor_server.topups import get_topup, list_topups, submit_signed
 
 router = APIRouter(prefix=wire.API_PREFIX, tags=["topups"])
@@ -82,3 +85,21 @@ async def transactions(
     """This kiosk's top-ups created in [from, to) for reconciling a day."""
     rows = await run_in_threadpool(list_topups, request.app.state.ctx, kiosk_id, start, end)
     return json_reply(wire.TransactionList(topups=rows))
+
+
+@router.get("/transactions/summary", response_model=wire.DaySummary)
+async def transactions_summary(
+    request: Request,
+    start: wire.WireTime = Query(alias="from"),
+    end: wire.WireTime = Query(alias="to"),
+    margin: int = Query(0, ge=0, le=MAX_MARGIN_SECONDS),
+    until: wire.WireTime = Query(),
+    kiosk_id: int = Depends(limited("transactions")),
+) -> Response:
+    """The day [from, to) as counts and digests (:class:`wire.DaySummary`): reconciling,
+    a kiosk whose books agree needs neither list."""
+    summary = await run_in_threadpool(day_summary, request.app.state.ctx, kiosk_id, start,
+                                      end, timedelta(seconds=margin), until)
+    if summary is None:
+        raise ApiError(404, wire.ErrorCode.NOT_FOUND, "The kiosk is unknown.")
+    return json_reply(summary)
