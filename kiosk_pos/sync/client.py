@@ -315,10 +315,10 @@ class DistributorClient:
     def day_summary(self, start: datetime, end: datetime, margin: timedelta,
                     until: datetime) -> wire.DaySummary | None:
         """The day [start, end) summed up (:class:`wire.DaySummary`; its ledger rows up to
-        ``until``); None from a server
-        that does not offer it (older than the endpoint: an unknown path is a 404, unsigned
-        because no route identified the kiosk). None only ever means "compare the lists",
-        which a fake reply cannot turn into "the books agree"."""
+        ``until``); None from a server that does not offer it (older than the endpoint: an
+        unknown path is a 404, unsigned because no route identified the kiosk). None only
+        ever means "compare the lists", which a fake reply cannot turn into "the books
+        agree"."""
         try:
             return self._call("GET", "/transactions/summary", wire.DaySummary,
                               params={"from": _iso(start), "to": _iso(end),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,15 +40,21 @@ FAST = {"simulator_latency": 0.0, "simulator_pending_seconds": 0.4, "poll_base_s
 SERVER_CREDIT = 5_000_000
 
 
-@pytest.fixture(scope="module")
-def distributor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    folder = tmp_path_factory.mktemp("distributor")
+@contextmanager
+def running_distributor(folder: Path) -> Iterator[EmbeddedServer]:
+    """An embedded SQLite distributor in ``folder`` with the tests' FAST timings."""
     handle = start_embedded(f"sqlite:///{folder / 'distributor.db'}",
                             key_file=folder / "master.key", **FAST)
     try:
         yield handle
     finally:
         handle.stop()
+
+
+@pytest.fixture(scope="module")
+def distributor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
+    with running_distributor(tmp_path_factory.mktemp("distributor")) as handle:
+        yield handle
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,14 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _python(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run by a fresh interpreter with the test environment; it must succeed."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL, env=_env())
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def _ready_listing(tmp_path: Path, to: str) -> set[str]:
     folder = tmp_path / "data"
     kiosk = init_kiosk(folder, "Konter Uji", "9999", demo=True)
@@ -93,9 +101,7 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
               f"code = main(['history', '--data-dir', {str(folder)!r}]); "
               "print(' '.join(m for m in sorted(sys.modules) if m.startswith('kiosk_pos.cli.'))); "
               "sys.exit(code)")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL, env=_env())
-    assert done.returncode == 0, done.stderr
+    done = _python(script)
     loaded = set(done.stdout.strip().splitlines()[-1].split())
     assert "kiosk_pos.cli.shop" in loaded
     assert loaded.isdisjoint(set(COMMAND_MODULES) - {"kiosk_pos.cli.shop"}), loaded
@@ -158,7 +164,5 @@ def test_a_command_other_than_the_gui_runs_with_the_garbage_collector_on(
               f"code = main(['history', '--data-dir', {str(folder)!r}])\n"
               "print(seen, gc.isenabled())\n"
               "sys.exit(code)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL, env=_env())
-    assert done.returncode == 0, done.stderr
+    done = _python(script)
     assert done.stdout.split() == ["[True]", "True"]

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from distributor_server.api import routes_topups
-from distributor_server.embedded import EmbeddedServer, start_embedded
+from distributor_server.embedded import EmbeddedServer
 
 from kiosk_pos.sync.pull import pull
 from kiosk_pos.sync.reconcile import reconcile_day
 from kiosk_pos.sync.relay import relay_all
-from tests.aids.distributor import FAST, wait_final
+from tests.aids.distributor import running_distributor, wait_final
 
 SUMMARY_PATH = "/v1/transactions/summary"
 
@@ -27,12 +27,8 @@ def distributor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedSe
     routes_topups.router.routes = [r for r in routes if getattr(r, "path", "") != SUMMARY_PATH]
     assert len(routes_topups.router.routes) == len(routes) - 1
     try:
-        handle = start_embedded(f"sqlite:///{folder / 'distributor.db'}",
-                                key_file=folder / "master.key", **FAST)
-        try:
+        with running_distributor(folder) as handle:
             yield handle
-        finally:
-            handle.stop()
     finally:
         routes_topups.router.routes = routes
 
