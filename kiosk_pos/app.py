@@ -66,9 +66,9 @@ def first_clerk(kiosk: Kiosk) -> User:
 def _refuse(message: str, *, interactive: bool) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from kiosk_pos.ui.first_paint import resume_collector
+    from kiosk_pos.ui.collector import collect_on_gui_thread
 
-    resume_collector()  # no window: nothing to wait for
+    collect_on_gui_thread()  # no window: nothing to wait for
 
     print(f"kiosk-pos: {message}", file=sys.stderr)
     if interactive:
@@ -136,13 +136,13 @@ def run_gui(data_dir: Path, *, demo: bool = False, self_test: bool = False,
 
 def _first_run(app: QApplication, data_dir: Path) -> tuple[Kiosk, User] | None:
     """The first-run wizard; the new counter open, with its owner, or None if cancelled."""
-    from kiosk_pos.ui.first_paint import resume_collector
+    from kiosk_pos.ui.collector import collect_on_gui_thread
     from kiosk_pos.ui.first_run import FirstRunWizard
     from kiosk_pos.ui.tasks import TaskManager
     from kiosk_pos.ui.theme import apply_style
 
     apply_style(app)  # type: ignore[arg-type]
-    resume_collector()  # the wizard may stay open for long: the collector runs meanwhile
+    collect_on_gui_thread()  # the wizard may stay open for long: its threads allocate
     tasks = TaskManager()
     wizard = FirstRunWizard(data_dir, tasks)
     try:

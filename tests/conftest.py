@@ -66,6 +66,29 @@ def cheap_pin_hashing() -> Iterator[users.ScryptCost]:
 
 
 @pytest.fixture(autouse=True)
+def collected_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test with Qt widgets runs as the app does (``kiosk_pos/ui/collector.py``): the
+    cyclic garbage collector only on this, the GUI, thread. A pass on a worker thread (a
+    task pool, the embedded distributor's server) could free a widget there: CI's one
+    segfault. Afterwards what the test left in cycles is collected here, and the tests
+    without widgets get the interpreter's own collector back."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    import gc
+
+    from kiosk_pos import gc_policy
+    from kiosk_pos.ui.collector import collect_on_gui_thread
+
+    request.getfixturevalue("qapp")
+    collect_on_gui_thread()
+    yield
+    gc.collect()
+    gc_policy._on_gui_thread = False  # as before the first window: the suite's own state
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def indonesian() -> Iterator[None]:
     """Every test starts in Indonesian, the shop's language, and leaves it so."""
     set_language("id")

@@ -162,9 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(args_list[0], others=False)
     args = parser.parse_args(args_list)
     if args.command != "gui":
-        import gc
+        from kiosk_pos import gc_policy
 
-        gc.enable()  # paused by kiosk_pos.__main__ for the start; the gui resumes it later
+        gc_policy.resume()  # paused by kiosk_pos.__main__ for the start; the gui hands it on
     handler: Callable[[argparse.Namespace], int] = args.handler
     from kiosk_pos.core.errors import KioskError
     from kiosk_pos.i18n import set_language

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from kiosk_pos.ui.collector import collect_on_gui_thread
+
 if TYPE_CHECKING:
     from kiosk_pos.ui.main_window import MainWindow
 
@@ -106,17 +108,5 @@ def warm_up(window: MainWindow) -> None:
     window.first_paint.later(keys)
     window.first_paint.later(modules)
     window.first_paint.later(sales)
-    window.first_paint.later(resume_collector)
+    window.first_paint.later(collect_on_gui_thread)
 
-
-def resume_collector() -> None:
-    """The cyclic garbage collector back on, if the start paused it (``kiosk_pos.__main__``):
-    what the start built lives as long as the app, so it is moved out of the collector's way
-    first (``gc.freeze``): no pass ever walks it, and none walks it now (a first pass over
-    everything allocated since the pause: 5-7 ms here, finding no garbage). Where the
-    collector was never paused (tests, a window built by a tool), nothing changes."""
-    import gc
-
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()

@@ -166,3 +166,25 @@ def test_a_command_other_than_the_gui_runs_with_the_garbage_collector_on(
               "sys.exit(code)\n")
     done = _python(script)
     assert done.stdout.split() == ["[True]", "True"]
+
+
+def test_the_gui_paints_with_the_collector_paused_then_hands_it_to_its_own_thread(
+        tmp_path: Path) -> None:
+    """``kiosk-pos gui``: no pass while the login paints; after the warm-up no automatic
+    pass on any thread (a timer on the GUI thread collects, ui/collector.py), and what the
+    start built is frozen out of its way."""
+    folder = tmp_path / "data"
+    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
+    script = ("import gc, sys\n"
+              "import kiosk_pos.app as app\n"
+              "seen = []\n"
+              "noted = app._note_ready_modules\n"
+              "app._note_ready_modules = lambda: (seen.append(gc.isenabled()), noted())\n"
+              "from kiosk_pos.__main__ import main\n"
+              f"code = main(['gui', '--self-test', '--data-dir', {str(folder)!r}])\n"
+              "from kiosk_pos.ui import collector\n"
+              "print(seen, gc.isenabled(), gc.get_freeze_count() > 0,\n"
+              "      collector.installed() is not None)\n"
+              "sys.exit(code)\n")
+    done = _python(script)
+    assert done.stdout.split()[-4:] == ["[False]", "False", "True", "True"]

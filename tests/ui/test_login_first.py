@@ -81,36 +81,3 @@ def test_held_back_work_runs_in_order_after_the_paint_or_after_the_wait(qtbot, q
     assert ran == ["services", "warm-up"]
     held.later(lambda: ran.append("late"))  # after the paint: at the next turn
     qtbot.waitUntil(lambda: ran[-1] == "late", timeout=5000)
-
-
-def test_with_the_collector_paused_by_the_start_the_login_still_takes_a_pin(qtbot, qapp, kiosk):
-    """``kiosk-pos`` pauses the garbage collector for the start (kiosk_pos/__main__.py): the
-    login paints and takes a PIN as ever, and the collector is back on (the start's objects
-    frozen out of its way) once the warm-up after the first paint is done."""
-    import gc
-
-    frozen = gc.get_freeze_count()
-    gc.disable()
-    try:
-        window = MainWindow(kiosk)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        assert not gc.isenabled()  # the login paints with it paused
-        qtbot.waitUntil(lambda: not window.first_paint.pending, timeout=5000)
-        assert gc.isenabled() and gc.get_freeze_count() > frozen
-        qtbot.waitUntil(window.login.pin.hasFocus, timeout=5000)
-        with qtbot.waitSignal(window.session_ready, timeout=5000):
-            _type_pin(qtbot, window, "1111")
-        assert window.user is not None and window.pages.currentWidget() is window.sales
-        window.close()
-    finally:
-        gc.enable()
-        gc.unfreeze()  # this test process's objects back to the collector
-
-
-def test_without_a_pause_the_warm_up_leaves_the_collector_alone(qtbot, window):
-    import gc
-
-    assert gc.isenabled() and gc.get_freeze_count() == 0
