@@ -36,7 +36,6 @@ the fixes in one transaction and announces them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -50,7 +49,7 @@ from kiosk_pos.core.dbapi import raw
 from kiosk_pos.core.reconciliation import TopUpFix
 from kiosk_pos.core.records import TopUpStatus
 from kiosk_pos.core.topups import StatusChange
-from kiosk_pos.store.schema import outbox, topups
+from kiosk_pos.store.schema import topups
 from kiosk_pos.sync import convert
 from kiosk_pos.sync import reconcile_summary as summed
 from kiosk_pos.sync.balance_explain import BalanceDifference, explain_balances
@@ -63,7 +62,7 @@ SKEW_MARGIN = timedelta(minutes=15)
 LOOKUP_LIMIT = 2000  # single look-ups for local top-ups outside the server's window
 
 __all__ = ["SKEW_MARGIN", "BalanceDifference", "Reconciliation",
-           "TopUpFinding", "explain_balances", "local_topups", "reconcile_day"]
+           "TopUpFinding", "explain_balances", "reconcile_day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,44 +138,6 @@ class Reconciliation:
 # ----------------------------------------------------------------------------- top-ups
 
 
-@dataclass(slots=True)
-class _Local:
-    id: int
-    ref_id: str
-    sku: str
-    destination: str
-    status: str
-    cost: int
-    sn: str | None
-    server_price: int | None
-    created_at: datetime
-    outbox_id: int | None
-    sent_at: datetime | None
-
-
-def _local_rows(conn: Connection, where: Any) -> list[_Local]:
-    query = (select(topups.c.id, topups.c.ref_id, topups.c.sku, topups.c.destination,
-                    topups.c.status, topups.c.cost, topups.c.sn, topups.c.server_price,
-                    topups.c.created_at, outbox.c.id.label("outbox_id"), outbox.c.sent_at)
-             .select_from(topups.outerjoin(outbox, outbox.c.topup_id == topups.c.id))
-             .where(where))
-    return [_Local(*row) for row in conn.execute(query)]
-
-
-def local_topups(conn: Connection, start: datetime, end: datetime) -> list[_Local]:
-    """The kiosk's top-ups made in [start, end)."""
-    return _local_rows(conn, (topups.c.created_at >= to_db(start))
-                       & (topups.c.created_at < to_db(end)))
-
-
-def _local_by_refs(conn: Connection, refs: Iterable[str]) -> list[_Local]:
-    refs = list(refs)
-    found: list[_Local] = []
-    for i in range(0, len(refs), 500):
-        found += _local_rows(conn, topups.c.ref_id.in_(refs[i:i + 500]))
-    return found
-
-
 def _server_time(t: wire.TopUp) -> datetime:
     return (t.kiosk_created_at or t.created_at).astimezone(UTC)
 
@@ -192,7 +153,7 @@ def _lookup(client: DistributorClient, ref_id: str) -> wire.TopUp | None:
         raise
 
 
-def _finding(local: _Local | None, server: wire.TopUp | None, action: str = "none"
+def _finding(local: summed.DayTopUp | None, server: wire.TopUp | None, action: str = "none"
              ) -> TopUpFinding:
     src = server if local is None else local
     return TopUpFinding(
@@ -223,11 +184,11 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
         if summed.topups_agree(day, summary.topups):
             return _all_matched(kiosk, result, day)
     server = {t.ref_id: t for t in client.transactions(start - margin, end + margin).topups}
-    with kiosk.db.read() as conn:
-        local = {row.ref_id: row for row in local_topups(conn, start, end)}
+    with kiosk.db.read() as conn:  # again, after the list: what was sold meanwhile is ours
+        local = summed.day_topups(conn, start, end)
         in_day = {ref for ref, t in server.items()
                   if start <= _server_time(t) < end and ref not in local}
-        elsewhere = {row.ref_id: row for row in _local_by_refs(conn, in_day)}
+        elsewhere = summed.topups_by_refs(conn, in_day)
     for ref in [r for r in local if r not in server][:LOOKUP_LIMIT]:
         found = _lookup(client, ref)  # sent late (offline): outside the server's window
         if found is not None:
@@ -248,7 +209,7 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
             if mine.status == TopUpStatus.FAILED.value:
                 result.matched.append(_finding(mine, None))  # refused and refunded
                 continue
-            requeue = mine.outbox_id is not None and mine.sent_at is not None
+            requeue = bool(mine.sent)  # its outbox row went out: it was lost on the way
             if requeue:
                 fixes.append(TopUpFix(ref, mine.id, mine.outbox_id, requeue=True))
             result.missing_on_server.append(_finding(mine, None,
@@ -258,7 +219,7 @@ def _compare_topups(kiosk: Kiosk, client: DistributorClient, result: Reconciliat
         status_differs = theirs.status.value != mine.status
         fixes.append(TopUpFix(
             ref, mine.id, mine.outbox_id,
-            sent=mine.outbox_id is not None and mine.sent_at is None,  # no need to resend
+            sent=bool(mine.unsent),  # no need to resend
             server_price=theirs.price if (theirs.price != mine.cost
                                           and mine.server_price != theirs.price) else None,
             status=server_view if status_differs or (

@@ -34,6 +34,9 @@ def test_the_pulls_and_the_summarys_reads_never_scan(make_shop) -> None:
             "deposit_ledger USING COVERING INDEX"),
         "the day's top-ups": (reconcile_summary.DAY_TOPUPS, (db_text(start), db_text(end)),
                               "t USING INDEX ix_topups_created_at"),
+        "top-ups of another day by ref_id": (
+            reconcile_summary.BY_REFS.format("?, ?"), (ref, "x"),
+            "t USING INDEX"),
         "the ledger window": (reconcile._RECENT, (db_text(start),),
                               "deposit_ledger USING INDEX"),
         "the unmatched top-up rows": (reconcile._PENDING, (deposit.REASON_TOPUP,
