@@ -102,9 +102,22 @@ def _gone(conn: asyncpg.Connection) -> bool:
         return True
 
 
-def _dsn(url: str) -> str:
-    """The SQLAlchemy URL (``postgresql+psycopg://...``) as a libpq DSN for asyncpg."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+_LIBPQ_ONLY = frozenset({"gssencmode", "connect_timeout", "channel_binding", "keepalives",
+                         "keepalives_idle", "keepalives_interval", "keepalives_count",
+                         "tcp_user_timeout", "requirepeer", "load_balance_hosts"})
+"""libpq's connection options that asyncpg does not know (it would send them to the server
+as settings, which refuses them); asyncpg never asks for GSS encryption anyway."""
+
+
+def _dsn(url: str) -> tuple[str, float]:
+    """The SQLAlchemy URL (``postgresql+psycopg://...``) as a DSN for asyncpg, and the
+    seconds a connection may take to open (``connect_timeout``, else 10)."""
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    timeout = float(str(query.get("connect_timeout") or 10))
+    kept = {name: value for name, value in query.items() if name not in _LIBPQ_ONLY}
+    dsn = parsed.set(drivername="postgresql", query=kept)
+    return dsn.render_as_string(hide_password=False), timeout
 
 
 class HotPool:
@@ -116,7 +129,7 @@ class HotPool:
 
     def __init__(self, url: str, limits: PoolLimits,
                  on_lost: Callable[[], None] = lambda: None) -> None:
-        self._dsn = _dsn(url)
+        self._dsn, self._connect_timeout = _dsn(url)
         self.limits = limits
         self._on_lost = on_lost
         self._pool: asyncpg.Pool | None = None
@@ -129,7 +142,8 @@ class HotPool:
                 self._opening = asyncio.ensure_future(asyncpg.create_pool(
                     self._dsn, min_size=0, max_size=self.limits.hot,
                     reset=_rollback_if_open, init=self._watch, connection_class=_Connection,
-                    max_inactive_connection_lifetime=300.0, timeout=10.0))
+                    max_inactive_connection_lifetime=300.0,
+                    timeout=self._connect_timeout))
             try:
                 pool = self._pool = await self._opening
             except Exception:

@@ -86,3 +86,11 @@ def test_a_submit_whose_connection_dies_under_it_is_retried_once(pg_url: str,
         assert reply.status_code == 201, reply.text
         assert kiosk.balance() == 50_000 - reply.json()["price"]
         assert [e["reference"] for e in kiosk.ledger() if e["reason"] == "topup"] == [ref]
+
+
+def test_the_hot_pool_takes_the_engine_url_without_libpq_only_options():
+    from distributor_server.pg_raw import _dsn
+
+    assert _dsn("postgresql+psycopg://u:p@db:6432/pulsa?sslmode=disable&gssencmode=disable"
+                "&connect_timeout=3") == ("postgresql://u:p@db:6432/pulsa?sslmode=disable", 3.0)
+    assert _dsn("postgresql+psycopg://u@db/pulsa") == ("postgresql://u@db/pulsa", 10.0)
