@@ -38,8 +38,7 @@ class PoolLimits:
     signed submit and admissions (PostgreSQL only, :class:`distributor_server.pg_raw.
     HotPool`), not counted in :attr:`total`: only the API's requests open it.
     ``timeout``: seconds a request waits for a connection before it is answered 503 with
-    Retry-After (the pool is exhausted: the kiosk tries again later); for the hot pool it
-    includes opening a new connection (asyncpg's acquire)."""
+    Retry-After (the pool is exhausted: the kiosk tries again later)."""
 
     size: int = 4
     overflow: int = 4

@@ -134,6 +134,7 @@ class HotPool:
         self._on_lost = on_lost
         self._pool: asyncpg.Pool | None = None
         self._opening: asyncio.Future[asyncpg.Pool] | None = None
+        self._turns: asyncio.Semaphore | None = None
 
     async def _opened(self) -> asyncpg.Pool:
         pool = self._pool
@@ -170,12 +171,14 @@ class HotPool:
         ``ROLLBACK`` (one left open is rolled back when the connection goes back). Errors
         as SQLAlchemy's (the module's docstring)."""
         pool = await self._opened()
+        turns = await self._take_turn()
         try:
-            conn = await pool.acquire(timeout=self.limits.timeout)
-        except TimeoutError as exc:  # every connection busy for the whole timeout
-            raise PoolTimeout("the hot path's connection pool is exhausted") from exc
-        except _UNREACHABLE as exc:
-            raise OperationalError(None, None, exc) from exc
+            conn = await pool.acquire()  # a turn taken: a connection is free (or opened)
+        except BaseException as exc:
+            turns.release()
+            if isinstance(exc, _UNREACHABLE):  # a timeout here: opening a connection
+                raise OperationalError(None, None, exc) from exc
+            raise
         try:
             try:
                 await conn.execute("BEGIN")
@@ -190,7 +193,28 @@ class HotPool:
                 self._on_lost()  # and so are the engine's (Database.connections_lost)
                 raise OperationalError(None, None, exc, connection_invalidated=True) from exc
         finally:
-            await pool.release(conn)
+            try:
+                await pool.release(conn)
+            finally:
+                turns.release()
+
+    async def _take_turn(self) -> asyncio.Semaphore:
+        """Wait for one of the pool's ``hot`` turns, first come first served, at most
+        ``limits.timeout`` seconds (then ``sqlalchemy.exc.TimeoutError``: 503). asyncpg's
+        own wait for a connection is an ``asyncio.Queue``, where a request arriving as a
+        connection comes back takes it before the ones already waiting: under load some
+        waited for seconds (p99 of 1.6-2.2 s against 0.5-0.8 s in the benchmark)."""
+        turns = self._turns
+        if turns is None:
+            turns = self._turns = asyncio.Semaphore(self.limits.hot)
+        if not turns.locked():
+            await turns.acquire()  # free: no timer
+            return turns
+        try:
+            await asyncio.wait_for(turns.acquire(), self.limits.timeout)
+        except TimeoutError as exc:  # every connection busy for the whole timeout
+            raise PoolTimeout("the hot path's connection pool is exhausted") from exc
+        return turns
 
     async def close(self) -> None:
         """Close the connections (on the loop that opened them)."""

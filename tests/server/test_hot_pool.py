@@ -27,10 +27,8 @@ def _waiting_for_a_lock(admin: psycopg.Connection, database: str) -> bool:
 
 
 def test_exhausted_hot_pool_is_503_with_retry_after(pg_url: str, pg_key_file: Path):
-    # the timeout covers opening the pool's connection too (asyncpg's acquire): not too
-    # short for the first request on a loaded machine
     with start_embedded(pg_url, key_file=pg_key_file, db_hot_pool_size=1,
-                        db_pool_timeout=2.0, **FAST) as server:
+                        db_pool_timeout=0.5, **FAST) as server:
         busy, other = server.create_kiosk("Konter Antri"), server.create_kiosk("Konter Lain")
         server.credit_deposit(busy.kiosk_id, 50_000)
         waiting = KioskClient(server.url, busy.kiosk_id, busy.secret)
