@@ -215,13 +215,9 @@ def verdict(ctx: ServerContext, req: SignedRequest, generation: int, bucket: str
     return Admission(req.kiosk_id, secret)
 
 
-def admit(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admission:
-    """:func:`admit_in` in a transaction of its own (retried once on a dead connection);
-    on PostgreSQL its pipelined twin :func:`distributor_server.pg_hot.admit_pg`."""
-    if not ctx.db.is_sqlite:
-        from distributor_server.pg_hot import admit_pg
-
-        return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket))[0]
+def admit_sqlite(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admission:
+    """:func:`admit_in` in a transaction of its own, retried once on a dead connection
+    (SQLite; on a worker thread)."""
 
     def once() -> Admission:
         with ctx.db.write(relaxed=True) as session:  # the nonce and window only
@@ -230,15 +226,23 @@ def admit(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admissi
     return ctx.db.retrying(once)
 
 
-def admit_reading(ctx: ServerContext, req: SignedRequest, bucket: str | None,
-                  page: tuple[int, int] | None) -> tuple[Admission, ChangesPage | None]:
-    """:func:`admit`, and on PostgreSQL the kiosk's feed page at ``page`` (cursor, limit)
-    read in the same round trip (None on SQLite, without ``page``, or when refused)."""
-    if ctx.db.is_sqlite or page is None:
-        return admit(ctx, req, bucket), None
-    from distributor_server.pg_hot import admit_pg
+async def admit(ctx: ServerContext, req: SignedRequest, bucket: str | None) -> Admission:
+    """The admission of a signed request: on PostgreSQL :func:`distributor_server.pg_hot.
+    admit_pg` on the event loop, on SQLite :func:`admit_sqlite` on a worker thread."""
+    return (await admit_reading(ctx, req, bucket, None))[0]
 
-    return ctx.db.retrying(lambda: admit_pg(ctx, req, bucket, page))
+
+async def admit_reading(ctx: ServerContext, req: SignedRequest, bucket: str | None,
+                        page: tuple[int, int] | None) -> tuple[Admission, ChangesPage | None]:
+    """:func:`admit`, and on PostgreSQL the kiosk's feed page at ``page`` (cursor, limit)
+    read in the same transaction (None on SQLite, without ``page``, or when refused);
+    retried once on a dead connection."""
+    if ctx.db.is_sqlite:
+        return await run_in_threadpool(admit_sqlite, ctx, req, bucket), None
+    from distributor_server.pg_hot import admit_pg
+    from distributor_server.pg_raw import retrying
+
+    return await retrying(lambda: admit_pg(ctx, req, bucket, page))
 
 
 def settle(request: Request, req: SignedRequest, admission: Admission) -> int:
@@ -287,7 +291,7 @@ async def admit_unparsed(request: Request) -> ApiError | None:
     if pending is None:
         return None
     req, bucket = pending
-    admission = await run_in_threadpool(admit, request.app.state.ctx, req, bucket)
+    admission = await admit(request.app.state.ctx, req, bucket)
     try:
         settle(request, req, admission)
     except ApiError as refusal:
@@ -301,7 +305,7 @@ def limited(bucket: str | None) -> Callable[[Request], Awaitable[int]]:
 
     async def dependency(request: Request) -> int:
         req = await read_signed(request)
-        admission = await run_in_threadpool(admit, request.app.state.ctx, req, bucket)
+        admission = await admit(request.app.state.ctx, req, bucket)
         return settle(request, req, admission)
 
     return dependency

@@ -123,11 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", type=_text(253, empty=False))
     serve.add_argument("--port", type=_port, default=8080)
     serve.add_argument("--upstream", choices=UPSTREAM_NAMES, default="simulator")
-    serve.add_argument("--db-pool-size", type=_pool_size, default=8,
-                       help="database connections kept open by this process (default 8)")
+    serve.add_argument("--db-pool-size", type=_pool_size, default=4,
+                       help="database connections kept open by this process (default 4)")
     serve.add_argument("--db-pool-overflow", type=_pool_size, default=4,
                        help="extra connections under load (default 4); keep the sum over all "
                             "processes under PostgreSQL's max_connections")
+    serve.add_argument("--db-hot-pool-size", type=_pool_size, default=8,
+                       help="PostgreSQL connections for the signed submit and admissions "
+                            "(default 8; see docs/deploy.md)")
     serve.add_argument("--workers", type=_pool_size, default=1,
                        help="API processes sharing the port (default 1); each holds its own "
                             "database pool (see docs/deploy.md for the sizes)")
@@ -208,7 +211,9 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(replace(settings, api_docs=args.docs, access_log=args.access_log,
                              db_pool_size=max(1, args.db_pool_size),
-                             db_pool_overflow=args.db_pool_overflow), args.host, args.port,
+                             db_pool_overflow=args.db_pool_overflow,
+                             db_hot_pool_size=max(1, args.db_hot_pool_size)),
+                     args.host, args.port,
                      sender=not args.no_sender, workers=max(1, args.workers))
     if args.command == "worker":
         return _worker(settings, args)

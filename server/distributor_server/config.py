@@ -83,9 +83,10 @@ class Settings:
     bank_account: str = "1234567890"
     bank_holder: str = "PT Distributor Pulsa Demo"
     timezone: str = "Asia/Jakarta"
-    db_pool_size: int = 8
+    db_pool_size: int = 4
     db_pool_overflow: int = 4
     db_pool_timeout: float = 10.0
+    db_hot_pool_size: int = 8
     """Per process; see db.PoolLimits. Exhausted -> 503 with Retry-After."""
     rate_limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     """Requests per kiosk per minute by endpoint bucket ("default" for the rest; 0 = off)."""

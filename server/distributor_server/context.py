@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
@@ -16,6 +17,9 @@ from distributor_server.migrate import migrate
 from distributor_server.notify import Listener
 from distributor_server.upstream import Upstream, make_upstream
 
+if TYPE_CHECKING:
+    from distributor_server.pg_raw import HotPool
+
 SECRETS_CACHED = 16_384
 """Kiosk secrets a process keeps derived (a few MB at most)."""
 
@@ -23,8 +27,16 @@ SECRETS_CACHED = 16_384
 class ServerContext:
     def __init__(self, settings: Settings, upstream: Upstream | None = None) -> None:
         self.settings = settings
-        self.db = Database(settings.db_url, PoolLimits(
-            settings.db_pool_size, settings.db_pool_overflow, settings.db_pool_timeout))
+        limits = PoolLimits(settings.db_pool_size, settings.db_pool_overflow,
+                            settings.db_pool_timeout, settings.db_hot_pool_size)
+        self.db = Database(settings.db_url, limits)
+        # the hot paths' asyncpg pool (PostgreSQL): opened by the API's first request on
+        # its event loop, closed by the app's lifespan (pg_raw)
+        self.hot: HotPool | None = None
+        if not self.db.is_sqlite:
+            from distributor_server.pg_raw import HotPool
+
+            self.hot = HotPool(settings.db_url, limits, self.db.connections_lost)
         migrate(self.db)
         self.master_key = load_or_create_master_key(settings.key_file)
         self.notifier = FeedNotifier()

@@ -12,6 +12,7 @@ deferred ``BEGIN`` and run beside the writer.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,12 +33,17 @@ _SQLITE_LOCKS_GUARD = threading.Lock()
 @dataclass(frozen=True)
 class PoolLimits:
     """Connections one process may hold; :func:`connections_needed` adds up a deployment's.
+    ``size`` + ``overflow``: the SQLAlchemy engine's pool (every path but the hot ones, and
+    an API process's own sender threads). ``hot``: an API process's asyncpg pool for the
+    signed submit and admissions (PostgreSQL only, :class:`distributor_server.pg_raw.
+    HotPool`), not counted in :attr:`total`: only the API's requests open it.
     ``timeout``: seconds a request waits for a connection before it is answered 503 with
     Retry-After (the pool is exhausted: the kiosk tries again later)."""
 
-    size: int = 8
+    size: int = 4
     overflow: int = 4
     timeout: float = 10.0
+    hot: int = 8
 
     @property
     def total(self) -> int:
@@ -54,13 +60,13 @@ def connections_needed(api_processes: int, api_pool: PoolLimits, workers: int = 
     """The most connections a deployment opens to PostgreSQL; keep it at most
     ``max_connections - superuser_reserved_connections`` (docs/deploy.md):
 
-        N x (pool size + overflow + 1)      API processes (serve --workers N, or N units)
-      + M x (threads + 1 + 1)               workers (their pool is threads + 1)
-      + D x 2                               desk commands running at once (CLI_POOL)
+        N x (pool size + overflow + hot + 1)  API processes (serve --workers N, or N units)
+      + M x (threads + 1 + 1)                 workers (their pool is threads + 1)
+      + D x 2                                 desk commands running at once (CLI_POOL)
 
-    The defaults, 2 API processes of 8 + 4, 2 workers of 8 threads and 5 desk commands,
-    need 2 x 13 + 2 x 10 + 10 = 56 of PostgreSQL's default 97 usable."""
-    return (api_processes * (api_pool.total + LISTEN_CONNECTIONS)
+    The defaults, 2 API processes of 4 + 4 + 8, 2 workers of 8 threads and 5 desk
+    commands, need 2 x 17 + 2 x 10 + 10 = 64 of PostgreSQL's default 97 usable."""
+    return (api_processes * (api_pool.total + api_pool.hot + LISTEN_CONNECTIONS)
             + workers * (worker_threads + 1 + LISTEN_CONNECTIONS)
             + desk_commands * CLI_POOL.total)
 
@@ -148,6 +154,13 @@ class Database:
                 raise
             return work()
 
+    def connections_lost(self) -> None:
+        """Another pool of this process lost a connection (:mod:`distributor_server.
+        pg_raw`): every connection this engine's pool opened before now is replaced on
+        its next checkout, as SQLAlchemy does when one of its own turns out dead, so the
+        reads that follow (not retried) do not meet the dead ones."""
+        self.engine.pool._invalidate_time = time.time()
+
     def pool_warning(self, processes: int = 4) -> str | None:
         """A sentence when ``processes`` copies of this pool would not fit PostgreSQL's
         ``max_connections`` (minus its reserved slots); None when they fit or on SQLite."""
@@ -157,12 +170,13 @@ class Database:
             limit = int(conn.exec_driver_sql("SHOW max_connections").scalar())
             reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar())
         usable = limit - reserved
-        each = self.pool.total + LISTEN_CONNECTIONS
+        each = self.pool.total + self.pool.hot + LISTEN_CONNECTIONS
         if connections_needed(processes, self.pool, desk_commands=0) <= usable:
             return None
         return (f"{processes} server processes with {each} connections each would "
                 f"exceed PostgreSQL's {usable} usable connections; lower --db-pool-size/"
-                "--db-pool-overflow or raise max_connections (see docs/deploy.md).")
+                "--db-pool-overflow/--db-hot-pool-size or raise max_connections (see "
+                "docs/deploy.md).")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,38 +1,43 @@
-"""PostgreSQL's hot paths: a signed top-up submit in two round trips, an admission in two.
+"""PostgreSQL's hot paths: the signed top-up submit and the admission of the other routes.
 
-A submit (:func:`submit_pg`), on the pool's psycopg connection in pipeline mode:
+They run as coroutines on the API's event loop with asyncpg (:mod:`distributor_server.
+pg_raw`: no thread hop, prepared statements), each request one transaction. asyncpg has no
+pipeline mode, so every statement is a round trip of its own; on the other hand a request
+refused at its admission sends nothing more. A submit (:func:`submit_pg`):
 
 1. ``BEGIN``; **A** locks the kiosk row (``FOR UPDATE``) and, in the same statement and
    only once the lock is held (the inserts select from the locked row), stores the nonce
    and counts the request in its rate window; it also reads the batch's products (one
    JSON array: a statement fewer, issue 14; a price is read as of A's start, as any read
-   of a row nobody locks is of some moment). **B** reads this kiosk's top-ups with the
-   batch's ref_ids. One wait. B is a statement of its own, after A: under READ COMMITTED
-   a statement's snapshot is taken when it starts, so B sees every top-up committed by
-   whoever held the kiosk's lock before us (a read inside A would not, and a concurrent
-   repeat of a ref_id would be charged twice).
+   of a row nobody locks is of some moment).
 2. Python: the signature with the generation A read (:func:`distributor_server.auth.
    verify`); a request that fails it is rolled back, so its nonce and count are not kept
    (as when the check ran before the nonce was stored); a replay or a rate refusal commits
-   (the nonce stays used). Then the money rules, the same code as SQLite's
-   (:func:`distributor_server.topups.decide`).
-3. **C** inserts the new top-ups, their ledger and feed rows and writes the kiosk's
+   (the nonce stays used).
+3. **B** reads this kiosk's top-ups with the batch's ref_ids. B is a statement of its own,
+   after A: under READ COMMITTED a statement's snapshot is taken when it starts, so B sees
+   every top-up committed by whoever held the kiosk's lock before us (a read inside A would
+   not, and a concurrent repeat of a ref_id would be charged twice). Then the money rules,
+   the same code as SQLite's (:func:`distributor_server.topups.decide`).
+4. **C** inserts the new top-ups, their ledger and feed rows and writes the kiosk's
    counters with the ``pg_notify`` wake-ups (:func:`distributor_server.feed.
-   flush_statement`), then ``COMMIT``. One wait.
+   flush_statement`), then ``COMMIT``.
 
-The admission of the other signed routes (:func:`admit_pg`) is step 1 without the lock and
-without B, then ``COMMIT`` or ``ROLLBACK``.
+Five round trips for a new top-up (four when it already existed, three when refused). The
+admission of the other signed routes (:func:`admit_pg`) is steps 1 and 2 without the lock,
+then ``COMMIT`` or ``ROLLBACK``: three (four with the long poll's first feed page).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-import psycopg
+import asyncpg
 from pulsa_protocol import complaints as cw
 from pulsa_protocol import wire
 from sqlalchemy import BigInteger, String, bindparam, cast, exists, func, literal, select
@@ -55,7 +60,7 @@ from distributor_server.db import KioskRow
 from distributor_server.feed import PAGE, as_json, flush_statement, page_of
 from distributor_server.models import Kiosk, UTCDateTime
 from distributor_server.notify import DUE, FEED
-from distributor_server.pg_raw import compiled, pipelined_transaction
+from distributor_server.pg_raw import Compiled, HotPool, compiled
 from distributor_server.topups import PG_EXISTING, PG_PRICES, Decided, decide, refs_and_skus
 
 _KIOSKS = Kiosk.__table__
@@ -102,13 +107,19 @@ _WRITE = compiled(flush_statement(due=True, topups=True))
 _PAGE = compiled(PAGE)
 
 
-def _first_phase(conn: psycopg.Connection, statement: Any, req: SignedRequest,
-                 bucket: str | None, now: datetime, now_s: float, **more: Any
-                 ) -> psycopg.Cursor:
-    """Queue an occasional purge of expired nonces and statement A; its cursor."""
+def _hot(ctx: ServerContext) -> HotPool:
+    if ctx.hot is None:
+        raise RuntimeError("the PostgreSQL hot paths need the context's asyncpg pool")
+    return ctx.hot
+
+
+async def _first_phase(conn: asyncpg.Connection, statement: Compiled, req: SignedRequest,
+                       bucket: str | None, now: datetime, now_s: float, **more: Any
+                       ) -> asyncpg.Record | None:
+    """An occasional purge of expired nonces, then statement A: its row."""
     if random.random() < 0.01:
-        conn.execute(_PURGE.sql, _PURGE.params(now=now))
-    return conn.execute(statement.sql, statement.params(
+        await conn.execute(_PURGE.sql, *_PURGE.args(now=now))
+    return await conn.fetchrow(statement.sql, *statement.args(
         kiosk_id=req.kiosk_id, nonce=req.nonce.lower(), expires_at=now + NONCE_LIFETIME,
         now=now, bucket=bucket, window=rate_limit.window_of(now_s), **more))
 
@@ -124,59 +135,60 @@ def _judge(ctx: ServerContext, req: SignedRequest, row: Any, bucket: str | None,
     return verdict(ctx, req, generation, bucket, budget, row[-2], row[-1], now_s), True
 
 
-def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None,
-             page: tuple[int, int] | None = None) -> tuple[Admission, cw.ChangesPage | None]:
-    """:func:`distributor_server.auth.admit_in` on PostgreSQL: [BEGIN; A] -> verify ->
-    COMMIT or ROLLBACK, two round trips. ``page`` (cursor, limit): the kiosk's feed page
-    is read too, in the first round trip after A, and given back when admitted (a long
-    poll's first read without a transaction and a thread hop of its own)."""
+async def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None,
+                   page: tuple[int, int] | None = None
+                   ) -> tuple[Admission, cw.ChangesPage | None]:
+    """:func:`distributor_server.auth.admit_in` on PostgreSQL: BEGIN, A, verify, COMMIT or
+    ROLLBACK. ``page`` (cursor, limit): the kiosk's feed page is read too, once admitted,
+    before the COMMIT, and given back (a long poll's first read without a transaction of
+    its own)."""
     budget = budget_of(ctx, bucket)
     now, now_s = utcnow(), time.time()
-    with pipelined_transaction(ctx.db) as (conn, pipe):
-        cursor = _first_phase(conn, _ADMIT, req, bucket if budget > 0 else None, now, now_s)
-        feed = None if page is None else conn.execute(_PAGE.sql, _PAGE.params(
-            kiosk_id=req.kiosk_id, cursor=page[0], limit=page[1] + 1))
-        pipe.sync()
-        admission, keep = _judge(ctx, req, cursor.fetchone(), bucket, budget, now_s)
-        conn.execute(b"COMMIT" if keep else b"ROLLBACK")
-    if feed is None or admission.refusal is not None:
+    async with _hot(ctx).transaction() as conn:
+        row = await _first_phase(conn, _ADMIT, req, bucket if budget > 0 else None, now,
+                                 now_s)
+        admission, keep = _judge(ctx, req, row, bucket, budget, now_s)
+        rows = None
+        if page is not None and admission.refusal is None:
+            rows = await conn.fetch(_PAGE.sql, *_PAGE.args(
+                kiosk_id=req.kiosk_id, cursor=page[0], limit=page[1] + 1))
+        await conn.execute("COMMIT" if keep else "ROLLBACK")
+    if rows is None or page is None:
         return admission, None
-    rows = [(seq, kind, payload, created_at.astimezone(UTC))
-            for seq, kind, payload, created_at in feed.fetchall()]
-    return admission, page_of(rows, page[0], page[1])
+    return admission, page_of([(seq, kind, payload, created_at.astimezone(UTC))
+                               for seq, kind, payload, created_at in rows], *page)
 
 
-def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
-              ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+async def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
+                    ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
     """The signed submit on PostgreSQL (the module's docstring): (the admission, the batch's
     results when admitted, whether any top-up was created)."""
     budget = budget_of(ctx, "topups")
     now, now_s = utcnow(), time.time()
     refs, skus = refs_and_skus(items)
-    with pipelined_transaction(ctx.db) as (conn, pipe):
-        locked = _first_phase(conn, _LOCK_AND_ADMIT, req, "topups" if budget > 0 else None,
-                              now, now_s, skus=skus)
-        known = conn.execute(_EXISTING.sql, _EXISTING.params(kiosk_id=req.kiosk_id,
-                                                             refs=refs))
-        pipe.sync()
-        row = locked.fetchone()
+    async with _hot(ctx).transaction() as conn:
+        row = await _first_phase(conn, _LOCK_AND_ADMIT, req,
+                                 "topups" if budget > 0 else None, now, now_s, skus=skus)
         admission, keep = _judge(ctx, req, row, "topups", budget, now_s)
-        if admission.refusal is not None:
-            conn.execute(b"COMMIT" if keep else b"ROLLBACK")
+        if admission.refusal is not None or row is None:
+            await conn.execute("COMMIT" if keep else "ROLLBACK")
             return admission, None, False
-        existing = {found.ref_id: found for found in map(_top_up, known.fetchall())}
+        known = await conn.fetch(_EXISTING.sql, *_EXISTING.args(kiosk_id=req.kiosk_id,
+                                                                refs=refs))
+        existing = {found.ref_id: found for found in map(_top_up, known)}
+        priced = json.loads(row[-3]) if row[-3] is not None else ()  # A's JSON array
         products = {found[0]: SimpleNamespace(**dict(zip(_PRICE_NAMES, found, strict=True)))
-                    for found in row[-3] or ()}  # A's JSON array (NULL: none found)
-        decided = decide(ctx, KioskRow(*row[:6]), items, existing, products)
+                    for found in priced}
+        decided = decide(ctx, KioskRow(*tuple(row)[:6]), items, existing, products)
         if decided.new_rows:
-            conn.execute(_WRITE.sql, _WRITE.params(**_write_params(decided)))
-        conn.execute(b"COMMIT")
+            await conn.execute(_WRITE.sql, *_WRITE.args(**_write_params(decided)))
+        await conn.execute("COMMIT")
     return admission, decided.response(), bool(decided.new_rows)
 
 
-def _top_up(row: tuple) -> SimpleNamespace:
+def _top_up(row: asyncpg.Record) -> SimpleNamespace:
     """A stored top-up as :func:`distributor_server.feed.topup_to_wire` reads it, its times
-    in UTC (psycopg gives them in the session's time zone)."""
+    aware and in UTC."""
     values = dict(zip(_EXISTING_NAMES, row, strict=True))
     for name, value in values.items():
         if isinstance(value, datetime):

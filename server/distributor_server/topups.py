@@ -21,6 +21,7 @@ from pulsa_protocol.money import format_rupiah
 from sqlalchemy import ARRAY, any_, bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
+from starlette.concurrency import run_in_threadpool
 
 from distributor_server.auth import Admission, SignedRequest, admit_in
 from distributor_server.claims import Claim, finish_call
@@ -71,33 +72,39 @@ def submit_topups(
     return batch
 
 
-def submit_signed(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
-                  ) -> tuple[Admission, wire.TopUpBatchResponse | None]:
+async def submit_signed(ctx: ServerContext, req: SignedRequest,
+                        items: list[wire.TopUpRequest]
+                        ) -> tuple[Admission, wire.TopUpBatchResponse | None]:
     """The hot path: admit the signed request and submit its items in ONE transaction
     (kiosk row locked, signature, nonce, rate budget, top-ups, ledger and feed rows, one
     commit); retried once on a dead connection (the submit is idempotent by ref_id).
-    PostgreSQL: pipelined on the driver's connection, two round trips
-    (:func:`distributor_server.pg_hot.submit_pg`); SQLite: SQLAlchemy Core, in-process."""
+    PostgreSQL: asyncpg on the event loop (:func:`distributor_server.pg_hot.submit_pg`);
+    SQLite: SQLAlchemy Core on a worker thread (:func:`submit_sqlite`)."""
     if ctx.db.is_sqlite:
-        def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
-            with ctx.db.write() as session:
-                kiosk = lock_kiosk_row(session, req.kiosk_id)
-                admission = admit_in(ctx, session, req, "topups", kiosk, looked_up=True)
-                if admission.refusal is not None or kiosk is None:
-                    return admission, None, False
-                batch, created = submit_in(ctx, session, kiosk, items)
-            return admission, batch, created
+        admission, batch, created = await run_in_threadpool(
+            ctx.db.retrying, lambda: submit_sqlite(ctx, req, items))
     else:
         from distributor_server.pg_hot import submit_pg
+        from distributor_server.pg_raw import retrying
 
-        def once() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
-            return submit_pg(ctx, req, items)
-
-    admission, batch, created = ctx.db.retrying(once)
+        admission, batch, created = await retrying(lambda: submit_pg(ctx, req, items))
     if created:
         ctx.changed(req.kiosk_id)
         ctx.wake_worker()
     return admission, batch
+
+
+def submit_sqlite(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
+                  ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+    """:func:`submit_signed`'s transaction on SQLite: (the admission, the batch's results
+    when admitted, whether any top-up was created)."""
+    with ctx.db.write() as session:
+        kiosk = lock_kiosk_row(session, req.kiosk_id)
+        admission = admit_in(ctx, session, req, "topups", kiosk, looked_up=True)
+        if admission.refusal is not None or kiosk is None:
+            return admission, None, False
+        batch, created = submit_in(ctx, session, kiosk, items)
+    return admission, batch, created
 
 
 _TOPUPS = TopUp.__table__

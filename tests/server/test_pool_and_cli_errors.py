@@ -96,7 +96,13 @@ def test_pool_sizes_are_checked_against_max_connections(db):
 
 
 def test_the_documented_deployment_fits_postgresql_default_connections():
-    """docs/deploy.md's example: 2 API processes, 2 workers, 5 desk commands at once."""
+    """docs/deploy.md's example: 2 API processes (each with its hot paths' asyncpg pool),
+    2 workers, 5 desk commands at once."""
+    from distributor_server.config import Settings
     from distributor_server.db import PoolLimits, connections_needed
 
-    assert connections_needed(2, PoolLimits(), workers=2, worker_threads=8) == 56 <= 97
+    assert connections_needed(2, PoolLimits(), workers=2, worker_threads=8) == 64 <= 97
+    assert connections_needed(1, PoolLimits(size=1, overflow=0, hot=1), desk_commands=0) == 3
+    defaults = Settings.for_db("sqlite:///unused.sqlite3")
+    assert PoolLimits() == PoolLimits(defaults.db_pool_size, defaults.db_pool_overflow,
+                                      defaults.db_pool_timeout, defaults.db_hot_pool_size)

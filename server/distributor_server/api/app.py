@@ -40,6 +40,8 @@ def create_app(ctx: ServerContext, run_worker: bool = True) -> FastAPI:
         if run_worker:
             ctx.start_worker()
         yield
+        if ctx.hot is not None:  # its connections belong to this event loop
+            await ctx.hot.close()
 
     docs = ctx.settings.api_docs
     app = DistributorApi(

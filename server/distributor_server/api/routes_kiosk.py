@@ -76,7 +76,7 @@ async def _admitted_with_page(request: Request) -> Admitted:
     ctx: ServerContext = request.app.state.ctx
     tick = ctx.notifier.tick(req.kiosk_id)  # before the read: a change after it wakes us
     args = _page_args(request)
-    admission, page = await run_in_threadpool(admit_reading, ctx, req, "changes", args)
+    admission, page = await admit_reading(ctx, req, "changes", args)
     return settle(request, req, admission), tick, page, args
 
 

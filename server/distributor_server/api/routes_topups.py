@@ -23,8 +23,7 @@ REF_PATH = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
 async def _submit(request: Request, req: SignedRequest, items: list[wire.TopUpRequest]
                   ) -> wire.TopUpBatchResponse:
     """Admit and submit in one transaction (:func:`submit_signed`)."""
-    admission, batch = await run_in_threadpool(submit_signed, request.app.state.ctx, req,
-                                               items)
+    admission, batch = await submit_signed(request.app.state.ctx, req, items)
     settle(request, req, admission)
     if batch is None:  # admitted but the kiosk vanished meanwhile: as for a wrong key
         raise ApiError(401, wire.ErrorCode.BAD_SIGNATURE, "The kiosk is unknown.")
