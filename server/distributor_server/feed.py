@@ -80,11 +80,12 @@ def _rows_insert(table: Table, names: tuple[str, ...], param: str) -> str:
 
 def flush_statement(due: bool, topups: bool = False) -> TextClause:
     """PostgreSQL: the ledger rows, the feed rows and the kiosk's counters (with the
-    ``pg_notify`` calls) in ONE statement, each batch of rows as one JSON parameter. Three
+    ``pg_notify`` call) in ONE statement, each batch of rows as one JSON parameter. Three
     round trips and three executes cost a fifth of a submit's server CPU (issue 14).
     ``topups``: the new top-ups too (``topup_rows``: the submit's raw path)."""
-    tell = "pg_notify(:feed_channel, :feed_payload)" + (
-        ", pg_notify(:due_channel, '')" if due else "")
+    # ``due``: one notice, DUE with the kiosk's id, wakes the senders and the kiosk's long
+    # polls alike (notify.DUE), rather than a FEED and a DUE notice
+    tell = f"pg_notify(:{'due' if due else 'feed'}_channel, :feed_payload)"
     ctes = [f"new_topups AS ({_rows_insert(_TOPUPS, _TOPUP_COLUMNS, 'topup_rows')})"
             ] if topups else []
     ctes += [f"ledger AS ({_rows_insert(_LEDGER, _LEDGER_COLUMNS, 'ledger_rows')})",
@@ -293,8 +294,8 @@ class FeedWrites:
 
     def flush(self, session: Session, *, due: bool = False) -> None:
         """Write the rows; wake the kiosk's long polls (and, ``due``, the upstream senders)
-        when the transaction commits. On PostgreSQL the ``pg_notify`` calls ride on the
-        kiosk's update (``RETURNING``), one round trip fewer than a statement of their own."""
+        when the transaction commits. On PostgreSQL the ``pg_notify`` call rides on the
+        kiosk's update (``RETURNING``), one round trip fewer than a statement of its own."""
         if not self._changes:
             return
         conn = session.connection()

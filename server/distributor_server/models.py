@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pulsa_protocol.wire import LedgerReason
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -40,11 +42,20 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+LEDGER_DEPOSITS = (f"reason IN ('{LedgerReason.DEPOSIT.value}', "
+                   f"'{LedgerReason.DEPOSIT_TICKET.value}')")
+"""The ledger rows of money paid in, as SQL: the partial index's predicate, and its reader's
+condition word for word (so SQLite, too, sees that the index covers the query)."""
+
+
 class Base(DeclarativeBase):
     pass
 
 
 class Kiosk(Base):
+    """A kiosk is deactivated (``active``), never deleted: a trigger refuses that
+    (migration 0009), as its top-ups, ledger and feed rows are its money's history."""
+
     __tablename__ = "kiosks"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -62,8 +73,14 @@ class LedgerEntry(Base):
         UniqueConstraint("kiosk_id", "seq"),
         # one kiosk's rows of one day (GET /v1/ledger?from=&to=), not every kiosk's day
         Index("ix_ledger_entries_kiosk_created", "kiosk_id", "created_at"),
+        # the deposits of a day, all kiosks (the desk's "deposits today"): a partial index,
+        # so a submit's and a refund's rows add no entry to it (migration 0009)
+        Index("ix_ledger_entries_deposits_created", "created_at",
+              postgresql_where=text(LEDGER_DEPOSITS), sqlite_where=text(LEDGER_DEPOSITS)),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # a kiosk's child: PostgreSQL drops this foreign key (migration 0009: its writers
+    # lock the kiosk's row first, and kiosks are never deleted); SQLite keeps it
     kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
     seq: Mapped[int] = mapped_column(BigInteger)
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -71,7 +88,7 @@ class LedgerEntry(Base):
     balance_after: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(32))
     reference: Mapped[str] = mapped_column(String(120), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class TopUp(Base):
@@ -82,6 +99,8 @@ class TopUp(Base):
         Index("ix_topups_kiosk_created", "kiosk_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # a kiosk's child: PostgreSQL drops this foreign key (migration 0009: its writers
+    # lock the kiosk's row first, and kiosks are never deleted); SQLite keeps it
     kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
     ref_id: Mapped[str] = mapped_column(String(64))
     sku: Mapped[str] = mapped_column(String(40))
@@ -126,6 +145,8 @@ class Change(Base):
     __tablename__ = "changes"
     __table_args__ = (UniqueConstraint("kiosk_id", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # a kiosk's child: PostgreSQL drops this foreign key (migration 0009: its writers
+    # lock the kiosk's row first, and kiosks are never deleted); SQLite keeps it
     kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
     seq: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
@@ -252,7 +273,9 @@ class PriceRule(Base):
 
 
 class RateWindow(Base):
-    """Requests one kiosk made to one endpoint in the current fixed window (shared by processes)."""
+    """Requests one kiosk made to one endpoint in the current fixed window (shared by
+    processes). UNLOGGED on PostgreSQL (migration 0009): a crash only restarts a minute's
+    counts."""
 
     __tablename__ = "rate_windows"
     kiosk_id: Mapped[int] = mapped_column(Integer, primary_key=True)

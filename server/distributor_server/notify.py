@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 FEED = "distributor_feed"
 """Payload: the kiosk id whose feed gained rows."""
 DUE = "distributor_due"
-"""Payload empty: top-ups are waiting to be sent upstream."""
+"""Top-ups are waiting to be sent upstream. Payload: the kiosk id whose submit created them,
+whose feed grew too, so one notice does for both (a submit sent FEED as well until issue
+14: a second notice for every listening process's backend and thread to handle); empty
+from older senders."""
 _KEY = "pulsa.notify"
 _SEND = text("SELECT pg_notify(c, p) FROM unnest(CAST(:c AS text[]), CAST(:p AS text[])) "
              "AS t(c, p)")
@@ -96,7 +99,7 @@ class Listener:
                 self._stop.wait(1.0)
 
     def _deliver(self, channel: str, payload: str) -> None:
-        if channel == FEED and payload.isdigit():
-            self.on_feed(int(payload))
-        elif channel == DUE:
+        if channel == DUE:
             self.on_due()
+        if channel in (FEED, DUE) and payload.isdigit():
+            self.on_feed(int(payload))

@@ -86,3 +86,20 @@ def test_a_days_ledger_and_transactions_are_read_by_index(server: EmbeddedServer
             assert bounded, f"{name} is not bounded by the day through an index:\n{plan}"
             if server.ctx.db.is_sqlite:  # no statistics: the planner takes the best fit
                 assert index in plan, plan
+
+
+def test_the_desks_deposits_of_today_are_read_from_the_deposits_index(
+        server: EmbeddedServer) -> None:
+    """The dashboard's "deposits today" reads the deposits' partial index (migration 0009:
+    a submit's and a refund's ledger rows are not in it), on both engines."""
+    from distributor_server.console.queries import dashboard
+    from distributor_server.models import LEDGER_DEPOSITS
+
+    creds = server.create_kiosk("Konter Setor")
+    _history(server, creds.kiosk_id)
+    reads = [(s, p) for s, p in _captured(server, lambda: dashboard(server.ctx))
+             if "FROM ledger_entries" in s]
+    assert len(reads) == 1 and LEDGER_DEPOSITS in reads[0][0], reads
+    plan = _plan(server, *reads[0])
+    assert "ix_ledger_entries_deposits_created" in plan, plan
+    assert "Seq Scan" not in plan and "SCAN" not in plan, plan

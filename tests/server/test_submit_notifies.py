@@ -1,6 +1,6 @@
 """A signed submit tells every other process at its commit (PostgreSQL ``NOTIFY``): the
 kiosk's feed changed (its long polls held by another API process answer) and a top-up is
-due (a worker elsewhere sends it now rather than at its next idle poll)."""
+due (a worker elsewhere sends it now rather than at its next idle poll), in one notice."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 from distributor_server.embedded import start_embedded
-from distributor_server.notify import DUE, FEED
+from distributor_server.notify import DUE, FEED, Listener
 from sqlalchemy.engine import make_url
 
 from tests.aids.waiting import wait_for
@@ -44,5 +44,18 @@ def test_a_submit_notifies_its_feed_and_the_senders_when_it_commits(
         assert heard == []  # nothing was written, so nobody is told anything
         sold = kiosk.put_topup("sale-1", "TSEL10", "081234567890")
         assert sold.status_code == 201, sold.text
-        wait_for(lambda: heard_all((FEED, str(creds.kiosk_id)), (DUE, "")), timeout=10,
-                 what="the submit's feed and due notices")
+        # one notice for both: due, with the kiosk whose feed grew (issue 14)
+        wait_for(lambda: heard_all((DUE, str(creds.kiosk_id))), timeout=10,
+                 what="the submit's due notice")
+
+
+def test_a_due_notice_wakes_the_senders_and_its_kiosks_long_polls() -> None:
+    """What the listening thread makes of each notice: a submit's DUE names its kiosk (the
+    senders and that kiosk's polls wake), an older sender's DUE is empty (the senders only),
+    a FEED notice wakes the kiosk's polls only."""
+    woken: list[object] = []
+    listener = Listener("", woken.append, lambda: woken.append("due"))
+    listener._deliver(DUE, "7")
+    listener._deliver(DUE, "")
+    listener._deliver(FEED, "9")
+    assert woken == ["due", 7, "due", 9]
