@@ -27,10 +27,12 @@ _installed: GuiCollector | None = None
 
 
 class GuiCollector(QObject):
+    """The timer that collects on the GUI thread; made once, as a child of the app."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thresholds = gc.get_threshold()
-        self.passes = [0, 0, 0]  # by generation, for the tests and a curious owner
+        self.passes = [0, 0, 0]  # passes run, by generation
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.check)
