@@ -23,6 +23,7 @@ SQLAlchemy's invalidation does, and is raised with ``connection_invalidated``, s
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,10 +39,14 @@ from sqlalchemy.sql import ClauseElement
 from distributor_server.db import PoolLimits
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 _DIALECT = asyncpg_dialect.dialect()
 _LOST = (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
-         asyncpg.InterfaceError, ConnectionError)
-"""A connection that broke under a statement: the server went away, or closed it."""
+         asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError, ConnectionError)
+"""A connection that broke under a statement: the server went away, or closed it. An
+``InternalClientError`` is asyncpg's protocol left in a state it cannot go on from ("another
+operation is in progress"), seen when PostgreSQL shut down between two statements of a
+submit: that connection is done for, like a lost one."""
 _UNREACHABLE = (OSError, asyncpg.PostgresConnectionError,
                 asyncpg.exceptions.OperatorInterventionError,
                 asyncpg.exceptions.TooManyConnectionsError)
@@ -194,7 +199,7 @@ class HotPool:
                 raise OperationalError(None, None, exc, connection_invalidated=True) from exc
         finally:
             try:
-                await pool.release(conn)
+                await _release(pool, conn)
             finally:
                 turns.release()
 
@@ -221,6 +226,19 @@ class HotPool:
         pool, self._pool, self._opening = self._pool, None, None
         if pool is not None:
             await pool.close()
+
+
+async def _release(pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+    """``conn`` back to ``pool``. Releasing can meet a server that went away after the
+    request's last statement: the pool closes an expired connection gracefully, or resets
+    one, and either fails on a dead socket. asyncpg then drops the connection and frees its
+    place; the request's outcome is decided already (committed, or its own error on its
+    way), so that failure is not the request's: it is logged, never answered as a 500."""
+    try:
+        await pool.release(conn)
+    except Exception as exc:  # noqa: BLE001 - the connection is gone; its place is free
+        log.warning("a hot-path connection failed on its way back to the pool (%s: %s)",
+                    type(exc).__name__, exc)
 
 
 async def retrying(work: Callable[[], Awaitable[T]]) -> T:

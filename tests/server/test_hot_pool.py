@@ -92,3 +92,105 @@ def test_the_hot_pool_takes_the_engine_url_without_libpq_only_options():
     assert _dsn("postgresql+psycopg://u:p@db:6432/pulsa?sslmode=disable&gssencmode=disable"
                 "&connect_timeout=3") == ("postgresql://u:p@db:6432/pulsa?sslmode=disable", 3.0)
     assert _dsn("postgresql+psycopg://u@db/pulsa") == ("postgresql://u@db/pulsa", 10.0)
+
+
+class _DeadOnReturn:
+    """A pool whose connections fail on their way back, as asyncpg's release does when the
+    server went away after the request's last statement (the graceful close of an expired
+    connection, or its reset, meets a dead socket)."""
+
+    def __init__(self) -> None:
+        self.acquired = 0
+
+    async def acquire(self) -> object:
+        self.acquired += 1
+
+        class _Conn:
+            async def execute(self, _sql: str) -> str:
+                return "OK"
+
+        return _Conn()
+
+    async def release(self, _conn: object) -> None:
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+
+def test_a_connection_that_dies_on_its_way_back_is_not_the_requests_failure(caplog):
+    """A request whose work is done keeps its outcome when its connection fails on the
+    way back (a PostgreSQL restart at that moment): never a 500; the connection's turn is
+    freed, and the failure is logged."""
+    import asyncio
+
+    from distributor_server.db import PoolLimits
+    from distributor_server.pg_raw import HotPool
+
+    async def two_requests() -> list[str]:
+        hot = HotPool("postgresql+psycopg://u@127.0.0.1:9/none", PoolLimits(hot=1, timeout=1))
+        hot._pool = _DeadOnReturn()  # type: ignore[assignment]
+        done = []
+        for _ in range(2):  # one turn only: the second waits for the first's to be freed
+            async with hot.transaction() as conn:
+                done.append(await conn.execute("COMMIT"))
+        return done
+
+    assert asyncio.run(two_requests()) == ["OK", "OK"]
+    assert "failed on its way back to the pool" in caplog.text
+
+
+class _Conn:
+    def __init__(self, error: BaseException) -> None:
+        self.error, self.terminated = error, False
+
+    async def execute(self, sql: str) -> str:
+        if sql == "BEGIN":
+            return "BEGIN"
+        raise self.error
+
+    def is_closed(self) -> bool:
+        return self.terminated
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+
+class _OnePool:
+    def __init__(self, conn: _Conn) -> None:
+        self.conn, self.expired = conn, 0
+
+    async def acquire(self) -> _Conn:
+        return self.conn
+
+    async def release(self, _conn: object) -> None:
+        return None
+
+    async def expire_connections(self) -> None:
+        self.expired += 1
+
+
+def test_asyncpg_left_in_a_broken_state_is_a_lost_connection_retried_once():
+    """CI's PostgreSQL restart: statement B of a submit met asyncpg's "cannot switch to
+    state 12; another operation (2) is in progress" as the server shut down, and the kiosk
+    got a 500. It is a lost connection: dropped, the pool renewed, and the error raised as
+    one :func:`retrying` runs again (503 if the database is still away)."""
+    import asyncio
+
+    import asyncpg
+    import pytest
+    from distributor_server.db import PoolLimits
+    from distributor_server.pg_raw import HotPool
+    from sqlalchemy.exc import OperationalError
+
+    conn = _Conn(asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 12; another operation (2) is in progress"))
+    pool = _OnePool(conn)
+
+    async def submit() -> None:
+        hot = HotPool("postgresql+psycopg://u@127.0.0.1:9/none", PoolLimits(hot=1, timeout=1))
+        hot._pool = pool  # type: ignore[assignment]
+        async with hot.transaction() as c:
+            await c.execute("SELECT 1")
+
+    with pytest.raises(OperationalError) as raised:
+        asyncio.run(submit())
+    assert raised.value.connection_invalidated
+    assert conn.terminated and pool.expired == 1
