@@ -136,7 +136,7 @@ def _pg_existing() -> Select:
     """PostgreSQL's read of this kiosk's top-ups with the batch's ref_ids: a look-up of the
     (kiosk_id, ref_id) unique index per ref_id (a ``LATERAL`` sub-select, ``LIMIT 1``).
 
-    Not ``ref_id = ANY(:refs)`` (issue 14). psycopg prepares the statement, and PostgreSQL
+    Not ``ref_id = ANY(:refs)`` (issue 14). The driver prepares the statement, and PostgreSQL
     keeps a generic plan only while it costs no more than the plans made for the values:
     that one costed a known array of 1 ref_id against an unknown one of 10, so the read
     was planned afresh on every submit (0.06 ms, a tenth of PostgreSQL's CPU for a

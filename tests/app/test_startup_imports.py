@@ -147,25 +147,30 @@ def test_a_run_parses_with_its_own_commands_only(capsys: pytest.CaptureFixture[s
     assert stop.value.code == 2 and err.count("\n") == 1 and "--no-such-option" in err
 
 
+def _main_in_a_fresh_interpreter(tmp_path: Path, patch: str, argv: list[str],
+                                 report: str) -> list[str]:
+    """``kiosk_pos.__main__.main(argv + a demo folder)`` run by a fresh interpreter after
+    ``patch`` (lines that note what the run saw in ``seen``); the words ``report`` printed."""
+    folder = tmp_path / "data"
+    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
+    script = ("import gc, sys\nseen = []\n" + patch
+              + "from kiosk_pos.__main__ import main\n"
+              + f"code = main({[*argv, '--data-dir', str(folder)]!r})\n"
+              + f"print({report})\nsys.exit(code)\n")
+    return _python(script).stdout.split()
+
+
 def test_a_command_other_than_the_gui_runs_with_the_garbage_collector_on(
         tmp_path: Path) -> None:
     """``kiosk-pos`` pauses the collector while it starts (kiosk_pos/__main__.py); any
     command but ``gui`` has it back once its arguments are parsed."""
-    folder = tmp_path / "data"
-    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
-    script = ("import gc, sys\n"
-              "import kiosk_pos.cli.shop as shop\n"
-              "seen = []\n"
-              "def history(args):\n"
-              "    seen.append(gc.isenabled())\n"
-              "    return 0\n"
-              "shop.cmd_history = history\n"
-              "from kiosk_pos.__main__ import main\n"
-              f"code = main(['history', '--data-dir', {str(folder)!r}])\n"
-              "print(seen, gc.isenabled())\n"
-              "sys.exit(code)\n")
-    done = _python(script)
-    assert done.stdout.split() == ["[True]", "True"]
+    patch = ("import kiosk_pos.cli.shop as shop\n"
+             "def history(args):\n"
+             "    seen.append(gc.isenabled())\n"
+             "    return 0\n"
+             "shop.cmd_history = history\n")
+    printed = _main_in_a_fresh_interpreter(tmp_path, patch, ["history"], "seen, gc.isenabled()")
+    assert printed == ["[True]", "True"]
 
 
 def test_the_gui_paints_with_the_collector_paused_then_hands_it_to_its_own_thread(
@@ -173,18 +178,10 @@ def test_the_gui_paints_with_the_collector_paused_then_hands_it_to_its_own_threa
     """``kiosk-pos gui``: no pass while the login paints; after the warm-up no automatic
     pass on any thread (a timer on the GUI thread collects, ui/collector.py), and what the
     start built is frozen out of its way."""
-    folder = tmp_path / "data"
-    init_kiosk(folder, "Konter Uji", "9999", demo=True).close()
-    script = ("import gc, sys\n"
-              "import kiosk_pos.app as app\n"
-              "seen = []\n"
-              "noted = app._note_ready_modules\n"
-              "app._note_ready_modules = lambda: (seen.append(gc.isenabled()), noted())\n"
-              "from kiosk_pos.__main__ import main\n"
-              f"code = main(['gui', '--self-test', '--data-dir', {str(folder)!r}])\n"
-              "from kiosk_pos.ui import collector\n"
-              "print(seen, gc.isenabled(), gc.get_freeze_count() > 0,\n"
-              "      collector.installed() is not None)\n"
-              "sys.exit(code)\n")
-    done = _python(script)
-    assert done.stdout.split()[-4:] == ["[False]", "False", "True", "True"]
+    patch = ("import kiosk_pos.app as app\n"
+             "noted = app._note_ready_modules\n"
+             "app._note_ready_modules = lambda: (seen.append(gc.isenabled()), noted())\n")
+    report = ("seen, gc.isenabled(), gc.get_freeze_count() > 0, "
+              "__import__('kiosk_pos.ui.collector').ui.collector.installed() is not None")
+    printed = _main_in_a_fresh_interpreter(tmp_path, patch, ["gui", "--self-test"], report)
+    assert printed[-4:] == ["[False]", "False", "True", "True"]
