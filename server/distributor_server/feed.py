@@ -59,13 +59,9 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) -
     conn.execute(_insert(table), rows[0] if len(rows) == 1 else rows)
 
 
-_LEDGER_COLUMNS = ("kiosk_id", "seq", "amount", "balance_before", "balance_after", "reason",
+LEDGER_COLUMNS = ("kiosk_id", "seq", "amount", "balance_before", "balance_after", "reason",
                    "reference", "created_at")
-_CHANGE_COLUMNS = ("kiosk_id", "seq", "kind", "payload", "created_at")
-_TOPUP_COLUMNS = ("kiosk_id", "ref_id", "sku", "destination", "price", "status", "sn",
-                  "message", "upstream", "upstream_ref_id", "upstream_reference", "attempts",
-                  "next_check_at", "kiosk_created_at", "created_at", "updated_at",
-                  "claimed_by", "lease_until")
+CHANGE_COLUMNS = ("kiosk_id", "seq", "kind", "payload", "created_at")
 _PG = postgresql.dialect()
 
 
@@ -78,18 +74,16 @@ def _rows_insert(table: Table, names: tuple[str, ...], param: str) -> str:
             f"FROM json_to_recordset(CAST(:{param} AS json)) AS r({shape})")
 
 
-def flush_statement(due: bool, topups: bool = False) -> TextClause:
+def flush_statement(due: bool) -> TextClause:
     """PostgreSQL: the ledger rows, the feed rows and the kiosk's counters (with the
     ``pg_notify`` call) in ONE statement, each batch of rows as one JSON parameter. Three
-    round trips and three executes cost a fifth of a submit's server CPU (issue 14).
-    ``topups``: the new top-ups too (``topup_rows``: the submit's raw path)."""
+    round trips and three executes cost a fifth of a submit's server CPU (issue 14). (The
+    signed submit writes its rows with :mod:`distributor_server.pg_submit_sql`.)"""
     # ``due``: one notice, DUE with the kiosk's id, wakes the senders and the kiosk's long
     # polls alike (notify.DUE), rather than a FEED and a DUE notice
     tell = f"pg_notify(:{'due' if due else 'feed'}_channel, :feed_payload)"
-    ctes = [f"new_topups AS ({_rows_insert(_TOPUPS, _TOPUP_COLUMNS, 'topup_rows')})"
-            ] if topups else []
-    ctes += [f"ledger AS ({_rows_insert(_LEDGER, _LEDGER_COLUMNS, 'ledger_rows')})",
-             f"feed AS ({_rows_insert(_CHANGES, _CHANGE_COLUMNS, 'change_rows')})"]
+    ctes = [f"ledger AS ({_rows_insert(_LEDGER, LEDGER_COLUMNS, 'ledger_rows')})",
+            f"feed AS ({_rows_insert(_CHANGES, CHANGE_COLUMNS, 'change_rows')})"]
     return text(
         f"WITH {', '.join(ctes)} "
         f"UPDATE {_KIOSKS.name} SET balance = :balance, ledger_seq = :ledger_seq, "

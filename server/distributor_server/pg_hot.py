@@ -1,31 +1,24 @@
 """PostgreSQL's hot paths: the signed top-up submit and the admission of the other routes.
 
 They run as coroutines on the API's event loop with asyncpg (:mod:`distributor_server.
-pg_raw`: no thread hop, prepared statements), each request one transaction. asyncpg has no
-pipeline mode, so every statement is a round trip of its own; on the other hand a request
-refused at its admission sends nothing more. A submit (:func:`submit_pg`):
+pg_raw`: no thread hop, prepared statements). asyncpg has no pipeline mode, so every
+statement is a round trip of its own, and round trips were most of what a submit cost on
+both sides of the wire (issue 14's profile: asyncpg's execute a third of the API's CPU,
+reading and starting statements a fifth of PostgreSQL's).
 
-1. ``BEGIN``; **A** locks the kiosk row (``FOR UPDATE``) and, in the same statement and
-   only once the lock is held (the inserts select from the locked row), stores the nonce
-   and counts the request in its rate window; it also reads the batch's products (one
-   JSON array: a statement fewer, issue 14; a price is read as of A's start, as any read
-   of a row nobody locks is of some moment).
-2. Python: the signature with the generation A read (:func:`distributor_server.auth.
-   verify`); a request that fails it is rolled back, so its nonce and count are not kept
-   (as when the check ran before the nonce was stored); a replay or a rate refusal commits
-   (the nonce stays used).
-3. **B** reads this kiosk's top-ups with the batch's ref_ids. B is a statement of its own,
-   after A: under READ COMMITTED a statement's snapshot is taken when it starts, so B sees
-   every top-up committed by whoever held the kiosk's lock before us (a read inside A would
-   not, and a concurrent repeat of a ref_id would be charged twice). Then the money rules,
-   the same code as SQLite's (:func:`distributor_server.topups.decide`).
-4. **C** inserts the new top-ups, their ledger and feed rows and writes the kiosk's
-   counters with the ``pg_notify`` wake-ups (:func:`distributor_server.feed.
-   flush_statement`), then ``COMMIT``.
+A submit (:func:`submit_pg`) is two statements and no ``BEGIN`` or ``COMMIT``: READ, then
+Python verifies the signature and applies the money rules (the same code as SQLite's,
+:func:`distributor_server.topups.decide`), then one WRITE that stores the nonce, counts the
+request and writes the top-ups, ledger and feed rows only if the kiosk's counters are still
+those READ saw (:mod:`distributor_server.pg_submit_sql`). A request that fails its signature
+writes nothing; a replay or a rate refusal keeps its nonce; a submit that another writer of
+the same kiosk overtook reads and decides again, its nonce held.
 
-Five round trips for a new top-up (four when it already existed, three when refused). The
-admission of the other signed routes (:func:`admit_pg`) is steps 1 and 2 without the lock,
-then ``COMMIT`` or ``ROLLBACK``: three (four with the long poll's first feed page).
+The admission of the other signed routes (:func:`admit_pg`): ``BEGIN``, statement A (the
+kiosk's row, the nonce stored for it and the request counted, committed without waiting
+for the WAL flush), the signature checked with the generation A read, then ``COMMIT`` or
+``ROLLBACK`` (a request that fails it keeps nothing): three round trips (four with the long
+poll's first feed page).
 """
 
 from __future__ import annotations
@@ -57,27 +50,23 @@ from distributor_server.auth import (
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.db import KioskRow
-from distributor_server.feed import PAGE, as_json, flush_statement, page_of
+from distributor_server.feed import PAGE, as_json, page_of
 from distributor_server.models import Kiosk, UTCDateTime
-from distributor_server.notify import DUE, FEED
-from distributor_server.pg_raw import Compiled, HotPool, compiled
-from distributor_server.topups import PG_EXISTING, PG_PRICES, Decided, decide, refs_and_skus
+from distributor_server.notify import DUE
+from distributor_server.pg_raw import HotPool, compiled, retrying
+from distributor_server.pg_submit_sql import EXISTING_NAMES, PRICE_NAMES, READ, WRITE
+from distributor_server.topups import Decided, decide, refs_and_skus
 
 _KIOSKS = Kiosk.__table__
-_COUNTERS = ("balance", "ledger_seq", "change_seq")
 
 
-def _admission(lock: bool) -> Any:
-    """Statement A: the kiosk's row (locked: with its money counters), then the nonce
-    stored for it and the request counted in ``bucket``'s window (none when ``bucket`` is
-    NULL: a route without a budget): the row's columns, ``fresh`` (False: a replay) and
-    ``count`` (NULL when not counted). No row back: there is no such kiosk."""
-    columns = ["id", "secret_generation", "active", *(_COUNTERS if lock else ())]
-    kiosk = select(*(_KIOSKS.c[name] for name in columns)).where(
-        _KIOSKS.c.id == bindparam("kiosk_id"))
-    if lock:
-        kiosk = kiosk.with_for_update()
-    kiosk = kiosk.cte("kiosk")
+def _admission() -> Any:
+    """Statement A: the kiosk's row, then the nonce stored for it and the request counted in
+    ``bucket``'s window (none when ``bucket`` is NULL: a route without a budget): the row's
+    columns, ``fresh`` (False: a replay) and ``count`` (NULL when not counted). No row back:
+    there is no such kiosk."""
+    kiosk = select(_KIOSKS.c.id, _KIOSKS.c.secret_generation, _KIOSKS.c.active).where(
+        _KIOSKS.c.id == bindparam("kiosk_id")).cte("kiosk")
     stored = _store_nonce(postgresql.insert, select(
         kiosk.c.id, bindparam("nonce", type_=String),
         bindparam("expires_at", type_=UTCDateTime()))).cte("stored")
@@ -85,26 +74,21 @@ def _admission(lock: bool) -> Any:
     counted = rate_limit.bump_window(postgresql.insert, select(
         stored.c.kiosk_id, cast(bucket, String), cast(bindparam("window"), BigInteger),
         literal(1)).where(bucket.is_not(None))).cte("counted")
-    # an admission alone (lock False) commits without waiting for the WAL flush: a crash
-    # could forget the last moment's nonces and counts, so a GET of those could be
-    # replayed once more; it moves no money, and the wait was most of a status read's time
-    relaxed = () if lock else (func.set_config("synchronous_commit", "off", True),)
-    priced = PG_PRICES.subquery("priced")
-    prices = (select(func.json_agg(func.json_build_array(*priced.c))).scalar_subquery()
-              .label("prices"),) if lock else ()
-    return select(*kiosk.c, *relaxed, *prices,
-                  exists(select(stored.c.kiosk_id)).label("fresh"),
+    # an admission commits without waiting for the WAL flush: a crash could forget the
+    # last moment's nonces and counts, so a GET of those could be replayed once more; it
+    # moves no money, and the wait was most of a status read's time
+    relaxed = func.set_config("synchronous_commit", "off", True)
+    return select(*kiosk.c, relaxed, exists(select(stored.c.kiosk_id)).label("fresh"),
                   select(counted.c.count).scalar_subquery().label("count"))
 
 
-_LOCK_AND_ADMIT = compiled(_admission(lock=True))
-_ADMIT = compiled(_admission(lock=False))
+_ADMIT = compiled(_admission())
 _PURGE = compiled(_PURGE_NONCES)
-_EXISTING = compiled(PG_EXISTING)
-_EXISTING_NAMES = tuple(column.key for column in PG_EXISTING.selected_columns)
-_PRICE_NAMES = tuple(column.key for column in PG_PRICES.selected_columns)
-_WRITE = compiled(flush_statement(due=True, topups=True))
+_READ = compiled(READ)
+_WRITE = compiled(WRITE)
 _PAGE = compiled(PAGE)
+_LOCK = compiled(select(_KIOSKS.c.id).where(_KIOSKS.c.id == bindparam("kiosk_id"))
+                 .with_for_update())
 
 
 def _hot(ctx: ServerContext) -> HotPool:
@@ -113,15 +97,10 @@ def _hot(ctx: ServerContext) -> HotPool:
     return ctx.hot
 
 
-async def _first_phase(conn: asyncpg.Connection, statement: Compiled, req: SignedRequest,
-                       bucket: str | None, now: datetime, now_s: float, **more: Any
-                       ) -> asyncpg.Record | None:
-    """An occasional purge of expired nonces, then statement A: its row."""
+async def _purge_now_and_then(conn: asyncpg.Connection, now: datetime) -> None:
+    """One request in a hundred deletes the expired nonces."""
     if random.random() < 0.01:
         await conn.execute(_PURGE.sql, *_PURGE.args(now=now))
-    return await conn.fetchrow(statement.sql, *statement.args(
-        kiosk_id=req.kiosk_id, nonce=req.nonce.lower(), expires_at=now + NONCE_LIFETIME,
-        now=now, bucket=bucket, window=rate_limit.window_of(now_s), **more))
 
 
 def _judge(ctx: ServerContext, req: SignedRequest, row: Any, bucket: str | None,
@@ -145,8 +124,11 @@ async def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None,
     budget = budget_of(ctx, bucket)
     now, now_s = utcnow(), time.time()
     async with _hot(ctx).transaction() as conn:
-        row = await _first_phase(conn, _ADMIT, req, bucket if budget > 0 else None, now,
-                                 now_s)
+        await _purge_now_and_then(conn, now)
+        row = await conn.fetchrow(_ADMIT.sql, *_ADMIT.args(
+            kiosk_id=req.kiosk_id, nonce=req.nonce.lower(), expires_at=now + NONCE_LIFETIME,
+            now=now, bucket=bucket if budget > 0 else None,
+            window=rate_limit.window_of(now_s)))
         admission, keep = _judge(ctx, req, row, bucket, budget, now_s)
         rows = None
         if page is not None and admission.refusal is None:
@@ -161,46 +143,104 @@ async def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None,
 
 async def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
                     ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
-    """The signed submit on PostgreSQL (the module's docstring): (the admission, the batch's
-    results when admitted, whether any top-up was created)."""
-    budget = budget_of(ctx, "topups")
-    now, now_s = utcnow(), time.time()
-    refs, skus = refs_and_skus(items)
-    async with _hot(ctx).transaction() as conn:
-        row = await _first_phase(conn, _LOCK_AND_ADMIT, req,
-                                 "topups" if budget > 0 else None, now, now_s, skus=skus)
-        admission, keep = _judge(ctx, req, row, "topups", budget, now_s)
-        if admission.refusal is not None or row is None:
-            await conn.execute("COMMIT" if keep else "ROLLBACK")
+    """The signed submit on PostgreSQL (:mod:`distributor_server.pg_submit_sql`): READ,
+    verify and decide, WRITE. When another writer of the kiosk overtook it between the two,
+    the submit takes the kiosk's lock and does it once more, its nonce held (``BEGIN``, the
+    lock, READ, WRITE, ``COMMIT``: under the lock nobody can overtake it again). Retried
+    once on a dead connection (the submit is idempotent by ref_id). (the admission, the
+    batch's results when admitted, whether any top-up was created)."""
+    submit = _Submit(ctx, req, items)
+
+    async def attempt() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
+        async with _hot(ctx).autocommit() as conn:
+            outcome = await submit.round(conn)
+            if outcome is None:
+                await conn.execute("BEGIN")
+                await conn.execute(_LOCK.sql, req.kiosk_id)
+                outcome = await submit.round(conn)
+                await conn.execute("COMMIT")
+            if outcome is None:
+                raise RuntimeError(f"kiosk {req.kiosk_id} changed under its own lock")
+            return outcome
+
+    return await retrying(attempt)
+
+
+class _Submit:
+    """One signed submit's rounds of READ, decide, WRITE (:func:`submit_pg`)."""
+
+    def __init__(self, ctx: ServerContext, req: SignedRequest,
+                 items: list[wire.TopUpRequest]) -> None:
+        self.ctx, self.req, self.items = ctx, req, items
+        self.budget = budget_of(ctx, "topups")
+        self.refs, self.skus = refs_and_skus(items)
+        self.held = False
+        """A WRITE of this request stored its nonce (and counted it): later rounds don't."""
+
+    async def round(self, conn: asyncpg.Connection
+                    ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool] | None:
+        """One round: its outcome, or None when another writer changed the kiosk after
+        READ (the WRITE wrote nothing but the nonce and the count)."""
+        ctx, req, budget = self.ctx, self.req, self.budget
+        now, now_s = utcnow(), time.time()
+        if not self.held:
+            await _purge_now_and_then(conn, now)
+        rows = await conn.fetch(_READ.sql, *_READ.args(
+            kiosk_id=req.kiosk_id, refs=self.refs, skus=self.skus))
+        kiosk = KioskRow(*rows[0][:6]) if rows else None
+        refusal = verify(ctx, req, kiosk.secret_generation
+                         if kiosk is not None and kiosk.active else None)
+        if refusal is not None or kiosk is None:  # no kiosk: verify refused it
+            return refusal or Admission(req.kiosk_id, None), None, False
+        decided = decide(ctx, kiosk, self.items, *_what_was_read(rows))
+        fresh, count, written = await conn.fetchrow(_WRITE.sql, *_WRITE.args(
+            **_write_params(decided, rows[0]), held=self.held, nonce=req.nonce.lower(),
+            expires_at=now + NONCE_LIFETIME, now=now,
+            bucket="topups" if budget > 0 else None, window=rate_limit.window_of(now_s),
+            limit=budget or _UNLIMITED))
+        admission = verdict(ctx, req, kiosk.secret_generation, "topups", budget,
+                            self.held or fresh, None if self.held else count, now_s)
+        self.held = self.held or fresh
+        if admission.refusal is not None:
             return admission, None, False
-        known = await conn.fetch(_EXISTING.sql, *_EXISTING.args(kiosk_id=req.kiosk_id,
-                                                                refs=refs))
-        existing = {found.ref_id: found for found in map(_top_up, known)}
-        priced = json.loads(row[-3]) if row[-3] is not None else ()  # A's JSON array
-        products = {found[0]: SimpleNamespace(**dict(zip(_PRICE_NAMES, found, strict=True)))
-                    for found in priced}
-        decided = decide(ctx, KioskRow(*tuple(row)[:6]), items, existing, products)
-        if decided.new_rows:
-            await conn.execute(_WRITE.sql, *_WRITE.args(**_write_params(decided)))
-        await conn.execute("COMMIT")
-    return admission, decided.response(), bool(decided.new_rows)
+        if decided.new_rows and not written:
+            return None
+        return admission, decided.response(), bool(decided.new_rows)
 
 
-def _top_up(row: asyncpg.Record) -> SimpleNamespace:
+_UNLIMITED = 2**62
+"""WRITE's ``limit`` for a route without a rate budget."""
+
+
+def _what_was_read(rows: list[asyncpg.Record]
+                   ) -> tuple[dict[str, SimpleNamespace], dict[str, SimpleNamespace]]:
+    """READ's rows as :func:`distributor_server.topups.decide` takes them: this kiosk's
+    top-ups by ref_id, the products by sku."""
+    existing = {found.ref_id: found for found in (
+        _top_up(row[7:]) for row in rows if row[7] is not None)}
+    priced = json.loads(rows[0][6]) if rows[0][6] is not None else ()
+    products = {found[0]: SimpleNamespace(**dict(zip(PRICE_NAMES, found, strict=True)))
+                for found in priced}
+    return existing, products
+
+
+def _top_up(row: tuple[Any, ...]) -> SimpleNamespace:
     """A stored top-up as :func:`distributor_server.feed.topup_to_wire` reads it, its times
     aware and in UTC."""
-    values = dict(zip(_EXISTING_NAMES, row, strict=True))
+    values = dict(zip(EXISTING_NAMES, row, strict=True))
     for name, value in values.items():
         if isinstance(value, datetime):
             values[name] = value.astimezone(UTC)
     return SimpleNamespace(**values)
 
 
-def _write_params(decided: Decided) -> dict[str, Any]:
+def _write_params(decided: Decided, read: asyncpg.Record) -> dict[str, Any]:
+    """WRITE's values for what ``decided`` came to on the kiosk's row as ``read``."""
     kiosk = decided.kiosk
     ledger, changes = decided.writes.take()
     return {"kiosk_id": kiosk.id, "balance": kiosk.balance, "ledger_seq": kiosk.ledger_seq,
-            "change_seq": kiosk.change_seq, "feed_channel": FEED,
-            "feed_payload": str(kiosk.id), "due_channel": DUE,
+            "change_seq": kiosk.change_seq, "read_ledger_seq": read[4],
+            "read_change_seq": read[5], "generation": kiosk.secret_generation,
+            "writes": bool(decided.new_rows), "feed_payload": str(kiosk.id), "due_channel": DUE,
             "topup_rows": as_json(decided.new_rows), "ledger_rows": as_json(ledger),
             "change_rows": as_json(changes)}

@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -170,11 +170,19 @@ class HotPool:
 
         conn.add_termination_listener(closed)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+    def transaction(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
         """A connection inside ``BEGIN``; the caller ends it with ``COMMIT`` or
         ``ROLLBACK`` (one left open is rolled back when the connection goes back). Errors
         as SQLAlchemy's (the module's docstring)."""
+        return self._connection(begin=True)
+
+    def autocommit(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        """A connection whose every statement is a transaction of its own (no ``BEGIN``);
+        errors as :meth:`transaction`'s."""
+        return self._connection(begin=False)
+
+    @asynccontextmanager
+    async def _connection(self, begin: bool) -> AsyncIterator[asyncpg.Connection]:
         pool = await self._opened()
         turns = await self._take_turn()
         try:
@@ -186,7 +194,8 @@ class HotPool:
             raise
         try:
             try:
-                await conn.execute("BEGIN")
+                if begin:
+                    await conn.execute("BEGIN")
                 yield conn
             except _LOST as exc:
                 gone = _gone(conn)

@@ -75,19 +75,19 @@ def submit_topups(
 async def submit_signed(ctx: ServerContext, req: SignedRequest,
                         items: list[wire.TopUpRequest]
                         ) -> tuple[Admission, wire.TopUpBatchResponse | None]:
-    """The hot path: admit the signed request and submit its items in ONE transaction
-    (kiosk row locked, signature, nonce, rate budget, top-ups, ledger and feed rows, one
+    """The hot path: admit the signed request and submit its items with ONE writing
+    transaction (signature, nonce, rate budget, top-ups, ledger and feed rows, one
     commit); retried once on a dead connection (the submit is idempotent by ref_id).
-    PostgreSQL: asyncpg on the event loop (:func:`distributor_server.pg_hot.submit_pg`);
-    SQLite: SQLAlchemy Core on a worker thread (:func:`submit_sqlite`)."""
+    PostgreSQL: a read, then one guarded statement, with asyncpg on the event loop
+    (:func:`distributor_server.pg_hot.submit_pg`); SQLite: SQLAlchemy Core under the
+    kiosk's lock on a worker thread (:func:`submit_sqlite`)."""
     if ctx.db.is_sqlite:
         admission, batch, created = await run_in_threadpool(
             ctx.db.retrying, lambda: submit_sqlite(ctx, req, items))
     else:
         from distributor_server.pg_hot import submit_pg
-        from distributor_server.pg_raw import retrying
 
-        admission, batch, created = await retrying(lambda: submit_pg(ctx, req, items))
+        admission, batch, created = await submit_pg(ctx, req, items)
     if created:
         ctx.changed(req.kiosk_id)
         ctx.wake_worker()

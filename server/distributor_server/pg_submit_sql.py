@@ -1,0 +1,143 @@
+"""The signed top-up submit's two statements on PostgreSQL: a read, then one guarded write.
+
+A submit on PostgreSQL (:func:`distributor_server.pg_hot.submit_pg`) is two round trips and
+no ``BEGIN`` or ``COMMIT`` of its own: each statement is a transaction by itself.
+
+- **READ** (:data:`READ`): the kiosk's row (its key generation, whether it is active, its
+  money counters), the batch's products (one JSON array) and this kiosk's top-ups with the
+  batch's ref_ids (one row each, through a ``LEFT JOIN LATERAL``; a single row of NULLs
+  when there is none). It writes and locks nothing, so it waits for nobody and commits
+  nothing to the WAL.
+- Python verifies the signature with the generation read and applies the money rules
+  (:func:`distributor_server.topups.decide`) to what was read.
+- **WRITE** (:data:`WRITE`): one statement, one durable commit, which
+
+  1. stores the nonce (``INSERT ... ON CONFLICT``: no row back is a replay) unless an
+     earlier WRITE of this request stored it already (``held``);
+  2. counts the request in its rate window (only for a fresh nonce);
+  3. updates the kiosk's counters to what the decision computed, **only if** they are still
+     the ones READ saw (``ledger_seq``, ``change_seq``), the key generation is the same and
+     the kiosk is active, the nonce was fresh (or held) and the count is within the budget
+     (``limit``). Under READ COMMITTED an ``UPDATE`` that waits for a row re-checks its
+     condition on the row's newest version, so a concurrent writer that committed after
+     READ fails the check instead of being overwritten;
+  4. inserts the top-ups, ledger and feed rows only when that update happened, and wakes
+     the senders and the kiosk's long polls (``pg_notify`` in the update's ``RETURNING``).
+
+  It answers ``fresh`` (the nonce was stored now), ``count`` (the window's count, NULL when
+  not counted) and ``written`` (the rows went in).
+
+Every change of a kiosk's money or feed moves its ``ledger_seq`` or ``change_seq`` under the
+row's lock, so a WRITE that went in saw no change since its READ: the decision stands as if
+it had been taken under the lock, and the feed's sequence numbers still commit in order. A
+WRITE that did not go in, though its nonce was fresh and the budget allowed it, met such a
+change; the submit reads and decides again with its nonce held (a bounded number of times).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    column,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.schema import Table
+
+from distributor_server import rate_limit
+from distributor_server.auth import _store_nonce
+from distributor_server.feed import CHANGE_COLUMNS, LEDGER_COLUMNS
+from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp, UTCDateTime
+from distributor_server.topups import PG_EXISTING, PG_PRICES
+
+_KIOSKS = Kiosk.__table__
+KIOSK_COLUMNS = ("id", "secret_generation", "active", "balance", "ledger_seq", "change_seq")
+TOPUP_COLUMNS = ("kiosk_id", "ref_id", "sku", "destination", "price", "status", "sn",
+                 "message", "upstream", "upstream_ref_id", "upstream_reference", "attempts",
+                 "next_check_at", "kiosk_created_at", "created_at", "updated_at",
+                 "claimed_by", "lease_until")
+"""A new top-up's columns (:func:`distributor_server.topups.decide`'s rows)."""
+PRICE_NAMES = tuple(column.key for column in PG_PRICES.selected_columns)
+EXISTING_NAMES = tuple(column.key for column in PG_EXISTING.selected_columns)
+
+
+def _read() -> Select:
+    """READ: per row the kiosk's :data:`KIOSK_COLUMNS`, ``prices`` (a JSON array of
+    :data:`PRICE_NAMES` arrays, or NULL) and one existing top-up's :data:`EXISTING_NAMES`
+    (NULLs when none); no row at all when there is no such kiosk."""
+    kiosk = _KIOSKS.c
+    priced = PG_PRICES.subquery("priced")
+    prices = select(func.json_agg(func.json_build_array(*priced.c))).scalar_subquery()
+    found = PG_EXISTING.lateral("known")
+    return (select(*(kiosk[name] for name in KIOSK_COLUMNS), prices.label("prices"), *found.c)
+            .select_from(_KIOSKS.outerjoin(found, true()))
+            .where(kiosk.id == bindparam("kiosk_id")))
+
+
+def _rows_from_json(table: Table, names: tuple[str, ...], param: str, gate: Any) -> Any:
+    """Insert the rows of the JSON array bound as ``param`` when ``gate`` holds (their
+    types read off the model's columns)."""
+    rows = (func.json_to_recordset(cast(bindparam(param, type_=String), JSON))
+            .table_valued(*(column(name, table.c[name].type) for name in names))
+            .render_derived(name="r", with_types=True))
+    return insert(table).from_select(
+        list(names), select(*(rows.c[name] for name in names)).where(gate))
+
+
+def _write() -> Select:
+    """WRITE (the module's docstring)."""
+    held = bindparam("held", type_=Boolean)
+    kiosk_id = cast(bindparam("kiosk_id"), Integer)
+    stored = _store_nonce(postgresql.insert, select(
+        kiosk_id, bindparam("nonce", type_=String),
+        bindparam("expires_at", type_=UTCDateTime())).where(not_(held))).cte("stored")
+    bucket = bindparam("bucket", type_=String)
+    counted = rate_limit.bump_window(postgresql.insert, select(
+        stored.c.kiosk_id, cast(bucket, String), cast(bindparam("window"), BigInteger),
+        literal(1)).where(bucket.is_not(None))).cte("counted")
+    admitted = or_(held, and_(
+        exists(select(stored.c.kiosk_id)),
+        func.coalesce(select(counted.c.count).scalar_subquery(), 0)
+        <= bindparam("limit", type_=BigInteger)))
+    kiosk = _KIOSKS.c
+    bumped = (update(_KIOSKS)
+              .where(kiosk.id == kiosk_id, bindparam("writes", type_=Boolean), admitted,
+                     kiosk.ledger_seq == bindparam("read_ledger_seq", type_=BigInteger),
+                     kiosk.change_seq == bindparam("read_change_seq", type_=BigInteger),
+                     kiosk.secret_generation == bindparam("generation", type_=Integer),
+                     kiosk.active.is_(True))
+              .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
+                      change_seq=bindparam("change_seq"))
+              .returning(kiosk.id, func.pg_notify(bindparam("due_channel", type_=String),
+                                                  bindparam("feed_payload", type_=String)))
+              .cte("bumped"))
+    went_in = exists(select(bumped.c.id))
+    inserts = [_rows_from_json(TopUp.__table__, TOPUP_COLUMNS, "topup_rows", went_in),
+               _rows_from_json(LedgerEntry.__table__, LEDGER_COLUMNS, "ledger_rows", went_in),
+               _rows_from_json(Change.__table__, CHANGE_COLUMNS, "change_rows", went_in)]
+    return select(exists(select(stored.c.kiosk_id)).label("fresh"),
+                  select(counted.c.count).scalar_subquery().label("count"),
+                  went_in.label("written")).add_cte(
+        *(statement.cte(f"new_{n}") for n, statement in enumerate(inserts)))
+
+
+READ = _read()
+WRITE = _write()
