@@ -1,7 +1,10 @@
 """The per-kiosk change feed and ledger (mutasi) rows.
 
 Callers hold the kiosk row lock (db.lock_kiosk), so ``seq`` numbers are assigned in commit
-order per kiosk: a cursor can never skip a row that commits late.
+order per kiosk: a cursor can never skip a row that commits late. (PostgreSQL's signed
+submit numbers its rows from an unlocked read, and its one write goes in only while the
+kiosk's counters are still the ones read, under the lock its update takes until it commits:
+:mod:`distributor_server.pg_submit_sql`.)
 """
 
 from __future__ import annotations

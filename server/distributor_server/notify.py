@@ -26,6 +26,11 @@ DUE = "distributor_due"
 whose feed grew too, so one notice does for both (a submit sent FEED as well until issue
 14: a second notice for every listening process's backend and thread to handle); empty
 from older senders."""
+GATHER_SECONDS = 0.003
+"""After a notice, how long the listener lets more arrive before it hands them on together.
+Under load every submit sends one, and every process hears all of them: a wake-up of the
+listening thread each (about 30 us of an API process's CPU a submit, issue 14) became one
+per burst, for at most this much later a wake-up of another process's long poll."""
 _KEY = "pulsa.notify"
 _SEND = text("SELECT pg_notify(c, p) FROM unnest(CAST(:c AS text[]), CAST(:p AS text[])) "
              "AS t(c, p)")
@@ -89,8 +94,11 @@ class Listener:
                     self.on_gap()  # feed rows committed while we were not listening
                     self.on_due()  # anything notified while we were not listening
                     while not self._stop.is_set():
-                        for notice in conn.notifies(timeout=1.0):
-                            self._deliver(notice.channel, notice.payload)
+                        burst = list(conn.notifies(timeout=1.0, stop_after=1))
+                        if burst:  # let the rest of a busy moment arrive: one wake-up
+                            self._stop.wait(GATHER_SECONDS)
+                            burst += conn.notifies(timeout=0)
+                        self._deliver_all([(n.channel, n.payload) for n in burst])
             except Exception as exc:  # lost connection, database restart
                 if self.connected.is_set():
                     self.connected.clear()
@@ -98,8 +106,10 @@ class Listener:
                 log.warning("LISTEN connection lost (%s); reconnecting", type(exc).__name__)
                 self._stop.wait(1.0)
 
-    def _deliver(self, channel: str, payload: str) -> None:
-        if channel == DUE:
+    def _deliver_all(self, notices: list[tuple[str, str]]) -> None:
+        """A burst of (channel, payload): the senders woken once, each kiosk's polls once."""
+        if any(channel == DUE for channel, _payload in notices):
             self.on_due()
-        if channel in (FEED, DUE) and payload.isdigit():
-            self.on_feed(int(payload))
+        for kiosk_id in dict.fromkeys(int(payload) for channel, payload in notices
+                                      if channel in (FEED, DUE) and payload.isdigit()):
+            self.on_feed(kiosk_id)

@@ -55,7 +55,15 @@ def test_a_due_notice_wakes_the_senders_and_its_kiosks_long_polls() -> None:
     a FEED notice wakes the kiosk's polls only."""
     woken: list[object] = []
     listener = Listener("", woken.append, lambda: woken.append("due"))
-    listener._deliver(DUE, "7")
-    listener._deliver(DUE, "")
-    listener._deliver(FEED, "9")
+    for notice in [(DUE, "7"), (DUE, ""), (FEED, "9")]:
+        listener._deliver_all([notice])
     assert woken == ["due", 7, "due", 9]
+
+
+def test_a_burst_of_notices_wakes_each_once() -> None:
+    """Notices that arrived together (the listener gathers a busy moment's): the senders
+    woken once, each kiosk's polls once, in the order the kiosks were first named."""
+    woken: list[object] = []
+    listener = Listener("", woken.append, lambda: woken.append("due"))
+    listener._deliver_all([(FEED, "9"), (DUE, "7"), (DUE, "7"), (DUE, ""), (FEED, "9")])
+    assert woken == ["due", 9, 7]
