@@ -10,9 +10,11 @@ A submit (:func:`submit_pg`) is two statements and no ``BEGIN`` or ``COMMIT``: R
 Python verifies the signature and applies the money rules (the same code as SQLite's,
 :func:`distributor_server.topups.decide`), then one WRITE that stores the nonce, counts the
 request and writes the top-ups, ledger and feed rows only if the kiosk's counters are still
-those READ saw (:mod:`distributor_server.pg_submit_sql`). A request that fails its signature
-writes nothing; a replay or a rate refusal keeps its nonce; a submit that another writer of
-the same kiosk overtook reads and decides again, its nonce held.
+those READ saw (:mod:`distributor_server.pg_submit_sql`); the WRITEs of the submits that
+reach it together go in one statement (:mod:`distributor_server.pg_batch`). A request that
+fails its signature writes nothing; a replay or a rate refusal keeps its nonce; a submit
+that another writer of the same kiosk overtook does it once more under the kiosk's lock,
+its nonce held.
 
 The admission of the other signed routes (:func:`admit_pg`): ``BEGIN``, statement A (the
 kiosk's row, the nonce stored for it and the request counted, committed without waiting
@@ -26,6 +28,8 @@ from __future__ import annotations
 import json
 import random
 import time
+import weakref
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -50,11 +54,11 @@ from distributor_server.auth import (
 from distributor_server.clock import utcnow
 from distributor_server.context import ServerContext
 from distributor_server.db import KioskRow
-from distributor_server.feed import PAGE, as_json, page_of
+from distributor_server.feed import PAGE, page_of
 from distributor_server.models import Kiosk, UTCDateTime
-from distributor_server.notify import DUE
+from distributor_server.pg_batch import Write, WriteBatcher, write_batch
 from distributor_server.pg_raw import HotPool, compiled, retrying
-from distributor_server.pg_submit_sql import EXISTING_NAMES, PRICE_NAMES, READ, WRITE
+from distributor_server.pg_submit_sql import EXISTING_NAMES, PRICE_NAMES, READ
 from distributor_server.topups import Decided, decide, refs_and_skus
 
 _KIOSKS = Kiosk.__table__
@@ -85,7 +89,6 @@ def _admission() -> Any:
 _ADMIT = compiled(_admission())
 _PURGE = compiled(_PURGE_NONCES)
 _READ = compiled(READ)
-_WRITE = compiled(WRITE)
 _PAGE = compiled(PAGE)
 _LOCK = compiled(select(_KIOSKS.c.id).where(_KIOSKS.c.id == bindparam("kiosk_id"))
                  .with_for_update())
@@ -144,26 +147,72 @@ async def admit_pg(ctx: ServerContext, req: SignedRequest, bucket: str | None,
 async def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.TopUpRequest]
                     ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
     """The signed submit on PostgreSQL (:mod:`distributor_server.pg_submit_sql`): READ,
-    verify and decide, WRITE. When another writer of the kiosk overtook it between the two,
-    the submit takes the kiosk's lock and does it once more, its nonce held (``BEGIN``, the
-    lock, READ, WRITE, ``COMMIT``: under the lock nobody can overtake it again). Retried
-    once on a dead connection (the submit is idempotent by ref_id). (the admission, the
-    batch's results when admitted, whether any top-up was created)."""
+    verify and decide, WRITE (with the process's other submits of the moment,
+    :mod:`distributor_server.pg_batch`). When another writer of the kiosk overtook it
+    between the two, the submit takes the kiosk's lock and does it once more, its nonce
+    held (``BEGIN``, the lock, READ, WRITE, ``COMMIT``: under the lock nobody can overtake
+    it again). Retried once on a dead connection (the submit is idempotent by ref_id).
+    (the admission, the batch's results when admitted, whether any top-up was created)."""
     submit = _Submit(ctx, req, items)
+    hot = _hot(ctx)
+    batcher = _batcher(ctx, hot)
 
-    async def attempt() -> tuple[Admission, wire.TopUpBatchResponse | None, bool]:
-        async with _hot(ctx).autocommit() as conn:
-            outcome = await submit.round(conn)
-            if outcome is None:
+    async def attempt() -> Outcome:
+        async with hot.autocommit() as conn:
+            step = submit.prepare(await submit.read(conn))
+            if isinstance(step, Outcome):
+                return step
+            # nobody else writing: on this connection, without waiting for a batch
+            written = await batcher.alone(conn, step.write) if batcher.idle else None
+        if written is None:
+            written = await batcher.write(step.write)
+        outcome = submit.finish(step, written)
+        if outcome is None:
+            async with hot.autocommit() as conn:
                 await conn.execute("BEGIN")
                 await conn.execute(_LOCK.sql, req.kiosk_id)
-                outcome = await submit.round(conn)
+                step = submit.prepare(await submit.read(conn))
+                outcome = step if isinstance(step, Outcome) else submit.finish(
+                    step, (await write_batch(conn, [step.write], submit.bucket))[req.kiosk_id])
                 await conn.execute("COMMIT")
-            if outcome is None:
-                raise RuntimeError(f"kiosk {req.kiosk_id} changed under its own lock")
-            return outcome
+        if outcome is None:
+            raise RuntimeError(f"kiosk {req.kiosk_id} changed under its own lock")
+        return outcome
 
-    return await retrying(attempt)
+    outcome = await retrying(attempt)
+    return outcome.admission, outcome.batch, outcome.created
+
+
+_BATCHERS: weakref.WeakKeyDictionary[HotPool, WriteBatcher] = weakref.WeakKeyDictionary()
+
+
+def _batcher(ctx: ServerContext, hot: HotPool) -> WriteBatcher:
+    """The process's WRITE batcher on ``hot``."""
+    batcher = _BATCHERS.get(hot)
+    if batcher is None:
+        bucket = "topups" if budget_of(ctx, "topups") > 0 else None
+        batcher = _BATCHERS[hot] = WriteBatcher(hot, bucket)
+    return batcher
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A submit's end: the admission, the batch's results when admitted, whether any top-up
+    was created."""
+
+    admission: Admission
+    batch: wire.TopUpBatchResponse | None = None
+    created: bool = False
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """A round's decision, waiting for its WRITE."""
+
+    decided: Decided
+    write: Write
+    generation: int
+    now_s: float
 
 
 class _Submit:
@@ -173,39 +222,47 @@ class _Submit:
                  items: list[wire.TopUpRequest]) -> None:
         self.ctx, self.req, self.items = ctx, req, items
         self.budget = budget_of(ctx, "topups")
+        self.bucket = "topups" if self.budget > 0 else None
         self.refs, self.skus = refs_and_skus(items)
         self.held = False
         """A WRITE of this request stored its nonce (and counted it): later rounds don't."""
 
-    async def round(self, conn: asyncpg.Connection
-                    ) -> tuple[Admission, wire.TopUpBatchResponse | None, bool] | None:
-        """One round: its outcome, or None when another writer changed the kiosk after
-        READ (the WRITE wrote nothing but the nonce and the count)."""
-        ctx, req, budget = self.ctx, self.req, self.budget
-        now, now_s = utcnow(), time.time()
+    async def read(self, conn: asyncpg.Connection) -> list[asyncpg.Record]:
+        """READ's rows (now and then after a purge of expired nonces)."""
         if not self.held:
-            await _purge_now_and_then(conn, now)
-        rows = await conn.fetch(_READ.sql, *_READ.args(
-            kiosk_id=req.kiosk_id, refs=self.refs, skus=self.skus))
+            await _purge_now_and_then(conn, utcnow())
+        return await conn.fetch(_READ.sql, *_READ.args(
+            kiosk_id=self.req.kiosk_id, refs=self.refs, skus=self.skus))
+
+    def prepare(self, rows: list[asyncpg.Record]) -> Outcome | _Decided:
+        """Verify and decide on READ's ``rows``: the refusal, or the WRITE to make."""
+        req, now, now_s = self.req, utcnow(), time.time()
         kiosk = KioskRow(*rows[0][:6]) if rows else None
-        refusal = verify(ctx, req, kiosk.secret_generation
+        refusal = verify(self.ctx, req, kiosk.secret_generation
                          if kiosk is not None and kiosk.active else None)
         if refusal is not None or kiosk is None:  # no kiosk: verify refused it
-            return refusal or Admission(req.kiosk_id, None), None, False
-        decided = decide(ctx, kiosk, self.items, *_what_was_read(rows))
-        fresh, count, written = await conn.fetchrow(_WRITE.sql, *_WRITE.args(
-            **_write_params(decided, rows[0]), held=self.held, nonce=req.nonce.lower(),
-            expires_at=now + NONCE_LIFETIME, now=now,
-            bucket="topups" if budget > 0 else None, window=rate_limit.window_of(now_s),
-            limit=budget or _UNLIMITED))
-        admission = verdict(ctx, req, kiosk.secret_generation, "topups", budget,
-                            self.held or fresh, None if self.held else count, now_s)
+            return Outcome(refusal or Admission(req.kiosk_id, None))
+        decided = decide(self.ctx, kiosk, self.items, *_what_was_read(rows))
+        write = _write_of(decided, rows[0], {
+            "held": self.held, "nonce": req.nonce.lower(),
+            "expires_at": now + NONCE_LIFETIME, "limit": self.budget or _UNLIMITED,
+            "window": rate_limit.window_of(now_s)})
+        return _Decided(decided, write, kiosk.secret_generation, now_s)
+
+    def finish(self, step: _Decided, written: tuple[bool, int | None, bool]
+               ) -> Outcome | None:
+        """The outcome once the WRITE answered (``fresh``, ``count``, ``written``), or None
+        when another writer changed the kiosk after READ (the WRITE stored the nonce and
+        the count, nothing else)."""
+        fresh, count, went_in = written
+        admission = verdict(self.ctx, self.req, step.generation, "topups", self.budget,
+                            self.held or fresh, None if self.held else count, step.now_s)
         self.held = self.held or fresh
         if admission.refusal is not None:
-            return admission, None, False
-        if decided.new_rows and not written:
+            return Outcome(admission)
+        if step.decided.new_rows and not went_in:
             return None
-        return admission, decided.response(), bool(decided.new_rows)
+        return Outcome(admission, step.decided.response(), bool(step.decided.new_rows))
 
 
 _UNLIMITED = 2**62
@@ -234,13 +291,13 @@ def _top_up(row: tuple[Any, ...]) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-def _write_params(decided: Decided, read: asyncpg.Record) -> dict[str, Any]:
-    """WRITE's values for what ``decided`` came to on the kiosk's row as ``read``."""
+def _write_of(decided: Decided, read: asyncpg.Record, request: dict[str, Any]) -> Write:
+    """The WRITE of what ``decided`` came to on the kiosk's row as ``read``, with the
+    request's own values (its nonce, window, budget, whether it holds its nonce)."""
     kiosk = decided.kiosk
     ledger, changes = decided.writes.take()
-    return {"kiosk_id": kiosk.id, "balance": kiosk.balance, "ledger_seq": kiosk.ledger_seq,
-            "change_seq": kiosk.change_seq, "read_ledger_seq": read[4],
-            "read_change_seq": read[5], "generation": kiosk.secret_generation,
-            "writes": bool(decided.new_rows), "feed_payload": str(kiosk.id), "due_channel": DUE,
-            "topup_rows": as_json(decided.new_rows), "ledger_rows": as_json(ledger),
-            "change_rows": as_json(changes)}
+    values = {"kiosk_id": kiosk.id, "balance": kiosk.balance, "ledger_seq": kiosk.ledger_seq,
+              "change_seq": kiosk.change_seq, "read_ledger_seq": read[4],
+              "read_change_seq": read[5], "generation": kiosk.secret_generation,
+              "writes": bool(decided.new_rows), **request}
+    return Write(values, decided.new_rows, ledger, changes)

@@ -10,7 +10,9 @@ no ``BEGIN`` or ``COMMIT`` of its own: each statement is a transaction by itself
   nothing to the WAL.
 - Python verifies the signature with the generation read and applies the money rules
   (:func:`distributor_server.topups.decide`) to what was read.
-- **WRITE** (:data:`WRITE`): one statement, one durable commit, which
+- **WRITE** (:data:`WRITE`): one statement, one durable commit, for one request or for
+  several of other kiosks that reached it together (:mod:`distributor_server.pg_batch`:
+  every value below is per request, bound as arrays, every step per kiosk). It
 
   1. stores the nonce (``INSERT ... ON CONFLICT``: no row back is a replay) unless an
      earlier WRITE of this request stored it already (``held``);
@@ -24,21 +26,24 @@ no ``BEGIN`` or ``COMMIT`` of its own: each statement is a transaction by itself
   4. inserts the top-ups, ledger and feed rows only when that update happened, and wakes
      the senders and the kiosk's long polls (``pg_notify`` in the update's ``RETURNING``).
 
-  It answers ``fresh`` (the nonce was stored now), ``count`` (the window's count, NULL when
-  not counted) and ``written`` (the rows went in).
+  It answers, per request, ``fresh`` (the nonce was stored now), ``count`` (the window's
+  count, NULL when not counted) and ``written`` (the rows went in).
 
 Every change of a kiosk's money or feed moves its ``ledger_seq`` or ``change_seq`` under the
 row's lock, so a WRITE that went in saw no change since its READ: the decision stands as if
 it had been taken under the lock, and the feed's sequence numbers still commit in order. A
 WRITE that did not go in, though its nonce was fresh and the budget allowed it, met such a
-change; the submit reads and decides again with its nonce held (a bounded number of times).
+change; the submit reads and decides again with its nonce held, this time under the kiosk's
+lock (:func:`distributor_server.pg_hot.submit_pg`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     BigInteger,
     Boolean,
@@ -48,7 +53,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     column,
-    exists,
     func,
     insert,
     literal,
@@ -65,7 +69,14 @@ from sqlalchemy.sql.schema import Table
 from distributor_server import rate_limit
 from distributor_server.auth import _store_nonce
 from distributor_server.feed import CHANGE_COLUMNS, LEDGER_COLUMNS
-from distributor_server.models import Change, Kiosk, LedgerEntry, TopUp, UTCDateTime
+from distributor_server.models import (
+    Change,
+    Kiosk,
+    LedgerEntry,
+    RateWindow,
+    TopUp,
+    UTCDateTime,
+)
 from distributor_server.topups import PG_EXISTING, PG_PRICES
 
 _KIOSKS = Kiosk.__table__
@@ -92,50 +103,79 @@ def _read() -> Select:
             .where(kiosk.id == bindparam("kiosk_id")))
 
 
-def _rows_from_json(table: Table, names: tuple[str, ...], param: str, gate: Any) -> Any:
-    """Insert the rows of the JSON array bound as ``param`` when ``gate`` holds (their
-    types read off the model's columns)."""
+def _rows_from_json(table: Table, names: tuple[str, ...], param: str,
+                    gate: Callable[[Any], Any]) -> Any:
+    """Insert the rows of the JSON array bound as ``param`` whose ``kiosk_id`` passes
+    ``gate`` (their types read off the model's columns)."""
     rows = (func.json_to_recordset(cast(bindparam(param, type_=String), JSON))
             .table_valued(*(column(name, table.c[name].type) for name in names))
             .render_derived(name="r", with_types=True))
     return insert(table).from_select(
-        list(names), select(*(rows.c[name] for name in names)).where(gate))
+        list(names), select(*(rows.c[name] for name in names)).where(gate(rows.c.kiosk_id)))
+
+
+_REQUEST_COLUMNS = (
+    ("kiosk_id", Integer), ("nonce", String), ("expires_at", UTCDateTime()),
+    ("held", Boolean), ("writes", Boolean), ("balance", BigInteger),
+    ("ledger_seq", BigInteger), ("change_seq", BigInteger), ("read_ledger_seq", BigInteger),
+    ("read_change_seq", BigInteger), ("generation", Integer), ("limit", BigInteger),
+    ("window", BigInteger))
+"""WRITE's values for each request of a batch, each bound as an array (one kiosk at most
+once a batch)."""
+REQUEST_NAMES = tuple(name for name, _type in _REQUEST_COLUMNS)
 
 
 def _write() -> Select:
-    """WRITE (the module's docstring)."""
-    held = bindparam("held", type_=Boolean)
-    kiosk_id = cast(bindparam("kiosk_id"), Integer)
-    stored = _store_nonce(postgresql.insert, select(
-        kiosk_id, bindparam("nonce", type_=String),
-        bindparam("expires_at", type_=UTCDateTime())).where(not_(held))).cte("stored")
-    bucket = bindparam("bucket", type_=String)
-    counted = rate_limit.bump_window(postgresql.insert, select(
-        stored.c.kiosk_id, cast(bucket, String), cast(bindparam("window"), BigInteger),
-        literal(1)).where(bucket.is_not(None))).cte("counted")
-    admitted = or_(held, and_(
-        exists(select(stored.c.kiosk_id)),
-        func.coalesce(select(counted.c.count).scalar_subquery(), 0)
-        <= bindparam("limit", type_=BigInteger)))
+    """WRITE (the module's docstring) for a batch of requests, each of another kiosk: a row
+    per request (its ``kiosk_id``, ``fresh``, ``count``, ``written``)."""
+    req = (func.unnest(*(bindparam(f"each_{name}", type_=ARRAY(kind))
+                         for name, kind in _REQUEST_COLUMNS))
+           .table_valued(*(column(name, kind) for name, kind in _REQUEST_COLUMNS))
+           .render_derived(name="r"))
+    req = select(*req.c).cte("req")
     kiosk = _KIOSKS.c
+    # the batch's kiosks locked first, in id order, and everything else only for a locked
+    # kiosk: two batches (or a batch and a single writer) never wait for each other in a
+    # circle, whichever rows they share
+    locked = (select(kiosk.id).where(kiosk.id.in_(select(req.c.kiosk_id)))
+              .order_by(kiosk.id).with_for_update().cte("locked"))
+    stored = _store_nonce(postgresql.insert, select(
+        req.c.kiosk_id, req.c.nonce, req.c.expires_at).where(
+            not_(req.c.held), req.c.kiosk_id.in_(select(locked.c.id)))).cte("stored")
+    bucket = bindparam("bucket", type_=String)
+    counted = (rate_limit.bump_window(postgresql.insert, select(
+        stored.c.kiosk_id, cast(bucket, String), req.c.window, literal(1))
+        .select_from(stored.join(req, req.c.kiosk_id == stored.c.kiosk_id))
+        .where(bucket.is_not(None))).returning(RateWindow.__table__.c.kiosk_id).cte("counted"))
+
+    def count_of(kiosk_id: Any) -> Any:
+        return select(counted.c.count).where(counted.c.kiosk_id == kiosk_id).scalar_subquery()
+
+    def fresh(kiosk_id: Any) -> Any:
+        return kiosk_id.in_(select(stored.c.kiosk_id))
+
+    admitted = or_(req.c.held, and_(fresh(req.c.kiosk_id),
+                                    func.coalesce(count_of(req.c.kiosk_id), 0) <= req.c.limit))
     bumped = (update(_KIOSKS)
-              .where(kiosk.id == kiosk_id, bindparam("writes", type_=Boolean), admitted,
-                     kiosk.ledger_seq == bindparam("read_ledger_seq", type_=BigInteger),
-                     kiosk.change_seq == bindparam("read_change_seq", type_=BigInteger),
-                     kiosk.secret_generation == bindparam("generation", type_=Integer),
-                     kiosk.active.is_(True))
-              .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
-                      change_seq=bindparam("change_seq"))
+              .where(kiosk.id == req.c.kiosk_id, req.c.writes, admitted,
+                     kiosk.ledger_seq == req.c.read_ledger_seq,
+                     kiosk.change_seq == req.c.read_change_seq,
+                     kiosk.secret_generation == req.c.generation, kiosk.active.is_(True))
+              .values(balance=req.c.balance, ledger_seq=req.c.ledger_seq,
+                      change_seq=req.c.change_seq)
               .returning(kiosk.id, func.pg_notify(bindparam("due_channel", type_=String),
-                                                  bindparam("feed_payload", type_=String)))
+                                                  cast(kiosk.id, String)))
               .cte("bumped"))
-    went_in = exists(select(bumped.c.id))
+
+    def went_in(kiosk_id: Any) -> Any:
+        return kiosk_id.in_(select(bumped.c.id))
+
     inserts = [_rows_from_json(TopUp.__table__, TOPUP_COLUMNS, "topup_rows", went_in),
                _rows_from_json(LedgerEntry.__table__, LEDGER_COLUMNS, "ledger_rows", went_in),
                _rows_from_json(Change.__table__, CHANGE_COLUMNS, "change_rows", went_in)]
-    return select(exists(select(stored.c.kiosk_id)).label("fresh"),
-                  select(counted.c.count).scalar_subquery().label("count"),
-                  went_in.label("written")).add_cte(
+    return select(req.c.kiosk_id, fresh(req.c.kiosk_id).label("fresh"),
+                  count_of(req.c.kiosk_id).label("count"),
+                  went_in(req.c.kiosk_id).label("written")).add_cte(
         *(statement.cte(f"new_{n}") for n, statement in enumerate(inserts)))
 
 

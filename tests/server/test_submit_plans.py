@@ -1,9 +1,10 @@
 """PostgreSQL's submit finds a kiosk's repeated ref_ids by their unique key, whatever the kiosk's
 history, and writes without reading any table that grows with it.
 
-The hot pool prepares READ and WRITE (distributor_server.pg_submit_sql) once per connection
-and PostgreSQL then runs their generic plans, so those are the plans checked here, on a
-kiosk with thousands of top-ups and the planner's statistics up to date.
+The hot pool prepares READ and WRITE (distributor_server.pg_submit_sql; WRITE carries a batch
+of requests, distributor_server.pg_batch) once per connection and PostgreSQL then runs their
+generic plans, so those are the plans checked here, on a kiosk with thousands of top-ups and
+the planner's statistics up to date.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from distributor_server import pg_hot
+from distributor_server import pg_batch, pg_hot
 from distributor_server.embedded import EmbeddedServer
 from psycopg import ClientCursor
 from sqlalchemy import text
@@ -68,11 +69,13 @@ def test_read_finds_repeated_ref_ids_by_their_key(server: EmbeddedServer) -> Non
 def test_write_reads_no_table_that_grows(server: EmbeddedServer) -> None:
     creds = server.create_kiosk("Konter Tulis")
     _history(server, creds.kiosk_id)
-    write = pg_hot._WRITE
+    write = pg_batch._WRITE
+    request = {"kiosk_id": creds.kiosk_id, "nonce": "ab" * 16, "expires_at": None,
+               "held": False, "writes": True, "balance": 0, "ledger_seq": 1, "change_seq": 1,
+               "read_ledger_seq": 0, "read_change_seq": 0, "generation": 1, "limit": 10,
+               "window": 1}
     plan = _generic_plan(server, write.sql, write.args(
-        kiosk_id=creds.kiosk_id, balance=0, ledger_seq=1, change_seq=1, read_ledger_seq=0,
-        read_change_seq=0, generation=1, writes=True, held=False, nonce="ab" * 16,
-        expires_at=None, now=None, bucket="topups", window=1, limit=10, feed_payload="1",
-        due_channel="distributor_due", topup_rows="[]", ledger_rows="[]",
+        **{f"each_{name}": [value] for name, value in request.items()}, now=None,
+        bucket="topups", due_channel="distributor_due", topup_rows="[]", ledger_rows="[]",
         change_rows="[]"))
     assert not _scanned(plan) & set(GROWING), plan
