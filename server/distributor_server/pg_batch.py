@@ -4,9 +4,12 @@ A submit's WRITE (:data:`distributor_server.pg_submit_sql.WRITE`) is one stateme
 durable commit. Under load most of its cost is per statement, not per row: the round trip,
 starting the plan of six tables, the commit's WAL flush, the notices. Requests that reach
 their WRITE while another batch is on its way wait for the next one, which takes them all
-(at most :data:`MOST` a batch, each kiosk once: two requests of one kiosk go in successive
-batches, as one would overtake the other). Alone, a request's WRITE goes at once, as a batch
-of one: nothing waits for company.
+(at most :data:`MOST` a batch). A kiosk is in one batch on its way at most, once: a
+second request of the kiosk waits for the next batch after it, as one would overtake the
+other. So two batches share no row and never wait for each other; any other writer of a
+kiosk (a request writing alone, one retried under the kiosk's lock, the upstream sender)
+holds that one kiosk's rows only, so nobody waits in a circle. Alone, a request's WRITE goes
+at once on its own connection: nothing waits for company.
 
 Each request keeps its own outcome (``fresh``, ``count``, ``written``): the statement's
 guards are per kiosk, so one kiosk overtaken by another writer leaves the others' rows
@@ -76,6 +79,7 @@ class WriteBatcher:
         self._pool = pool
         self._bucket = bucket
         self._waiting: deque[Write] = deque()
+        self._busy: set[int] = set()
         self._out = 0
 
     @property
@@ -102,22 +106,23 @@ class WriteBatcher:
         return await write.outcome
 
     def _start(self) -> None:
-        """Send what waits, on one more connection, unless :data:`AT_ONCE` are out."""
-        if self._waiting and self._out < AT_ONCE:
+        """Send what waits, on one more connection, unless :data:`AT_ONCE` are out or all
+        that waits is for kiosks on their way (their batch's sender takes them after)."""
+        if self._out < AT_ONCE and any(w.kiosk_id not in self._busy for w in self._waiting):
             self._out += 1
             asyncio.ensure_future(self._send())
 
     def _next_batch(self) -> list[Write]:
-        """Up to :data:`MOST` of the waiting writes, first come first, each kiosk once."""
+        """Up to :data:`MOST` of the waiting writes, first come first, of kiosks in no batch
+        on its way (those marked busy until their batch is done)."""
         batch: list[Write] = []
-        kiosks: set[int] = set()
         later: deque[Write] = deque()
         while self._waiting and len(batch) < MOST:
             write = self._waiting.popleft()
-            if write.kiosk_id in kiosks:
+            if write.kiosk_id in self._busy:
                 later.append(write)
             else:
-                kiosks.add(write.kiosk_id)
+                self._busy.add(write.kiosk_id)
                 batch.append(write)
         later.extend(self._waiting)
         self._waiting = later
@@ -131,11 +136,17 @@ class WriteBatcher:
                         outcomes = await write_batch(conn, batch, self._bucket)
                 except BaseException as exc:  # every request of the batch gets it
                     for write in batch:
-                        if not write.outcome.done():
+                        if write.outcome.done():
+                            continue
+                        if isinstance(exc, asyncio.CancelledError):  # the server stopping
+                            write.outcome.cancel()
+                        else:
                             write.outcome.set_exception(exc)
                     if not isinstance(exc, Exception):
                         raise
                     continue
+                finally:
+                    self._busy.difference_update(write.kiosk_id for write in batch)
                 for write in batch:
                     if not write.outcome.done():
                         write.outcome.set_result(outcomes[write.kiosk_id])

@@ -133,15 +133,8 @@ def _write() -> Select:
            .table_valued(*(column(name, kind) for name, kind in _REQUEST_COLUMNS))
            .render_derived(name="r"))
     req = select(*req.c).cte("req")
-    kiosk = _KIOSKS.c
-    # the batch's kiosks locked first, in id order, and everything else only for a locked
-    # kiosk: two batches (or a batch and a single writer) never wait for each other in a
-    # circle, whichever rows they share
-    locked = (select(kiosk.id).where(kiosk.id.in_(select(req.c.kiosk_id)))
-              .order_by(kiosk.id).with_for_update().cte("locked"))
     stored = _store_nonce(postgresql.insert, select(
-        req.c.kiosk_id, req.c.nonce, req.c.expires_at).where(
-            not_(req.c.held), req.c.kiosk_id.in_(select(locked.c.id)))).cte("stored")
+        req.c.kiosk_id, req.c.nonce, req.c.expires_at).where(not_(req.c.held))).cte("stored")
     bucket = bindparam("bucket", type_=String)
     counted = (rate_limit.bump_window(postgresql.insert, select(
         stored.c.kiosk_id, cast(bucket, String), req.c.window, literal(1))
@@ -154,6 +147,7 @@ def _write() -> Select:
     def fresh(kiosk_id: Any) -> Any:
         return kiosk_id.in_(select(stored.c.kiosk_id))
 
+    kiosk = _KIOSKS.c
     admitted = or_(req.c.held, and_(fresh(req.c.kiosk_id),
                                     func.coalesce(count_of(req.c.kiosk_id), 0) <= req.c.limit))
     bumped = (update(_KIOSKS)
