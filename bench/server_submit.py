@@ -307,13 +307,18 @@ def run(quick: bool) -> list[Result]:
         key = Path(tmp) / "master.key"
         trips, flights = round_trips(db_url, key)
         creds = _kiosks(db_url, key, KIOSKS)
+        # both one-client figures first, on the same quiet database: measured after the
+        # floor's loads, the server's met their aftermath (autovacuum of the floor's table,
+        # a checkpoint's first writes of each page) and read 0.2-0.4x worse
         with _floor(db_url, 1) as floor_url:
             floor_single, floor_cpu = _one_client(floor_url, "floor", creds[0], n_single)
+        with _server(db_url, key, 1) as url:
+            single, cpu = _one_client(url, "signed", creds[0], n_single)
+        with _floor(db_url, 1) as floor_url:
             floor_load = _load("floor", floor_url, creds, seconds, CLIENT_PROCESSES)
         with _floor(db_url, 2) as floor_url:  # what a second process gives on this machine
             floor_two = _load("floor", floor_url, creds, seconds, CLIENT_PROCESSES)
         with _server(db_url, key, 1) as url:
-            single, cpu = _one_client(url, "signed", creds[0], n_single)
             one = _load("signed", url, creds, seconds, CLIENT_PROCESSES)
         with _server(db_url, key, 2) as url:
             two = _load("signed", url, creds, seconds, CLIENT_PROCESSES)
