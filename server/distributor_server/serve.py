@@ -24,6 +24,7 @@ from dataclasses import replace
 import uvicorn
 
 from distributor_server.api.app import create_app
+from distributor_server.collector import settle_after_start
 from distributor_server.config import DigiflazzSettings, Settings
 from distributor_server.context import ServerContext
 
@@ -99,6 +100,7 @@ def run_api_process(settings: Settings, sock: socket.socket, sender: bool) -> No
     try:
         config = uvicorn.Config(create_app(ctx, run_worker=sender), lifespan="on",
                                 timeout_graceful_shutdown=5, access_log=settings.access_log)
+        settle_after_start()  # thousands of idle long polls: full collections rarer
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         ctx.close()
