@@ -13,18 +13,17 @@ import asyncio
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pulsa_protocol import complaints as cw
 from pulsa_protocol import wire
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import JSON, String, bindparam, cast, column, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Insert
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql import Insert, Update
 from sqlalchemy.sql.schema import Table
 
 from distributor_server.clock import utcnow
@@ -63,34 +62,37 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, object]]) -
 
 
 LEDGER_COLUMNS = ("kiosk_id", "seq", "amount", "balance_before", "balance_after", "reason",
-                   "reference", "created_at")
+                  "reference", "created_at")
 CHANGE_COLUMNS = ("kiosk_id", "seq", "kind", "payload", "created_at")
-_PG = postgresql.dialect()
 
 
-def _rows_insert(table: Table, names: tuple[str, ...], param: str) -> str:
+def rows_from_json(table: Table, names: tuple[str, ...], param: str,
+                   gate: Callable[[Any], Any] | None = None) -> Insert:
     """PostgreSQL: insert the rows of the JSON array bound as ``param`` (their types read
-    off the model's columns)."""
-    shape = ", ".join(f"{name} {table.c[name].type.compile(dialect=_PG)}" for name in names)
-    listed = ", ".join(names)
-    return (f"INSERT INTO {table.name} ({listed}) SELECT {listed} "
-            f"FROM json_to_recordset(CAST(:{param} AS json)) AS r({shape})")
+    off the model's columns); with ``gate``, only those whose ``kiosk_id`` passes it."""
+    rows = (func.json_to_recordset(cast(bindparam(param, type_=String), JSON))
+            .table_valued(*(column(name, table.c[name].type) for name in names))
+            .render_derived(name="r", with_types=True))
+    chosen = select(*(rows.c[name] for name in names))
+    if gate is not None:
+        chosen = chosen.where(gate(rows.c.kiosk_id))
+    return insert(table).from_select(list(names), chosen)
 
 
-def flush_statement(due: bool) -> TextClause:
+def flush_statement(due: bool) -> Update:
     """PostgreSQL: the ledger rows, the feed rows and the kiosk's counters (with the
     ``pg_notify`` call) in ONE statement, each batch of rows as one JSON parameter. Three
     round trips and three executes cost a fifth of a submit's server CPU (issue 14). (The
     signed submit writes its rows with :mod:`distributor_server.pg_submit_sql`.)"""
     # ``due``: one notice, DUE with the kiosk's id, wakes the senders and the kiosk's long
     # polls alike (notify.DUE), rather than a FEED and a DUE notice
-    tell = f"pg_notify(:{'due' if due else 'feed'}_channel, :feed_payload)"
-    ctes = [f"ledger AS ({_rows_insert(_LEDGER, LEDGER_COLUMNS, 'ledger_rows')})",
-            f"feed AS ({_rows_insert(_CHANGES, CHANGE_COLUMNS, 'change_rows')})"]
-    return text(
-        f"WITH {', '.join(ctes)} "
-        f"UPDATE {_KIOSKS.name} SET balance = :balance, ledger_seq = :ledger_seq, "
-        f"change_seq = :change_seq WHERE id = :kiosk_id RETURNING {tell}")
+    channel = bindparam("due_channel" if due else "feed_channel", type_=String)
+    return (update(_KIOSKS).where(_KIOSKS.c.id == bindparam("kiosk_id"))
+            .values(balance=bindparam("balance"), ledger_seq=bindparam("ledger_seq"),
+                    change_seq=bindparam("change_seq"))
+            .returning(func.pg_notify(channel, bindparam("feed_payload", type_=String)))
+            .add_cte(rows_from_json(_LEDGER, LEDGER_COLUMNS, "ledger_rows").cte("ledger"),
+                     rows_from_json(_CHANGES, CHANGE_COLUMNS, "change_rows").cte("feed")))
 
 
 _FLUSH_IN_ONE = {False: flush_statement(False), True: flush_statement(True)}

@@ -155,7 +155,7 @@ async def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.Top
     (the admission, the batch's results when admitted, whether any top-up was created)."""
     submit = _Submit(ctx, req, items)
     hot = _hot(ctx)
-    batcher = _batcher(ctx, hot)
+    batcher = _batcher(hot, submit.bucket)
 
     async def attempt() -> Outcome:
         async with hot.autocommit() as conn:
@@ -186,11 +186,10 @@ async def submit_pg(ctx: ServerContext, req: SignedRequest, items: list[wire.Top
 _BATCHERS: weakref.WeakKeyDictionary[HotPool, WriteBatcher] = weakref.WeakKeyDictionary()
 
 
-def _batcher(ctx: ServerContext, hot: HotPool) -> WriteBatcher:
-    """The process's WRITE batcher on ``hot``."""
+def _batcher(hot: HotPool, bucket: str | None) -> WriteBatcher:
+    """The process's WRITE batcher on ``hot`` (``bucket``: the submits' rate bucket)."""
     batcher = _BATCHERS.get(hot)
     if batcher is None:
-        bucket = "topups" if budget_of(ctx, "topups") > 0 else None
         batcher = _BATCHERS[hot] = WriteBatcher(hot, bucket)
     return batcher
 

@@ -39,12 +39,10 @@ lock (:func:`distributor_server.pg_hot.submit_pg`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    JSON,
     BigInteger,
     Boolean,
     Integer,
@@ -54,7 +52,6 @@ from sqlalchemy import (
     cast,
     column,
     func,
-    insert,
     literal,
     not_,
     or_,
@@ -64,11 +61,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.schema import Table
 
 from distributor_server import rate_limit
 from distributor_server.auth import _store_nonce
-from distributor_server.feed import CHANGE_COLUMNS, LEDGER_COLUMNS
+from distributor_server.feed import CHANGE_COLUMNS, LEDGER_COLUMNS, rows_from_json
 from distributor_server.models import (
     Change,
     Kiosk,
@@ -101,17 +97,6 @@ def _read() -> Select:
     return (select(*(kiosk[name] for name in KIOSK_COLUMNS), prices.label("prices"), *found.c)
             .select_from(_KIOSKS.outerjoin(found, true()))
             .where(kiosk.id == bindparam("kiosk_id")))
-
-
-def _rows_from_json(table: Table, names: tuple[str, ...], param: str,
-                    gate: Callable[[Any], Any]) -> Any:
-    """Insert the rows of the JSON array bound as ``param`` whose ``kiosk_id`` passes
-    ``gate`` (their types read off the model's columns)."""
-    rows = (func.json_to_recordset(cast(bindparam(param, type_=String), JSON))
-            .table_valued(*(column(name, table.c[name].type) for name in names))
-            .render_derived(name="r", with_types=True))
-    return insert(table).from_select(
-        list(names), select(*(rows.c[name] for name in names)).where(gate(rows.c.kiosk_id)))
 
 
 _REQUEST_COLUMNS = (
@@ -164,9 +149,9 @@ def _write() -> Select:
     def went_in(kiosk_id: Any) -> Any:
         return kiosk_id.in_(select(bumped.c.id))
 
-    inserts = [_rows_from_json(TopUp.__table__, TOPUP_COLUMNS, "topup_rows", went_in),
-               _rows_from_json(LedgerEntry.__table__, LEDGER_COLUMNS, "ledger_rows", went_in),
-               _rows_from_json(Change.__table__, CHANGE_COLUMNS, "change_rows", went_in)]
+    inserts = [rows_from_json(TopUp.__table__, TOPUP_COLUMNS, "topup_rows", went_in),
+               rows_from_json(LedgerEntry.__table__, LEDGER_COLUMNS, "ledger_rows", went_in),
+               rows_from_json(Change.__table__, CHANGE_COLUMNS, "change_rows", went_in)]
     return select(req.c.kiosk_id, fresh(req.c.kiosk_id).label("fresh"),
                   count_of(req.c.kiosk_id).label("count"),
                   went_in(req.c.kiosk_id).label("written")).add_cte(
